@@ -1,0 +1,3 @@
+from omaliref.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,285 @@
+"""Command line: headless look-ups and calculations; starts the GUI only when asked. No Qt import at top."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from omaliref import __version__
+from omaliref.domain.errors import InputError, OmalirefError, PackError, UnknownIdError
+
+PAYER_CHOICES = ("medicare", "medicaid", "commercial")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports bad usage as one sentence on stderr (exit 2), without the usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"omaliref: {message} (see 'omaliref --help')\n")
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="omaliref", description="Charge-entry reference and unit & waste calculator for "
+                     "omalizumab (J2357) and look-alike drug codes. With no command, starts the app.")
+    parser.add_argument("--version", action="version", version=f"omaliref {__version__}")
+    parser.add_argument("--state-dir", help="folder for everything the app writes (overrides OMALIREF_STATE_DIR)")
+    parser.add_argument("--smoke-test", action="store_true", help="build the window, search, calculate, exit 0")
+    parser.add_argument("--screenshot", metavar="DIR", help="write a PNG of each pane to DIR and exit")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    p = sub.add_parser("search", help="search codes, modifiers, NDCs and topics")
+    p.add_argument("query", nargs="+")
+    p.add_argument("--limit", default="10")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("show", help="show one code, modifier, NDC or topic")
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true")
+
+    def case_args(p: argparse.ArgumentParser, dose_required: bool) -> None:
+        p.add_argument("code")
+        p.add_argument("--dose", required=dose_required, help="amount with unit: 375mg, 1350mcg, 2400000units, 1implant")
+        p.add_argument("--package", action="append", default=[], metavar="NDC[xCOUNT]",
+                       help="container opened, by NDC, with a count: 50242-0040-62x2 (repeatable)")
+        p.add_argument("--date", help="date of service YYYY-MM-DD (default today)")
+        p.add_argument("--payer", default="medicare", help="medicare, medicaid or commercial")
+        p.add_argument("--340b", dest="modifier_340b", default="", help="the organization's 340B modifier: JG or TB")
+        p.add_argument("--not-separately-payable", action="store_true",
+                       help="packaged OPPS, FQHC/RHC or CAP: no JW/JZ")
+        p.add_argument("--json", action="store_true")
+
+    case_args(sub.add_parser("units", help="claim lines for a dose and the containers opened"), True)
+
+    p = sub.add_parser("check", help="check the units you intend to bill")
+    p.add_argument("code")
+    p.add_argument("--dose", required=True)
+    p.add_argument("--units", required=True)
+    p.add_argument("--package", action="append", default=[])
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("dose", help="omalizumab label dose from the verified US tables")
+    p.add_argument("drug")
+    p.add_argument("--indication", required=True, help="asthma, crswnp, csu or food-allergy")
+    p.add_argument("--ige", help="pre-treatment total IgE, IU/mL")
+    p.add_argument("--weight", help="body weight, kg")
+    p.add_argument("--age", help="age in years")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("checklist", help="documentation and denial-risk checks for a case")
+    case_args(p, False)
+    p.add_argument("--indication", default="")
+    p.add_argument("--setting", default="office", help="office or hospital-outpatient")
+    p.add_argument("--ige")
+    p.add_argument("--weight")
+    p.add_argument("--age")
+    return parser
+
+
+def _emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:
+    if getattr(args, "json", False):
+        json.dump(payload, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(text.rstrip() + "\n")
+
+
+def _whole(text: str, what: str, low: int, high: int) -> int:
+    stripped = text.strip()
+    if not stripped.isascii() or not stripped.lstrip("-").isdigit():
+        raise InputError(f"The {what} '{stripped[:40]}' must be a whole number.")
+    value = int(stripped)
+    if not low <= value <= high:
+        raise InputError(f"The {what} must be from {low} to {high}.")
+    return value
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from omaliref.data.pack import shipped_catalog
+    from omaliref.domain import serialize
+    from omaliref.domain.search import SearchIndex
+
+    limit = _whole(args.limit, "limit", 1, 500)
+    query = " ".join(args.query)
+    hits = SearchIndex.from_catalog(shipped_catalog()).search(query, limit)
+    lines = [f"{i}. [{h.entry.kind}] {h.entry.title}" + "".join(f"\n   ! {a}" for a in h.alerts)
+             for i, h in enumerate(hits, 1)] or [f"No match for '{query}'."]
+    _emit(args, {"query": query, "results": [serialize.hit(h) for h in hits]}, "\n".join(lines))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from omaliref.data.pack import shipped_catalog
+    from omaliref.domain import serialize
+    from omaliref.domain.model import normalize_code
+
+    catalog = shipped_catalog()
+    ident = args.id.strip()
+    key = normalize_code(ident)
+    if key in catalog.codes:
+        data = serialize.code(catalog, catalog.codes[key])
+        text = _code_text(data)
+    elif key in catalog.modifiers:
+        data = serialize.modifier(catalog, catalog.modifiers[key])
+        text = f"{data['code']} — {data['descriptor']}\n{data['meaning']}"
+    elif ident.lower() in catalog.topics:
+        data = serialize.topic(catalog, catalog.topics[ident.lower()]) | {"kind": "topic"}
+        text = f"{data['title']}\n\n{data['body']}"
+    else:
+        try:
+            product = catalog.product(ident)
+        except UnknownIdError:
+            raise UnknownIdError(f"'{ident[:40]}' is not a code, modifier, NDC or topic in the data pack; "
+                                 "try 'omaliref search'.") from None
+        data = serialize.product(catalog, product) | {"kind": "product", "id": product.ndc}
+        text = (f"{data['ndc']} — {data['brand']} {data['presentation']}\n{data['code']}: "
+                f"{data['units_per_container']} units per container; marketing status {data['marketing_status']}")
+    _emit(args, data, text)
+    return 0
+
+
+def _code_text(data: dict[str, Any]) -> str:
+    unit = data["billing_unit"]
+    out = [f"{data['code']} — {data['descriptor']}",
+           f"1 unit = {unit['amount']} {unit['unit']}" + ("" if data["unit_verified"] else "  (NOT VERIFIED)"),
+           f"Status: {data['status']}; confidence {data['confidence']}; as of {data['as_of']}"]
+    out += [f"! {a}" for a in data["alerts"]]
+    out.append(data["summary"])
+    for p in data["products"]:
+        out.append(f"  {p['ndc']}  {p['presentation']}  ({p['units_per_container']} units)")
+    for s in data["sections"]:
+        out += ["", s["title"], s["body"]]
+    return "\n".join(out)
+
+
+def _request(args: argparse.Namespace) -> Any:
+    from omaliref.domain.calculator import CalcRequest, parse_containers, parse_date, parse_dose
+
+    if args.payer not in PAYER_CHOICES:
+        raise InputError(f"Payer '{args.payer[:40]}' is not known: use medicare, medicaid or commercial.")
+    modifier = args.modifier_340b.strip().upper()
+    if modifier not in ("", "JG", "TB", "NONE"):
+        raise InputError(f"340B modifier '{args.modifier_340b[:40]}' is not known: use JG or TB.")
+    return CalcRequest(
+        code=args.code, dose=parse_dose(args.dose), containers=parse_containers(args.package),
+        date_of_service=parse_date(args.date) if args.date else None, payer=args.payer,
+        separately_payable=not args.not_separately_payable, modifier_340b="" if modifier == "NONE" else modifier)
+
+
+def _calc_text(result: Any) -> str:
+    out = [f"{result.code.code} — {result.code.descriptor} (1 unit = {result.code.billing_unit})",
+           f"Date of service {result.date_of_service}; payer {result.request.payer}",
+           "Containers: " + ", ".join(f"{c.count} x {c.product.ndc} ({c.product.container_amount})"
+                                      for c in result.containers),
+           f"Administered: {result.dose_in_billing_unit} = {result.administered_units} units; "
+           f"discarded {result.discarded_amount} = {result.discarded_units} units (JW)",
+           "", "Claim lines:"]
+    out += [f"  {line.keyed_text()}" for line in result.lines]
+    if result.admin_code_suggestion:
+        out.append(f"  Administration (separate line): {result.admin_code_suggestion}")
+    if result.warnings:
+        out += ["", "Warnings:"] + [f"  [{w.level}] {w.message}" for w in result.warnings]
+    out += ["", "Rules applied: " + ", ".join(result.rules)]
+    return "\n".join(out)
+
+
+def cmd_units(args: argparse.Namespace) -> int:
+    from omaliref.data.pack import shipped_catalog
+    from omaliref.domain import serialize
+    from omaliref.domain.calculator import calculate
+
+    catalog = shipped_catalog()
+    result = calculate(catalog, _request(args), today=_today())
+    _emit(args, serialize.calc_result(catalog, result), _calc_text(result))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from omaliref.data.pack import shipped_catalog
+    from omaliref.domain.calculator import check_line, parse_containers, parse_dose
+
+    units = _whole(args.units, "units", 1, 1_000_000)
+    ok, correct, reasons = check_line(shipped_catalog(), args.code, parse_dose(args.dose), units,
+                                      parse_containers(args.package), today=_today())
+    payload = {"code": args.code.strip().upper(), "units": units, "correct_units": correct, "ok": ok,
+               "reasons": reasons}
+    _emit(args, payload, ("OK: " if ok else "MISMATCH: ") + " ".join(reasons))
+    return 0
+
+
+def _fraction(text: str | None, what: str) -> Any:
+    from omaliref.domain.quantities import parse_number
+
+    return parse_number(text, what=what) if text is not None else None
+
+
+def cmd_dose(args: argparse.Namespace) -> int:
+    from omaliref.data.pack import shipped_catalog
+    from omaliref.domain import serialize
+    from omaliref.domain.dosing import label_dose
+
+    drug = args.drug.strip().lower()
+    if drug not in ("omalizumab", "xolair", "omlyclo", "j2357", "q5154"):
+        raise InputError(f"Dose tables are only in the data pack for omalizumab, not '{args.drug[:40]}'.")
+    answer = label_dose(shipped_catalog(), args.indication.strip().lower(), ige=_fraction(args.ige, "IgE"),
+                        weight_kg=_fraction(args.weight, "weight"), age_years=_fraction(args.age, "age"))
+    _emit(args, serialize.dose_answer(answer), answer.message)
+    return 0
+
+
+def cmd_checklist(args: argparse.Namespace) -> int:
+    from omaliref.data.pack import shipped_catalog
+    from omaliref.domain import serialize
+    from omaliref.domain.calculator import calculate, parse_date
+    from omaliref.domain.checklist import Case, evaluate, summary_text
+    from omaliref.domain.dosing import label_dose
+
+    catalog = shipped_catalog()
+    code = catalog.code(args.code).code
+    result = calculate(catalog, _request(args), today=_today()) if args.dose else None
+    if args.package and not args.dose:
+        raise InputError("--package needs --dose: the containers only mean something with the dose given.")
+    indication = args.indication.strip().lower()
+    answer = None
+    if result is not None and indication and code in ("J2357", "Q5154") and (args.ige and args.weight or indication == "csu"):
+        answer = label_dose(catalog, indication, ige=_fraction(args.ige, "IgE"),
+                            weight_kg=_fraction(args.weight, "weight"), age_years=_fraction(args.age, "age"))
+    case = Case(code=code, payer=args.payer, indication=indication, setting=args.setting.strip().lower(),
+                date_of_service=parse_date(args.date) if args.date else None,
+                modifier_340b=args.modifier_340b.strip().upper(), result=result, dose_answer=answer)
+    evaluation = evaluate(catalog, case)
+    _emit(args, serialize.evaluation(catalog, case, evaluation), summary_text(catalog, case, evaluation))
+    return 0
+
+
+COMMANDS = {"search": cmd_search, "show": cmd_show, "units": cmd_units, "check": cmd_check, "dose": cmd_dose,
+            "checklist": cmd_checklist}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.state_dir:
+        os.environ["OMALIREF_STATE_DIR"] = args.state_dir
+    try:
+        if args.command:
+            return COMMANDS[args.command](args)
+        from omaliref.app import run  # Qt only when the GUI is asked for
+
+        return run(smoke_test=args.smoke_test, screenshot_dir=args.screenshot, state_dir=args.state_dir)
+    except PackError as exc:
+        sys.stderr.write(f"omaliref: the data pack is invalid: {exc}\n")
+        return 3
+    except (InputError, OmalirefError) as exc:
+        sys.stderr.write(f"omaliref: {exc}\n")
+        return 2
+    except BrokenPipeError:  # output piped into head and closed: not an error for the user
+        return 0

@@ -1,0 +1,415 @@
+"""Load and validate the whole data pack; any problem names file, record and field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from functools import lru_cache
+from importlib.resources.abc import Traversable
+from typing import Any
+
+from omaliref.data.resources import read_text
+from omaliref.domain.checklist import CONDITION_KEYS, ChecklistItem, SEVERITIES
+from omaliref.domain.errors import PackError
+from omaliref.domain.model import (
+    CONFIDENCES,
+    SECTION_ORDER,
+    Catalog,
+    Code,
+    Correction,
+    DoseLimit,
+    DoseTable,
+    FixedDose,
+    Modifier,
+    PackInfo,
+    Product,
+    Provenance,
+    Rule,
+    Source,
+    Topic,
+    normalize_code,
+)
+from omaliref.domain.quantities import Quantity, canonical_unit
+
+FILES = (
+    "pack.toml", "sources.toml", "codes.toml", "products.toml", "modifiers.toml", "topics.toml",
+    "corrections.toml", "rules.toml", "dose_tables.toml", "checklist.toml",
+)
+NDC_PATTERN = re.compile(r"\d{5}-\d{4}-\d{2}")
+SOURCE_KINDS = ("cms", "mac", "fda", "manufacturer", "medicaid", "payer", "third-party")
+PROVENANCE = {"confidence": ("str", True), "sources": ("strs", True), "as_of": ("date", True)}
+
+# field name -> (type, required). Types: str, bool, int, date, strs, quantity, dose_limit, bands, cells, dict.
+Schema = Mapping[str, tuple[str, bool]]
+SCHEMAS: dict[str, Schema] = {
+    "source": {"id": ("str", True), "title": ("str", True), "url": ("str", True), "date": ("str", True),
+               "kind": ("str", True)},
+    "code": {"code": ("str", True), "descriptor": ("str", True), "descriptor_verified": ("bool", True),
+             "short_descriptor": ("str", False), "billing_unit": ("quantity", True), "unit_verified": ("bool", True),
+             "drug": ("str", True), "brands": ("strs", True), "category": ("str", True), "status": ("str", True),
+             "effective_from": ("date", False), "effective_from_confidence": ("str", False),
+             "effective_to": ("date", False), "replaced_by": ("strs", False), "routes": ("strs", True),
+             "route_modifier_required": ("bool", False), "admin_codes": ("strs", True),
+             "lookalikes": ("strs", True), "summary": ("str", True), "notes": ("strs", True),
+             "max_single_dose": ("dose_limit", False), **PROVENANCE},
+    "product": {"ndc": ("str", True), "listed_ndc": ("str", True), "code": ("str", True), "brand": ("str", True),
+                "presentation": ("str", True), "form": ("str", True), "container_amount": ("quantity", True),
+                "volume_ml": ("str", False), "containers_per_package": ("int", False),
+                "container_type": ("str", True), "container_type_confidence": ("str", False),
+                "route": ("str", True), "marketing_status": ("str", True), "marketing_start": ("date", False),
+                "status_note": ("str", False), "presentation_verified": ("bool", True),
+                "auto_select": ("bool", True), "ndc_unit": ("str", True), "ndc_quantity": ("str", True),
+                "ndc_unit_confidence": ("str", True), "notes": ("strs", True), **PROVENANCE},
+    "modifier": {"code": ("str", True), "descriptor": ("str", True), "short_descriptor": ("str", False),
+                 "meaning": ("str", True), "effective_from": ("date", False), "required_from": ("date", False),
+                 "required_note": ("str", False), "status_note": ("str", False), "payers": ("strs", True),
+                 "common_errors": ("strs", True), "aliases": ("strs", False), **PROVENANCE},
+    "topic": {"id": ("str", True), "code": ("str", False), "section": ("str", False), "title": ("str", True),
+              "keywords": ("strs", True), "body": ("str", True), **PROVENANCE},
+    "correction": {"id": ("str", True), "codes": ("strs", True), "terms": ("strs", True),
+                   "always_show": ("bool", True), "wrong": ("str", True), "right": ("str", True),
+                   "points_to": ("str", True), **PROVENANCE},
+    "rule": {"id": ("str", True), "title": ("str", True), "text": ("str", True), "effective_from": ("date", False),
+             "effective_to": ("date", False), "before_note": ("str", False), **PROVENANCE},
+    "table": {"id": ("str", True), "indication": ("str", True), "population": ("str", True),
+              "min_age": ("int", True), "max_age_exclusive": ("int", False), "ige_bands": ("bands", False),
+              "weight_bands": ("bands", False), "cells": ("cells", False), "complete": ("bool", True),
+              "limits_note": ("str", False), **PROVENANCE},
+    "fixed": {"id": ("str", True), "indication": ("str", True), "population": ("str", True),
+              "min_age": ("int", True), "doses": ("strs", True), "note": ("str", True), **PROVENANCE},
+    "item": {"id": ("str", True), "text": ("str", True), "why": ("str", True), "severity": ("str", True),
+             "when": ("dict", False), **PROVENANCE},
+}
+
+
+def _type_ok(kind: str, value: Any) -> bool:
+    if kind == "str":
+        return isinstance(value, str)
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "date":
+        return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+    if kind == "strs":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind in ("quantity", "dose_limit", "dict"):
+        return isinstance(value, dict)
+    if kind == "bands":
+        return isinstance(value, list) and all(
+            isinstance(b, list) and len(b) == 2 and all(isinstance(x, int) for x in b) for b in value)
+    if kind == "cells":
+        return isinstance(value, list) and all(isinstance(r, list) and all(isinstance(c, str) for c in r)
+                                               for r in value)
+    raise AssertionError(kind)  # pragma: no cover
+
+
+class _Checker:
+    """Checks one file's records against a schema and the pack-wide references."""
+
+    def __init__(self, file: str, source_ids: set[str]) -> None:
+        self.file = file
+        self.source_ids = source_ids
+
+    def fail(self, record: str, field: str, problem: str) -> PackError:
+        return PackError(self.file, record, field, problem)
+
+    def records(self, data: dict[str, Any], table: str, key: str) -> list[tuple[str, dict[str, Any]]]:
+        extra = set(data) - {table}
+        if extra:
+            raise self.fail(f"top level", sorted(extra)[0], f"unknown table; expected only [[{table}]]")
+        rows = data.get(table, [])
+        if not isinstance(rows, list) or not rows:
+            raise self.fail("top level", table, f"expected one or more [[{table}]] records")
+        seen: set[str] = set()
+        out = []
+        for index, row in enumerate(rows, start=1):
+            label = f"{table} #{index}"
+            if isinstance(row.get(key), str) and row[key]:
+                label = f"{table} '{row[key]}'"
+            self.check(label, row, SCHEMAS[table])
+            ident = row[key]
+            if ident in seen:
+                raise self.fail(label, key, f"duplicate {key} '{ident}'")
+            seen.add(ident)
+            out.append((label, row))
+        return out
+
+    def check(self, label: str, row: dict[str, Any], schema: Schema) -> None:
+        for name in row:
+            if name not in schema:
+                raise self.fail(label, name, "unknown field")
+        for name, (kind, required) in schema.items():
+            if name not in row:
+                if required:
+                    raise self.fail(label, name, "missing required field")
+                continue
+            if not _type_ok(kind, row[name]):
+                raise self.fail(label, name, f"expected {kind}, got {type(row[name]).__name__}")
+            if kind == "str" and required and not row[name].strip() and name != "url":
+                raise self.fail(label, name, "must not be empty")
+        if "confidence" in schema and row["confidence"] not in CONFIDENCES:
+            raise self.fail(label, "confidence", f"must be one of {', '.join(CONFIDENCES)}")
+        if "sources" in schema:
+            if not row["sources"]:
+                raise self.fail(label, "sources", "cite at least one source id")
+            for sid in row["sources"]:
+                if sid not in self.source_ids:
+                    raise self.fail(label, "sources", f"unresolved source id '{sid}'")
+
+    def quantity(self, label: str, field: str, value: dict[str, Any]) -> Quantity:
+        if set(value) - {"amount", "unit", "sources", "note"} or not {"amount", "unit"} <= set(value):
+            raise self.fail(label, field, "expected { amount = \"…\", unit = \"…\" }")
+        amount = self.decimal(label, f"{field}.amount", value["amount"])
+        unit_text = value["unit"]
+        unit = canonical_unit(unit_text) if isinstance(unit_text, str) else None
+        if unit is None and unit_text != "per payer instruction":
+            raise self.fail(label, f"{field}.unit", f"unit '{unit_text}' does not parse")
+        return Quantity(amount, unit or unit_text)
+
+    def decimal(self, label: str, field: str, text: Any) -> Fraction:
+        if not isinstance(text, str):
+            raise self.fail(label, field, "write numbers as strings, e.g. \"5\", so they stay exact")
+        try:
+            value = Fraction(Decimal(text))
+        except (InvalidOperation, ValueError):
+            raise self.fail(label, field, f"'{text}' is not a decimal number") from None
+        if value <= 0:
+            raise self.fail(label, field, "must be greater than zero")
+        return value
+
+
+def _prov(row: dict[str, Any]) -> Provenance:
+    return Provenance(row["confidence"], tuple(row["sources"]), row["as_of"])
+
+
+def _parse(file: str, read: Callable[[str], str]) -> dict[str, Any]:
+    try:
+        return tomllib.loads(read(file))
+    except tomllib.TOMLDecodeError as exc:
+        raise PackError(file, "whole file", "", f"not valid TOML ({exc})") from None
+    except (FileNotFoundError, OSError) as exc:
+        raise PackError(file, "whole file", "", f"cannot be read ({exc.__class__.__name__})") from None
+
+
+def load_catalog(root: Traversable | None = None) -> Catalog:
+    """Read and validate every file of the pack; raise PackError at the first problem."""
+    read = (lambda name: read_text(name, root))
+    raw = {name: _parse(name, read) for name in FILES}
+
+    info_data = raw["pack.toml"]
+    for name in ("version", "as_of", "title"):
+        if name not in info_data:
+            raise PackError("pack.toml", "pack", name, "missing required field")
+    info = PackInfo(str(info_data["version"]), info_data["as_of"], str(info_data["title"]))
+
+    source_check = _Checker("sources.toml", set())
+    sources: dict[str, Source] = {}
+    for label, row in source_check.records(raw["sources.toml"], "source", "id"):
+        if row["kind"] not in SOURCE_KINDS:
+            raise source_check.fail(label, "kind", f"must be one of {', '.join(SOURCE_KINDS)}")
+        if row["url"] and not row["url"].startswith(("http://", "https://")):
+            raise source_check.fail(label, "url", "must start with http:// or https://")
+        sources[row["id"]] = Source(row["id"], row["title"], row["url"], row["date"], row["kind"])
+    ids = set(sources)
+
+    codes = _codes(_Checker("codes.toml", ids), raw["codes.toml"])
+    modifiers = _modifiers(_Checker("modifiers.toml", ids), raw["modifiers.toml"])
+    products = _products(_Checker("products.toml", ids), raw["products.toml"], codes)
+    topics = _topics(_Checker("topics.toml", ids), raw["topics.toml"], codes)
+    corrections = _corrections(_Checker("corrections.toml", ids), raw["corrections.toml"], codes, modifiers)
+    rules = _rules(_Checker("rules.toml", ids), raw["rules.toml"])
+    tables, fixed = _dose_tables(_Checker("dose_tables.toml", ids), raw["dose_tables.toml"])
+    checklist = _checklist(_Checker("checklist.toml", ids), raw["checklist.toml"], codes)
+
+    checker = _Checker("codes.toml", ids)
+    for code in codes.values():
+        for other in (*code.lookalikes, *code.replaced_by):
+            if other not in codes:
+                raise checker.fail(f"code '{code.code}'", "lookalikes", f"'{other}' is not a code in the pack")
+    return Catalog(info, codes, products, modifiers, topics, corrections, rules, sources, tables, fixed, checklist)
+
+
+def _codes(ck: _Checker, data: dict[str, Any]) -> dict[str, Code]:
+    out: dict[str, Code] = {}
+    for label, row in ck.records(data, "code", "code"):
+        if normalize_code(row["code"]) != row["code"] or not re.fullmatch(r"[A-Z]\d{4}", row["code"]):
+            raise ck.fail(label, "code", "must be a HCPCS Level II code such as J2357")
+        limit = None
+        if "max_single_dose" in row:
+            raw_limit = row["max_single_dose"]
+            qty = ck.quantity(label, "max_single_dose", raw_limit)
+            lim_sources = raw_limit.get("sources", [])
+            if not lim_sources or any(s not in ck.source_ids for s in lim_sources):
+                raise ck.fail(label, "max_single_dose.sources", "cite resolvable source ids")
+            limit = DoseLimit(qty, str(raw_limit.get("note", "")), tuple(lim_sources))
+        for date_field in ("effective_from", "effective_to"):
+            pass
+        if "effective_from" in row and "effective_to" in row and row["effective_to"] < row["effective_from"]:
+            raise ck.fail(label, "effective_to", "is before effective_from")
+        out[row["code"]] = Code(
+            code=row["code"], descriptor=row["descriptor"], descriptor_verified=row["descriptor_verified"],
+            billing_unit=ck.quantity(label, "billing_unit", row["billing_unit"]),
+            unit_verified=row["unit_verified"], drug=row["drug"], brands=tuple(row["brands"]),
+            category=row["category"], status=row["status"], summary=row["summary"], provenance=_prov(row),
+            short_descriptor=row.get("short_descriptor", ""), effective_from=row.get("effective_from"),
+            effective_from_confidence=row.get("effective_from_confidence", ""),
+            effective_to=row.get("effective_to"), replaced_by=tuple(row.get("replaced_by", ())),
+            routes=tuple(row["routes"]), route_modifier_required=row.get("route_modifier_required", False),
+            admin_codes=tuple(row["admin_codes"]), lookalikes=tuple(row["lookalikes"]),
+            notes=tuple(row["notes"]), max_single_dose=limit,
+        )
+    return out
+
+
+def _products(ck: _Checker, data: dict[str, Any], codes: Mapping[str, Code]) -> dict[str, Product]:
+    out: dict[str, Product] = {}
+    for label, row in ck.records(data, "product", "ndc"):
+        if not NDC_PATTERN.fullmatch(row["ndc"]):
+            raise ck.fail(label, "ndc", f"'{row['ndc']}' is not an 11-digit 5-4-2 NDC such as 50242-0215-01")
+        listed_digits = re.sub(r"\D", "", row["listed_ndc"])
+        if len(listed_digits) not in (10, 11):
+            raise ck.fail(label, "listed_ndc", "must have 10 or 11 digits")
+        if row["code"] not in codes:
+            raise ck.fail(label, "code", f"'{row['code']}' is not a code in the pack")
+        code = codes[row["code"]]
+        amount = ck.quantity(label, "container_amount", row["container_amount"])
+        if not amount.convertible_to(code.billing_unit.unit) and amount.unit != code.billing_unit.unit:
+            raise ck.fail(label, "container_amount", f"unit {amount.unit} does not fit {code.code}'s billing unit")
+        units = amount.to(code.billing_unit.unit).amount / code.billing_unit.amount
+        if units.denominator != 1:
+            raise ck.fail(label, "container_amount", f"is not a whole number of {code.code} billing units")
+        if row["container_type"] not in ("single-dose", "multi-dose", "unknown"):
+            raise ck.fail(label, "container_type", "must be single-dose, multi-dose or unknown")
+        if row["ndc_unit"] not in ("UN", "ML", "GR", "F2", "ME"):
+            raise ck.fail(label, "ndc_unit", "must be one of UN, ML, GR, F2, ME")
+        for conf_field in ("ndc_unit_confidence", "container_type_confidence"):
+            if conf_field in row and row[conf_field] not in CONFIDENCES:
+                raise ck.fail(label, conf_field, f"must be one of {', '.join(CONFIDENCES)}")
+        per_package = row.get("containers_per_package")
+        if per_package is not None and per_package <= 0:
+            raise ck.fail(label, "containers_per_package", "must be a positive whole number")
+        out[row["ndc"]] = Product(
+            ndc=row["ndc"], listed_ndc=row["listed_ndc"], code=row["code"], brand=row["brand"],
+            presentation=row["presentation"], form=row["form"], container_amount=amount,
+            container_type=row["container_type"], route=row["route"], marketing_status=row["marketing_status"],
+            presentation_verified=row["presentation_verified"], auto_select=row["auto_select"],
+            ndc_unit=row["ndc_unit"], ndc_quantity=ck.decimal(label, "ndc_quantity", row["ndc_quantity"]),
+            ndc_unit_confidence=row["ndc_unit_confidence"], provenance=_prov(row),
+            volume_ml=ck.decimal(label, "volume_ml", row["volume_ml"]) if "volume_ml" in row else None,
+            containers_per_package=per_package,
+            container_type_confidence=row.get("container_type_confidence", "high"),
+            marketing_start=row.get("marketing_start"), status_note=row.get("status_note", ""),
+            notes=tuple(row["notes"]),
+        )
+    return out
+
+
+def _modifiers(ck: _Checker, data: dict[str, Any]) -> dict[str, Modifier]:
+    out: dict[str, Modifier] = {}
+    for label, row in ck.records(data, "modifier", "code"):
+        if not re.fullmatch(r"[A-Z0-9]{2}", row["code"]):
+            raise ck.fail(label, "code", "must be a two-character modifier")
+        out[row["code"]] = Modifier(
+            code=row["code"], descriptor=row["descriptor"], meaning=row["meaning"], provenance=_prov(row),
+            short_descriptor=row.get("short_descriptor", ""), effective_from=row.get("effective_from"),
+            required_from=row.get("required_from"), required_note=row.get("required_note", ""),
+            status_note=row.get("status_note", ""), payers=tuple(row["payers"]),
+            common_errors=tuple(row["common_errors"]), aliases=tuple(row.get("aliases", ())),
+        )
+    return out
+
+
+def _topics(ck: _Checker, data: dict[str, Any], codes: Mapping[str, Code]) -> dict[str, Topic]:
+    out: dict[str, Topic] = {}
+    for label, row in ck.records(data, "topic", "id"):
+        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", row["id"]):
+            raise ck.fail(label, "id", "must be lower-case words joined by hyphens")
+        code = row.get("code", "")
+        if code and code not in codes:
+            raise ck.fail(label, "code", f"'{code}' is not a code in the pack")
+        if bool(code) != bool(row.get("section")):
+            raise ck.fail(label, "section", "a topic has both code and section, or neither")
+        if code and row["section"] not in SECTION_ORDER:
+            raise ck.fail(label, "section", f"must be one of {', '.join(SECTION_ORDER)}")
+        out[row["id"]] = Topic(row["id"], row["title"], row["body"].strip(), _prov(row), code,
+                               row.get("section", ""), tuple(row["keywords"]))
+    return out
+
+
+def _corrections(ck: _Checker, data: dict[str, Any], codes: Mapping[str, Code],
+                 modifiers: Mapping[str, Modifier]) -> tuple[Correction, ...]:
+    out = []
+    for label, row in ck.records(data, "correction", "id"):
+        for ref in (*row["codes"], row["points_to"]):
+            if ref not in codes and ref not in modifiers:
+                raise ck.fail(label, "codes" if ref in row["codes"] else "points_to",
+                              f"'{ref}' is not a code or modifier in the pack")
+        out.append(Correction(row["id"], tuple(row["codes"]), tuple(t.lower() for t in row["terms"]),
+                              row["always_show"], row["wrong"], row["right"], row["points_to"], _prov(row)))
+    return tuple(out)
+
+
+def _rules(ck: _Checker, data: dict[str, Any]) -> dict[str, Rule]:
+    out: dict[str, Rule] = {}
+    for label, row in ck.records(data, "rule", "id"):
+        if "effective_from" in row and "effective_to" in row and row["effective_to"] < row["effective_from"]:
+            raise ck.fail(label, "effective_to", "is before effective_from")
+        out[row["id"]] = Rule(row["id"], row["title"], row["text"], _prov(row), row.get("effective_from"),
+                              row.get("effective_to"), row.get("before_note", ""))
+    return out
+
+
+def _dose_tables(ck: _Checker, data: dict[str, Any]) -> tuple[tuple[DoseTable, ...], tuple[FixedDose, ...]]:
+    tables = []
+    fixed_rows = data.get("fixed", [])
+    for label, row in ck.records({"table": data.get("table", [])}, "table", "id"):
+        cells = tuple(tuple(r) for r in row.get("cells", []))
+        ige = tuple((a, b) for a, b in row.get("ige_bands", []))
+        weight = tuple((a, b) for a, b in row.get("weight_bands", []))
+        if cells and (len(cells) != len(ige) or any(len(r) != len(weight) for r in cells)):
+            raise ck.fail(label, "cells", "must have one row per IgE band and one cell per weight band")
+        for r in cells:
+            for cell in r:
+                if cell not in ("-", "?") and not re.fullmatch(r"\d+ q[24]", cell):
+                    raise ck.fail(label, "cells", f"cell '{cell}' must look like '150 q4', '-' or '?'")
+        tables.append(DoseTable(row["id"], row["indication"], row["population"], row["min_age"],
+                                row["complete"], _prov(row), row.get("max_age_exclusive"), ige, weight, cells,
+                                row.get("limits_note", "")))
+    fixed = []
+    for index, row in enumerate(fixed_rows, start=1):
+        label = f"fixed '{row.get('id', index)}'"
+        ck.check(label, row, SCHEMAS["fixed"])
+        fixed.append(FixedDose(row["id"], row["indication"], row["population"], row["min_age"],
+                               tuple(row["doses"]), row["note"], _prov(row)))
+    return tuple(tables), tuple(fixed)
+
+
+def _checklist(ck: _Checker, data: dict[str, Any], codes: Mapping[str, Code]) -> tuple[ChecklistItem, ...]:
+    out = []
+    for label, row in ck.records(data, "item", "id"):
+        if row["severity"] not in SEVERITIES:
+            raise ck.fail(label, "severity", f"must be one of {', '.join(SEVERITIES)}")
+        when = row.get("when", {})
+        for key, value in when.items():
+            if key not in CONDITION_KEYS:
+                raise ck.fail(label, f"when.{key}", f"unknown condition; known: {', '.join(CONDITION_KEYS)}")
+            expected = CONDITION_KEYS[key]
+            if not _type_ok(expected, value):
+                raise ck.fail(label, f"when.{key}", f"expected {expected}")
+            if key == "codes":
+                for code in value:
+                    if code not in codes:
+                        raise ck.fail(label, "when.codes", f"'{code}' is not a code in the pack")
+        out.append(ChecklistItem(row["id"], row["text"], row["why"], row["severity"], dict(when), _prov(row)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def shipped_catalog() -> Catalog:
+    """The shipped pack, loaded once per process."""
+    return load_catalog()

@@ -1,0 +1,165 @@
+"""User state: preferences and the current checklist ticks, as versioned JSON written atomically.
+
+Only whitelisted keys with validated values are ever written, so no patient data or free text can reach disk.
+A damaged file is moved aside (never deleted) and defaults are used; the caller shows the notice once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+ENV_VAR = "OMALIREF_STATE_DIR"
+FILE_NAME = "state.json"
+PAYERS = ("medicare", "medicaid", "commercial")
+SETTINGS = ("office", "hospital-outpatient")
+MODIFIERS_340B = ("", "JG", "TB")
+_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+_GEOMETRY = re.compile(r"[A-Za-z0-9+/=]{0,4096}")
+MAX_TICKS = 200
+
+
+@dataclass(frozen=True)
+class Preferences:
+    payer: str = "medicare"
+    setting: str = "office"
+    modifier_340b: str = ""
+    window_geometry: str = ""  # base64 of QWidget.saveGeometry(); opaque to the domain
+    checklist_ticks: tuple[str, ...] = ()
+
+    def with_changes(self, **changes: Any) -> Preferences:
+        return validate(replace(self, **changes))
+
+
+@dataclass
+class StateDirs:
+    """Where the app writes: one root when overridden, else the platform's per-user folders."""
+
+    config: Path
+    data: Path
+    logs: Path
+    overridden: bool = False
+
+    @classmethod
+    def resolve(cls, override: str | os.PathLike[str] | None = None) -> StateDirs:
+        root = override if override else os.environ.get(ENV_VAR)
+        if root:
+            base = Path(root).expanduser()
+            return cls(base / "config", base / "data", base / "logs", overridden=True)
+        from platformdirs import PlatformDirs  # imported here: only the non-overridden path needs it
+
+        dirs = PlatformDirs("omaliref", appauthor=False)
+        return cls(Path(dirs.user_config_dir), Path(dirs.user_data_dir), Path(dirs.user_log_dir))
+
+
+def validate(prefs: Preferences) -> Preferences:
+    """Raise ValueError if any value is outside the whitelist; the state file never holds anything else."""
+    if prefs.payer not in PAYERS:
+        raise ValueError(f"payer must be one of {PAYERS}")
+    if prefs.setting not in SETTINGS:
+        raise ValueError(f"setting must be one of {SETTINGS}")
+    if prefs.modifier_340b not in MODIFIERS_340B:
+        raise ValueError("340B modifier must be JG, TB or empty")
+    if not _GEOMETRY.fullmatch(prefs.window_geometry):
+        raise ValueError("window geometry must be base64")
+    if len(prefs.checklist_ticks) > MAX_TICKS or not all(_ID.fullmatch(t) for t in prefs.checklist_ticks):
+        raise ValueError("checklist ticks must be item ids")
+    return prefs
+
+
+def to_json(prefs: Preferences) -> dict[str, Any]:
+    validate(prefs)
+    return {
+        "schema": SCHEMA_VERSION,
+        "preferences": {"payer": prefs.payer, "setting": prefs.setting, "modifier_340b": prefs.modifier_340b,
+                        "window_geometry": prefs.window_geometry},
+        "checklist_ticks": list(prefs.checklist_ticks),
+    }
+
+
+def from_json(data: Any) -> Preferences:
+    if not isinstance(data, dict) or set(data) - {"schema", "preferences", "checklist_ticks"}:
+        raise ValueError("unexpected top-level keys")
+    if data.get("schema") != SCHEMA_VERSION:
+        raise ValueError(f"schema {data.get('schema')!r}")
+    raw = data.get("preferences", {})
+    allowed = {"payer", "setting", "modifier_340b", "window_geometry"}
+    if not isinstance(raw, dict) or set(raw) - allowed or not all(isinstance(v, str) for v in raw.values()):
+        raise ValueError("unexpected preference keys")
+    ticks = data.get("checklist_ticks", [])
+    if not isinstance(ticks, list) or not all(isinstance(t, str) for t in ticks):
+        raise ValueError("checklist_ticks must be a list of ids")
+    return validate(Preferences(checklist_ticks=tuple(ticks), **raw))
+
+
+@dataclass
+class StateStore:
+    dirs: StateDirs
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def path(self) -> Path:
+        return self.dirs.config / FILE_NAME
+
+    def load(self) -> Preferences:
+        """The saved preferences, or defaults (with a notice) when the file is missing, unreadable or damaged."""
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return Preferences()
+        except OSError as exc:
+            self.notices.append(f"Preferences could not be read ({exc.strerror or exc.__class__.__name__}); "
+                                "using defaults.")
+            return Preferences()
+        try:
+            data = json.loads(text)
+            if isinstance(data, dict) and isinstance(data.get("schema"), int) and data["schema"] > SCHEMA_VERSION:
+                self._set_aside(f"v{data['schema']}")
+                self.notices.append(f"Preferences were saved by a newer omaliref (schema {data['schema']}); kept "
+                                    "aside, using defaults.")
+                return Preferences()
+            return from_json(data)
+        except (ValueError, TypeError):
+            aside = self._set_aside("corrupt")
+            self.notices.append("Preferences file was damaged; it was kept aside"
+                                + (f" as {aside.name}" if aside else "") + " and defaults are used.")
+            return Preferences()
+
+    def save(self, prefs: Preferences) -> bool:
+        """Write atomically (temp file + os.replace); on failure keep the last good file and add a notice."""
+        payload = json.dumps(to_json(prefs), indent=2, sort_keys=True) + "\n"
+        tmp_name = ""
+        try:
+            self.dirs.config.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(prefix=".state-", suffix=".tmp", dir=self.dirs.config)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp_name, self.path)
+            return True
+        except OSError as exc:
+            if tmp_name:
+                try:
+                    os.unlink(tmp_name)
+                except OSError:
+                    pass
+            self.notices.append(f"Preferences could not be saved ({exc.strerror or exc.__class__.__name__}); "
+                                "the last saved preferences are kept.")
+            return False
+
+    def _set_aside(self, tag: str) -> Path | None:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{FILE_NAME}.{tag}-{stamp}")
+        try:
+            os.replace(self.path, target)
+            return target
+        except OSError:
+            return None

@@ -1,0 +1,279 @@
+"""The data pack as frozen values: codes, packages, modifiers, topics, corrections, rules, sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from omaliref.domain.errors import UnknownIdError
+from omaliref.domain.quantities import Quantity
+
+SECTION_ORDER = (
+    "definition",
+    "clinical-context",
+    "modifiers",
+    "documentation",
+    "denials",
+    "commercial",
+    "similar-codes",
+)
+CONFIDENCES = ("high", "medium", "low")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a fact comes from, how settled it is and when it was last checked."""
+
+    confidence: str
+    sources: tuple[str, ...]
+    as_of: dt.date
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    url: str
+    date: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class DoseLimit:
+    quantity: Quantity
+    note: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    descriptor: str
+    descriptor_verified: bool
+    billing_unit: Quantity
+    unit_verified: bool
+    drug: str
+    brands: tuple[str, ...]
+    category: str
+    status: str
+    summary: str
+    provenance: Provenance
+    short_descriptor: str = ""
+    effective_from: dt.date | None = None
+    effective_from_confidence: str = ""
+    effective_to: dt.date | None = None
+    replaced_by: tuple[str, ...] = ()
+    routes: tuple[str, ...] = ()
+    route_modifier_required: bool = False
+    admin_codes: tuple[str, ...] = ()
+    lookalikes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    max_single_dose: DoseLimit | None = None
+
+    def in_force_on(self, day: dt.date) -> bool:
+        after_start = self.effective_from is None or day >= self.effective_from
+        before_end = self.effective_to is None or day <= self.effective_to
+        return after_start and before_end
+
+
+@dataclass(frozen=True)
+class Product:
+    """One NDC package; container_amount is what one vial/syringe/device/implant is labelled to hold."""
+
+    ndc: str
+    listed_ndc: str
+    code: str
+    brand: str
+    presentation: str
+    form: str
+    container_amount: Quantity
+    container_type: str
+    route: str
+    marketing_status: str
+    presentation_verified: bool
+    auto_select: bool
+    ndc_unit: str
+    ndc_quantity: Fraction
+    ndc_unit_confidence: str
+    provenance: Provenance
+    volume_ml: Fraction | None = None
+    containers_per_package: int | None = None
+    container_type_confidence: str = "high"
+    marketing_start: dt.date | None = None
+    status_note: str = ""
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ndc11(self) -> str:
+        return self.ndc.replace("-", "")
+
+    @property
+    def single_dose(self) -> bool:
+        return self.container_type == "single-dose"
+
+
+@dataclass(frozen=True)
+class Modifier:
+    code: str
+    descriptor: str
+    meaning: str
+    provenance: Provenance
+    short_descriptor: str = ""
+    effective_from: dt.date | None = None
+    required_from: dt.date | None = None
+    required_note: str = ""
+    status_note: str = ""
+    payers: tuple[str, ...] = ()
+    common_errors: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    body: str
+    provenance: Provenance
+    code: str = ""
+    section: str = ""
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Correction:
+    id: str
+    codes: tuple[str, ...]
+    terms: tuple[str, ...]
+    always_show: bool
+    wrong: str
+    right: str
+    points_to: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    text: str
+    provenance: Provenance
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
+    before_note: str = ""
+
+    def in_force_on(self, day: dt.date) -> bool:
+        after_start = self.effective_from is None or day >= self.effective_from
+        before_end = self.effective_to is None or day <= self.effective_to
+        return after_start and before_end
+
+
+@dataclass(frozen=True)
+class DoseTable:
+    """A weight/IgE dose table; cells hold '150 q4', '-' (no dose) or '?' (not verified)."""
+
+    id: str
+    indication: str
+    population: str
+    min_age: int
+    complete: bool
+    provenance: Provenance
+    max_age_exclusive: int | None = None
+    ige_bands: tuple[tuple[int, int], ...] = ()
+    weight_bands: tuple[tuple[int, int], ...] = ()
+    cells: tuple[tuple[str, ...], ...] = ()
+    limits_note: str = ""
+
+
+@dataclass(frozen=True)
+class FixedDose:
+    id: str
+    indication: str
+    population: str
+    min_age: int
+    doses: tuple[str, ...]
+    note: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class PackInfo:
+    version: str
+    as_of: dt.date
+    title: str
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything the data pack holds, indexed for look-up by id."""
+
+    info: PackInfo
+    codes: Mapping[str, Code]
+    products: Mapping[str, Product]
+    modifiers: Mapping[str, Modifier]
+    topics: Mapping[str, Topic]
+    corrections: tuple[Correction, ...]
+    rules: Mapping[str, Rule]
+    sources: Mapping[str, Source]
+    dose_tables: tuple[DoseTable, ...] = ()
+    fixed_doses: tuple[FixedDose, ...] = ()
+    checklist: tuple[object, ...] = field(default=())
+
+    def code(self, code: str) -> Code:
+        key = normalize_code(code)
+        try:
+            return self.codes[key]
+        except KeyError:
+            raise UnknownIdError(
+                f"'{code.strip()[:40]}' is not a code in the data pack; known codes: {', '.join(sorted(self.codes))}.",
+                field="code",
+            ) from None
+
+    def products_for(self, code: str) -> tuple[Product, ...]:
+        return tuple(p for p in self.products.values() if p.code == code)
+
+    def product(self, ndc_text: str) -> Product:
+        digits = "".join(ch for ch in ndc_text if ch.isdigit())
+        for candidate in ndc11_candidates(ndc_text):
+            for product in self.products.values():
+                if product.ndc11 == candidate:
+                    return product
+        shown = ndc_text.strip()[:40]
+        if len(digits) not in (10, 11):
+            raise UnknownIdError(f"'{shown}' is not an NDC: type 10 or 11 digits, e.g. 50242-0215-01.", field="ndc")
+        raise UnknownIdError(f"NDC {shown} is not in the data pack.", field="ndc")
+
+    def sections_for(self, code: str) -> tuple[Topic, ...]:
+        found = [t for t in self.topics.values() if t.code == code]
+        return tuple(sorted(found, key=lambda t: SECTION_ORDER.index(t.section)))
+
+    def corrections_for(self, code: str) -> tuple[Correction, ...]:
+        return tuple(c for c in self.corrections if code in c.codes)
+
+    def rule(self, rule_id: str) -> Rule:
+        return self.rules[rule_id]
+
+    def resolve_sources(self, ids: Iterable[str]) -> tuple[Source, ...]:
+        return tuple(self.sources[i] for i in dict.fromkeys(ids))
+
+
+def normalize_code(text: str) -> str:
+    """'j-2357 ' -> 'J2357'."""
+    return "".join(ch for ch in text if ch.isalnum()).upper()
+
+
+def ndc11_candidates(text: str) -> tuple[str, ...]:
+    """The 11-digit forms an NDC as typed could stand for (10-digit NDCs are ambiguous without dashes)."""
+    stripped = text.strip()
+    parts = [p for p in stripped.replace(" ", "-").split("-") if p]
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        a, b, c = parts
+        if len(a) <= 5 and len(b) <= 4 and len(c) <= 2:
+            return (a.zfill(5) + b.zfill(4) + c.zfill(2),)
+    digits = "".join(ch for ch in stripped if ch.isdigit())
+    if len(digits) == 11:
+        return (digits,)
+    if len(digits) == 10:
+        return ("0" + digits, digits[:5] + "0" + digits[5:], digits[:9] + "0" + digits[9:])
+    return ()
