@@ -19,6 +19,7 @@ KIND_ORDER = {"code": 0, "modifier": 1, "product": 2, "topic": 3}
 # Weights: an exact id beats any name, a name beats body text; a prefix or typo scores below its exact form.
 KEY, NAME, TEXT = 1000, 300, 40
 PREFIX_FACTOR, TYPO_FACTOR = 0.6, 0.5
+_CONFIDENCE_PENALTY = {"high": 0.0, "medium": 2.0, "low": 5.0}
 MAX_QUERY = 200  # characters; longer input is cut, not rejected (pasted text)
 MAX_TERMS = 8
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-/][a-z0-9]+)*")
@@ -34,6 +35,7 @@ class SearchEntry:
     keys: tuple[str, ...]
     names: tuple[str, ...]
     text: str
+    bias: float = 0.0  # breaks ties: current, well-documented entries before historical or unverified ones
 
 
 @dataclass(frozen=True)
@@ -89,8 +91,9 @@ def entries_from_catalog(catalog: Catalog) -> list[SearchEntry]:
         keys = (code.code.lower(),)
         names = (code.drug, *code.brands)
         text = " ".join((code.descriptor, code.summary, *code.notes, *code.lookalikes, code.status))
+        bias = (-100.0 if code.effective_to else 0.0) - _CONFIDENCE_PENALTY[code.provenance.confidence]
         entries.append(SearchEntry(code.code, "code", f"{code.code} — {code.descriptor}", code.summary, code.code,
-                                   keys, names, text))
+                                   keys, names, text, bias))
     for mod in catalog.modifiers.values():
         keys = (mod.code.lower(), *(a.lower() for a in mod.aliases))
         text = " ".join((mod.descriptor, mod.short_descriptor, mod.meaning, mod.required_note, mod.status_note,
@@ -109,7 +112,8 @@ def entries_from_catalog(catalog: Catalog) -> list[SearchEntry]:
         title = f"{product.ndc} — {product.brand} {amount} ({product.code})"
         summary = (f"{product.presentation}; {int(amount.to(code.billing_unit.unit).amount / code.billing_unit.amount)}"
                    f" {product.code} units per container")
-        entries.append(SearchEntry(product.ndc, "product", title, summary, product.code, keys, names, text))
+        bias = -20.0 - (0.0 if product.auto_select else 10.0) - _CONFIDENCE_PENALTY[product.provenance.confidence]
+        entries.append(SearchEntry(product.ndc, "product", title, summary, product.code, keys, names, text, bias))
     for topic in catalog.topics.values():
         names = (topic.title, *topic.keywords)
         entries.append(SearchEntry(topic.id, "topic", topic.title, topic.body.split("\n")[0][:160], topic.code,
@@ -202,6 +206,8 @@ class SearchIndex:
         matched: dict[int, int] = defaultdict(int)
         for matches in per_term:
             for index, (score, reason) in matches.items():
+                if index not in scores:
+                    scores[index] = self.entries[index].bias
                 scores[index] += score
                 reasons[index].append(reason)
                 matched[index] += 1

@@ -1,0 +1,317 @@
+"""The calculator against the worked examples of codes-and-rules.md §3, the products file's arithmetic, the
+date rules, bad input, and invariants over thousands of generated cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from omaliref.domain.calculator import CalcRequest, calculate, check_line, parse_containers, parse_date, parse_dose
+from omaliref.domain.errors import InputError, LookalikeError, UnknownIdError
+from tests.conftest import TODAY
+
+
+def calc(catalog, code, dose, *packages, date=None, payer="medicare", separately_payable=True, m340b=""):
+    request = CalcRequest(code, parse_dose(dose), parse_containers(list(packages)),
+                          parse_date(date) if date else None, payer, separately_payable, m340b)
+    return calculate(catalog, request, today=TODAY)
+
+
+def lines(result):
+    return [(l.code, l.modifiers, l.units) for l in result.lines]
+
+
+# --- worked examples (codes-and-rules.md §3) -------------------------------------------------------------
+
+def test_example_1_whole_syringes_no_waste(catalog):
+    r = calc(catalog, "J2357", "375mg", "50242-0227-01", "50242-0214-01")
+    assert lines(r) == [("J2357", ("JZ",), 75)]
+
+
+def test_example_1_auto_selection_chooses_300_plus_75(catalog):
+    r = calc(catalog, "J2357", "375mg")
+    assert lines(r) == [("J2357", ("JZ",), 75)]
+    assert sorted(c.product.container_amount.amount for c in r.containers) == [75, 300]
+    assert r.auto_selected
+
+
+def test_example_2_vial_partial_use(catalog):
+    r = calc(catalog, "J2357", "75mg", "50242-0040-62")
+    assert lines(r) == [("J2357", (), 15), ("J2357", ("JW",), 15)]
+    assert r.total_billed_units == 30
+    assert r.larger_container_than_needed  # a 75 mg syringe exists (smallest-container rule)
+    assert any(w.rule == "smallest-container" for w in r.warnings)
+
+
+def test_example_3_belimumab_rounding(catalog):
+    r = calc(catalog, "J0490", "735mg", "49401-0102-01", "49401-0101-01x3")
+    assert lines(r) == [("J0490", ("JA",), 74), ("J0490", ("JW", "JA"), 2)]
+    assert r.total_billed_units == 76 and r.labelled_contents.amount == 760
+    assert "waste-round-down" in r.rules and "route-modifier-j0490" in r.rules
+
+
+def test_example_3_auto_picks_smallest_vial_combination(catalog):
+    r = calc(catalog, "J0490", "735mg")
+    assert sorted((c.product.container_amount.amount, c.count) for c in r.containers) == [(120, 3), (400, 1)]
+
+
+def test_example_4_cgs_305mg_from_400mg_vial(catalog):
+    r = calc(catalog, "J0490", "305mg", "49401-0102-01")
+    assert [(l.modifiers[0] if l.modifiers and l.modifiers[0] == "JW" else "", l.units) for l in r.lines] == \
+        [("", 31), ("JW", 9)]
+
+
+def test_example_5_waste_below_one_unit_gets_jz_and_no_jw(catalog):
+    # J0561: 1 unit = 100,000 units; 1,150,000 units from a 1.2 MU syringe leaves 0.5 unit of waste
+    r = calc(catalog, "J0561", "1150000units", "60793-0701-10")
+    assert lines(r) == [("J0561", ("JZ",), 12)]
+    assert "jw-min-one-unit" in r.rules
+
+
+# --- arithmetic in products-and-dosing.md ------------------------------------------------------------------
+
+@pytest.mark.parametrize("code, dose, packages, expected", [
+    ("J2357", "150mg", ["50242-0215-01"], [("J2357", ("JZ",), 30)]),
+    ("J2182", "40mg", ["00173-0881-01"], [("J2182", (), 40), ("J2182", ("JW",), 60)]),
+    ("J0490", "700mg", ["49401-0102-01", "49401-0101-01x3"], [("J0490", ("JA",), 70), ("J0490", ("JW", "JA"), 6)]),
+    ("J7402", "1implant", [], [("J7402", ("JZ",), 135)]),
+    ("J7402", "2implants", [], [("J7402", ("JZ",), 270)]),
+    ("J7402", "1350mcg", ["10599-0003-01"], [("J7402", ("JZ",), 135)]),
+    ("J0561", "2.4MU", [], [("J0561", ("JZ",), 24)]),
+    ("J0561", "2400000units", ["60793-0702-10"], [("J0561", ("JZ",), 24)]),
+    ("J2357", "225mg", ["50242-0040-62x2"], [("J2357", (), 45), ("J2357", ("JW",), 15)]),
+    ("J2357", "600mg", [], [("J2357", ("JZ",), 120)]),
+])
+def test_products_file_arithmetic(catalog, code, dose, packages, expected):
+    assert lines(calc(catalog, code, dose, *packages)) == expected
+
+
+def test_ndc_quantity_and_unit(catalog):
+    r = calc(catalog, "J2357", "150mg", "50242-0215-01")
+    line = r.lines[0]
+    assert (line.ndc, line.ndc_unit, line.ndc_quantity) == ("50242-0215-01", "ML", 1)
+    assert line.keyed_text().startswith("J2357-JZ x 30 units  NDC N450242021501 ML1")
+    vial = calc(catalog, "J2357", "75mg", "50242-0040-62")
+    assert [(l.ndc_unit, l.ndc_quantity) for l in vial.lines] == [("UN", Fraction(1, 2)), ("UN", Fraction(1, 2))]
+
+
+def test_two_ndcs_leave_line_ndc_empty_and_list_parts(catalog):
+    r = calc(catalog, "J2357", "375mg")
+    assert r.lines[0].ndc is None
+    assert {p.ndc for p in r.lines[0].ndc_parts} == {"50242-0227-01", "50242-0214-01"}
+
+
+def test_admin_code_suggestion(catalog):
+    assert calc(catalog, "J2357", "150mg").admin_code_suggestion.startswith("96372")
+    assert "96365" in calc(catalog, "J0490", "400mg").admin_code_suggestion
+
+
+# --- dates, payers, 340B -----------------------------------------------------------------------------------
+
+def test_no_jz_before_2023(catalog):
+    r = calc(catalog, "J2357", "150mg", date="2022-12-31")
+    assert lines(r) == [("J2357", (), 30)]
+    assert any("did not exist" in w.message for w in r.warnings)
+
+
+def test_jz_optional_in_first_half_of_2023(catalog):
+    r = calc(catalog, "J2357", "150mg", date="2023-03-01")
+    assert lines(r) == [("J2357", ("JZ",), 30)] and "jz-optional" in r.rules
+    assert "jz-required" in calc(catalog, "J2357", "150mg", date="2023-07-01").rules
+
+
+def test_jw_before_2017_is_mac_dependent(catalog):
+    r = calc(catalog, "J2357", "75mg", "50242-0040-62", date="2016-06-01")
+    assert lines(r)[1] == ("J2357", ("JW",), 15)
+    assert any("MAC" in w.message for w in r.warnings)
+
+
+def test_not_separately_payable_has_no_jw_or_jz(catalog):
+    r = calc(catalog, "J2357", "75mg", "50242-0040-62", separately_payable=False)
+    assert lines(r) == [("J2357", (), 15)]
+
+
+def test_340b_modifier_and_jg_note(catalog):
+    r = calc(catalog, "J2357", "150mg", m340b="JG")
+    assert lines(r) == [("J2357", ("JZ", "JG"), 30)]
+    assert "jg-confirm-2025" in r.rules
+    tb = calc(catalog, "J2357", "150mg", m340b="TB", date="2024-06-01")
+    assert lines(tb) == [("J2357", ("JZ", "TB"), 30)] and "jg-confirm-2025" not in tb.rules
+    old = calc(catalog, "J2357", "150mg", m340b="JG", date="2017-06-01")
+    assert lines(old) == [("J2357", (), 30)]
+    commercial = calc(catalog, "J2357", "150mg", m340b="JG", payer="commercial")
+    assert "JG" not in commercial.lines[0].modifiers
+
+
+def test_commercial_payer_warns_rules_vary(catalog):
+    r = calc(catalog, "J2357", "150mg", payer="commercial")
+    assert "jw-jz-other-payers" in r.rules
+
+
+def test_belimumab_sc_gets_jb_and_self_admin_warning(catalog):
+    r = calc(catalog, "J0490", "200mg", "49401-0088-01")
+    assert "JB" in r.lines[0].modifiers
+    assert any("self-administered" in w.message for w in r.warnings)
+
+
+def test_unknown_single_dose_status_means_no_jw_jz(catalog):
+    r = calc(catalog, "J0561", "1200000units", "84383-0110-01")
+    assert lines(r) == [("J0561", (), 12)]
+    assert any("not established" in w.message for w in r.warnings)
+
+
+def test_q5154_unverified_unit_warning(catalog):
+    r = calc(catalog, "Q5154", "300mg", date="2026-11-01")
+    assert lines(r) == [("Q5154", ("JZ",), 60)]
+    assert any("NOT verified" in w.message for w in r.warnings)
+
+
+def test_omlyclo_not_offered_before_marketing_start(catalog):
+    with pytest.raises(InputError, match="no packages"):
+        calc(catalog, "Q5154", "300mg", date="2026-01-15")
+
+
+def test_replaced_code_after_its_end(catalog):
+    with pytest.raises(InputError, match="J7402"):
+        calc(catalog, "J7401", "1350mcg", date="2022-01-01")
+
+
+# --- look-alikes and bad input -----------------------------------------------------------------------------
+
+def test_j7402_with_an_omalizumab_dose_points_to_j2357(catalog):
+    with pytest.raises(LookalikeError) as info:
+        calc(catalog, "J7402", "375mg")
+    assert info.value.points_to == "J2357"
+
+
+def test_lookalike_code_with_xolair_ndc_points_to_j2357(catalog):
+    for code in ("J2355", "J2356"):
+        with pytest.raises(LookalikeError) as info:
+            calc(catalog, code, "150mg", "50242-0215-01")
+        assert info.value.points_to == "J2357"
+
+
+def test_j2355_without_packages_says_it_is_not_omalizumab(catalog):
+    with pytest.raises(InputError, match="J2357"):
+        calc(catalog, "J2355", "150mg")
+
+
+@pytest.mark.parametrize("code, dose, packages, fragment", [
+    ("J2357", "0mg", [], "greater than zero"),
+    ("J2357", "-150mg", [], "greater than zero"),
+    ("J2357", "nan", [], "not a number"),
+    ("J2357", "inf mg", [], "not a number"),
+    ("J2357", "abc", [], "not a dose unit"),
+    ("J2357", "1,5mg", [], "decimal point"),
+    ("J2357", "150", [], "no unit"),
+    ("J2357", "", [], "empty"),
+    ("J2357", "2400000units", [], "does not fit"),
+    ("J2357", "10000mg", [], "far above"),
+    ("J2357", "450mg", ["50242-0215-01"], "less than"),
+    ("J2182", "100mg", ["50242-0215-01"], "not J2182"),
+    ("J2357", "150mg", ["50242-0215-01x0"], "at least 1"),
+    ("J2357", "150mg", ["50242-0215-01x10000"], "more than"),
+    ("J2357", "150mg", ["12345-6789-01"], "not in the data pack"),
+    ("J2357", "150mg", ["123"], "not an NDC"),
+    ("J9999", "150mg", [], "not a code"),
+    ("J2357", "１５０mg", [], "non-ASCII"),
+    ("J2357", "150\x00mg", [], "control"),
+])
+def test_bad_input_is_a_sentence(catalog, code, dose, packages, fragment):
+    with pytest.raises(InputError) as info:
+        calc(catalog, code, dose, *packages)
+    assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize("text", ["2026-02-30", "27/11/2026", "tomorrow", ""])
+def test_impossible_dates(text):
+    with pytest.raises(InputError, match="YYYY-MM-DD"):
+        parse_date(text)
+
+
+def test_far_future_and_ancient_dates(catalog):
+    with pytest.raises(InputError, match="future"):
+        calc(catalog, "J2357", "150mg", date="2099-01-01")
+    with pytest.raises(InputError, match="before"):
+        calc(catalog, "J2357", "150mg", date="1990-01-01")
+
+
+# --- check my line -----------------------------------------------------------------------------------------
+
+def test_check_line_mg_keyed_as_units(catalog):
+    ok, correct, reasons = check_line(catalog, "J2357", parse_dose("150mg"), 150, today=TODAY)
+    assert not ok and correct == 30 and "keyed as units" in reasons[0]
+
+
+def test_check_line_correct(catalog):
+    ok, correct, _ = check_line(catalog, "J2357", parse_dose("375mg"), 75, today=TODAY)
+    assert ok and correct == 75
+
+
+def test_check_line_unit_size_confusion(catalog):
+    # 150 mg of omalizumab billed as if J2182 (1 mg per unit) = 150 units; also mg keyed as units
+    ok, correct, reasons = check_line(catalog, "J0561", parse_dose("2.4MU"), 240, today=TODAY)
+    assert not ok and correct == 24 and any("10 times" in r for r in reasons)
+
+
+def test_check_line_above_containers(catalog):
+    ok, _, reasons = check_line(catalog, "J2357", parse_dose("150mg"), 60, (("50242-0215-01", 1),), today=TODAY)
+    assert not ok and any("more than the containers opened" in r for r in reasons)
+
+
+# --- invariants over generated cases -----------------------------------------------------------------------
+
+CODES = ("J2357", "J2182", "J0490", "J0561", "J7402")
+
+
+@st.composite
+def cases(draw, catalog):
+    code = draw(st.sampled_from(CODES))
+    c = catalog.codes[code]
+    products = [p for p in catalog.products_for(code) if p.auto_select]
+    unit = c.billing_unit.unit
+    if c.max_single_dose is not None:
+        high = c.max_single_dose.quantity.to(unit).amount
+    else:
+        high = Fraction(2000)
+    dose = Fraction(draw(st.integers(1, 4000)), 4000) * high
+    use_auto = draw(st.booleans())
+    containers = ()
+    if not use_auto:
+        picks = draw(st.lists(st.tuples(st.sampled_from(products), st.integers(1, 6)), min_size=1, max_size=3))
+        containers = tuple((p.ndc, n) for p, n in picks)
+    day = draw(st.dates(dt.date(2015, 1, 1), dt.date(2027, 6, 30)))
+    payer = draw(st.sampled_from(("medicare", "medicaid", "commercial")))
+    sep = draw(st.booleans())
+    m340b = draw(st.sampled_from(("", "JG", "TB")))
+    from omaliref.domain.quantities import Quantity
+    return CalcRequest(code, Quantity(dose, unit), containers, day, payer, sep, m340b)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_invariants(catalog, data):
+    request = data.draw(cases(catalog))
+    try:
+        r = calculate(catalog, request, today=TODAY)
+    except InputError as exc:
+        assert str(exc)  # refused with a sentence (e.g. containers hold less than the dose)
+        return
+    billing = r.code.billing_unit.amount
+    total_labelled_units = r.labelled_contents.amount / billing
+    assert r.administered_units + r.discarded_units <= total_labelled_units
+    assert r.administered_units * billing >= r.dose_in_billing_unit.amount
+    for line in r.lines:
+        assert not ({"JW", "JZ"} <= set(line.modifiers))
+        if "JW" in line.modifiers:
+            assert line.units >= 1
+        assert line.units >= 1
+    if request.date_of_service < dt.date(2023, 1, 1):
+        assert not r.has_jz
+    if not request.separately_payable or not all(c.product.single_dose for c in r.containers):
+        assert not r.has_jw and not r.has_jz
+    assert sum(l.units for l in r.lines) == r.total_billed_units

@@ -1,0 +1,112 @@
+"""The checklist shows the checks that apply to the case, escalates them from the calculation, and gives a verdict."""
+
+from __future__ import annotations
+
+import pytest
+
+from omaliref.domain.calculator import CalcRequest, calculate, parse_containers, parse_dose
+from omaliref.domain.checklist import Case, evaluate, summary_text
+from omaliref.domain.dosing import label_dose
+from omaliref.domain.errors import InputError
+from tests.conftest import TODAY
+
+
+def result(catalog, code, dose, *packages, payer="medicare", m340b=""):
+    return calculate(catalog, CalcRequest(code, parse_dose(dose), parse_containers(list(packages)), None, payer,
+                                          True, m340b), today=TODAY)
+
+
+def ids(evaluation):
+    return {a.item.id: a.severity for a in evaluation.items}
+
+
+def test_medicare_j2357_with_jw_makes_waste_items_blockers(catalog):
+    case = Case("J2357", "medicare", "asthma", result=result(catalog, "J2357", "225mg", "50242-0040-62x2"))
+    ev = evaluate(catalog, case)
+    items = ids(ev)
+    for item in ("jw-waste-documented", "jw-single-dose-only", "jw-units-within-contents"):
+        assert items[item] == "blocker"
+    assert "jz-whole-container" not in items
+    assert items["smallest-container"] == "high"
+    assert ev.verdict() == "blockers"
+    assert {f.id for f in ev.findings} >= {"jw-line", "larger-container"}
+
+
+def test_jz_case_lists_jz_item_not_jw(catalog):
+    items = ids(evaluate(catalog, Case("J2357", "medicare", result=result(catalog, "J2357", "150mg"))))
+    assert "jz-whole-container" in items and "jw-waste-documented" not in items
+
+
+def test_without_calculation_jw_items_are_conditional(catalog):
+    ev = evaluate(catalog, Case("J2357", "medicare"))
+    jw = [a for a in ev.items if a.item.id == "jw-waste-documented"]
+    assert jw and jw[0].conditional and jw[0].severity == "high"
+
+
+def test_commercial_case_lists_prior_authorization(catalog):
+    items = ids(evaluate(catalog, Case("J2357", "commercial")))
+    assert "prior-auth" in items and "site-of-service" in items
+    assert "prior-auth" not in ids(evaluate(catalog, Case("J2357", "medicare")))
+
+
+def test_j0490_medicare_lists_route_modifier(catalog):
+    assert "route-modifier-j0490" in ids(evaluate(catalog, Case("J0490", "medicare")))
+    assert "route-modifier-j0490" not in ids(evaluate(catalog, Case("J0490", "commercial")))
+
+
+def test_medicaid_needs_ndc(catalog):
+    assert ids(evaluate(catalog, Case("J2357", "medicaid")))["ndc-medicaid"] == "blocker"
+
+
+def test_340b_items(catalog):
+    items = ids(evaluate(catalog, Case("J2357", "medicare", modifier_340b="JG",
+                                       result=result(catalog, "J2357", "150mg", m340b="JG"))))
+    assert "modifier-340b" in items and "modifier-340b-jg-2025" in items
+    assert "modifier-340b" not in ids(evaluate(catalog, Case("J2357", "medicare")))
+
+
+def test_lookalike_codes_get_the_blocker(catalog):
+    assert ids(evaluate(catalog, Case("J7402", "medicare")))["lookalike-not-omalizumab"] == "blocker"
+    assert "sinuva-insertion" in ids(evaluate(catalog, Case("J7402", "medicare")))
+
+
+def test_weight_based_items_only_for_weight_based_indications(catalog):
+    assert "ige-weight-recorded" in ids(evaluate(catalog, Case("J2357", indication="asthma")))
+    assert "ige-weight-recorded" not in ids(evaluate(catalog, Case("J2357", indication="csu")))
+
+
+def test_dose_differs_from_label_escalates(catalog):
+    r = result(catalog, "J2357", "375mg")
+    answer = label_dose(catalog, "asthma", ige=150, weight_kg=65, age_years=30)  # label: 300 mg q4
+    ev = evaluate(catalog, Case("J2357", "medicare", "asthma", result=r, dose_answer=answer))
+    assert ids(ev)["dose-matches-label"] == "high"
+    assert any(f.id == "dose-differs" for f in ev.findings)
+
+
+def test_date_condition(catalog):
+    import datetime as dt
+    early = evaluate(catalog, Case("J2357", modifier_340b="JG", date_of_service=dt.date(2024, 6, 1)))
+    assert "modifier-340b-jg-2025" not in ids(early)
+
+
+def test_verdict_moves_to_ready_when_everything_is_ticked(catalog):
+    case = Case("J2357", "medicare", "csu", result=result(catalog, "J2357", "300mg"))
+    ev = evaluate(catalog, case)
+    assert ev.verdict() in ("blockers", "high-risk")
+    assert ev.verdict({a.item.id for a in ev.items}) == "ready"
+
+
+def test_summary_text_has_lines_checks_and_no_free_text(catalog):
+    case = Case("J2357", "medicare", "asthma", result=result(catalog, "J2357", "225mg", "50242-0040-62x2"))
+    ev = evaluate(catalog, case)
+    text = summary_text(catalog, case, ev, {"jw-waste-documented"})
+    assert "J2357-JW x 15 units" in text and "J2357 x 45 units" in text
+    assert "[x] (blocker) Discarded amount" in text
+    assert "Verdict: Not ready" in text
+
+
+@pytest.mark.parametrize("case", [Case("J2357", payer="tricare"), Case("J2357", setting="home"),
+                                  Case("J2357", indication="eczema"), Case("J9999")])
+def test_bad_case_values(catalog, case):
+    with pytest.raises(InputError):
+        evaluate(catalog, case)

@@ -1,0 +1,190 @@
+"""The shipped data pack is valid, cites resolvable sources, and agrees with ../shared/domain on key facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from omaliref.data.pack import FILES, load_catalog
+from omaliref.data.resources import pack_root, read_text
+from omaliref.domain.errors import PackError
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_every_record_has_sources_as_of_and_confidence(catalog):
+    records = [*catalog.codes.values(), *catalog.products.values(), *catalog.modifiers.values(),
+               *catalog.topics.values(), *catalog.corrections, *catalog.rules.values(), *catalog.dose_tables,
+               *catalog.fixed_doses, *catalog.checklist]
+    assert len(records) >= 150
+    for record in records:
+        prov = record.provenance
+        assert prov.sources, record
+        assert all(s in catalog.sources for s in prov.sources), record
+        assert isinstance(prov.as_of, dt.date) and prov.as_of <= dt.date(2026, 11, 27)
+        assert prov.confidence in ("high", "medium", "low")
+
+
+def test_every_source_of_the_shared_register_is_present(catalog):
+    text = (REPO.parent / "shared/domain/products-and-dosing.md")
+    if not text.exists():
+        pytest.skip("../shared/domain not beside this checkout")
+    ids = set(re.findall(r"^\| (S\d+) \|", text.read_text(), flags=re.M))
+    assert ids and ids <= set(catalog.sources)
+
+
+@pytest.mark.parametrize("code, amount, unit", [
+    ("J2357", "5", "mg"), ("J7402", "10", "mcg"), ("J2182", "1", "mg"), ("J0490", "10", "mg"),
+    ("J0561", "100000", "units"), ("J2355", "5", "mg"), ("J2359", "0.5", "mg"), ("J0517", "1", "mg"),
+])
+def test_billing_units_match_shared_domain(catalog, code, amount, unit):
+    c = catalog.codes[code]
+    assert c.billing_unit.amount == Fraction(amount) and c.billing_unit.unit == unit
+
+
+def test_key_descriptors_and_identities(catalog):
+    assert catalog.codes["J2357"].descriptor == "Injection, omalizumab, 5 mg"
+    assert catalog.codes["J2357"].drug == "omalizumab"
+    assert "sinus implant" in catalog.codes["J7402"].descriptor.lower()
+    assert catalog.codes["J7402"].drug != "omalizumab"
+    assert catalog.codes["J7402"].effective_from == dt.date(2021, 4, 1)
+    assert catalog.codes["J2355"].drug == "oprelvekin"
+    assert catalog.codes["J2182"].drug == "mepolizumab"
+    assert catalog.codes["J0490"].drug == "belimumab"
+    assert catalog.codes["J7401"].effective_to == dt.date(2021, 3, 31)
+
+
+def test_unsettled_facts_are_marked_unsettled(catalog):
+    q5154 = catalog.codes["Q5154"]
+    assert not q5154.unit_verified and not q5154.descriptor_verified and q5154.provenance.confidence == "low"
+    vial = catalog.products["50242-0040-62"]
+    assert vial.marketing_status == "not verified"
+    for ndc in ("50242-0214-55", "50242-0215-55", "50242-0227-55"):
+        assert not catalog.products[ndc].presentation_verified
+    assert catalog.modifiers["JG"].provenance.confidence == "low"
+    assert "NOT SETTLED" in catalog.modifiers["JG"].status_note
+
+
+def test_jw_jz_dates(catalog):
+    assert catalog.modifiers["JZ"].effective_from == dt.date(2023, 1, 1)
+    assert catalog.modifiers["JZ"].required_from == dt.date(2023, 7, 1)
+    assert catalog.modifiers["JW"].required_from == dt.date(2017, 1, 1)
+    assert catalog.rules["jz-required"].effective_from == dt.date(2023, 7, 1)
+    assert catalog.rules["jw-jz-returned"].effective_from == dt.date(2023, 10, 1)
+
+
+@pytest.mark.parametrize("ndc, code, units", [
+    ("50242-0215-01", "J2357", 30), ("50242-0040-62", "J2357", 30), ("50242-0214-01", "J2357", 15),
+    ("50242-0227-01", "J2357", 60), ("10599-0003-01", "J7402", 135), ("00173-0881-01", "J2182", 100),
+    ("49401-0101-01", "J0490", 12), ("49401-0102-01", "J0490", 40), ("60793-0701-10", "J0561", 12),
+    ("72606-0054-01", "Q5154", 60),
+])
+def test_units_per_container(catalog, ndc, code, units):
+    p = catalog.products[ndc]
+    c = catalog.codes[code]
+    assert p.code == code
+    assert p.container_amount.to(c.billing_unit.unit).amount / c.billing_unit.amount == units
+
+
+def test_no_mue_value_is_shipped_as_fact(catalog):
+    for code in catalog.codes.values():
+        assert "mue" not in " ".join(code.notes).lower() or "not an mue" in " ".join(code.notes).lower()
+
+
+def test_every_code_of_section_1_is_present(catalog):
+    wanted = {"J2357", "J7402", "J7401", "S1090", "S1091", "Q5154", "J2182", "J0490", "J0561", "J0558", "J2355",
+              "J2356", "J0517", "J2786", "J3490", "J3590", "C2625", "J2359"}
+    assert wanted <= set(catalog.codes)
+
+
+def test_j2357_has_all_seven_sections(catalog):
+    sections = [t.section for t in catalog.sections_for("J2357")]
+    assert sections == ["definition", "clinical-context", "modifiers", "documentation", "denials", "commercial",
+                        "similar-codes"]
+
+
+def test_resource_names_cannot_escape_the_pack():
+    for bad in ("../pyproject.toml", "/etc/passwd", "a\\..\\b"):
+        with pytest.raises(ValueError):
+            read_text(bad)
+
+
+def _broken_pack(tmp_path: Path, file: str, old: str, new: str) -> Path:
+    root = tmp_path / "pack"
+    shutil.copytree(pack_root(), root, ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
+    text = (root / file).read_text(encoding="utf-8")
+    assert old in text, f"fixture anchor missing in {file}"
+    (root / file).write_text(text.replace(old, new, 1), encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("file, old, new, expect", [
+    ("codes.toml", 'sources = ["S22", "palmetto-mau-2008"', 'sources = ["S999", "palmetto-mau-2008"',
+     ("codes.toml", "J2357", "sources", "unresolved source id 'S999'")),
+    ("codes.toml", 'code = "J2182"', 'code = "J2357"', ("codes.toml", "J2357", "code", "duplicate")),
+    ("products.toml", 'ndc = "50242-0215-01"', 'ndc = "50242-215-01"', ("products.toml", "50242-215-01", "ndc", "5-4-2")),
+    ("products.toml", 'container_amount = { amount = "150", unit = "mg" }\nvolume_ml = "1"\ncontainers_per_package = 1',
+     'container_amount = { amount = "150", unit = "furlongs" }\nvolume_ml = "1"\ncontainers_per_package = 1',
+     ("products.toml", "", "container_amount.unit", "does not parse")),
+    ("modifiers.toml", 'required_from = 2017-01-01', 'required_from = "2017-13-01"',
+     ("modifiers.toml", "JW", "required_from", "expected date")),
+    ("codes.toml", 'drug = "omalizumab"\n', 'drug = "omalizumab"\ncolour = "blue"\n',
+     ("codes.toml", "J2357", "colour", "unknown field")),
+    ("topics.toml", 'as_of = 2026-11-27\n', '\n', ("topics.toml", "j2357-definition", "as_of", "missing")),
+    ("rules.toml", 'confidence = "high"', 'confidence = "certain"', ("rules.toml", "units-round-up", "confidence", "must be one of")),
+    ("sources.toml", 'kind = "fda"', 'kind = "blog"', ("sources.toml", "S1", "kind", "must be one of")),
+    ("checklist.toml", 'when = { codes = ["J2357"] }', 'when = { codes = ["J9999"] }',
+     ("checklist.toml", "right-code-omalizumab", "when.codes", "not a code")),
+    ("pack.toml", 'version = "', 'version = ', ("pack.toml", "whole file", "", "not valid TOML")),
+])
+def test_broken_packs_are_rejected_with_file_record_field(tmp_path, file, old, new, expect):
+    root = _broken_pack(tmp_path, file, old, new)
+    with pytest.raises(PackError) as info:
+        load_catalog(root)
+    err = info.value
+    exp_file, exp_record, exp_field, exp_problem = expect
+    assert err.file == exp_file
+    assert exp_record in err.record
+    assert err.field == exp_field
+    assert exp_problem in err.problem
+
+
+def test_pack_loads_from_an_installed_wheel(tmp_path):
+    """Build a wheel, install it into an empty target, and load the pack from there (not the checkout)."""
+    pytest.importorskip("setuptools")
+    wheel_dir, target = tmp_path / "wheel", tmp_path / "site"
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                            "-w", str(wheel_dir), str(REPO)], capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr
+    wheel = next(wheel_dir.glob("omaliref-*.whl"))
+    install = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),
+                              str(wheel)], capture_output=True, text=True)
+    assert install.returncode == 0, install.stderr
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import omaliref.data.pack as p; "
+            "assert p.__file__.startswith(sys.argv[1]), p.__file__; c = p.load_catalog(); "
+            "print(len(c.codes), c.codes['J2357'].billing_unit)")
+    run = subprocess.run([sys.executable, "-I", "-c", code, str(target)], capture_output=True, text=True,
+                         cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split()[1:] == ["5", "mg"]
+
+
+def test_files_list_matches_resources_folder():
+    shipped = {p.name for p in (REPO / "resources").glob("*.toml")}
+    assert shipped == set(FILES)
+
+
+def test_domain_and_data_do_not_import_qt():
+    code = ("import sys, omaliref.cli, omaliref.data.pack, omaliref.data.state, omaliref.domain.search, "
+            "omaliref.domain.calculator, omaliref.domain.checklist, omaliref.domain.dosing, omaliref.domain.serialize; "
+            "omaliref.data.pack.shipped_catalog(); "
+            "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))]; print(bad); sys.exit(bool(bad))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
