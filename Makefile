@@ -1,10 +1,10 @@
-# Thin wrappers: ./dev does the work so the quick start needs no make on a fresh machine.
+# Thin wrappers: packaging/dev.sh does the work, so the quick start needs no make on a fresh machine.
 .PHONY: run test bench smoke
 run:
-	./dev run
+	sh packaging/dev.sh run
 test:
-	./dev test
+	sh packaging/dev.sh test
 bench:
-	./dev bench
+	sh packaging/dev.sh bench
 smoke:
-	./dev smoke
+	sh packaging/dev.sh smoke

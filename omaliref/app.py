@@ -1,20 +1,87 @@
-"""Composition root: QApplication, catalog, main window, excepthook. Placeholder until the UI issue lands."""
+"""Composition root: QApplication, catalog, search index, main window, logging and the one excepthook."""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import sys
+import time
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+START = time.perf_counter()
+log = logging.getLogger("omaliref")
+
+
+def _setup_logging(log_dir: Path) -> Path:
+    path = log_dir / "omaliref.log"
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        handler = logging.StreamHandler(sys.stderr)  # a locked log folder must not stop the app
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    return path
+
+
+def install_excepthook(window_getter: object, log_path: Path) -> None:
+    """Everything unexpected is logged and shown once in a dialog; nothing fails silently."""
+    from omaliref.ui.dialogs import show_error
+
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        log.error("unexpected error\n%s", "".join(traceback.format_exception(kind, value, tb)))
+        try:
+            show_error(window_getter(), f"{kind.__name__}: {value}", str(log_path))  # type: ignore[operator]
+        except Exception:  # noqa: BLE001 - the hook must never raise
+            sys.__excepthook__(kind, value, tb)
+
+    sys.excepthook = hook
+
+
+def build_window(state_dir: str | None = None, today: dt.date | None = None):  # type: ignore[no-untyped-def]
+    """Everything the GUI needs, built in one place (tests use it too)."""
+    from omaliref.data.pack import shipped_catalog
+    from omaliref.data.state import StateDirs, StateStore
+    from omaliref.domain.search import SearchIndex
+    from omaliref.ui.main_window import MainWindow
+
+    catalog = shipped_catalog()
+    store = StateStore(StateDirs.resolve(state_dir))
+    prefs = store.load()
+    return MainWindow(catalog, SearchIndex.from_catalog(catalog), store, prefs, today or dt.date.today())
 
 
 def run(*, smoke_test: bool = False, screenshot_dir: str | None = None, state_dir: str | None = None) -> int:
-    from PySide6.QtWidgets import QApplication, QLabel
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
 
-    from omaliref.data.pack import shipped_catalog
+    from omaliref.data.state import StateDirs
 
-    catalog = shipped_catalog()
     app = QApplication.instance() or QApplication(sys.argv)
-    label = QLabel(f"omaliref — data pack {catalog.info.version}, as of {catalog.info.as_of}")
-    label.show()
+    app.setApplicationName("omaliref")
+    app.setDesktopFileName("omaliref")
+    log_path = _setup_logging(StateDirs.resolve(state_dir).logs)
+    window = build_window(state_dir)
+    install_excepthook(lambda: window, log_path)
+    window.show()
     if smoke_test:
         app.processEvents()
+        shown = time.perf_counter()
+        window.search_edit.setText("xolair")
+        window.calculator.dose_edit.setText("375mg")
+        app.processEvents()
+        ok = (window.results.rowCount() > 0 and window.reference.current_id == "J2357"
+              and window.calculator.result is not None and window.calculator.result.administered_units == 75)
+        sys.stdout.write(f"smoke-test {'ok' if ok else 'FAILED'}: shown after {shown - START:.3f} s\n")
+        return 0 if ok else 1
+    if screenshot_dir:
+        from omaliref.ui.screenshots import write_screenshots
+
+        for path in write_screenshots(window, Path(screenshot_dir)):
+            sys.stdout.write(f"{path}\n")
         return 0
+    QTimer.singleShot(0, lambda: log.info("started in %.3f s", time.perf_counter() - START))
     return app.exec()

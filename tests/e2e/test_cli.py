@@ -98,3 +98,24 @@ def test_bad_usage_exits_2_with_one_line(args, fragment):
 def test_version():
     out = run("--version")
     assert out.returncode == 0 and out.stdout.startswith("omaliref ")
+
+
+def test_smoke_test_builds_the_window_and_exits_0(tmp_path):
+    out = run("--smoke-test", state=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("smoke-test ok")
+
+
+def test_screenshot_writes_a_png_per_pane(tmp_path):
+    out = run("--screenshot", str(tmp_path / "shots"), state=tmp_path / "state")
+    assert out.returncode == 0, out.stderr
+    for name in ("window.png", "reference.png", "calculator.png", "checklist.png"):
+        data = (tmp_path / "shots" / name).read_bytes()
+        assert data.startswith(b"\x89PNG") and len(data) > 5000
+
+
+def test_state_dir_flag_relocates_logs(tmp_path):
+    out = run("--state-dir", str(tmp_path / "elsewhere"), "--smoke-test", state=tmp_path / "env")
+    assert out.returncode == 0
+    assert (tmp_path / "elsewhere" / "logs" / "omaliref.log").exists()
+    assert not (tmp_path / "env").exists()

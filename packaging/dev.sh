@@ -1,8 +1,8 @@
 #!/bin/sh
-# One entry point for developers and CI: ./dev run | test | bench | dist | smoke
+# One entry point for developers and CI: sh packaging/dev.sh run | test | bench | smoke | dist
 # Creates .venv on first use, installs what is missing (Debian packages via apt-get when allowed), then acts.
 set -eu
-cd "$(dirname "$0")"
+cd "$(dirname "$0")/.."
 VENV=${OMALIREF_VENV:-.venv}
 PYTHON=${PYTHON:-python3}
 # Qt 6 needs these shared libraries and a font even offscreen; the xcb ones are for a real window.
@@ -52,7 +52,7 @@ case "$cmd" in
          export QT_QPA_PLATFORM=offscreen
          "$VENV/bin/lint-imports"
          exec "$VENV/bin/python" -m pytest "$@" ;;
-  bench) ensure_env "[test]"; QT_QPA_PLATFORM=offscreen exec "$VENV/bin/python" benchmarks/run.py "$@" ;;
+  bench) ensure_env "[test]"; QT_QPA_PLATFORM=offscreen exec "$VENV/bin/python" tests/benchmarks/run.py "$@" ;;
   smoke) ensure_env ""; QT_QPA_PLATFORM=offscreen exec "$VENV/bin/omaliref" --smoke-test ;;
-  *) echo "usage: ./dev run | test | bench | smoke   (extra arguments go to omaliref / pytest)"; exit 2 ;;
+  *) echo "usage: sh packaging/dev.sh run | test | bench | smoke   (extra arguments go to omaliref / pytest)"; exit 2 ;;
 esac

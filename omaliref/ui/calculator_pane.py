@@ -1,0 +1,360 @@
+"""Calculator pane: the inputs of a case and the claim lines the domain calculator returns for them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from omaliref.domain.calculator import (
+    CalcRequest,
+    CalcResult,
+    Warning_,
+    calculate,
+    check_date,
+    parse_containers,
+    parse_dose,
+)
+from omaliref.domain.dosing import DoseAnswer, dose_matches
+from omaliref.domain.errors import InputError
+from omaliref.domain.model import Catalog
+from omaliref.domain.quantities import format_amount
+from omaliref.ui.models import ClaimLinesModel
+from omaliref.ui.widgets import ErrorLabel
+
+PAYER_LABELS = (("medicare", "Medicare Part B"), ("medicaid", "Medicaid"), ("commercial", "Commercial"))
+M340B_LABELS = (("", "None (not 340B)"), ("JG", "JG"), ("TB", "TB"))
+LEVEL_MARK = {"error": "⛔ ERROR", "warning": "⚠ WARNING", "info": "ℹ note"}
+
+
+@dataclass(frozen=True)
+class CalcState:
+    """What the checklist needs from the calculator: the case inputs and, when valid, the result."""
+
+    code: str
+    payer: str
+    date_of_service: dt.date
+    modifier_340b: str
+    result: CalcResult | None
+    dose_answer: DoseAnswer | None
+
+
+class CalculatorPane(QWidget):
+    state_changed = Signal(object)  # CalcState
+    dose_check_requested = Signal()
+
+    def __init__(self, catalog: Catalog, today: dt.date, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.catalog = catalog
+        self.today = today
+        self.result: CalcResult | None = None
+        self.dose_answer: DoseAnswer | None = None
+        self.stale = False
+
+        title = QLabel("<h2>Unit &amp; waste calculator</h2>")
+        self.code_box = QComboBox()
+        self.code_box.setAccessibleName("Code")
+        for code in self._calculable_codes():
+            c = catalog.codes[code]
+            unit = f"{format_amount(c.billing_unit.amount)} {c.billing_unit.unit}"
+            self.code_box.addItem(f"{code} — {c.drug} ({unit} per unit)", code)
+        self.dose_edit = QLineEdit()
+        self.dose_edit.setAccessibleName("Dose")
+        self.dose_edit.setPlaceholderText("dose with unit, e.g. 375mg")
+        self.dose_error = ErrorLabel("dose")
+        self.containers_edit = QLineEdit()
+        self.containers_edit.setAccessibleName("Containers opened")
+        self.containers_edit.setPlaceholderText("empty = choose automatically; or NDCxCOUNT, e.g. 50242-0040-62x2")
+        self.containers_error = ErrorLabel("containers")
+        self.package_box = QComboBox()
+        self.package_box.setAccessibleName("Add a package")
+        self.date_edit = QDateEdit()
+        self.date_edit.setAccessibleName("Date of service")
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit.setDate(QDate(today.year, today.month, today.day))
+        self.date_error = ErrorLabel("date")
+        self.payer_box = QComboBox()
+        self.payer_box.setAccessibleName("Payer type")
+        for value, label in PAYER_LABELS:
+            self.payer_box.addItem(label, value)
+        self.separately_payable = QCheckBox("Separately payable (not packaged OPPS, FQHC/RHC or CAP)")
+        self.separately_payable.setAccessibleName("Separately payable")
+        self.separately_payable.setChecked(True)
+        self.m340b_box = QComboBox()
+        self.m340b_box.setAccessibleName("340B modifier")
+        for value, label in M340B_LABELS:
+            self.m340b_box.addItem(label, value)
+        self.code_error = ErrorLabel("code")
+
+        form = QFormLayout()
+        form.addRow("&Code", self.code_box)
+        form.addRow("", self.code_error)
+        form.addRow("D&ose", self.dose_edit)
+        form.addRow("", self.dose_error)
+        containers_label = QLabel("Co&ntainers")
+        containers_label.setBuddy(self.containers_edit)
+        form.addRow(containers_label, self.containers_edit)
+        form.addRow("", self.package_box)
+        form.addRow("", self.containers_error)
+        form.addRow("Date of &service", self.date_edit)
+        form.addRow("", self.date_error)
+        form.addRow("&Payer", self.payer_box)
+        form.addRow("", self.separately_payable)
+        form.addRow("340&B modifier", self.m340b_box)
+
+        self.stale_banner = QLabel("⚠ STALE — the input above is not valid; these lines are from the last valid input.")
+        self.stale_banner.setStyleSheet("background:#fff0cc; color:#5a3a00; font-weight:bold; padding:4px;")
+        self.stale_banner.setWordWrap(True)
+        self.stale_banner.hide()
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        big = QFont()
+        big.setPointSizeF(big.pointSizeF() * 1.25)
+        big.setBold(True)
+        self.summary.setFont(big)
+        self.summary.setAccessibleName("Units summary")
+        self.lines_model = ClaimLinesModel(self)
+        self.lines_view = QTableView()
+        self.lines_view.setAccessibleName("Claim lines")
+        self.lines_view.setModel(self.lines_model)
+        self.lines_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.lines_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.lines_view.verticalHeader().hide()
+        self.lines_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.lines_view.horizontalHeader().setStretchLastSection(True)
+        self.lines_view.setMinimumHeight(110)
+        self.admin_label = QLabel()
+        self.admin_label.setWordWrap(True)
+        self.warnings_list = QListWidget()
+        self.warnings_list.setAccessibleName("Warnings")
+        self.warnings_list.setWordWrap(True)
+        self.warnings_list.setMinimumHeight(120)
+        self.rules_label = QLabel()
+        self.rules_label.setWordWrap(True)
+        self.rules_label.setAccessibleName("Rules applied")
+        self.copy_button = QPushButton("Copy claim &lines")
+        self.copy_button.setAccessibleName("Copy claim lines")
+        self.dose_button = QPushButton("Omalizumab dose chec&k…")
+        self.dose_button.setAccessibleName("Omalizumab dose check")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.copy_button)
+        buttons.addWidget(self.dose_button)
+        buttons.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addLayout(form)
+        layout.addWidget(self.stale_banner)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.lines_view, 1)
+        layout.addWidget(self.admin_label)
+        layout.addLayout(buttons)
+        layout.addWidget(QLabel("<b>Warnings</b>"))
+        layout.addWidget(self.warnings_list, 1)
+        layout.addWidget(self.rules_label)
+
+        for box in (self.code_box, self.package_box, self.payer_box, self.m340b_box):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(16)
+        self.warnings_list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.warnings_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        for widget in (self.code_box, self.dose_edit, self.containers_edit, self.package_box, self.date_edit,
+                       self.payer_box, self.separately_payable, self.m340b_box, self.copy_button, self.dose_button):
+            widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        QWidget.setTabOrder(self.code_box, self.dose_edit)
+        QWidget.setTabOrder(self.dose_edit, self.containers_edit)
+        QWidget.setTabOrder(self.containers_edit, self.package_box)
+        QWidget.setTabOrder(self.package_box, self.date_edit)
+        QWidget.setTabOrder(self.date_edit, self.payer_box)
+        QWidget.setTabOrder(self.payer_box, self.separately_payable)
+        QWidget.setTabOrder(self.separately_payable, self.m340b_box)
+        QWidget.setTabOrder(self.m340b_box, self.copy_button)
+        QWidget.setTabOrder(self.copy_button, self.dose_button)
+
+        self.code_box.currentIndexChanged.connect(self._code_changed)
+        self.package_box.activated.connect(self._package_chosen)
+        self.dose_edit.textChanged.connect(self.recompute)
+        self.containers_edit.textChanged.connect(self.recompute)
+        self.date_edit.dateChanged.connect(self.recompute)
+        self.payer_box.currentIndexChanged.connect(self.recompute)
+        self.separately_payable.toggled.connect(self.recompute)
+        self.m340b_box.currentIndexChanged.connect(self.recompute)
+        self.copy_button.clicked.connect(self.copy_claim_lines)
+        self.dose_button.clicked.connect(self.dose_check_requested)
+        self._fill_packages()
+        self.recompute()
+
+    def _calculable_codes(self) -> list[str]:
+        codes = [c for c in self.catalog.codes.values() if c.category == "drug"]
+        with_packages = {p.code for p in self.catalog.products.values()}
+        codes.sort(key=lambda c: (c.code != "J2357", c.code not in with_packages, c.code))
+        return [c.code for c in codes]
+
+    # -- inputs -------------------------------------------------------------------------------------------
+
+    @property
+    def code(self) -> str:
+        return str(self.code_box.currentData())
+
+    @property
+    def payer(self) -> str:
+        return str(self.payer_box.currentData())
+
+    @property
+    def modifier_340b(self) -> str:
+        return str(self.m340b_box.currentData())
+
+    @property
+    def date_of_service(self) -> dt.date:
+        q = self.date_edit.date()
+        return dt.date(q.year(), q.month(), q.day())
+
+    def set_code(self, code: str) -> None:
+        index = self.code_box.findData(code)
+        if index >= 0:
+            self.code_box.setCurrentIndex(index)
+
+    def set_defaults(self, payer: str, modifier_340b: str) -> None:
+        self.payer_box.setCurrentIndex(max(0, self.payer_box.findData(payer)))
+        self.m340b_box.setCurrentIndex(max(0, self.m340b_box.findData(modifier_340b)))
+
+    def _code_changed(self) -> None:
+        self.dose_answer = None
+        self._fill_packages()
+        self.recompute()
+
+    def _fill_packages(self) -> None:
+        self.package_box.clear()
+        self.package_box.addItem("Add a package…", "")
+        for product in self.catalog.products_for(self.code):
+            self.package_box.addItem(f"{product.ndc} — {product.container_amount} {product.form}", product.ndc)
+
+    def _package_chosen(self, index: int) -> None:
+        ndc = self.package_box.itemData(index)
+        if ndc:
+            text = self.containers_edit.text().strip()
+            self.containers_edit.setText(f"{text}, {ndc}x1" if text else f"{ndc}x1")
+        self.package_box.setCurrentIndex(0)
+
+    def set_dose_answer(self, answer: DoseAnswer | None) -> None:
+        self.dose_answer = answer
+        self.recompute()
+
+    # -- compute and show ---------------------------------------------------------------------------------
+
+    def _errors(self) -> dict[str, ErrorLabel]:
+        return {"dose": self.dose_error, "containers": self.containers_error, "date": self.date_error,
+                "code": self.code_error}
+
+    def recompute(self) -> None:
+        for label in self._errors().values():
+            label.clear_error()
+        try:
+            dose_text = self.dose_edit.text()
+            if not dose_text.strip():
+                self._show_empty()
+                return
+            dose = parse_dose(dose_text)
+            specs = [s for s in re.split(r"[,;\s]+", self.containers_edit.text()) if s]
+            containers = parse_containers(specs)
+            check_date(self.date_of_service, self.today)
+            request = CalcRequest(self.code, dose, containers, self.date_of_service, self.payer,
+                                  self.separately_payable.isChecked(), self.modifier_340b)
+            result = calculate(self.catalog, request, today=self.today)
+        except InputError as exc:
+            field = exc.field if exc.field in self._errors() else "dose"
+            self._errors()[field].show_error(str(exc))
+            self._mark_stale()
+            return
+        self.result = result
+        self.stale = False
+        self._show_result(result)
+
+    def _show_empty(self) -> None:
+        self.result = None
+        self.stale = False
+        self.stale_banner.hide()
+        self.lines_model.set_lines([])
+        self.summary.setText("Type the dose given, e.g. 375mg.")
+        self.warnings_list.clear()
+        self.rules_label.clear()
+        self.admin_label.clear()
+        self._emit()
+
+    def _mark_stale(self) -> None:
+        self.stale = True
+        self.lines_model.set_stale(True)
+        self.stale_banner.setVisible(self.result is not None)
+        self._emit()
+
+    def _show_result(self, r: CalcResult) -> None:
+        self.stale_banner.hide()
+        self.lines_model.set_lines(r.lines)
+        jw = f" · Discarded {r.discarded_amount} = {r.discarded_units} units (JW)" if r.has_jw else (
+            f" · Discarded {r.discarded_amount} (under one unit: not billed)" if r.discarded_amount.amount else
+            " · Nothing discarded")
+        self.summary.setText(f"Administered {r.dose_in_billing_unit} = {r.administered_units} units{jw}")
+        self.admin_label.setText(f"<b>Administration code (its own line):</b> {r.admin_code_suggestion}")
+        self.warnings_list.clear()
+        warnings = list(r.warnings)
+        if self.dose_answer is not None and r.code.code in ("J2357", "Q5154"):
+            warnings.insert(0, self._dose_warning(r))
+        for w in sorted(warnings, key=lambda w: ("error", "warning", "info").index(w.level)):
+            sources = f"  [sources: {', '.join(w.sources)}]" if w.sources else ""
+            item = QListWidgetItem(f"{LEVEL_MARK[w.level]}: {w.message}{sources}")
+            if w.level != "info":
+                font = item.font()
+                font.setBold(True)
+                item.setFont(font)
+            self.warnings_list.addItem(item)
+        self.rules_label.setText("<b>Rules applied:</b> " + ", ".join(
+            f"{self.catalog.rule(rid).title} <i>({rid})</i>" for rid in r.rules))
+        self._emit()
+
+    def _dose_warning(self, r: CalcResult) -> Warning_:
+        answer = self.dose_answer
+        assert answer is not None
+        matches = dose_matches(answer, r.dose_in_billing_unit.to("mg").amount)
+        if matches is None:
+            return Warning_("info", f"Dose check: {answer.message}", sources=answer.sources)
+        if matches:
+            return Warning_("info", f"Dose check: matches the label dose ({answer.label}).", sources=answer.sources)
+        return Warning_("warning", f"Dose check: the dose differs from the label dose ({answer.label}).",
+                        sources=answer.sources)
+
+    def _emit(self) -> None:
+        self.state_changed.emit(self.state())
+
+    def state(self) -> CalcState:
+        return CalcState(self.code, self.payer, self.date_of_service, self.modifier_340b,
+                         None if self.stale else self.result, self.dose_answer)
+
+    def claim_lines_text(self) -> str:
+        return self.result.keyed_text() if self.result is not None and not self.stale else ""
+
+    def copy_claim_lines(self) -> None:
+        text = self.claim_lines_text()
+        if text:
+            QGuiApplication.clipboard().setText(text)

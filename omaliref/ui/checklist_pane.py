@@ -1,0 +1,168 @@
+"""Checklist pane: the checks for the calculator's case, tick boxes, the verdict and a copyable summary."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from omaliref.domain.checklist import VERDICT_TEXT, Case, Evaluation, evaluate, summary_text
+from omaliref.domain.model import Catalog
+from omaliref.ui.calculator_pane import CalcState
+from omaliref.ui.models import ChecklistModel
+
+INDICATIONS = (("", "— not set —"), ("asthma", "Asthma"), ("crswnp", "CRSwNP (nasal polyps)"),
+               ("csu", "Chronic spontaneous urticaria"), ("food-allergy", "IgE-mediated food allergy"))
+SETTINGS = (("office", "Office"), ("hospital-outpatient", "Hospital outpatient"))
+VERDICT_STYLE = {"blockers": "background:#8b0000; color:white;", "high-risk": "background:#ffd27f; color:#3a2600;",
+                 "ready": "background:#1e5631; color:white;"}
+
+
+class ChecklistPane(QWidget):
+    ticks_changed = Signal(object)  # frozenset of ticked ids
+    case_changed = Signal()
+
+    def __init__(self, catalog: Catalog, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.catalog = catalog
+        self.state: CalcState | None = None
+        self.case: Case | None = None
+        self.evaluation: Evaluation | None = None
+
+        self.verdict = QLabel()
+        self.verdict.setAccessibleName("Verdict")
+        self.verdict.setWordWrap(True)
+        self.indication_box = QComboBox()
+        self.indication_box.setAccessibleName("Indication")
+        for value, label in INDICATIONS:
+            self.indication_box.addItem(label, value)
+        self.setting_box = QComboBox()
+        self.setting_box.setAccessibleName("Setting")
+        for value, label in SETTINGS:
+            self.setting_box.addItem(label, value)
+        form = QFormLayout()
+        form.addRow("&Indication", self.indication_box)
+        form.addRow("Se&tting", self.setting_box)
+        self.model = ChecklistModel(self)
+        self.view = QListView()
+        self.view.setAccessibleName("Checklist items")
+        self.view.setModel(self.model)
+        self.view.setWordWrap(True)
+        self.view.setUniformItemSizes(False)
+        self.view.setSpacing(2)
+        self.view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.why = QLabel()
+        self.why.setWordWrap(True)
+        self.why.setAccessibleName("Why this check matters")
+        self.findings = QLabel()
+        self.findings.setWordWrap(True)
+        self.findings.setAccessibleName("Findings")
+        self.copy_button = QPushButton("Copy s&ummary")
+        self.copy_button.setAccessibleName("Copy summary")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.copy_button)
+        buttons.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<h2>Checklist</h2>"))
+        layout.addWidget(self.verdict)
+        layout.addLayout(form)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.why)
+        layout.addWidget(self.findings)
+        layout.addLayout(buttons)
+        QWidget.setTabOrder(self.indication_box, self.setting_box)
+        QWidget.setTabOrder(self.setting_box, self.view)
+        QWidget.setTabOrder(self.view, self.copy_button)
+
+        self.indication_box.currentIndexChanged.connect(self._inputs_changed)
+        self.setting_box.currentIndexChanged.connect(self._inputs_changed)
+        self.model.ticks_changed.connect(self._ticks_changed)
+        self.view.selectionModel().currentChanged.connect(self._show_why)
+        self.copy_button.clicked.connect(self.copy_summary)
+
+    @property
+    def indication(self) -> str:
+        return str(self.indication_box.currentData())
+
+    @property
+    def setting(self) -> str:
+        return str(self.setting_box.currentData())
+
+    def set_indication(self, indication: str) -> None:
+        self.indication_box.setCurrentIndex(max(0, self.indication_box.findData(indication)))
+
+    def set_setting(self, setting: str) -> None:
+        self.setting_box.setCurrentIndex(max(0, self.setting_box.findData(setting)))
+
+    def set_state(self, state: CalcState, ticked: Collection[str] | None = None) -> None:
+        self.state = state
+        self.refresh(self.model.ticked if ticked is None else ticked)
+
+    def _inputs_changed(self) -> None:
+        self.refresh(self.model.ticked)
+        self.case_changed.emit()
+
+    def refresh(self, ticked: Collection[str]) -> None:
+        if self.state is None:
+            return
+        s = self.state
+        self.case = Case(s.code, s.payer, self.indication, self.setting, s.date_of_service, s.modifier_340b,
+                         s.result, s.dose_answer)
+        self.evaluation = evaluate(self.catalog, self.case)
+        self.model.set_items(self.evaluation.items, ticked)
+        self._show_verdict()
+        # calculator warnings are findings too (for the summary) but are already listed in the calculator pane
+        own = [f for f in self.evaluation.findings if not f.id.startswith("calc:")]
+        from_calc = len(self.evaluation.findings) - len(own)
+        lines = [f"[{f.severity.upper()}] {f.message}" for f in own]
+        if from_calc:
+            lines.append(f"[ADVISORY] {from_calc} calculator warning(s): see the calculator pane.")
+        self.findings.setText("<b>Findings:</b><br>" + "<br>".join(lines) if lines else "")
+
+    def _show_verdict(self) -> None:
+        if self.evaluation is None:
+            return
+        verdict = self.evaluation.verdict(self.model.ticked)
+        open_counts = {}
+        for applied in self.evaluation.items:
+            if applied.item.id not in self.model.ticked:
+                open_counts[applied.severity] = open_counts.get(applied.severity, 0) + 1
+        counts = ", ".join(f"{n} {sev}" for sev, n in sorted(open_counts.items(), key=lambda kv: ("blocker", "high", "advisory").index(kv[0])))
+        self.verdict.setText(f"<span style='font-size:15pt'><b>{VERDICT_TEXT[verdict].upper()}</b></span>"
+                             + (f"<br>Open: {counts}" if counts else ""))
+        self.verdict.setStyleSheet(VERDICT_STYLE[verdict] + " padding:6px;")
+
+    def _ticks_changed(self, ticked: frozenset[str]) -> None:
+        self._show_verdict()
+        self.ticks_changed.emit(ticked)
+
+    def _show_why(self) -> None:
+        applied = self.model.item(self.view.currentIndex().row())
+        self.why.setText(f"<b>Why:</b> {applied.item.why}" if applied else "")
+
+    def summary_text(self) -> str:
+        if self.case is None or self.evaluation is None:
+            return ""
+        return summary_text(self.catalog, self.case, self.evaluation, self.model.ticked)
+
+    def copy_summary(self) -> None:
+        text = self.summary_text()
+        if text:
+            QGuiApplication.clipboard().setText(text)

@@ -1,0 +1,180 @@
+"""Dialogs. Each exposes an ask() classmethod so tests can drive or replace it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from omaliref import __version__
+from omaliref.data.state import Preferences
+from omaliref.domain.dosing import INDICATIONS, DoseAnswer, label_dose
+from omaliref.domain.errors import InputError
+from omaliref.domain.model import Catalog
+from omaliref.domain.quantities import parse_number
+from omaliref.ui.widgets import ErrorLabel
+
+
+@dataclass(frozen=True)
+class DoseCheck:
+    indication: str
+    answer: DoseAnswer
+
+
+class DoseCheckDialog(QDialog):
+    """Indication + baseline IgE + weight (+ age) -> the label dose from the verified US tables."""
+
+    def __init__(self, catalog: Catalog, indication: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.catalog = catalog
+        self.answer: DoseAnswer | None = None
+        self.setWindowTitle("Omalizumab dose check")
+        self.indication_box = QComboBox()
+        self.indication_box.setAccessibleName("Indication")
+        for value in INDICATIONS:
+            self.indication_box.addItem(value, value)
+        if indication in INDICATIONS:
+            self.indication_box.setCurrentIndex(INDICATIONS.index(indication))
+        self.ige_edit, self.weight_edit, self.age_edit = QLineEdit(), QLineEdit(), QLineEdit()
+        for edit, name, hint in ((self.ige_edit, "Baseline IgE", "IU/mL, before treatment"),
+                                 (self.weight_edit, "Weight", "kg"), (self.age_edit, "Age", "years")):
+            edit.setAccessibleName(name)
+            edit.setPlaceholderText(hint)
+            edit.textChanged.connect(self._update)
+        self.indication_box.currentIndexChanged.connect(self._update)
+        self.error = ErrorLabel("dose check")
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        self.result.setAccessibleName("Label dose")
+        form = QFormLayout()
+        form.addRow("&Indication", self.indication_box)
+        form.addRow("Baseline &IgE", self.ige_edit)
+        form.addRow("&Weight (kg)", self.weight_edit)
+        form.addRow("&Age (years)", self.age_edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.result)
+        layout.addWidget(QLabel("<small>US label tables only. The pediatric (6 to under 12) asthma and the food-allergy "
+                                "tables are not in the data pack.</small>"))
+        layout.addWidget(buttons)
+        self._update()
+
+    def _number(self, edit: QLineEdit, what: str) -> Any:
+        return parse_number(edit.text(), what=what) if edit.text().strip() else None
+
+    def _update(self) -> None:
+        self.error.clear_error()
+        self.answer = None
+        try:
+            self.answer = label_dose(self.catalog, str(self.indication_box.currentData()),
+                                     ige=self._number(self.ige_edit, "IgE"),
+                                     weight_kg=self._number(self.weight_edit, "weight"),
+                                     age_years=self._number(self.age_edit, "age"))
+        except InputError as exc:
+            self.error.show_error(str(exc))
+        text = ""
+        if self.answer is not None:
+            headline = self.answer.label.upper() if self.answer.status == "dose" else self.answer.status.upper()
+            text = f"<b style='font-size:14pt'>{escape(headline)}</b><br>{escape(self.answer.message)}"
+        self.result.setText(text)
+        self.ok_button.setEnabled(self.answer is not None)
+
+    @classmethod
+    def ask(cls, catalog: Catalog, indication: str, parent: QWidget | None = None) -> DoseCheck | None:
+        dialog = cls(catalog, indication, parent)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.answer is not None:
+            return DoseCheck(str(dialog.indication_box.currentData()), dialog.answer)
+        return None
+
+
+class PreferencesDialog(QDialog):
+    """Defaults for new cases: payer type, setting and the organization's 340B modifier."""
+
+    def __init__(self, prefs: Preferences, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Preferences")
+        self.payer_box, self.setting_box, self.m340b_box = QComboBox(), QComboBox(), QComboBox()
+        for box, name, options, current in (
+            (self.payer_box, "Default payer type", (("medicare", "Medicare Part B"), ("medicaid", "Medicaid"),
+                                                    ("commercial", "Commercial")), prefs.payer),
+            (self.setting_box, "Default setting", (("office", "Office"), ("hospital-outpatient", "Hospital outpatient")),
+             prefs.setting),
+            (self.m340b_box, "Organization 340B modifier", (("", "None (not a 340B entity)"), ("JG", "JG"), ("TB", "TB")),
+             prefs.modifier_340b),
+        ):
+            box.setAccessibleName(name)
+            for value, label in options:
+                box.addItem(label, value)
+            box.setCurrentIndex(max(0, box.findData(current)))
+        form = QFormLayout()
+        form.addRow("Default &payer type", self.payer_box)
+        form.addRow("Default &setting", self.setting_box)
+        form.addRow("Organization &340B modifier", self.m340b_box)
+        note = QLabel("<small>JG or TB goes on 340B-acquired, separately payable Part B drug lines. Whether JG was "
+                      "retired in favour of TB from 2025 is not settled: lines with JG from 2025-01-01 carry a note "
+                      "to confirm with your MAC.</small>")
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+        self.prefs = prefs
+
+    def chosen(self) -> Preferences:
+        return self.prefs.with_changes(payer=self.payer_box.currentData(), setting=self.setting_box.currentData(),
+                                       modifier_340b=self.m340b_box.currentData())
+
+    @classmethod
+    def ask(cls, prefs: Preferences, parent: QWidget | None = None) -> Preferences | None:
+        dialog = cls(prefs, parent)
+        return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class AboutDialog(QDialog):
+    def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("About omaliref")
+        info = catalog.info
+        sources = "".join(f"<li><b>{escape(s.id)}</b> {escape(s.title)} <i>({escape(s.date)}; {s.kind})</i></li>"
+                          for s in catalog.sources.values())
+        view = QTextBrowser()
+        view.setOpenExternalLinks(False)
+        view.setHtml(f"<h2>omaliref {escape(__version__)}</h2><p>{escape(info.title)}</p>"
+                     f"<p><b>Data pack {escape(info.version)}, facts checked as of {info.as_of}.</b> Every fact cites "
+                     "its sources and a confidence; low-confidence facts must be checked with the payer.</p>"
+                     f"<h3>Sources ({len(catalog.sources)})</h3><ul>{sources}</ul>")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(view)
+        layout.addWidget(buttons)
+        self.resize(720, 560)
+
+
+def show_error(parent: QWidget | None, summary: str, log_path: str) -> None:
+    """The one dialog for unexpected errors (the excepthook's)."""
+    box = QMessageBox(QMessageBox.Icon.Critical, "omaliref — unexpected error",
+                      f"Something went wrong: {summary}\n\nThe details are in the log:\n{log_path}\n\n"
+                      "Check the last result before you bill it.", QMessageBox.StandardButton.Ok, parent)
+    box.exec()

@@ -1,0 +1,272 @@
+"""The main window: one search box over three panes — reference, calculator, checklist."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from omaliref.data.state import Preferences, StateStore
+from omaliref.domain.model import Catalog, normalize_code
+from omaliref.domain.search import SearchIndex
+from omaliref.ui.audit import audit_html, write_pdf
+from omaliref.ui.calculator_pane import CalculatorPane, CalcState
+from omaliref.ui.checklist_pane import ChecklistPane
+from omaliref.ui.dialogs import AboutDialog, DoseCheckDialog, PreferencesDialog
+from omaliref.ui.models import HIT_ROLE, ResultsModel
+from omaliref.ui.reference_view import ReferenceView
+
+RESULT_LIMIT = 30
+
+
+class MainWindow(QMainWindow):
+    entry_shown = Signal(str)  # the id shown in the reference pane
+
+    def __init__(self, catalog: Catalog, index: SearchIndex, store: StateStore, prefs: Preferences,
+                 today: dt.date, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.catalog, self.index, self.store, self.prefs = catalog, index, store, prefs
+        self.setWindowTitle("omaliref — charge-entry reference for omalizumab (J2357) and look-alike codes")
+        self.setObjectName("omaliref-main")
+
+        self.search_edit = QLineEdit()
+        self.search_edit.setAccessibleName("Search")
+        self.search_edit.setPlaceholderText("Search codes, drugs, brands, NDCs, modifiers, topics   (Ctrl+K)")
+        self.search_edit.setClearButtonEnabled(True)
+        font = QFont()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        self.search_edit.setFont(font)
+        self.results = ResultsModel(self)
+        self.results_view = QListView()
+        self.results_view.setAccessibleName("Search results")
+        self.results_view.setModel(self.results)
+        mono = QFont("monospace")
+        mono.setStyleHint(QFont.StyleHint.TypeWriter)
+        self.results_view.setFont(mono)
+        self.results_view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.results_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.reference = ReferenceView(catalog)
+        self.calculator = CalculatorPane(catalog, today)
+        self.checklist = ChecklistPane(catalog)
+
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(self.results_view)
+        left.addWidget(self.reference)
+        left.setSizes([170, 600])
+        calc_scroll = QScrollArea()
+        calc_scroll.setWidget(self.calculator)
+        calc_scroll.setWidgetResizable(True)
+        calc_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        calc_scroll.setAccessibleName("Calculator pane")
+        panes = QSplitter(Qt.Orientation.Horizontal)
+        panes.addWidget(left)
+        panes.addWidget(calc_scroll)
+        panes.addWidget(self.checklist)
+        panes.setSizes([520, 520, 400])
+        panes.setChildrenCollapsible(False)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.search_edit)
+        layout.addWidget(panes, 1)
+        self.setCentralWidget(central)
+        self.panes = panes
+
+        self.data_label = QLabel(f"Data as of {catalog.info.as_of} · pack {catalog.info.version}")
+        self.statusBar().addPermanentWidget(self.data_label)
+        self._build_menus()
+
+        QShortcut(QKeySequence("Ctrl+K"), self, activated=self.focus_search)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, activated=self.focus_search)
+        self.search_edit.installEventFilter(self)
+        self.search_edit.textChanged.connect(self.run_search)
+        self.results_view.selectionModel().currentChanged.connect(self._current_changed)
+        self.results_view.activated.connect(self._open_index)
+        self.reference.entry_requested.connect(self.open_entry)
+        self.calculator.state_changed.connect(self._calc_changed)
+        self.calculator.dose_check_requested.connect(self.dose_check)
+        self.checklist.ticks_changed.connect(self._save_ticks)
+        QWidget.setTabOrder(self.search_edit, self.results_view)
+        QWidget.setTabOrder(self.results_view, self.reference)
+        QWidget.setTabOrder(self.reference, self.calculator.code_box)
+
+        self.calculator.set_defaults(prefs.payer, prefs.modifier_340b)
+        self.checklist.set_setting(prefs.setting)
+        self.checklist.set_state(self.calculator.state(), prefs.checklist_ticks)
+        if prefs.window_geometry:
+            self.restoreGeometry(QByteArray(base64.b64decode(prefs.window_geometry)))
+        else:
+            self.resize(1480, 900)
+        for notice in store.notices:
+            self.statusBar().showMessage(notice, 15000)
+        self.search_edit.setFocus()
+
+    # -- menus -------------------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        def action(menu: Any, text: str, slot: Any, shortcut: Any = None) -> QAction:
+            act = QAction(text, self)
+            if shortcut is not None:
+                act.setShortcut(QKeySequence(shortcut))
+            act.triggered.connect(slot)
+            menu.addAction(act)
+            return act
+
+        file_menu = self.menuBar().addMenu("&File")
+        self.export_action = action(file_menu, "&Export audit sheet (PDF)…", self.export_pdf_dialog, "Ctrl+E")
+        action(file_menu, "&Print audit sheet…", self.print_dialog, QKeySequence.StandardKey.Print)
+        file_menu.addSeparator()
+        action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        action(edit_menu, "Copy claim &lines", self.calculator.copy_claim_lines, "Ctrl+Shift+C")
+        action(edit_menu, "Copy checklist &summary", self.checklist.copy_summary, "Ctrl+Shift+S")
+        edit_menu.addSeparator()
+        action(edit_menu, "&Preferences…", self.preferences_dialog, QKeySequence.StandardKey.Preferences)
+        help_menu = self.menuBar().addMenu("&Help")
+        action(help_menu, "&About omaliref and the data pack", self.about_dialog)
+
+    # -- search ------------------------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search_edit and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+                self._move_selection(1 if key == Qt.Key.Key_Down else -1)
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._open_index(self.results_view.currentIndex())
+                return True
+            if key == Qt.Key.Key_Escape:
+                self.search_edit.clear()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _move_selection(self, step: int) -> None:
+        rows = self.results.rowCount()
+        if not rows:
+            return
+        row = min(max(self.results_view.currentIndex().row() + step, 0), rows - 1)
+        self.results_view.setCurrentIndex(self.results.index(row, 0))
+
+    def run_search(self, text: str) -> None:
+        self.results.set_hits(self.index.search(text, RESULT_LIMIT))
+        if self.results.rowCount():
+            self.results_view.setCurrentIndex(self.results.index(0, 0))
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        hit = current.data(HIT_ROLE) if current.isValid() else None
+        if hit is not None:
+            self.reference.show_entry(hit.entry.kind, hit.entry.id, list(hit.alerts))
+            self.entry_shown.emit(hit.entry.id)
+
+    def _open_index(self, index: QModelIndex) -> None:
+        hit = index.data(HIT_ROLE) if index.isValid() else None
+        if hit is None:
+            return
+        self.reference.show_entry(hit.entry.kind, hit.entry.id, list(hit.alerts))
+        self.entry_shown.emit(hit.entry.id)
+        if hit.entry.kind == "code" and self.calculator.code_box.findData(hit.entry.id) >= 0:
+            self.calculator.set_code(hit.entry.id)
+
+    def open_entry(self, ident: str) -> None:
+        """Follow a link: a code, modifier, NDC or topic id."""
+        key = normalize_code(ident)
+        if key in self.catalog.codes:
+            self.reference.show_entry("code", key)
+        elif key in self.catalog.modifiers:
+            self.reference.show_entry("modifier", key)
+        elif ident in self.catalog.products:
+            self.reference.show_entry("product", ident)
+        elif ident in self.catalog.topics:
+            self.reference.show_entry("topic", ident)
+        else:
+            return
+        self.entry_shown.emit(self.reference.current_id)
+
+    # -- case wiring -------------------------------------------------------------------------------------
+
+    def _calc_changed(self, state: CalcState) -> None:
+        self.checklist.set_state(state)
+
+    def _save_ticks(self, ticked: frozenset[str]) -> None:
+        self.prefs = self.prefs.with_changes(checklist_ticks=tuple(sorted(ticked)))
+        self._save()
+
+    def _save(self) -> None:
+        if not self.store.save(self.prefs) and self.store.notices:
+            self.statusBar().showMessage(self.store.notices[-1], 15000)
+
+    def dose_check(self) -> None:
+        check = DoseCheckDialog.ask(self.catalog, self.checklist.indication, self)
+        if check is not None:
+            self.checklist.set_indication(check.indication)
+            self.calculator.set_dose_answer(check.answer)
+
+    def preferences_dialog(self) -> None:
+        chosen = PreferencesDialog.ask(self.prefs, self)
+        if chosen is not None:
+            self.prefs = chosen
+            self._save()
+            self.calculator.set_defaults(chosen.payer, chosen.modifier_340b)
+            self.checklist.set_setting(chosen.setting)
+
+    def about_dialog(self) -> None:
+        AboutDialog(self.catalog, self).exec()
+
+    # -- audit sheet -------------------------------------------------------------------------------------
+
+    def audit_sheet_html(self) -> str:
+        state = self.calculator.state()
+        context = (f"Case: {state.code}, payer {state.payer}, setting {self.checklist.setting}, "
+                   f"date of service {state.date_of_service}")
+        return audit_html(self.catalog, state.result, self.checklist.evaluation, self.checklist.model.ticked, context)
+
+    def export_pdf(self, path: str) -> None:
+        write_pdf(self.audit_sheet_html(), path)
+        self.statusBar().showMessage(f"Audit sheet written to {path}", 8000)
+
+    @staticmethod
+    def ask_pdf_path(parent: QWidget) -> str:
+        path, _ = QFileDialog.getSaveFileName(parent, "Export audit sheet", "omaliref-audit.pdf", "PDF (*.pdf)")
+        return path
+
+    def export_pdf_dialog(self) -> None:
+        path = self.ask_pdf_path(self)
+        if path:
+            self.export_pdf(path)
+
+    def print_dialog(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter  # only when printing is asked for
+        from PySide6.QtGui import QTextDocument
+
+        printer = QPrinter()
+        if QPrintDialog(printer, self).exec():
+            document = QTextDocument()
+            document.setHtml(self.audit_sheet_html())
+            document.print_(printer)
+
+    # -- lifetime ----------------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        geometry = base64.b64encode(bytes(self.saveGeometry().data())).decode("ascii")
+        self.prefs = self.prefs.with_changes(window_geometry=geometry)
+        self._save()
+        super().closeEvent(event)

@@ -1,0 +1,197 @@
+"""Qt item models over domain values. They present; they never compute billing."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from omaliref.domain.calculator import NDC_QUANTITY_PLACES, ClaimLine
+from omaliref.domain.checklist import AppliedItem
+from omaliref.domain.quantities import plain_amount
+from omaliref.domain.search import SearchHit
+
+Index = QModelIndex | QPersistentModelIndex
+HIT_ROLE = Qt.ItemDataRole.UserRole + 1
+KIND_LABEL = {"code": "CODE", "modifier": "MODIFIER", "product": "NDC", "topic": "TOPIC"}
+# Severity colours come with a text marker so they also read in greyscale and for colour-blind users.
+SEVERITY_STYLE = {
+    "blocker": ("BLOCKER", QColor("#8b0000"), QColor("#fde2e2")),
+    "high": ("HIGH", QColor("#7a4b00"), QColor("#fff0cc")),
+    "advisory": ("advisory", QColor("#2f3f4f"), QColor("#e8eef4")),
+}
+
+
+class ResultsModel(QAbstractListModel):
+    """Search hits, best first."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._hits: list[SearchHit] = []
+
+    def set_hits(self, hits: Sequence[SearchHit]) -> None:
+        self.beginResetModel()
+        self._hits = list(hits)
+        self.endResetModel()
+
+    def hit(self, row: int) -> SearchHit | None:
+        return self._hits[row] if 0 <= row < len(self._hits) else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self._hits)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._hits):
+            return None
+        hit = self._hits[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            alert = "  ⚠ look-alike" if hit.alerts else ""
+            return f"{KIND_LABEL[hit.entry.kind]:<9} {hit.entry.title}{alert}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{hit.entry.summary}\n\nMatched: {'; '.join(hit.reasons)}"
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{hit.entry.kind} {hit.entry.title}" + (" with look-alike alert" if hit.alerts else "")
+        if role == HIT_ROLE:
+            return hit
+        return None
+
+
+class ClaimLinesModel(QAbstractTableModel):
+    """The claim lines a coder keys, in the order they go on the claim."""
+
+    HEADERS = ("Code", "Modifiers", "Units", "NDC (N4)", "NDC unit", "NDC qty")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._lines: list[ClaimLine] = []
+        self.stale = False
+
+    def set_lines(self, lines: Sequence[ClaimLine], *, stale: bool = False) -> None:
+        self.beginResetModel()
+        self._lines = list(lines)
+        self.stale = stale
+        self.endResetModel()
+
+    def set_stale(self, stale: bool) -> None:
+        if stale != self.stale and self._lines:
+            self.stale = stale
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._lines) - 1, len(self.HEADERS) - 1))
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._lines)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < 6:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._lines):
+            return None
+        line = self._lines[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._cell(line, column)
+        if role == Qt.ItemDataRole.FontRole and column in (0, 1, 2):
+            font = QFont()
+            font.setBold(True)
+            font.setPointSizeF(font.pointSizeF() * 1.35)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and self.stale:
+            return QBrush(QColor("#8a8a8a"))
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return line.keyed_text()
+        return None
+
+    @staticmethod
+    def _cell(line: ClaimLine, column: int) -> str:
+        if column == 0:
+            return line.code
+        if column == 1:
+            return " ".join(line.modifiers) or "—"
+        if column == 2:
+            return str(line.units)
+        parts = line.ndc_parts
+        if column == 3:
+            return "\n".join(p.ndc.replace("-", "") for p in parts)
+        if column == 4:
+            return "\n".join(p.ndc_unit for p in parts)
+        return "\n".join(plain_amount(p.ndc_quantity, NDC_QUANTITY_PLACES) for p in parts)
+
+
+class ChecklistModel(QAbstractListModel):
+    """Applicable checklist items with tick boxes; ticking emits ticks_changed with the ticked ids."""
+
+    ticks_changed = Signal(object)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._items: list[AppliedItem] = []
+        self._ticked: set[str] = set()
+
+    def set_items(self, items: Sequence[AppliedItem], ticked: Collection[str]) -> None:
+        self.beginResetModel()
+        self._items = list(items)
+        self._ticked = set(ticked)
+        self.endResetModel()
+
+    @property
+    def ticked(self) -> frozenset[str]:
+        return frozenset(self._ticked)
+
+    def item(self, row: int) -> AppliedItem | None:
+        return self._items[row] if 0 <= row < len(self._items) else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._items)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsUserCheckable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._items):
+            return None
+        applied = self._items[index.row()]
+        marker, fg, bg = SEVERITY_STYLE[applied.severity]
+        if role == Qt.ItemDataRole.DisplayRole:
+            prefix = "IF JW IS BILLED: " if applied.conditional else ""
+            return f"[{marker}] {prefix}{applied.item.text}"
+        if role == Qt.ItemDataRole.CheckStateRole:
+            return Qt.CheckState.Checked if applied.item.id in self._ticked else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.ToolTipRole:
+            raised = f"\nRaised by: {applied.escalated_by}" if applied.escalated_by else ""
+            return f"Why: {applied.item.why}{raised}\nSources: {', '.join(applied.item.provenance.sources)}"
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(fg)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(bg)
+        if role == Qt.ItemDataRole.FontRole and applied.severity == "blocker":
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            state = "confirmed" if applied.item.id in self._ticked else "open"
+            return f"{applied.severity} {state}: {applied.item.text}"
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.CheckStateRole or not index.isValid() or not 0 <= index.row() < len(self._items):
+            return False
+        item_id = self._items[index.row()].item.id
+        checked = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2, True)
+        if checked:
+            self._ticked.add(item_id)
+        else:
+            self._ticked.discard(item_id)
+        self.dataChanged.emit(index, index, [role])
+        self.ticks_changed.emit(self.ticked)
+        return True

@@ -1,0 +1,219 @@
+"""The window as a coder uses it: keys into the search box and the calculator, clicks on the buttons."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from omaliref.data.state import Preferences
+from omaliref.ui.dialogs import DoseCheck, DoseCheckDialog, PreferencesDialog
+from omaliref.ui.main_window import MainWindow
+from omaliref.domain.dosing import label_dose
+
+
+def type_into(qtbot, widget, text):
+    widget.setFocus()
+    widget.selectAll() if hasattr(widget, "selectAll") else None
+    qtbot.keyClicks(widget, text)
+
+
+def test_search_box_has_focus_at_start(window, qtbot):
+    qtbot.waitUntil(lambda: window.search_edit.hasFocus())
+
+
+def test_typing_xolair_shows_j2357_with_its_5mg_unit(window, qtbot):
+    qtbot.keyClicks(window.search_edit, "xolair")
+    assert window.reference.current_id == "J2357"
+    text = window.reference.toPlainText()
+    assert "Injection, omalizumab, 5 mg" in text and "1 unit = 5 mg" in text
+
+
+def test_j7402_shows_sinuva_with_the_omalizumab_alert(window, qtbot):
+    qtbot.keyClicks(window.search_edit, "J7402")
+    assert window.reference.current_id == "J7402"
+    text = window.reference.toPlainText()
+    assert "Sinuva" in text or "sinuva" in text
+    assert "LOOK-ALIKE" in text and "Omalizumab is J2357" in text
+
+
+def test_arrow_keys_move_and_enter_opens(window, qtbot):
+    qtbot.keyClicks(window.search_edit, "omalizumab")
+    first = window.reference.current_id
+    qtbot.keyClick(window.search_edit, Qt.Key.Key_Down)
+    assert window.results_view.currentIndex().row() == 1 and window.reference.current_id != first
+    qtbot.keyClick(window.search_edit, Qt.Key.Key_Up)
+    assert window.reference.current_id == first
+    window.search_edit.clear()
+    qtbot.keyClicks(window.search_edit, "nucala")
+    with qtbot.waitSignal(window.entry_shown, check_params_cb=lambda ident: ident == "J2182"):
+        qtbot.keyClick(window.search_edit, Qt.Key.Key_Return)
+    assert window.calculator.code == "J2182"
+
+
+def test_escape_clears_and_ctrl_k_focuses(window, qtbot):
+    qtbot.keyClicks(window.search_edit, "jw")
+    qtbot.keyClick(window.search_edit, Qt.Key.Key_Escape)
+    assert window.search_edit.text() == "" and window.results.rowCount() == 0
+    window.calculator.dose_edit.setFocus()
+    qtbot.waitUntil(lambda: window.calculator.dose_edit.hasFocus())
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.search_edit.hasFocus())
+
+
+def test_link_in_reference_opens_entry(window, qtbot):
+    qtbot.keyClicks(window.search_edit, "J7402")
+    with qtbot.waitSignal(window.entry_shown, check_params_cb=lambda ident: ident == "J2357"):
+        window.reference.entry_requested.emit("J2357")
+
+
+def lines(window):
+    model = window.calculator.lines_model
+    return [tuple(model.index(r, c).data() for c in range(3)) for r in range(model.rowCount())]
+
+
+def test_calculator_375mg_auto_gives_jz_75(window, qtbot):
+    type_into(qtbot, window.calculator.dose_edit, "375mg")
+    assert lines(window) == [("J2357", "JZ", "75")]
+
+
+def test_two_vials_for_225mg_gives_jw_line_and_blockers(window, qtbot):
+    type_into(qtbot, window.calculator.dose_edit, "225mg")
+    type_into(qtbot, window.calculator.containers_edit, "50242-0040-62x2")
+    assert lines(window) == [("J2357", "—", "45"), ("J2357", "JW", "15")]
+    severities = {window.checklist.model.item(r).item.id: window.checklist.model.item(r).severity
+                  for r in range(window.checklist.model.rowCount())}
+    assert severities["jw-waste-documented"] == "blocker"
+    assert "NOT READY" in window.checklist.verdict.text()
+
+
+def test_package_picker_appends_ndc(window, qtbot):
+    type_into(qtbot, window.calculator.dose_edit, "150mg")
+    box = window.calculator.package_box
+    index = box.findData("50242-0215-01")
+    box.setCurrentIndex(index)
+    box.activated.emit(index)
+    assert window.calculator.containers_edit.text() == "50242-0215-01x1"
+    assert lines(window) == [("J2357", "JZ", "30")]
+
+
+def test_bad_dose_text_shows_inline_message_and_keeps_last_result_stale(window, qtbot):
+    type_into(qtbot, window.calculator.dose_edit, "375mg")
+    assert lines(window) == [("J2357", "JZ", "75")]
+    qtbot.keyClicks(window.calculator.dose_edit, "x")  # "375mgx" is not a dose
+    assert window.calculator.dose_error.isVisible()
+    assert "not a dose unit" in window.calculator.dose_error.text()
+    assert window.calculator.stale and window.calculator.stale_banner.isVisible()
+    assert lines(window) == [("J2357", "JZ", "75")]  # last good result still shown, greyed
+    assert window.calculator.claim_lines_text() == ""  # but never copied while stale
+    qtbot.keyClick(window.calculator.dose_edit, Qt.Key.Key_Backspace)
+    assert not window.calculator.dose_error.isVisible() and not window.calculator.stale
+
+
+def test_container_error_is_shown_next_to_containers(window, qtbot):
+    type_into(qtbot, window.calculator.dose_edit, "150mg")
+    type_into(qtbot, window.calculator.containers_edit, "00173-0881-01")
+    assert window.calculator.containers_error.isVisible()
+    assert "J2182" in window.calculator.containers_error.text()
+
+
+def test_copy_buttons_put_text_on_the_clipboard(window, qtbot):
+    type_into(qtbot, window.calculator.dose_edit, "225mg")
+    type_into(qtbot, window.calculator.containers_edit, "50242-0040-62x2")
+    qtbot.mouseClick(window.calculator.copy_button, Qt.MouseButton.LeftButton)
+    assert QApplication.clipboard().text() == (
+        "J2357 x 45 units  NDC N450242004062 UN1.5\nJ2357-JW x 15 units  NDC N450242004062 UN0.5")
+    qtbot.mouseClick(window.checklist.copy_button, Qt.MouseButton.LeftButton)
+    summary = QApplication.clipboard().text()
+    assert "J2357-JW x 15 units" in summary and "Verdict: Not ready" in summary
+
+
+def test_ticking_items_changes_verdict_and_is_saved(window, qtbot, isolated_state):
+    window.checklist.set_indication("csu")
+    type_into(qtbot, window.calculator.dose_edit, "300mg")
+    model = window.checklist.model
+    for row in range(model.rowCount()):
+        model.setData(model.index(row, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+    assert "READY: NOTHING OPEN" in window.checklist.verdict.text()
+    saved = json.loads((Path(isolated_state) / "config" / "state.json").read_text())
+    assert "right-code-omalizumab" in saved["checklist_ticks"]
+
+
+def test_pdf_export_writes_a_pdf(window, qtbot, tmp_path, monkeypatch):
+    type_into(qtbot, window.calculator.dose_edit, "225mg")
+    type_into(qtbot, window.calculator.containers_edit, "50242-0040-62x2")
+    target = tmp_path / "audit.pdf"
+    monkeypatch.setattr(MainWindow, "ask_pdf_path", staticmethod(lambda parent: str(target)))
+    window.export_action.trigger()
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF") and len(data) > 2000
+    html = window.audit_sheet_html()
+    assert "J2357-JW x 15 units" in html and "Data pack" in html and "Sources" in html
+
+
+def test_dose_check_warns_when_dose_differs(window, qtbot, monkeypatch, catalog):
+    answer = label_dose(catalog, "asthma", ige=150, weight_kg=65, age_years=30)  # label: 300 mg q4
+    monkeypatch.setattr(DoseCheckDialog, "ask", classmethod(lambda cls, *a, **k: DoseCheck("asthma", answer)))
+    type_into(qtbot, window.calculator.dose_edit, "375mg")
+    qtbot.mouseClick(window.calculator.dose_button, Qt.MouseButton.LeftButton)
+    texts = [window.calculator.warnings_list.item(i).text() for i in range(window.calculator.warnings_list.count())]
+    assert any("differs from the label dose" in t for t in texts)
+    assert window.checklist.indication == "asthma"
+    assert any(window.checklist.model.item(r).item.id == "dose-matches-label"
+               and window.checklist.model.item(r).severity == "high" for r in range(window.checklist.model.rowCount()))
+
+
+def test_dose_check_dialog_keys(qtbot, catalog):
+    dialog = DoseCheckDialog(catalog, "asthma")
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.ige_edit, "150")
+    qtbot.keyClicks(dialog.weight_edit, "95")
+    qtbot.keyClicks(dialog.age_edit, "40")
+    assert "225 MG EVERY 2 WEEKS" in dialog.result.text()
+    qtbot.keyClicks(dialog.weight_edit, "0")  # 950 kg
+    assert not dialog.error.isHidden() and "kilograms" in dialog.error.text()
+    assert not dialog.ok_button.isEnabled()
+
+
+def test_preferences_are_applied_and_saved(window, qtbot, monkeypatch, isolated_state):
+    chosen = Preferences(payer="commercial", setting="hospital-outpatient", modifier_340b="TB")
+    monkeypatch.setattr(PreferencesDialog, "ask", classmethod(lambda cls, *a, **k: chosen))
+    window.preferences_dialog()
+    assert window.calculator.payer == "commercial" and window.calculator.modifier_340b == "TB"
+    assert window.checklist.setting == "hospital-outpatient"
+    saved = json.loads((Path(isolated_state) / "config" / "state.json").read_text())
+    assert saved["preferences"]["payer"] == "commercial"
+
+
+def test_geometry_is_remembered(make_window, qtbot):
+    first = make_window()
+    first.resize(640, 480)  # within the offscreen screen, which clamps larger windows
+    qtbot.waitUntil(lambda: first.width() == 640)
+    first.close()
+    second = make_window()
+    assert (second.width(), second.height()) == (640, 480)
+
+
+def test_every_control_has_an_accessible_name(window):
+    from PySide6.QtWidgets import (QAbstractButton, QComboBox, QDateEdit, QHeaderView, QLineEdit, QListView,
+                                   QTableView, QTextBrowser)
+    controls = []
+    for kind in (QLineEdit, QComboBox, QAbstractButton, QDateEdit, QListView, QTableView, QTextBrowser):
+        controls += [w for w in window.findChildren(kind)
+                     if not w.objectName().startswith("qt_") and not isinstance(w, QHeaderView)
+                     and not isinstance(w.parent(), (QComboBox, QDateEdit)) and w.isVisibleTo(window)]
+    assert len(controls) >= 15
+    for widget in controls:
+        name = widget.accessibleName() or (widget.text() if isinstance(widget, QAbstractButton) else "")
+        assert name, f"{type(widget).__name__} without an accessible name"
+
+
+def test_models_pass_qtmodeltester(window, qtbot, qtmodeltester):
+    qtbot.keyClicks(window.search_edit, "omalizumab")
+    type_into(qtbot, window.calculator.dose_edit, "225mg")
+    type_into(qtbot, window.calculator.containers_edit, "50242-0040-62x2")
+    qtmodeltester.check(window.results)
+    qtmodeltester.check(window.calculator.lines_model)
+    qtmodeltester.check(window.checklist.model)
