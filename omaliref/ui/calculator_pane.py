@@ -41,7 +41,7 @@ from omaliref.domain.errors import InputError
 from omaliref.domain.model import Catalog
 from omaliref.domain.quantities import format_amount
 from omaliref.ui.models import ClaimLinesModel
-from omaliref.ui.widgets import ErrorLabel
+from omaliref.ui.widgets import ErrorLabel, WrappingItemDelegate
 
 PAYER_LABELS = (("medicare", "Medicare Part B"), ("medicaid", "Medicaid"), ("commercial", "Commercial"))
 M340B_LABELS = (("", "None (not 340B)"), ("JG", "JG"), ("TB", "TB"))
@@ -145,6 +145,7 @@ class CalculatorPane(QWidget):
         self.lines_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.lines_view.horizontalHeader().setStretchLastSection(True)
         self.lines_view.setMinimumHeight(110)
+        self.lines_view.setMaximumHeight(190)
         self.admin_label = QLabel()
         self.admin_label.setWordWrap(True)
         self.warnings_list = QListWidget()
@@ -168,11 +169,11 @@ class CalculatorPane(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.stale_banner)
         layout.addWidget(self.summary)
-        layout.addWidget(self.lines_view, 1)
+        layout.addWidget(self.lines_view)
         layout.addWidget(self.admin_label)
         layout.addLayout(buttons)
         layout.addWidget(QLabel("<b>Warnings</b>"))
-        layout.addWidget(self.warnings_list, 1)
+        layout.addWidget(self.warnings_list, 2)
         layout.addWidget(self.rules_label)
 
         for box in (self.code_box, self.package_box, self.payer_box, self.m340b_box):
@@ -180,6 +181,7 @@ class CalculatorPane(QWidget):
             box.setMinimumContentsLength(16)
         self.warnings_list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.warnings_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.warnings_list.setItemDelegate(WrappingItemDelegate(self.warnings_list))
         for widget in (self.code_box, self.dose_edit, self.containers_edit, self.package_box, self.date_edit,
                        self.payer_box, self.separately_payable, self.m340b_box, self.copy_button, self.dose_button):
             widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)

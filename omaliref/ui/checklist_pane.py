@@ -23,6 +23,7 @@ from omaliref.domain.checklist import VERDICT_TEXT, Case, Evaluation, evaluate, 
 from omaliref.domain.model import Catalog
 from omaliref.ui.calculator_pane import CalcState
 from omaliref.ui.models import ChecklistModel
+from omaliref.ui.widgets import WrappingItemDelegate
 
 INDICATIONS = (("", "— not set —"), ("asthma", "Asthma"), ("crswnp", "CRSwNP (nasal polyps)"),
                ("csu", "Chronic spontaneous urticaria"), ("food-allergy", "IgE-mediated food allergy"))
@@ -65,6 +66,7 @@ class ChecklistPane(QWidget):
         self.view.setSpacing(2)
         self.view.setResizeMode(QListView.ResizeMode.Adjust)
         self.view.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.view.setItemDelegate(WrappingItemDelegate(self.view))
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.why = QLabel()

@@ -92,12 +92,12 @@ def code_html(catalog: Catalog, code: Code, alerts: list[str]) -> str:
     products = catalog.products_for(code.code)
     if products:
         parts.append("<h2>Packages</h2><table border='1' cellspacing='0' cellpadding='3' width='100%'>"
-                     "<tr><th>NDC</th><th>Form</th><th>Amount</th><th>Units per container</th>"
-                     "<th>Single-dose</th><th>Status</th></tr>")
+                     "<tr><th>NDC</th><th>Presentation</th><th>Amount</th><th>Units each</th>"
+                     "<th>Container</th><th>Status</th></tr>")
         for p in products:
             units = p.container_amount.to(unit.unit).amount / unit.amount
             status = escape(p.marketing_status) + ("" if p.presentation_verified else "; presentation not confirmed")
-            parts.append(f"<tr><td>{_link(p.ndc)}</td><td>{escape(p.presentation)}</td>"
+            parts.append(f"<tr><td style='white-space:nowrap'>{_link(p.ndc)}</td><td>{escape(p.presentation)}</td>"
                          f"<td>{escape(str(p.container_amount))}</td><td align='right'>{format_amount(units)}</td>"
                          f"<td>{escape(p.container_type)}</td><td>{status}</td></tr>")
         parts.append("</table>")
