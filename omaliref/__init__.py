@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
-try:
-    __version__ = version("omaliref")
-except PackageNotFoundError:  # running from a tree that was never installed
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> Any:
+    # __version__ is looked up lazily: importlib.metadata costs ~30 ms at start-up and only --version and About
+    # need it.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("omaliref")
+        except PackageNotFoundError:  # a tree that was never installed
+            return "0+unknown"
+    raise AttributeError(name)

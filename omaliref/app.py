@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import sys
 import time
 import traceback
@@ -29,11 +30,12 @@ def _setup_logging(log_dir: Path) -> Path:
 
 def install_excepthook(window_getter: object, log_path: Path) -> None:
     """Everything unexpected is logged and shown once in a dialog; nothing fails silently."""
-    from omaliref.ui.dialogs import show_error
 
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         log.error("unexpected error\n%s", "".join(traceback.format_exception(kind, value, tb)))
         try:
+            from omaliref.ui.dialogs import show_error  # imported on first use: keeps start-up lean
+
             show_error(window_getter(), f"{kind.__name__}: {value}", str(log_path))  # type: ignore[operator]
         except Exception:  # noqa: BLE001 - the hook must never raise
             sys.__excepthook__(kind, value, tb)
@@ -41,17 +43,24 @@ def install_excepthook(window_getter: object, log_path: Path) -> None:
     sys.excepthook = hook
 
 
-def build_window(state_dir: str | None = None, today: dt.date | None = None):  # type: ignore[no-untyped-def]
-    """Everything the GUI needs, built in one place (tests use it too)."""
-    from omaliref.data.pack import shipped_catalog
+def build_window(state_dir: str | None = None, today: dt.date | None = None, *, ready: bool = True):  # type: ignore[no-untyped-def]
+    """Everything the GUI needs, built in one place (tests use it too). With ready=False only the shell is
+    built; the data pack and panes load on finish_loading() (run() does that right after the first paint)."""
     from omaliref.data.state import StateDirs, StateStore
-    from omaliref.domain.search import SearchIndex
     from omaliref.ui.main_window import MainWindow
 
-    catalog = shipped_catalog()
+    def load():  # type: ignore[no-untyped-def]
+        from omaliref.data.pack import shipped_catalog
+        from omaliref.domain.search import SearchIndex
+
+        catalog = shipped_catalog()
+        return catalog, SearchIndex.from_catalog(catalog)
+
     store = StateStore(StateDirs.resolve(state_dir))
-    prefs = store.load()
-    return MainWindow(catalog, SearchIndex.from_catalog(catalog), store, prefs, today or dt.date.today())
+    window = MainWindow(load, store, store.load(), today or dt.date.today())
+    if ready:
+        window.finish_loading()
+    return window
 
 
 def run(*, smoke_test: bool = False, screenshot_dir: str | None = None, state_dir: str | None = None) -> int:
@@ -64,24 +73,34 @@ def run(*, smoke_test: bool = False, screenshot_dir: str | None = None, state_di
     app.setApplicationName("omaliref")
     app.setDesktopFileName("omaliref")
     log_path = _setup_logging(StateDirs.resolve(state_dir).logs)
-    window = build_window(state_dir)
+    window = build_window(state_dir, ready=False)
     install_excepthook(lambda: window, log_path)
     window.show()
     if smoke_test:
         app.processEvents()
+        window.repaint()
         shown = time.perf_counter()
+        shown_wall = time.time()
+        window.finish_loading()
+        ready_s = time.perf_counter() - shown
         window.search_edit.setText("xolair")
         window.calculator.dose_edit.setText("375mg")
         app.processEvents()
         ok = (window.results.rowCount() > 0 and window.reference.current_id == "J2357"
               and window.calculator.result is not None and window.calculator.result.administered_units == 75)
-        sys.stdout.write(f"smoke-test {'ok' if ok else 'FAILED'}: shown after {shown - START:.3f} s\n")
+        with open("/proc/self/status") if sys.platform == "linux" else open(os.devnull) as status:
+            peak = next((line.split()[1] for line in status if line.startswith("VmHWM:")), "0")
+        t0 = float(os.environ.get("OMALIREF_T0", shown_wall - (shown - START)))
+        sys.stdout.write(f"smoke-test {'ok' if ok else 'FAILED'}: shown after {shown - START:.3f} s "
+                         f"startup_s={shown_wall - t0:.4f} ready_after_paint_s={ready_s:.4f} peak_rss_kb={peak}\n")
         return 0 if ok else 1
     if screenshot_dir:
         from omaliref.ui.screenshots import write_screenshots
 
+        window.finish_loading()
         for path in write_screenshots(window, Path(screenshot_dir)):
             sys.stdout.write(f"{path}\n")
         return 0
-    QTimer.singleShot(0, lambda: log.info("started in %.3f s", time.perf_counter() - START))
+    QTimer.singleShot(0, window.finish_loading)  # after the first paint
+    QTimer.singleShot(0, lambda: log.info("ready in %.3f s", time.perf_counter() - START))
     return app.exec()

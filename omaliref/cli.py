@@ -10,10 +10,22 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from omaliref import __version__
 from omaliref.domain.errors import InputError, OmalirefError, PackError, UnknownIdError
 
 PAYER_CHOICES = ("medicare", "medicaid", "commercial")
+
+
+class _VersionAction(argparse.Action):
+    """Looks the version up only when asked (importlib.metadata is slow to import)."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        import omaliref
+
+        sys.stdout.write(f"omaliref {omaliref.__version__}\n")
+        raise SystemExit(0)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -27,7 +39,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="omaliref", description="Charge-entry reference and unit & waste calculator for "
                      "omalizumab (J2357) and look-alike drug codes. With no command, starts the app.")
-    parser.add_argument("--version", action="version", version=f"omaliref {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument("--state-dir", help="folder for everything the app writes (overrides OMALIREF_STATE_DIR)")
     parser.add_argument("--smoke-test", action="store_true", help="build the window, search, calculate, exit 0")
     parser.add_argument("--screenshot", metavar="DIR", help="write a PNG of each pane to DIR and exit")

@@ -10,7 +10,6 @@ import datetime as dt
 import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -134,6 +133,8 @@ class StateStore:
 
     def save(self, prefs: Preferences) -> bool:
         """Write atomically (temp file + os.replace); on failure keep the last good file and add a notice."""
+        import tempfile  # only when saving: it pulls in shutil and random, which start-up does not need
+
         payload = json.dumps(to_json(prefs), indent=2, sort_keys=True) + "\n"
         tmp_name = ""
         try:

@@ -7,6 +7,7 @@ for typos (SymSpell-style), so latency stays flat as the pack grows to the full 
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
 import unicodedata
 from collections import defaultdict
@@ -22,6 +23,8 @@ PREFIX_FACTOR, TYPO_FACTOR = 0.6, 0.5
 _CONFIDENCE_PENALTY = {"high": 0.0, "medium": 2.0, "low": 5.0}
 MAX_QUERY = 200  # characters; longer input is cut, not rejected (pasted text)
 MAX_TERMS = 8
+SHORT_PREFIX = 3  # terms shorter than this expand as prefixes over ids and names only
+MAX_PREFIX_TOKENS = 400
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-/][a-z0-9]+)*")
 
 
@@ -134,10 +137,15 @@ class SearchIndex:
                 for text in texts:
                     toks = [text] if weight == KEY else tokens(text)
                     for token in toks:
+                        if weight == TEXT and len(token) < 2:
+                            continue  # '5' or 'a' in body text matches half the pack and tells nothing
                         posting = self._postings[token]
                         if posting.get(index, 0) < weight:
                             posting[index] = weight
         self._vocab = sorted(self._postings)
+        # one- and two-letter prefixes expand over ids and names only: over body text they match most of a
+        # large pack and cost more than they tell
+        self._name_vocab = sorted(t for t, p in self._postings.items() if max(p.values()) >= NAME)
         # typo look-up only over keys and names: body text typos are not worth the noise
         self._deletes: dict[str, set[str]] = defaultdict(set)
         for token, posting in self._postings.items():
@@ -175,13 +183,16 @@ class SearchIndex:
                     for index, weight in self._postings.get(candidate, {}).items():
                         offer(index, weight, f"NDC {candidate}" if weight == KEY else f"text has '{candidate}'")
         # prefixes as you type
-        start = bisect.bisect_left(self._vocab, term)
-        for token in self._vocab[start:start + 400]:
+        vocab = self._vocab if len(term) >= SHORT_PREFIX else self._name_vocab
+        start = bisect.bisect_left(vocab, term)
+        for token in vocab[start:start + MAX_PREFIX_TOKENS]:
             if not token.startswith(term):
                 break
             if token == term:
                 continue
             for index, weight in self._postings[token].items():
+                if len(term) < SHORT_PREFIX and weight < NAME:
+                    continue
                 offer(index, weight * PREFIX_FACTOR, _reason(weight, token, exact=False))
         if len(term) >= 4 and not term.isdigit():
             limit = 1 if len(term) < 8 else 2
@@ -214,7 +225,8 @@ class SearchIndex:
         full = [i for i in scores if matched[i] == len(terms)]
         # all terms must match; when none does, fall back to the entries that match most terms
         pool = full or [i for i in scores if matched[i] == max(matched.values(), default=0)]
-        ranked = sorted(pool, key=lambda i: (-scores[i], KIND_ORDER[self.entries[i].kind], self.entries[i].id))
+        ranked = heapq.nsmallest(max(limit, 0), pool,
+                                 key=lambda i: (-scores[i], KIND_ORDER[self.entries[i].kind], self.entries[i].id))
         hits = []
         folded_query = fold(query[:MAX_QUERY])
         for index in ranked[: max(limit, 0)]:

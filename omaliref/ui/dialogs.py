@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from omaliref import __version__
+import omaliref
 from omaliref.data.state import Preferences
 from omaliref.domain.dosing import INDICATIONS, DoseAnswer, label_dose
 from omaliref.domain.errors import InputError
@@ -160,7 +160,7 @@ class AboutDialog(QDialog):
                           for s in catalog.sources.values())
         view = QTextBrowser()
         view.setOpenExternalLinks(False)
-        view.setHtml(f"<h2>omaliref {escape(__version__)}</h2><p>{escape(info.title)}</p>"
+        view.setHtml(f"<h2>omaliref {escape(omaliref.__version__)}</h2><p>{escape(info.title)}</p>"
                      f"<p><b>Data pack {escape(info.version)}, facts checked as of {info.as_of}.</b> Every fact cites "
                      "its sources and a confidence; low-confidence facts must be checked with the payer.</p>"
                      f"<h3>Sources ({len(catalog.sources)})</h3><ul>{sources}</ul>")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeyEvent, QKeySequence, QShortcut
@@ -21,25 +22,37 @@ from PySide6.QtWidgets import (
 )
 
 from omaliref.data.state import Preferences, StateStore
-from omaliref.domain.model import Catalog, normalize_code
-from omaliref.domain.search import SearchIndex
-from omaliref.ui.audit import audit_html, write_pdf
-from omaliref.ui.calculator_pane import CalculatorPane, CalcState
-from omaliref.ui.checklist_pane import ChecklistPane
-from omaliref.ui.dialogs import AboutDialog, DoseCheckDialog, PreferencesDialog
-from omaliref.ui.models import HIT_ROLE, ResultsModel
-from omaliref.ui.reference_view import ReferenceView
+
+if TYPE_CHECKING:  # the panes and the domain load after the first paint (see finish_loading)
+    from omaliref.domain.model import Catalog
+    from omaliref.domain.search import SearchIndex
+    from omaliref.ui.calculator_pane import CalcState, CalculatorPane
+    from omaliref.ui.checklist_pane import ChecklistPane
+    from omaliref.ui.models import ResultsModel
+    from omaliref.ui.reference_view import ReferenceView
 
 RESULT_LIMIT = 30
+Loader = Callable[[], "tuple[Catalog, SearchIndex]"]
 
 
 class MainWindow(QMainWindow):
-    entry_shown = Signal(str)  # the id shown in the reference pane
+    """Paints its shell (search box, menus, status line) first; the data pack and panes load right after."""
 
-    def __init__(self, catalog: Catalog, index: SearchIndex, store: StateStore, prefs: Preferences,
-                 today: dt.date, parent: Any = None) -> None:
+    entry_shown = Signal(str)  # the id shown in the reference pane
+    ready = Signal()
+
+    catalog: Catalog
+    index: SearchIndex
+    results: ResultsModel
+    reference: ReferenceView
+    calculator: CalculatorPane
+    checklist: ChecklistPane
+
+    def __init__(self, load: Loader, store: StateStore, prefs: Preferences, today: dt.date,
+                 parent: Any = None) -> None:
         super().__init__(parent)
-        self.catalog, self.index, self.store, self.prefs = catalog, index, store, prefs
+        self._load, self.store, self.prefs, self.today = load, store, prefs, today
+        self.loaded = False
         self.setWindowTitle("omaliref — charge-entry reference for omalizumab (J2357) and look-alike codes")
         self.setObjectName("omaliref-main")
 
@@ -50,32 +63,22 @@ class MainWindow(QMainWindow):
         font = QFont()
         font.setPointSizeF(font.pointSizeF() * 1.4)
         self.search_edit.setFont(font)
-        self.results = ResultsModel(self)
         self.results_view = QListView()
         self.results_view.setAccessibleName("Search results")
-        self.results_view.setModel(self.results)
         mono = QFont("monospace")
         mono.setStyleHint(QFont.StyleHint.TypeWriter)
         self.results_view.setFont(mono)
         self.results_view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.results_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.reference = ReferenceView(catalog)
-        self.calculator = CalculatorPane(catalog, today)
-        self.checklist = ChecklistPane(catalog)
 
-        left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(self.results_view)
-        left.addWidget(self.reference)
-        left.setSizes([170, 600])
-        calc_scroll = QScrollArea()
-        calc_scroll.setWidget(self.calculator)
-        calc_scroll.setWidgetResizable(True)
-        calc_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        calc_scroll.setAccessibleName("Calculator pane")
+        self.left = QSplitter(Qt.Orientation.Vertical)
+        self.left.addWidget(self.results_view)
+        self.left.addWidget(QLabel("Loading the data pack…"))
+        self.left.setSizes([170, 600])
         panes = QSplitter(Qt.Orientation.Horizontal)
-        panes.addWidget(left)
-        panes.addWidget(calc_scroll)
-        panes.addWidget(self.checklist)
+        panes.addWidget(self.left)
+        panes.addWidget(QLabel(""))
+        panes.addWidget(QLabel(""))
         panes.setSizes([520, 520, 400])
         panes.setChildrenCollapsible(False)
         central = QWidget()
@@ -85,13 +88,46 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.panes = panes
 
-        self.data_label = QLabel(f"Data as of {catalog.info.as_of} · pack {catalog.info.version}")
+        self.data_label = QLabel("Loading data pack…")
         self.statusBar().addPermanentWidget(self.data_label)
         self._build_menus()
-
         QShortcut(QKeySequence("Ctrl+K"), self, activated=self.focus_search)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, activated=self.focus_search)
         self.search_edit.installEventFilter(self)
+        if prefs.window_geometry:
+            self.restoreGeometry(QByteArray(base64.b64decode(prefs.window_geometry)))
+        else:
+            self.resize(1480, 900)
+        for notice in store.notices:
+            self.statusBar().showMessage(notice, 15000)
+        self.search_edit.setFocus()
+
+    def finish_loading(self) -> None:
+        """Load the pack and build the panes; typing done meanwhile is searched as soon as the index is ready."""
+        if self.loaded:
+            return
+        from omaliref.ui.calculator_pane import CalculatorPane
+        from omaliref.ui.checklist_pane import ChecklistPane
+        from omaliref.ui.models import ResultsModel
+        from omaliref.ui.reference_view import ReferenceView
+
+        self.catalog, self.index = self._load()
+        catalog, prefs = self.catalog, self.prefs
+        self.results = ResultsModel(self)
+        self.results_view.setModel(self.results)
+        self.reference = ReferenceView(catalog)
+        self.calculator = CalculatorPane(catalog, self.today)
+        self.checklist = ChecklistPane(catalog)
+        self.calc_scroll = calc_scroll = QScrollArea()  # kept: replaceWidget does not pass ownership in PySide
+        calc_scroll.setWidget(self.calculator)
+        calc_scroll.setWidgetResizable(True)
+        calc_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        calc_scroll.setAccessibleName("Calculator pane")
+        for splitter, position, widget in ((self.left, 1, self.reference), (self.panes, 1, calc_scroll),
+                                           (self.panes, 2, self.checklist)):
+            splitter.replaceWidget(position, widget).deleteLater()
+        self.data_label.setText(f"Data as of {catalog.info.as_of} · pack {catalog.info.version}")
+
         self.search_edit.textChanged.connect(self.run_search)
         self.results_view.selectionModel().currentChanged.connect(self._current_changed)
         self.results_view.activated.connect(self._open_index)
@@ -106,33 +142,37 @@ class MainWindow(QMainWindow):
         self.calculator.set_defaults(prefs.payer, prefs.modifier_340b)
         self.checklist.set_setting(prefs.setting)
         self.checklist.set_state(self.calculator.state(), prefs.checklist_ticks)
-        if prefs.window_geometry:
-            self.restoreGeometry(QByteArray(base64.b64decode(prefs.window_geometry)))
-        else:
-            self.resize(1480, 900)
-        for notice in store.notices:
-            self.statusBar().showMessage(notice, 15000)
-        self.search_edit.setFocus()
+        for act in self._needs_data:
+            act.setEnabled(True)
+        self.loaded = True
+        if self.search_edit.text():
+            self.run_search(self.search_edit.text())
+        self.ready.emit()
 
     # -- menus -------------------------------------------------------------------------------------------
 
     def _build_menus(self) -> None:
-        def action(menu: Any, text: str, slot: Any, shortcut: Any = None) -> QAction:
+        self._needs_data: list[QAction] = []
+
+        def action(menu: Any, text: str, slot: Any, shortcut: Any = None, needs_data: bool = True) -> QAction:
             act = QAction(text, self)
             if shortcut is not None:
                 act.setShortcut(QKeySequence(shortcut))
             act.triggered.connect(slot)
             menu.addAction(act)
+            if needs_data:
+                act.setEnabled(False)
+                self._needs_data.append(act)
             return act
 
         file_menu = self.menuBar().addMenu("&File")
         self.export_action = action(file_menu, "&Export audit sheet (PDF)…", self.export_pdf_dialog, "Ctrl+E")
         action(file_menu, "&Print audit sheet…", self.print_dialog, QKeySequence.StandardKey.Print)
         file_menu.addSeparator()
-        action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, needs_data=False)
         edit_menu = self.menuBar().addMenu("&Edit")
-        action(edit_menu, "Copy claim &lines", self.calculator.copy_claim_lines, "Ctrl+Shift+C")
-        action(edit_menu, "Copy checklist &summary", self.checklist.copy_summary, "Ctrl+Shift+S")
+        action(edit_menu, "Copy claim &lines", lambda: self.calculator.copy_claim_lines(), "Ctrl+Shift+C")
+        action(edit_menu, "Copy checklist &summary", lambda: self.checklist.copy_summary(), "Ctrl+Shift+S")
         edit_menu.addSeparator()
         action(edit_menu, "&Preferences…", self.preferences_dialog, QKeySequence.StandardKey.Preferences)
         help_menu = self.menuBar().addMenu("&Help")
@@ -145,7 +185,7 @@ class MainWindow(QMainWindow):
         self.search_edit.selectAll()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.search_edit and event.type() == QEvent.Type.KeyPress:
+        if watched is self.search_edit and event.type() == QEvent.Type.KeyPress and self.loaded:
             assert isinstance(event, QKeyEvent)
             key = event.key()
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
@@ -172,12 +212,16 @@ class MainWindow(QMainWindow):
             self.results_view.setCurrentIndex(self.results.index(0, 0))
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        from omaliref.ui.models import HIT_ROLE
+
         hit = current.data(HIT_ROLE) if current.isValid() else None
         if hit is not None:
             self.reference.show_entry(hit.entry.kind, hit.entry.id, list(hit.alerts))
             self.entry_shown.emit(hit.entry.id)
 
     def _open_index(self, index: QModelIndex) -> None:
+        from omaliref.ui.models import HIT_ROLE
+
         hit = index.data(HIT_ROLE) if index.isValid() else None
         if hit is None:
             return
@@ -188,6 +232,8 @@ class MainWindow(QMainWindow):
 
     def open_entry(self, ident: str) -> None:
         """Follow a link: a code, modifier, NDC or topic id."""
+        from omaliref.domain.model import normalize_code
+
         key = normalize_code(ident)
         if key in self.catalog.codes:
             self.reference.show_entry("code", key)
@@ -203,7 +249,7 @@ class MainWindow(QMainWindow):
 
     # -- case wiring -------------------------------------------------------------------------------------
 
-    def _calc_changed(self, state: CalcState) -> None:
+    def _calc_changed(self, state: CalcState) -> None:  # noqa: F821 - type only
         self.checklist.set_state(state)
 
     def _save_ticks(self, ticked: frozenset[str]) -> None:
@@ -215,12 +261,16 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.store.notices[-1], 15000)
 
     def dose_check(self) -> None:
+        from omaliref.ui.dialogs import DoseCheckDialog
+
         check = DoseCheckDialog.ask(self.catalog, self.checklist.indication, self)
         if check is not None:
             self.checklist.set_indication(check.indication)
             self.calculator.set_dose_answer(check.answer)
 
     def preferences_dialog(self) -> None:
+        from omaliref.ui.dialogs import PreferencesDialog
+
         chosen = PreferencesDialog.ask(self.prefs, self)
         if chosen is not None:
             self.prefs = chosen
@@ -229,17 +279,23 @@ class MainWindow(QMainWindow):
             self.checklist.set_setting(chosen.setting)
 
     def about_dialog(self) -> None:
+        from omaliref.ui.dialogs import AboutDialog
+
         AboutDialog(self.catalog, self).exec()
 
     # -- audit sheet -------------------------------------------------------------------------------------
 
     def audit_sheet_html(self) -> str:
+        from omaliref.ui.audit import audit_html
+
         state = self.calculator.state()
         context = (f"Case: {state.code}, payer {state.payer}, setting {self.checklist.setting}, "
                    f"date of service {state.date_of_service}")
         return audit_html(self.catalog, state.result, self.checklist.evaluation, self.checklist.model.ticked, context)
 
     def export_pdf(self, path: str) -> None:
+        from omaliref.ui.audit import write_pdf
+
         write_pdf(self.audit_sheet_html(), path)
         self.statusBar().showMessage(f"Audit sheet written to {path}", 8000)
 
@@ -266,6 +322,9 @@ class MainWindow(QMainWindow):
     # -- lifetime ----------------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.loaded:
+            super().closeEvent(event)
+            return
         geometry = base64.b64encode(bytes(self.saveGeometry().data())).decode("ascii")
         self.prefs = self.prefs.with_changes(window_geometry=geometry)
         self._save()

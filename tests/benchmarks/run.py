@@ -1,0 +1,160 @@
+"""Benchmarks: start-up, search, recompute and memory, against a bare Qt window. Prints a Markdown table.
+
+Run with `sh packaging/dev.sh bench` (or `make bench`); `--json` prints a JSON object instead, `--reps N` sets
+the interleaved start-up repetitions (default 7).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from omaliref.data.pack import shipped_catalog
+from omaliref.domain.calculator import CalcRequest, calculate, parse_containers, parse_dose
+from omaliref.domain.model import Catalog, Code, Provenance
+from omaliref.domain.quantities import Quantity
+from omaliref.domain.search import SearchIndex
+
+HERE = Path(__file__).resolve().parent
+TODAY = dt.date(2026, 11, 27)
+QUERIES = [
+    "J2357", "j2357", "J-2357", "2357", "J7402", "J7402 omalizumab", "J2182", "J0490", "J0561", "J2355", "J2356",
+    "Q5154", "j0517", "J2786", "jw", "jz", "jg", "tb", "ja", "25", "50242021501", "50242-0215-01", "5024221501",
+    "50242-0040-62", "00173088101", "4940110101", "10599000301", "60793-701-10", "xolair", "Xolair",
+    "omalizumab", "omlyclo", "nucala", "benlysta", "bicillin", "sinuva", "mepolizumab", "belimumab", "omalizumb",
+    "xoliar", "nucalla", "benlysat", "waste", "340B", "prior authorization", "anaphylaxis", "step therapy",
+    "self administered", "vial omalizumab", "discarded drug", "ndc unit", "mue", "a", "j", "o", "x", "5",
+    "omal", "xol", "penicillin units", "nasal polyps", "urticaria", "food allergy dose",
+]
+CASES = [
+    ("J2357", "375mg", []), ("J2357", "150mg", []), ("J2357", "225mg", ["50242-0040-62x2"]),
+    ("J2357", "75mg", ["50242-0040-62"]), ("J2357", "600mg", []), ("J0490", "735mg", []),
+    ("J0490", "735mg", ["49401-0102-01", "49401-0101-01x3"]), ("J0490", "305mg", ["49401-0102-01"]),
+    ("J2182", "40mg", ["00173-0881-01"]), ("J2182", "300mg", []), ("J0561", "2.4MU", []),
+    ("J0561", "1150000units", ["60793-0701-10"]), ("J7402", "2implants", []), ("Q5154", "300mg", []),
+]
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def time_calls(fn, items, reps: int) -> list[float]:  # type: ignore[no-untyped-def]
+    timings = []
+    for _ in range(reps):
+        for item in items:
+            t = time.perf_counter()
+            fn(item)
+            timings.append((time.perf_counter() - t) * 1000)
+    return timings
+
+
+WORDS = ("ab ac ad al am an ar as at ax be bi bo ca ce ci co cu da de di do du fa fe fi fo ga ge gi go ka ke ki "
+         "ko la le li lo lu ma me mi mo mu na ne ni no nu pa pe pi po ra re ri ro ru sa se si so ta te ti to tu "
+         "va ve vi vo xa ze zi zo").split()
+
+
+def synthetic_catalog(base: Catalog, size: int, seed: int = 7) -> Catalog:
+    """The shipped pack plus `size` generated drug codes: about the size of the whole HCPCS Level II set."""
+    rng = random.Random(seed)
+    codes = dict(base.codes)
+    template = base.codes["J2357"]
+    prov = Provenance("low", template.provenance.sources, template.provenance.as_of)
+    letters = "ABCDEGJKLQSV"
+    while len(codes) < len(base.codes) + size:
+        code = f"{rng.choice(letters)}{rng.randint(0, 9999):04d}"
+        if code in codes:
+            continue
+        drug = "".join(rng.choice(WORDS) for _ in range(rng.randint(3, 5))) + rng.choice(("mab", "cept", "ine", "ide"))
+        brand = "".join(rng.choice(WORDS) for _ in range(rng.randint(2, 3))).capitalize()
+        amount = rng.choice(("1", "5", "10", "50", "100"))
+        codes[code] = replace(template, code=code, descriptor=f"Injection, {drug}, {amount} mg", drug=drug,
+                              brands=(brand,), summary=f"Synthetic {drug} ({brand})", lookalikes=(), notes=(),
+                              billing_unit=Quantity(template.billing_unit.amount, "mg"), provenance=prov)
+    return replace(base, codes=codes)
+
+
+def startup_and_memory(reps: int) -> dict[str, list[float]]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out: dict[str, list[float]] = {"app_s": [], "bare_s": [], "app_rss": [], "bare_rss": []}
+    for _ in range(reps):  # interleaved, so drift on a noisy machine hits both alike
+        for name, cmd in (("app", [sys.executable, "-m", "omaliref", "--smoke-test"]),
+                          ("bare", [sys.executable, str(HERE / "bare_window.py")])):
+            env["OMALIREF_T0"] = repr(time.time())
+            env["OMALIREF_STATE_DIR"] = str(HERE / ".bench-state")
+            proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+            fields = dict(part.split("=") for part in proc.stdout.split() if "=" in part)
+            if proc.returncode != 0 or "startup_s" not in fields:
+                raise SystemExit(f"{name} run failed: {proc.stdout}{proc.stderr}")
+            out[f"{name}_s"].append(float(fields["startup_s"]))
+            out[f"{name}_rss"].append(float(fields["peak_rss_kb"]) / 1024)
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--reps", type=int, default=7)
+    args = parser.parse_args()
+
+    catalog = shipped_catalog()
+    t = time.perf_counter()
+    index = SearchIndex.from_catalog(catalog)
+    build_ms = (time.perf_counter() - t) * 1000
+    shipped = time_calls(lambda q: index.search(q, 20), QUERIES, 30)
+
+    big = synthetic_catalog(catalog, 10_000)
+    t = time.perf_counter()
+    big_index = SearchIndex.from_catalog(big)
+    big_build_ms = (time.perf_counter() - t) * 1000
+    large = time_calls(lambda q: big_index.search(q, 20), QUERIES, 5)
+
+    requests = [CalcRequest(code, parse_dose(dose), parse_containers(pk), TODAY) for code, dose, pk in CASES]
+    recompute = time_calls(lambda r: calculate(catalog, r, today=TODAY), requests, 50)
+
+    boot = startup_and_memory(args.reps)
+    med = {k: statistics.median(v) for k, v in boot.items()}
+    result = {
+        "queries": len(QUERIES), "cases": len(CASES), "startup_reps": args.reps,
+        "search_shipped_ms": {"p50": percentile(shipped, 50), "p99": percentile(shipped, 99), "build": build_ms,
+                              "entries": len(index.entries)},
+        "search_10k_ms": {"p50": percentile(large, 50), "p99": percentile(large, 99), "build": big_build_ms,
+                          "entries": len(big_index.entries)},
+        "recompute_ms": {"p50": percentile(recompute, 50), "p99": percentile(recompute, 99)},
+        "startup_s": {"app": med["app_s"], "bare": med["bare_s"], "ratio": med["app_s"] / med["bare_s"]},
+        "peak_rss_mb": {"app": med["app_rss"], "bare": med["bare_rss"], "ratio": med["app_rss"] / med["bare_rss"]},
+    }
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    s, l, r = result["search_shipped_ms"], result["search_10k_ms"], result["recompute_ms"]
+    st, mem = result["startup_s"], result["peak_rss_mb"]
+    rows = [
+        ("Start-up to painted window (median)", f"{st['app']:.3f} s", f"{st['bare']:.3f} s", f"{st['ratio']:.2f}×", "≤ 1.3×"),
+        ("Peak RSS (median)", f"{mem['app']:.1f} MB", f"{mem['bare']:.1f} MB", f"{mem['ratio']:.2f}×", "≤ 1.3×"),
+        (f"Search p50 / p99, shipped pack ({s['entries']} entries)", f"{s['p50']:.3f} / {s['p99']:.3f} ms", "", "", "p99 ≤ 2 ms"),
+        (f"Search p50 / p99, {l['entries']} entries", f"{l['p50']:.3f} / {l['p99']:.3f} ms", "", "", "p99 ≤ 10 ms"),
+        ("Index build, shipped / 10k", f"{s['build']:.1f} / {l['build']:.0f} ms", "", "", ""),
+        ("Recompute p50 / p99", f"{r['p50']:.3f} / {r['p99']:.3f} ms", "", "", "p99 ≤ 1 ms"),
+    ]
+    print(f"omaliref benchmarks — {len(QUERIES)} queries, {len(CASES)} calculator cases, {args.reps} interleaved "
+          "start-ups each\n")
+    print("| Measure | omaliref | bare Qt | ratio | target |\n|---|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
