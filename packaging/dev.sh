@@ -54,5 +54,23 @@ case "$cmd" in
          exec "$VENV/bin/python" -m pytest "$@" ;;
   bench) ensure_env "[test]"; QT_QPA_PLATFORM=offscreen exec "$VENV/bin/python" tests/benchmarks/run.py "$@" ;;
   smoke) ensure_env ""; QT_QPA_PLATFORM=offscreen exec "$VENV/bin/omaliref" --smoke-test ;;
-  *) echo "usage: sh packaging/dev.sh run | test | bench | smoke   (extra arguments go to omaliref / pytest)"; exit 2 ;;
+  dist)  ensure_env "[test,package]"
+         apt_install binutils   # PyInstaller inspects shared libraries with objdump
+         rm -rf dist/omaliref build/pyinstaller
+         "$VENV/bin/pyinstaller" --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+             packaging/omaliref.spec
+         say "built dist/omaliref ($(du -sh dist/omaliref | cut -f1))" ;;
+  frozen-check)   # the frozen bundle: smoke test, a search, and the frozen e2e tests
+         ensure_env "[test]"
+         export QT_QPA_PLATFORM=offscreen OMALIREF_FROZEN="$PWD/dist/omaliref/omaliref"
+         "$OMALIREF_FROZEN" --state-dir build/frozen-state --smoke-test
+         "$OMALIREF_FROZEN" search xolair --json | head -c 300; echo
+         exec "$VENV/bin/python" -m pytest -q tests/e2e/test_frozen.py "$@" ;;
+  dist-baseline)  # a default PyInstaller one-folder build of a bare PySide6 window, to compare sizes
+         ensure_env "[test,package]"
+         rm -rf build/baseline
+         "$VENV/bin/pyinstaller" --noconfirm --log-level WARN --onedir --distpath build/baseline/dist \
+             --workpath build/baseline/work --specpath build/baseline tests/benchmarks/bare_window.py
+         say "bare default build: $(du -sh build/baseline/dist/bare_window | cut -f1); omaliref: $(du -sh dist/omaliref 2>/dev/null | cut -f1)" ;;
+  *) echo "usage: sh packaging/dev.sh run | test | bench | smoke | dist | frozen-check | dist-baseline"; exit 2 ;;
 esac

@@ -85,12 +85,18 @@ def synthetic_catalog(base: Catalog, size: int, seed: int = 7) -> Catalog:
     return replace(base, codes=codes)
 
 
+FROZEN = HERE.parents[1] / "dist" / "omaliref" / "omaliref"
+
+
 def startup_and_memory(reps: int) -> dict[str, list[float]]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    out: dict[str, list[float]] = {"app_s": [], "bare_s": [], "app_rss": [], "bare_rss": []}
+    programs = [("app", [sys.executable, "-m", "omaliref", "--smoke-test"]),
+                ("bare", [sys.executable, str(HERE / "bare_window.py")])]
+    if FROZEN.exists():  # the PyInstaller bundle, when one was built (sh packaging/dev.sh dist)
+        programs.append(("frozen", [str(FROZEN), "--smoke-test"]))
+    out: dict[str, list[float]] = {f"{name}_{k}": [] for name, _ in programs for k in ("s", "rss")}
     for _ in range(reps):  # interleaved, so drift on a noisy machine hits both alike
-        for name, cmd in (("app", [sys.executable, "-m", "omaliref", "--smoke-test"]),
-                          ("bare", [sys.executable, str(HERE / "bare_window.py")])):
+        for name, cmd in programs:
             env["OMALIREF_T0"] = repr(time.time())
             env["OMALIREF_STATE_DIR"] = str(HERE / ".bench-state")
             proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
@@ -135,6 +141,10 @@ def main() -> int:
         "startup_s": {"app": med["app_s"], "bare": med["bare_s"], "ratio": med["app_s"] / med["bare_s"]},
         "peak_rss_mb": {"app": med["app_rss"], "bare": med["bare_rss"], "ratio": med["app_rss"] / med["bare_rss"]},
     }
+    if "frozen_s" in med:
+        result["frozen_startup_s"] = {"frozen": med["frozen_s"], "source": med["app_s"],
+                                      "ratio_to_bare": med["frozen_s"] / med["bare_s"]}
+        result["frozen_peak_rss_mb"] = med["frozen_rss"]
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
@@ -148,6 +158,9 @@ def main() -> int:
         ("Index build, shipped / 10k", f"{s['build']:.1f} / {l['build']:.0f} ms", "", "", ""),
         ("Recompute p50 / p99", f"{r['p50']:.3f} / {r['p99']:.3f} ms", "", "", "p99 ≤ 1 ms"),
     ]
+    if "frozen_s" in med:
+        rows.insert(1, ("Start-up, frozen bundle (median)", f"{med['frozen_s']:.3f} s", f"{med['bare_s']:.3f} s",
+                        f"{med['frozen_s'] / med['bare_s']:.2f}×", "≤ 1.3×"))
     print(f"omaliref benchmarks — {len(QUERIES)} queries, {len(CASES)} calculator cases, {args.reps} interleaved "
           "start-ups each\n")
     print("| Measure | omaliref | bare Qt | ratio | target |\n|---|---|---|---|---|")

@@ -1,0 +1,46 @@
+"""The frozen bundle (PyInstaller one-folder build): the data pack loads unchanged, the CLI and GUI run.
+
+Skipped unless OMALIREF_FROZEN names the built executable (`sh packaging/dev.sh frozen-check` sets it; CI runs it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+
+FROZEN = os.environ.get("OMALIREF_FROZEN", "")
+pytestmark = pytest.mark.skipif(not FROZEN or not os.path.exists(FROZEN), reason="no frozen build to test")
+
+
+def run(*args, tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", OMALIREF_STATE_DIR=str(tmp_path))
+    return subprocess.run([FROZEN, *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_frozen_smoke_test(tmp_path):
+    out = run("--smoke-test", tmp_path=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("smoke-test ok")
+
+
+def test_frozen_pack_loads_and_search_works(tmp_path):
+    out = run("search", "xolair", "--json", tmp_path=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["results"][0]["id"] == "J2357"
+    show = json.loads(run("show", "J2357", "--json", tmp_path=tmp_path).stdout)
+    assert show["billing_unit"] == {"amount": "5", "unit": "mg"} and len(show["sections"]) == 7
+
+
+def test_frozen_calculator_and_bad_input(tmp_path):
+    out = run("units", "J2357", "--dose", "375mg", "--json", tmp_path=tmp_path)
+    assert [(l["modifiers"], l["units"]) for l in json.loads(out.stdout)["lines"]] == [(["JZ"], 75)]
+    bad = run("units", "J2357", "--dose", "abc", tmp_path=tmp_path)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_frozen_version(tmp_path):
+    out = run("--version", tmp_path=tmp_path)
+    assert out.returncode == 0 and out.stdout.startswith("omaliref ")
