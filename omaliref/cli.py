@@ -277,8 +277,23 @@ COMMANDS = {"search": cmd_search, "show": cmd_show, "units": cmd_units, "check":
             "checklist": cmd_checklist}
 
 
+VALUE_OPTIONS = ("--dose", "--units", "--ige", "--weight", "--age", "--limit", "--package", "--date")
+
+
+def _bind_negative_values(argv: Sequence[str]) -> list[str]:
+    """'--dose -150mg' -> '--dose=-150mg', so a negative amount gets its own sentence instead of argparse's
+    'expected one argument'."""
+    out: list[str] = []
+    for token in argv:
+        if out and out[-1] in VALUE_OPTIONS and token[:1] == "-" and token[1:2].isdigit() | (token[1:2] == "."):
+            out[-1] = f"{out[-1]}={token}"
+        else:
+            out.append(token)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(_bind_negative_values(sys.argv[1:] if argv is None else argv))
     if args.state_dir:
         os.environ["OMALIREF_STATE_DIR"] = args.state_dir
     try:

@@ -23,6 +23,7 @@ MODIFIERS_340B = ("", "JG", "TB")
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _GEOMETRY = re.compile(r"[A-Za-z0-9+/=]{0,4096}")
 MAX_TICKS = 200
+STALE_TEMP_SECONDS = 60  # older than any save in progress
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ class StateStore:
 
     def load(self) -> Preferences:
         """The saved preferences, or defaults (with a notice) when the file is missing, unreadable or damaged."""
+        self._remove_stale_temp_files()
         try:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -155,6 +157,16 @@ class StateStore:
             self.notices.append(f"Preferences could not be saved ({exc.strerror or exc.__class__.__name__}); "
                                 "the last saved preferences are kept.")
             return False
+
+    def _remove_stale_temp_files(self) -> None:
+        """A save killed before its os.replace leaves a temp file; the real file is intact, the temp is junk."""
+        cutoff = dt.datetime.now().timestamp() - STALE_TEMP_SECONDS
+        try:
+            for leftover in self.dirs.config.glob(".state-*.tmp"):
+                if leftover.stat().st_mtime < cutoff:
+                    leftover.unlink()
+        except OSError:
+            pass  # an unreadable folder is reported by the load itself
 
     def _set_aside(self, tag: str) -> Path | None:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")

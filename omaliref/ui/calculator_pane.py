@@ -267,11 +267,13 @@ class CalculatorPane(QWidget):
     # -- compute and show ---------------------------------------------------------------------------------
 
     def _errors(self) -> dict[str, ErrorLabel]:
-        return {"dose": self.dose_error, "containers": self.containers_error, "date": self.date_error,
-                "code": self.code_error}
+        """Domain error fields -> the label next to the widget the coder must fix."""
+        return {"dose": self.dose_error, "containers": self.containers_error, "ndc": self.containers_error,
+                "date": self.date_error, "code": self.code_error, "340b": self.code_error,
+                "payer": self.code_error}
 
     def recompute(self) -> None:
-        for label in self._errors().values():
+        for label in set(self._errors().values()):
             label.clear_error()
         try:
             dose_text = self.dose_edit.text()

@@ -217,3 +217,16 @@ def test_models_pass_qtmodeltester(window, qtbot, qtmodeltester):
     qtmodeltester.check(window.results)
     qtmodeltester.check(window.calculator.lines_model)
     qtmodeltester.check(window.checklist.model)
+
+
+def test_damaged_preferences_are_reported_once_in_the_status_bar(make_window, isolated_state):
+    config = Path(isolated_state) / "config"
+    config.mkdir(parents=True)
+    (config / "state.json").write_text("{truncated")
+    window = make_window()
+    assert "kept aside" in window.statusBar().currentMessage()
+    assert len(window.store.notices) == 1
+    window.close()
+    second = make_window()  # the damaged file was set aside: nothing to report any more
+    assert second.statusBar().currentMessage() == ""
+    assert second.calculator.payer == "medicare"

@@ -143,6 +143,23 @@ def _broken_pack(tmp_path: Path, file: str, old: str, new: str) -> Path:
     ("checklist.toml", 'when = { codes = ["J2357"] }', 'when = { codes = ["J9999"] }',
      ("checklist.toml", "right-code-omalizumab", "when.codes", "not a code")),
     ("pack.toml", 'version = "', 'version = ', ("pack.toml", "whole file", "", "not valid TOML")),
+    ("products.toml", 'container_amount = { amount = "75", unit = "mg" }\nvolume_ml = "0.5"\ncontainers_per_package = 1\ncontainer_type = "single-dose"\nroute = "SC"\nmarketing_status = "listed"\npresentation_verified = true',
+     'container_amount = { amount = "77", unit = "mg" }\nvolume_ml = "0.5"\ncontainers_per_package = 1\ncontainer_type = "single-dose"\nroute = "SC"\nmarketing_status = "listed"\npresentation_verified = true',
+     ("products.toml", "50242-0214-01", "container_amount", "not a whole number")),
+    ("codes.toml", 'lookalikes = ["J2355", "J2356", "J2359", "J7402", "Q5154", "J2182"]',
+     'lookalikes = ["J2355", "J9998"]', ("codes.toml", "J2357", "lookalikes", "'J9998' is not a code")),
+    ("codes.toml", 'effective_to = 2021-03-31', 'effective_to = 2018-03-31',
+     ("codes.toml", "J7401", "effective_to", "before effective_from")),
+    ("products.toml", 'code = "J2182"', 'code = "J2182X"', ("products.toml", "00173-0881-01", "code", "not a code")),
+    ("dose_tables.toml", '["375 q2", "-", "-", "-"],', '["375 q2", "-", "-"],',
+     ("dose_tables.toml", "asthma-12-plus", "cells", "one cell per weight band")),
+    ("dose_tables.toml", '"150 q4", "150 q4", "150 q4", "300 q4"', '"150 every 4", "150 q4", "150 q4", "300 q4"',
+     ("dose_tables.toml", "asthma-12-plus", "cells", "must look like")),
+    ("corrections.toml", 'points_to = "J2182"', 'points_to = "Z9999"', ("corrections.toml", "j2357-not-mepolizumab", "points_to", "not a code")),
+    ("topics.toml", 'section = "denials"', 'section = "gossip"', ("topics.toml", "j2357-denials", "section", "must be one of")),
+    ("sources.toml", 'url = "https://api.fda.gov/drug/label.json?search=openfda.generic_name%3A%22Omalizumab%22"',
+     'url = "ftp://example"', ("sources.toml", "S1", "url", "http")),
+    ("modifiers.toml", '[[modifier]]\ncode = "JW"', '[[modifier]]\ncode = "JWX"', ("modifiers.toml", "JWX", "code", "two-character")),
 ])
 def test_broken_packs_are_rejected_with_file_record_field(tmp_path, file, old, new, expect):
     root = _broken_pack(tmp_path, file, old, new)
@@ -188,3 +205,11 @@ def test_domain_and_data_do_not_import_qt():
             "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))]; print(bad); sys.exit(bool(bad))")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_missing_file_is_named(tmp_path):
+    root = _broken_pack(tmp_path, "rules.toml", "[[rule]]", "[[rule]]")
+    (root / "rules.toml").unlink()
+    with pytest.raises(PackError) as info:
+        load_catalog(root)
+    assert info.value.file == "rules.toml" and "cannot be read" in info.value.problem

@@ -84,7 +84,7 @@ def test_empty_and_junk_queries(index):
     assert isinstance(index.search("x" * 10_000, 5), list)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.text(max_size=80))
 def test_search_never_raises_on_arbitrary_unicode(index, text):
     for hit in index.search(text, 5):

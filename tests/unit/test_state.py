@@ -126,3 +126,52 @@ def test_locked_directory_simulated(tmp_path, monkeypatch):
     assert not locked.save(Preferences(payer="commercial")) and "Permission denied" in locked.notices[1]
     monkeypatch.undo()
     assert store(tmp_path).load().payer == "medicaid"
+
+
+def test_truncated_json_is_kept_aside(tmp_path):
+    s = store(tmp_path)
+    s.save(Preferences(payer="medicaid", checklist_ticks=("prior-auth",)))
+    full = s.path.read_text()
+    s.path.write_text(full[: len(full) // 2])
+    fresh = store(tmp_path)
+    assert fresh.load() == Preferences() and len(fresh.notices) == 1
+    assert [p.read_text() for p in s.path.parent.glob("state.json.corrupt-*")] == [full[: len(full) // 2]]
+
+
+def test_enospc_while_writing_the_temp_file(tmp_path, monkeypatch):
+    s = store(tmp_path)
+    s.save(Preferences(payer="medicaid"))
+    real_fsync = os.fsync
+
+    def full_disk(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    assert not s.save(Preferences(payer="commercial"))
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert store(tmp_path).load().payer == "medicaid"
+    assert not list(s.dirs.config.glob(".state-*.tmp"))
+
+
+def test_killed_between_temp_write_and_replace(tmp_path):
+    """A real process dies (os._exit) right before os.replace: the last good file survives and loads."""
+    import subprocess
+    import sys
+
+    s = store(tmp_path)
+    s.save(Preferences(payer="medicaid"))
+    script = (
+        "import os, sys; from pathlib import Path;"
+        "from omaliref.data.state import Preferences, StateDirs, StateStore;"
+        "os.replace = lambda *a: os._exit(9);"
+        "StateStore(StateDirs.resolve(Path(sys.argv[1]))).save(Preferences(payer='commercial'))"
+    )
+    proc = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True)
+    assert proc.returncode == 9
+    leftovers = list(s.dirs.config.glob(".state-*.tmp"))
+    assert len(leftovers) == 1  # the killed save's temp file
+    after = store(tmp_path)
+    assert after.load().payer == "medicaid" and not after.notices
+    os.utime(leftovers[0], (0, 0))  # once it is stale, the next start cleans it up
+    store(tmp_path).load()
+    assert not leftovers[0].exists()

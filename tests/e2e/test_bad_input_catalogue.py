@@ -1,0 +1,97 @@
+"""Bad-input catalogue for the CLI: every case exits 2 with its own one-line sentence and no traceback.
+
+The commands run in-process through omaliref.cli.main (the same code path as the console script) so the
+catalogue stays fast; test_cli.py runs the real subprocess for a sample.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from omaliref.cli import main
+
+LONG = "9" * 10_000
+CASES = [
+    # (id, argv, expected fragment of the one-line message)
+    ("dose-letters", ["units", "J2357", "--dose", "abc"], "not a dose unit"),
+    ("dose-empty", ["units", "J2357", "--dose", ""], "empty"),
+    ("dose-whitespace", ["units", "J2357", "--dose", "   "], "empty"),
+    ("dose-negative", ["units", "J2357", "--dose", "-150mg"], "greater than zero"),
+    ("dose-zero", ["units", "J2357", "--dose", "0mg"], "greater than zero"),
+    ("dose-huge", ["units", "J2357", "--dose", "99999999mg"], "far above"),
+    ("dose-nan", ["units", "J2357", "--dose", "NaN"], "not a number"),
+    ("dose-inf", ["units", "J2357", "--dose", "inf"], "not a number"),
+    ("dose-comma", ["units", "J2357", "--dose", "1,5mg"], "decimal point"),
+    ("dose-arabic-digits", ["units", "J2357", "--dose", "٣٧٥mg"], "non-ASCII digits"),
+    ("dose-fullwidth-digits", ["units", "J2357", "--dose", "３７５mg"], "non-ASCII digits"),
+    ("dose-10k-chars", ["units", "J2357", "--dose", LONG + "mg"], "too long"),
+    ("dose-control-char", ["units", "J2357", "--dose", "150\x07mg"], "control characters"),
+    ("dose-no-unit", ["units", "J2357", "--dose", "150"], "no unit"),
+    ("dose-unit-misfit", ["units", "J2357", "--dose", "2400000units"], "does not fit J2357"),
+    ("dose-unknown-unit", ["units", "J2357", "--dose", "150 furlongs"], "not a dose unit"),
+    ("dose-exponent", ["units", "J2357", "--dose", "1e3mg"], "not an amount with a unit"),
+    ("code-unknown", ["units", "J9999", "--dose", "150mg"], "not a code in the data pack"),
+    ("code-empty", ["units", "", "--dose", "150mg"], "not a code in the data pack"),
+    ("code-10k", ["units", "J" * 10_000, "--dose", "150mg"], "not a code in the data pack"),
+    ("lookalike-j7402", ["units", "J7402", "--dose", "375mg"], "Omalizumab is J2357"),
+    ("lookalike-ndc", ["units", "J2356", "--dose", "150mg", "--package", "50242-0215-01"], "J2357"),
+    ("ndc-unknown", ["units", "J2357", "--dose", "150mg", "--package", "12345-6789-01"], "not in the data pack"),
+    ("ndc-malformed", ["units", "J2357", "--dose", "150mg", "--package", "5024"], "not an NDC"),
+    ("ndc-of-another-code", ["units", "J2182", "--dose", "100mg", "--package", "50242-0215-01"], "not J2182"),
+    ("count-zero", ["units", "J2357", "--dose", "150mg", "--package", "50242-0215-01x0"], "at least 1"),
+    ("count-10000", ["units", "J2357", "--dose", "150mg", "--package", "50242-0215-01x10000"], "more than 60"),
+    ("count-letters", ["units", "J2357", "--dose", "150mg", "--package", "50242-0215-01xten"], "whole number"),
+    ("too-few-containers", ["units", "J2357", "--dose", "450mg", "--package", "50242-0215-01"], "less than the"),
+    ("date-impossible", ["units", "J2357", "--dose", "150mg", "--date", "2026-02-30"], "not a date"),
+    ("date-format", ["units", "J2357", "--dose", "150mg", "--date", "11/27/2026"], "not a date"),
+    ("date-far-future", ["units", "J2357", "--dose", "150mg", "--date", "2999-01-01"], "future"),
+    ("date-ancient", ["units", "J2357", "--dose", "150mg", "--date", "1900-01-01"], "before 2000-01-01"),
+    ("date-replaced-code", ["units", "J7401", "--dose", "1350mcg", "--date", "2024-01-01"], "ended on 2021-03-31"),
+    ("payer-unknown", ["units", "J2357", "--dose", "150mg", "--payer", "tricare"], "not known"),
+    ("340b-unknown", ["units", "J2357", "--dose", "150mg", "--340b", "XX"], "not known"),
+    ("check-units-fraction", ["check", "J2357", "--dose", "150mg", "--units", "1.5"], "whole number"),
+    ("check-units-zero", ["check", "J2357", "--dose", "150mg", "--units", "0"], "from 1 to"),
+    ("check-units-letters", ["check", "J2357", "--dose", "150mg", "--units", "thirty"], "whole number"),
+    ("dose-indication", ["dose", "omalizumab", "--indication", "eczema", "--ige", "100", "--weight", "70"], "not known"),
+    ("dose-ige-negative", ["dose", "omalizumab", "--indication", "asthma", "--ige", "-1", "--weight", "70",
+                           "--age", "30"], "greater than zero"),
+    ("dose-weight-letters", ["dose", "omalizumab", "--indication", "asthma", "--ige", "100", "--weight", "heavy",
+                             "--age", "30"], "not a number"),
+    ("dose-other-drug", ["dose", "mepolizumab", "--indication", "asthma"], "only in the data pack for omalizumab"),
+    ("show-unknown", ["show", "J9999"], "not a code, modifier, NDC or topic"),
+    ("show-10k", ["show", LONG], "not a code, modifier, NDC or topic"),
+    ("search-limit", ["search", "xolair", "--limit", "0"], "from 1 to 500"),
+    ("checklist-setting", ["checklist", "J2357", "--setting", "home"], "not known"),
+    ("checklist-package-no-dose", ["checklist", "J2357", "--package", "50242-0215-01"], "needs --dose"),
+    ("unknown-command", ["frobnicate"], "invalid choice"),
+    ("missing-dose", ["units", "J2357"], "required"),
+]
+
+
+@pytest.mark.parametrize("argv, fragment", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_cli_input(argv, fragment, capsys):
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse's usage errors
+        code = exc.code
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("omaliref: "), err
+    assert "Traceback" not in err
+    assert fragment in err
+    assert len(err) < 1000  # a 10,000-character input is never echoed back whole
+
+
+def test_catalogue_size():
+    assert len(CASES) >= 40 and len({c[0] for c in CASES}) == len(CASES)
+
+
+def test_a_sample_through_the_console_script(tmp_path):
+    for _, argv, fragment in CASES[::10]:
+        out = subprocess.run([sys.executable, "-m", "omaliref", *argv], capture_output=True, text=True,
+                             env={"PATH": "/usr/bin:/bin", "OMALIREF_STATE_DIR": str(tmp_path)})
+        assert out.returncode == 2 and fragment in out.stderr and "Traceback" not in out.stderr
