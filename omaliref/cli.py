@@ -64,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--340b", dest="modifier_340b", default="", help="the organization's 340B modifier: JG or TB")
         p.add_argument("--not-separately-payable", action="store_true",
                        help="packaged OPPS, FQHC/RHC or CAP: no JW/JZ")
+        p.add_argument("--single-dose", action="store_true",
+                       help="the label says single-dose (for packages whose status the data does not give)")
         p.add_argument("--json", action="store_true")
 
     case_args(sub.add_parser("units", help="claim lines for a dose and the containers opened"), True)
@@ -81,6 +83,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ige", help="pre-treatment total IgE, IU/mL")
     p.add_argument("--weight", help="body weight, kg")
     p.add_argument("--age", help="age in years")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("import", help="import CMS quarterly files (zips as downloaded, or extracted files)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("quarters", help="list the imported CMS quarters")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("changes", help="what changed between two imported quarters")
+    p.add_argument("--from", dest="from_quarter", required=True, metavar="QUARTER", help="e.g. 2027Q1")
+    p.add_argument("--to", dest="to_quarter", required=True, metavar="QUARTER")
+    p.add_argument("--codes", default="", help="comma-separated codes to limit the report to")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("checklist", help="documentation and denial-risk checks for a case")
@@ -120,9 +135,16 @@ def cmd_search(args: argparse.Namespace) -> int:
     from omaliref.domain import serialize
     from omaliref.domain.search import SearchIndex
 
+    from omaliref.data.cms_catalog import search_entries
+    from omaliref.domain.search import entries_from_catalog
+
     limit = _whole(args.limit, "limit", 1, 500)
     query = " ".join(args.query)
-    hits = SearchIndex.from_catalog(shipped_catalog()).search(query, limit)
+    catalog = shipped_catalog()
+    extra = search_entries(catalog, _existing_store())
+    index = SearchIndex(entries_from_catalog(catalog) + extra, catalog.corrections) if extra else \
+        SearchIndex.from_catalog(catalog)
+    hits = index.search(query, limit)
     lines = [f"{i}. [{h.entry.kind}] {h.entry.title}" + "".join(f"\n   ! {a}" for a in h.alerts)
              for i, h in enumerate(hits, 1)] or [f"No match for '{query}'."]
     _emit(args, {"query": query, "results": [serialize.hit(h) for h in hits]}, "\n".join(lines))
@@ -134,12 +156,29 @@ def cmd_show(args: argparse.Namespace) -> int:
     from omaliref.domain import serialize
     from omaliref.domain.model import normalize_code
 
+    from omaliref.data.cms_catalog import imported_code, imported_view, source_id, sources
+
     catalog = shipped_catalog()
+    store = _existing_store()
     ident = args.id.strip()
     key = normalize_code(ident)
+    imported = imported_view(catalog, store, key) if store is not None and len(key) == 5 else None
     if key in catalog.codes:
         data = serialize.code(catalog, catalog.codes[key])
-        text = _code_text(data)
+        if imported:
+            data["imported"] = imported
+            data["conflicts"] = [c for q in imported["quarters"] for c in q["conflicts"]]
+        text = _code_text(data) + "".join(f"\n! CONFLICT: {c}" for c in data.get("conflicts", []))
+    elif imported and store is not None and store.hcpcs(imported["quarters"][-1]["quarter"], key):
+        quarter = imported["quarters"][-1]["quarter"]
+        code, products = imported_code(store, quarter, key, _today())  # type: ignore[misc]
+        merged = catalog.__class__(**{**catalog.__dict__, "codes": {**catalog.codes, key: code},
+                                      "products": {**catalog.products, **{p.ndc: p for p in products}},
+                                      "sources": {**catalog.sources, **sources(store)}})
+        data = serialize.code(merged, code) | {"imported": imported, "origin": "cms-import",
+                                                "field_sources": {"descriptor": source_id(quarter, "hcpcs"),
+                                                                  "billing_unit": code.provenance.sources[-1]}}
+        text = _code_text(data) + f"\n(imported from the CMS files, {quarter}; not in the curated pack)"
     elif key in catalog.modifiers:
         data = serialize.modifier(catalog, catalog.modifiers[key])
         text = f"{data['code']} — {data['descriptor']}\n{data['meaning']}"
@@ -184,7 +223,8 @@ def _request(args: argparse.Namespace) -> Any:
     return CalcRequest(
         code=args.code, dose=parse_dose(args.dose), containers=parse_containers(args.package),
         date_of_service=parse_date(args.date) if args.date else None, payer=args.payer,
-        separately_payable=not args.not_separately_payable, modifier_340b="" if modifier == "NONE" else modifier)
+        separately_payable=not args.not_separately_payable, modifier_340b="" if modifier == "NONE" else modifier,
+        single_dose_confirmed=args.single_dose)
 
 
 def _calc_text(result: Any) -> str:
@@ -193,7 +233,9 @@ def _calc_text(result: Any) -> str:
            "Containers: " + ", ".join(f"{c.count} x {c.product.ndc} ({c.product.container_amount})"
                                       for c in result.containers),
            f"Administered: {result.dose_in_billing_unit} = {result.administered_units} units; "
-           f"discarded {result.discarded_amount} = {result.discarded_units} units (JW)",
+           + (f"discarded {result.discarded_amount} = {result.discarded_units} units (JW)" if result.has_jw else
+              f"discarded {result.discarded_amount}, no JW line (see the warnings and rules)"
+              if result.discarded_amount.amount else "nothing discarded"),
            "", "Claim lines:"]
     out += [f"  {line.keyed_text()}" for line in result.lines]
     if result.admin_code_suggestion:
@@ -209,9 +251,14 @@ def cmd_units(args: argparse.Namespace) -> int:
     from omaliref.domain import serialize
     from omaliref.domain.calculator import calculate
 
+    from omaliref.data.cms_catalog import calculate_with_imports, catalog_for
+
     catalog = shipped_catalog()
-    result = calculate(catalog, _request(args), today=_today())
-    _emit(args, serialize.calc_result(catalog, result), _calc_text(result))
+    request = _request(args)
+    store = _existing_store()
+    result = calculate_with_imports(catalog, store, request, today=_today())
+    shown = catalog_for(catalog, store, request.code, result.date_of_service)
+    _emit(args, serialize.calc_result(shown, result), _calc_text(result))
     return 0
 
 
@@ -273,8 +320,75 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     return 0
 
 
+def _existing_store() -> Any:
+    """The import database if one was created; read-only commands never create it."""
+    from omaliref.data.cms_import import DB_NAME, open_store
+    from omaliref.data.state import StateDirs
+
+    if not (StateDirs.resolve().data / DB_NAME).exists():
+        return None
+    return open_store()
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from omaliref.data.cms_import import import_paths, open_store
+    from omaliref.domain.cms import FileFormatError
+
+    store = open_store()
+    try:
+        reports = import_paths(store, args.paths)
+    except FileFormatError as exc:
+        raise InputError(f"Nothing was imported: {exc}.") from None
+    payload = {"imported": [r.__dict__ for r in reports], "quarters": store.quarters()}
+    text = "\n".join(f"{r.status:9} {r.quarter} {r.kind:9}{(' ' + r.setting) if r.setting else ''}: {r.rows} rows"
+                     f"{f' ({r.skipped} CPT/CDT or non-record rows left out)' if r.skipped else ''} — {r.file}"
+                     for r in reports)
+    _emit(args, payload, text)
+    return 0
+
+
+def cmd_quarters(args: argparse.Namespace) -> int:
+    store = _existing_store()
+    records = store.imports() if store is not None else []
+    payload = {"quarters": [{"quarter": q, "files": [
+        {"kind": r.kind, "setting": r.setting or None, "file": r.file, "sha256": r.sha256, "rows": r.rows,
+         "effective_from": r.effective_from.isoformat(), "effective_to": r.effective_to.isoformat(),
+         "imported_at": r.imported_at} for r in records if r.quarter == q]}
+        for q in dict.fromkeys(r.quarter for r in records)]}
+    text = "\n".join(f"{q['quarter']}: " + ", ".join(f"{f['kind']}{'/' + f['setting'] if f['setting'] else ''} "
+                                                       f"({f['rows']} rows)" for f in q["files"])
+                     for q in payload["quarters"]) or "No CMS quarter imported yet (omaliref import PATH…)."
+    _emit(args, payload, text)
+    return 0
+
+
+def cmd_changes(args: argparse.Namespace) -> int:
+    from omaliref.domain.cms import Quarter, changes
+
+    try:
+        old, new = str(Quarter.parse(args.from_quarter)), str(Quarter.parse(args.to_quarter))
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    store = _existing_store()
+    have = store.quarters() if store is not None else []
+    for q in (old, new):
+        if q not in have:
+            raise InputError(f"Quarter {q} is not imported (imported: {', '.join(have) or 'none'}).")
+    codes = {c.strip().upper() for c in args.codes.split(",") if c.strip()} or None
+    tables = {q: {k: store.table(k, q) for k in ("hcpcs", "asp", "crosswalk", "mue")} for q in (old, new)}
+    diff = changes(tables[old], tables[new], codes)
+    payload = {"from": old, "to": new, "codes": sorted(codes) if codes else None, **diff}
+    lines = [f"Changes {old} -> {new}" + (f" for {', '.join(sorted(codes))}" if codes else "")]
+    for key, rows in diff.items():
+        if rows:
+            lines.append(f"{key.replace('_', ' ')} ({len(rows)}):")
+            lines += [f"  {row}" for row in rows]
+    _emit(args, payload, "\n".join(lines if len(lines) > 1 else lines + ["  no changes"]))
+    return 0
+
+
 COMMANDS = {"search": cmd_search, "show": cmd_show, "units": cmd_units, "check": cmd_check, "dose": cmd_dose,
-            "checklist": cmd_checklist}
+            "checklist": cmd_checklist, "import": cmd_import, "quarters": cmd_quarters, "changes": cmd_changes}
 
 
 VALUE_OPTIONS = ("--dose", "--units", "--ige", "--weight", "--age", "--limit", "--package", "--date")

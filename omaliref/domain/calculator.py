@@ -75,6 +75,7 @@ class ClaimLine:
         mods = "".join(f"-{m}" for m in self.modifiers)
         ndc = "; ".join(
             f"N4{p.ndc.replace('-', '')} {p.ndc_unit}{plain_amount(p.ndc_quantity, NDC_QUANTITY_PLACES)}"
+            if p.ndc_unit else f"N4{p.ndc.replace('-', '')} (NDC unit and quantity: see the package label)"
             for p in self.ndc_parts
         )
         return f"{self.code}{mods} x {self.units} units" + (f"  NDC {ndc}" if ndc else "")
@@ -89,6 +90,7 @@ class CalcRequest:
     payer: str = "medicare"
     separately_payable: bool = True
     modifier_340b: str = ""  # "", "JG" or "TB"
+    single_dose_confirmed: bool = False  # the coder read "single-dose" on a label the data does not describe
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ class CalcResult:
     admin_code_suggestion: str
     larger_container_than_needed: bool = False
     better_combination: tuple[ContainerUse, ...] = field(default=())
+    quarter_facts: object | None = None  # cms.QuarterFacts when imported CMS data covers the date of service
 
     @property
     def total_billed_units(self) -> int:
@@ -302,7 +305,12 @@ def calculate(catalog: Catalog, request: CalcRequest, *, today: dt.date) -> Calc
         rules.append("waste-round-down")
 
     # Which waste modifiers apply on this date, for this drug and payer.
-    single_dose = all(c.product.single_dose for c in containers)
+    confirmed = [c for c in containers if c.product.container_type == "unknown" and request.single_dose_confirmed]
+    single_dose = all(c.product.single_dose or c in confirmed for c in containers)
+    if confirmed:
+        warnings.append(Warning_("info", "Single-dose status of " + ", ".join(c.product.ndc for c in confirmed)
+                                 + " confirmed by you from the label (the data does not give it).",
+                                 rule="single-dose-only"))
     jw_allowed = jz_allowed = True
     if not request.separately_payable:
         jw_allowed = jz_allowed = False
@@ -314,7 +322,8 @@ def calculate(catalog: Catalog, request: CalcRequest, *, today: dt.date) -> Calc
         jw_allowed = jz_allowed = False
         rules.append("single-dose-only")
         unknown = [c.product.ndc for c in containers if c.product.container_type == "unknown"]
-        text = ("Single-dose status of " + ", ".join(unknown) + " is not established: JW/JZ not applied; check the label."
+        text = ("Single-dose status of " + ", ".join(unknown) + " is not established: JW/JZ not applied. If the "
+                "label says single-dose, confirm it (--single-dose) to apply JW/JZ."
                 if unknown else "Multi-dose container: JW/JZ never apply.")
         warnings.append(Warning_("warning", text, rule="single-dose-only",
                                  sources=catalog.rule("single-dose-only").provenance.sources))
@@ -385,7 +394,12 @@ def calculate(catalog: Catalog, request: CalcRequest, *, today: dt.date) -> Calc
         warnings.append(Warning_("info", "More than one NDC: a payer that requires an NDC on every line needs one "
                                  "line per NDC (see the NDC parts).", rule="ndc-format",
                                  sources=catalog.rule("ndc-format").provenance.sources))
-    if any(c.product.ndc_unit_confidence == "low" for c in containers):
+    if any(not c.product.ndc_unit for c in containers):
+        warnings.append(Warning_("warning", "The NDC unit of measure is not in the data for "
+                                 + ", ".join(c.product.ndc for c in containers if not c.product.ndc_unit)
+                                 + ": take it (UN, ML, …) and the quantity from the package label.",
+                                 rule="ndc-format", sources=catalog.rule("ndc-format").provenance.sources))
+    elif any(c.product.ndc_unit_confidence == "low" for c in containers):
         rule = catalog.rule("ndc-unit-syringe")
         rules.append(rule.id)
         warnings.append(Warning_("info", "NDC unit " + "/".join(sorted({c.product.ndc_unit for c in containers}))
@@ -561,7 +575,7 @@ def check_line(catalog: Catalog, code_text: str, dose: Quantity, units_intended:
                                    f"{other.billing_unit.unit} per unit) — unit size confusion.")
     if containers:
         request = CalcRequest(code.code, dose, containers)
-        result = calculate(catalog, request, today=today)
+        result = calculate(catalog, request, today=today)  # containers hold enough: else an InputError says so
         if units_intended > result.labelled_contents.amount / billing:
             reasons.append(f"{units_intended} units is more than the containers opened hold "
                            f"({result.labelled_contents}, {int(result.labelled_contents.amount / billing)} units).")

@@ -7,6 +7,7 @@ goes in; applicable items, automatic findings and a verdict come out. Ticks are 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -93,6 +94,11 @@ VERDICT_TEXT = {
 
 
 def validate_case(case: Case) -> None:
+    """Values must be known; the code must look like a HCPCS code (it may come from an imported CMS file, so
+    its existence is checked by the caller that knows what was imported)."""
+    if not re.fullmatch(r"[A-Z]\d{4}", case.code):
+        raise InputError(f"'{case.code[:40]}' is not a HCPCS code (a letter and four digits, e.g. J2357).",
+                         field="code")
     if case.payer not in PAYERS:
         raise InputError(f"Payer '{case.payer[:40]}' is not known: use {', '.join(PAYERS)}.", field="payer")
     if case.setting not in SETTINGS:
@@ -162,7 +168,6 @@ def _matches(when: Mapping[str, Any], case: Case, date: dt.date | None) -> tuple
 
 def evaluate(catalog: Catalog, case: Case) -> Evaluation:
     validate_case(case)
-    catalog.code(case.code)
     date = case.date_of_service or (case.result.date_of_service if case.result else None)
     findings = _findings(case)
     finding_ids = {f.id for f in findings}

@@ -108,10 +108,10 @@ def warning(w: Warning_) -> dict[str, Any]:
 
 def line(l: ClaimLine) -> dict[str, Any]:
     return {"code": l.code, "modifiers": list(l.modifiers), "units": l.units, "kind": l.kind,
-            "ndc": l.ndc.replace("-", "") if l.ndc else None, "ndc_unit": l.ndc_unit,
+            "ndc": l.ndc.replace("-", "") if l.ndc else None, "ndc_unit": l.ndc_unit or None,
             "ndc_quantity": plain_amount(l.ndc_quantity, NDC_QUANTITY_PLACES) if l.ndc_quantity is not None else None,
             "keyed": l.keyed_text(),
-            "ndc_parts": [{"ndc": p.ndc.replace("-", ""), "ndc_unit": p.ndc_unit,
+            "ndc_parts": [{"ndc": p.ndc.replace("-", ""), "ndc_unit": p.ndc_unit or None,
                            "ndc_quantity": plain_amount(p.ndc_quantity, NDC_QUANTITY_PLACES),
                            "containers": p.containers}
                           for p in l.ndc_parts]}
@@ -137,7 +137,24 @@ def calc_result(catalog: Catalog, r: CalcResult) -> dict[str, Any]:
                    "sources": list(catalog.rule(rid).provenance.sources)} for rid in r.rules],
         "admin_code_suggestion": r.admin_code_suggestion,
         "larger_container_than_needed": r.larger_container_than_needed,
+        "payment_limit": _payment_limit(r.quarter_facts),
+        "mue": _mues(r.quarter_facts),
+        "cms_quarter": getattr(r.quarter_facts, "quarter", None),
     }
+
+
+def _payment_limit(facts: object) -> dict[str, Any] | None:
+    p = getattr(facts, "payment_limit", None)
+    if p is None:
+        return None
+    return {"quarter": p.quarter, "per_unit": str(p.limit) if p.limit is not None else None, "dosage": p.dosage,
+            "coinsurance_percent": str(p.coinsurance) if p.coinsurance is not None else None, "notes": p.notes,
+            "source_id": p.source_id}
+
+
+def _mues(facts: object) -> list[dict[str, Any]]:
+    return [{"quarter": m.quarter, "setting": m.setting, "value": m.value, "mai": m.mai, "mai_text": m.mai_text,
+             "rationale": m.rationale, "source_id": m.source_id} for m in getattr(facts, "mues", ())]
 
 
 def dose_answer(a: DoseAnswer) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,10 +65,13 @@ class CalculatorPane(QWidget):
     state_changed = Signal(object)  # CalcState
     dose_check_requested = Signal()
 
-    def __init__(self, catalog: Catalog, today: dt.date, parent: Any = None) -> None:
+    def __init__(self, catalog: Catalog, today: dt.date, parent: Any = None,
+                 compute: Callable[[CalcRequest], CalcResult] | None = None) -> None:
         super().__init__(parent)
         self.catalog = catalog
         self.today = today
+        # the data layer's calculation (curated pack plus any imported CMS quarter); the pane only presents it
+        self.compute = compute or (lambda request: calculate(catalog, request, today=today))
         self.result: CalcResult | None = None
         self.dose_answer: DoseAnswer | None = None
         self.stale = False
@@ -102,6 +106,10 @@ class CalculatorPane(QWidget):
         self.separately_payable = QCheckBox("Separately payable (not packaged OPPS, FQHC/RHC or CAP)")
         self.separately_payable.setAccessibleName("Separately payable")
         self.separately_payable.setChecked(True)
+        self.single_dose_confirmed = QCheckBox("Label says single-dose (packages whose status the data lacks)")
+        self.single_dose_confirmed.setAccessibleName("Label says single-dose")
+        self.single_dose_confirmed.setToolTip("Imported CMS packages do not say whether they are single-dose: "
+                                              "tick only when the package label says so (JW/JZ then apply).")
         self.m340b_box = QComboBox()
         self.m340b_box.setAccessibleName("340B modifier")
         for value, label in M340B_LABELS:
@@ -122,6 +130,7 @@ class CalculatorPane(QWidget):
         form.addRow("", self.date_error)
         form.addRow("&Payer", self.payer_box)
         form.addRow("", self.separately_payable)
+        form.addRow("", self.single_dose_confirmed)
         form.addRow("340&B modifier", self.m340b_box)
 
         self.stale_banner = QLabel("⚠ STALE — the input above is not valid; these lines are from the last valid input.")
@@ -183,7 +192,8 @@ class CalculatorPane(QWidget):
         self.warnings_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.warnings_list.setItemDelegate(WrappingItemDelegate(self.warnings_list))
         for widget in (self.code_box, self.dose_edit, self.containers_edit, self.package_box, self.date_edit,
-                       self.payer_box, self.separately_payable, self.m340b_box, self.copy_button, self.dose_button):
+                       self.payer_box, self.separately_payable, self.single_dose_confirmed, self.m340b_box,
+                       self.copy_button, self.dose_button):
             widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         QWidget.setTabOrder(self.code_box, self.dose_edit)
         QWidget.setTabOrder(self.dose_edit, self.containers_edit)
@@ -191,7 +201,8 @@ class CalculatorPane(QWidget):
         QWidget.setTabOrder(self.package_box, self.date_edit)
         QWidget.setTabOrder(self.date_edit, self.payer_box)
         QWidget.setTabOrder(self.payer_box, self.separately_payable)
-        QWidget.setTabOrder(self.separately_payable, self.m340b_box)
+        QWidget.setTabOrder(self.separately_payable, self.single_dose_confirmed)
+        QWidget.setTabOrder(self.single_dose_confirmed, self.m340b_box)
         QWidget.setTabOrder(self.m340b_box, self.copy_button)
         QWidget.setTabOrder(self.copy_button, self.dose_button)
 
@@ -202,6 +213,7 @@ class CalculatorPane(QWidget):
         self.date_edit.dateChanged.connect(self.recompute)
         self.payer_box.currentIndexChanged.connect(self.recompute)
         self.separately_payable.toggled.connect(self.recompute)
+        self.single_dose_confirmed.toggled.connect(self.recompute)
         self.m340b_box.currentIndexChanged.connect(self.recompute)
         self.copy_button.clicked.connect(self.copy_claim_lines)
         self.dose_button.clicked.connect(self.dose_check_requested)
@@ -233,8 +245,12 @@ class CalculatorPane(QWidget):
         q = self.date_edit.date()
         return dt.date(q.year(), q.month(), q.day())
 
-    def set_code(self, code: str) -> None:
+    def set_code(self, code: str, label: str = "") -> None:
+        """Select a code; an imported code not yet in the list is added with its label."""
         index = self.code_box.findData(code)
+        if index < 0 and label:
+            self.code_box.addItem(label, code)
+            index = self.code_box.count() - 1
         if index >= 0:
             self.code_box.setCurrentIndex(index)
 
@@ -250,7 +266,7 @@ class CalculatorPane(QWidget):
     def _fill_packages(self) -> None:
         self.package_box.clear()
         self.package_box.addItem("Add a package…", "")
-        for product in self.catalog.products_for(self.code):
+        for product in self.packages_for(self.code):
             self.package_box.addItem(f"{product.ndc} — {product.container_amount} {product.form}", product.ndc)
 
     def _package_chosen(self, index: int) -> None:
@@ -259,6 +275,10 @@ class CalculatorPane(QWidget):
             text = self.containers_edit.text().strip()
             self.containers_edit.setText(f"{text}, {ndc}x1" if text else f"{ndc}x1")
         self.package_box.setCurrentIndex(0)
+
+    def packages_for(self, code: str) -> tuple[Any, ...]:
+        """Packages to offer; replaced by the main window when imported CMS data is loaded."""
+        return self.catalog.products_for(code)
 
     def set_dose_answer(self, answer: DoseAnswer | None) -> None:
         self.dose_answer = answer
@@ -285,8 +305,9 @@ class CalculatorPane(QWidget):
             containers = parse_containers(specs)
             check_date(self.date_of_service, self.today)
             request = CalcRequest(self.code, dose, containers, self.date_of_service, self.payer,
-                                  self.separately_payable.isChecked(), self.modifier_340b)
-            result = calculate(self.catalog, request, today=self.today)
+                                  self.separately_payable.isChecked(), self.modifier_340b,
+                                  self.single_dose_confirmed.isChecked())
+            result = self.compute(request)
         except InputError as exc:
             field = exc.field if exc.field in self._errors() else "dose"
             self._errors()[field].show_error(str(exc))

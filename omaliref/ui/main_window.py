@@ -113,10 +113,14 @@ class MainWindow(QMainWindow):
 
         self.catalog, self.index = self._load()
         catalog, prefs = self.catalog, self.prefs
+        self.cms = self._open_cms()
+        if self.cms is not None:
+            self._rebuild_index()
         self.results = ResultsModel(self)
         self.results_view.setModel(self.results)
         self.reference = ReferenceView(catalog)
-        self.calculator = CalculatorPane(catalog, self.today)
+        self.calculator = CalculatorPane(catalog, self.today, compute=self._compute)
+        self.calculator.packages_for = self._packages_for  # type: ignore[method-assign]
         self.checklist = ChecklistPane(catalog)
         self.calc_scroll = calc_scroll = QScrollArea()  # kept: replaceWidget does not pass ownership in PySide
         calc_scroll.setWidget(self.calculator)
@@ -127,6 +131,10 @@ class MainWindow(QMainWindow):
                                            (self.panes, 2, self.checklist)):
             splitter.replaceWidget(position, widget).deleteLater()
         self.data_label.setText(f"Data as of {catalog.info.as_of} · pack {catalog.info.version}")
+        self.quarters_label = QLabel()
+        self.quarters_label.setAccessibleName("Imported CMS quarters")
+        self.statusBar().addPermanentWidget(self.quarters_label)
+        self._show_quarters()
 
         self.search_edit.textChanged.connect(self.run_search)
         self.results_view.selectionModel().currentChanged.connect(self._current_changed)
@@ -168,6 +176,9 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         self.export_action = action(file_menu, "&Export audit sheet (PDF)…", self.export_pdf_dialog, "Ctrl+E")
         action(file_menu, "&Print audit sheet…", self.print_dialog, QKeySequence.StandardKey.Print)
+        file_menu.addSeparator()
+        self.import_action = action(file_menu, "&Import CMS files…", self.import_dialog, "Ctrl+I")
+        self.changes_action = action(file_menu, "What &changed between quarters…", self.changes_dialog)
         file_menu.addSeparator()
         action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, needs_data=False)
         edit_menu = self.menuBar().addMenu("&Edit")
@@ -216,8 +227,22 @@ class MainWindow(QMainWindow):
 
         hit = current.data(HIT_ROLE) if current.isValid() else None
         if hit is not None:
-            self.reference.show_entry(hit.entry.kind, hit.entry.id, list(hit.alerts))
-            self.entry_shown.emit(hit.entry.id)
+            self._show(hit.entry.kind, hit.entry.id, list(hit.alerts))
+
+    def _show(self, kind: str, ident: str, alerts: list[str] | None = None) -> None:
+        """Show an entry of the curated pack, or one that only the imported CMS files hold."""
+        held = (kind == "code" and ident in self.catalog.codes) or (kind == "product" and ident in self.catalog.products) \
+            or kind in ("modifier", "topic")
+        if held or self.cms is None:
+            self.reference.show_entry(kind, ident, alerts)
+        else:
+            from omaliref.data.cms_catalog import catalog_with_latest
+
+            code = ident if kind == "code" else ident
+            merged = catalog_with_latest(self.catalog, self.cms, code if kind == "code" else None,
+                                         ndc=ident if kind == "product" else None)
+            self.reference.show_entry(kind, ident, alerts, catalog=merged)
+        self.entry_shown.emit(ident)
 
     def _open_index(self, index: QModelIndex) -> None:
         from omaliref.ui.models import HIT_ROLE
@@ -225,10 +250,11 @@ class MainWindow(QMainWindow):
         hit = index.data(HIT_ROLE) if index.isValid() else None
         if hit is None:
             return
-        self.reference.show_entry(hit.entry.kind, hit.entry.id, list(hit.alerts))
-        self.entry_shown.emit(hit.entry.id)
-        if hit.entry.kind == "code" and self.calculator.code_box.findData(hit.entry.id) >= 0:
-            self.calculator.set_code(hit.entry.id)
+        self._show(hit.entry.kind, hit.entry.id, list(hit.alerts))
+        if hit.entry.kind == "code":
+            imported = hit.entry.id not in self.catalog.codes
+            self.calculator.set_code(hit.entry.id, f"{hit.entry.id} — {hit.entry.title.split(' — ', 1)[-1][:60]}"
+                                     if imported else "")
 
     def open_entry(self, ident: str) -> None:
         """Follow a link: a code, modifier, NDC or topic id."""
@@ -246,6 +272,76 @@ class MainWindow(QMainWindow):
         else:
             return
         self.entry_shown.emit(self.reference.current_id)
+
+    # -- imported CMS data -------------------------------------------------------------------------------
+
+    def _cms_path(self) -> Any:
+        from omaliref.data.cms_import import DB_NAME
+
+        return self.store.dirs.data / DB_NAME
+
+    def _open_cms(self) -> Any:
+        from omaliref.data.cms_store import CmsStore
+
+        return CmsStore(self._cms_path()) if self._cms_path().exists() else None
+
+    def _rebuild_index(self) -> None:
+        from omaliref.data.cms_catalog import search_entries
+        from omaliref.domain.search import SearchIndex, entries_from_catalog
+
+        self.index = SearchIndex(entries_from_catalog(self.catalog) + search_entries(self.catalog, self.cms),
+                                 self.catalog.corrections)
+
+    def _compute(self, request: Any) -> Any:
+        from omaliref.data.cms_catalog import calculate_with_imports
+
+        return calculate_with_imports(self.catalog, self.cms, request, today=self.today)
+
+    def _packages_for(self, code: str) -> tuple[Any, ...]:
+        if code in self.catalog.codes or self.cms is None:
+            return self.catalog.products_for(code)
+        from omaliref.data.cms_catalog import catalog_with_latest
+
+        return catalog_with_latest(self.catalog, self.cms, code).products_for(code)
+
+    def _show_quarters(self) -> None:
+        quarters = self.cms.quarters() if self.cms is not None else []
+        self.quarters_label.setText(f"CMS quarters: {', '.join(quarters)}" if quarters else "No CMS quarter imported")
+
+    @staticmethod
+    def ask_import_paths(parent: QWidget) -> list[str]:
+        from omaliref.ui.cms_import_dialog import ask_import_paths
+
+        return ask_import_paths(parent)
+
+    def import_dialog(self) -> Any:
+        from omaliref.ui.cms_import_dialog import ImportProgressDialog
+
+        paths = self.ask_import_paths(self)
+        if not paths:
+            return None
+        dialog = ImportProgressDialog(paths, self._cms_path(), self)
+        dialog.done.connect(self._import_done)
+        self.import_progress = dialog
+        dialog.show()
+        dialog.start()
+        return dialog
+
+    def _import_done(self, outcome: str) -> None:
+        if self.cms is not None:
+            self.cms.close()
+        self.cms = self._open_cms()
+        self._rebuild_index()
+        self._show_quarters()
+        self.statusBar().showMessage(outcome, 15000)
+        if self.search_edit.text():
+            self.run_search(self.search_edit.text())
+        self.calculator.recompute()
+
+    def changes_dialog(self) -> None:
+        from omaliref.ui.cms_import_dialog import ChangesDialog
+
+        ChangesDialog.show_for(self.cms, self)
 
     # -- case wiring -------------------------------------------------------------------------------------
 
@@ -322,6 +418,9 @@ class MainWindow(QMainWindow):
     # -- lifetime ----------------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if getattr(self, "cms", None) is not None:
+            self.cms.close()
+            self.cms = None
         if not self.loaded:
             super().closeEvent(event)
             return

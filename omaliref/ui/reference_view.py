@@ -168,20 +168,23 @@ class ReferenceView(QTextBrowser):
         self.setAccessibleName("Reference")
         self.setHtml("<p>Type in the search box: a code (J2357), a drug or brand, an NDC, a modifier or a topic.</p>")
 
-    def show_entry(self, kind: str, ident: str, alerts: list[str] | None = None) -> None:
+    def show_entry(self, kind: str, ident: str, alerts: list[str] | None = None,
+                   catalog: Catalog | None = None) -> None:
+        """Render an entry; `catalog` is the pack plus imported CMS data when the entry comes from an import."""
+        cat = catalog or self.catalog
         self.current_id = ident
         if kind == "code":
-            code = self.catalog.codes[ident]
+            code = cat.codes[ident]
             shown = list(alerts or [])
-            shown += [f"{c.right}" for c in self.catalog.corrections_for(ident)
+            shown += [f"{c.right}" for c in cat.corrections_for(ident)
                       if c.always_show and f"Look-alike: {c.right}" not in shown]
-            html = code_html(self.catalog, code, [a.removeprefix("Look-alike: ") for a in shown])
+            html = code_html(cat, code, [a.removeprefix("Look-alike: ") for a in shown])
         elif kind == "modifier":
-            html = modifier_html(self.catalog, self.catalog.modifiers[ident])
+            html = modifier_html(cat, cat.modifiers[ident])
         elif kind == "product":
-            html = product_html(self.catalog, self.catalog.products[ident])
+            html = product_html(cat, cat.products[ident])
         else:
-            html = topic_html(self.catalog, self.catalog.topics[ident])
+            html = topic_html(cat, cat.topics[ident])
         self.setHtml(html)
 
     def _on_anchor(self, url: QUrl) -> None:

@@ -106,7 +106,7 @@ def test_summary_text_has_lines_checks_and_no_free_text(catalog):
 
 
 @pytest.mark.parametrize("case", [Case("J2357", payer="tricare"), Case("J2357", setting="home"),
-                                  Case("J2357", indication="eczema"), Case("J9999")])
+                                  Case("J2357", indication="eczema"), Case("j2357x")])
 def test_bad_case_values(catalog, case):
     with pytest.raises(InputError):
         evaluate(catalog, case)

@@ -1,0 +1,212 @@
+"""Imported CMS quarters in SQLite: several quarters side by side, each import one transaction with provenance.
+
+A failed or cancelled import rolls back and leaves what was there before untouched; importing the same file
+(same SHA-256) again changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from omaliref.domain.cms import AspRow, CrosswalkRow, HcpcsRow, MueRow, Parsed, Quarter
+
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS imports (
+    id INTEGER PRIMARY KEY, quarter TEXT NOT NULL, kind TEXT NOT NULL, setting TEXT NOT NULL DEFAULT '',
+    file TEXT NOT NULL, sha256 TEXT NOT NULL, effective_from TEXT NOT NULL, effective_to TEXT NOT NULL,
+    rows INTEGER NOT NULL, skipped INTEGER NOT NULL, imported_at TEXT NOT NULL,
+    UNIQUE (quarter, kind, setting));
+CREATE TABLE IF NOT EXISTS hcpcs (
+    quarter TEXT NOT NULL, code TEXT NOT NULL, is_modifier INTEGER NOT NULL, long_description TEXT NOT NULL,
+    short_description TEXT NOT NULL, pricing TEXT NOT NULL, coverage TEXT NOT NULL, betos TEXT NOT NULL,
+    xref1 TEXT NOT NULL, add_date TEXT, action_date TEXT, term_date TEXT, action TEXT NOT NULL,
+    import_id INTEGER NOT NULL, PRIMARY KEY (quarter, code, is_modifier));
+CREATE TABLE IF NOT EXISTS asp (
+    quarter TEXT NOT NULL, code TEXT NOT NULL, short_description TEXT NOT NULL, dosage TEXT NOT NULL,
+    payment_limit TEXT, coinsurance TEXT, notes TEXT NOT NULL, import_id INTEGER NOT NULL,
+    PRIMARY KEY (quarter, code));
+CREATE TABLE IF NOT EXISTS crosswalk (
+    quarter TEXT NOT NULL, code TEXT NOT NULL, ndc_raw TEXT NOT NULL, ndc11 TEXT NOT NULL, labeler TEXT NOT NULL,
+    drug_name TEXT NOT NULL, dosage TEXT NOT NULL, pkg_size TEXT, pkg_qty TEXT, billunits TEXT, billunits_pkg TEXT,
+    import_id INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS crosswalk_code ON crosswalk (quarter, code);
+CREATE INDEX IF NOT EXISTS crosswalk_ndc ON crosswalk (ndc11);
+CREATE TABLE IF NOT EXISTS mue (
+    quarter TEXT NOT NULL, setting TEXT NOT NULL, code TEXT NOT NULL, value INTEGER NOT NULL, mai INTEGER NOT NULL,
+    mai_text TEXT NOT NULL, rationale TEXT NOT NULL, import_id INTEGER NOT NULL, PRIMARY KEY (quarter, setting, code));
+"""
+TABLE_OF = {"hcpcs": "hcpcs", "asp": "asp", "crosswalk": "crosswalk", "mue": "mue"}
+
+
+class ImportCancelled(Exception):
+    """The user cancelled; the transaction was rolled back."""
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    file: str
+    kind: str
+    quarter: str
+    setting: str
+    rows: int
+    skipped: int
+    status: str  # "imported", "replaced" (a different file for the same quarter) or "unchanged"
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    quarter: str
+    kind: str
+    setting: str
+    file: str
+    sha256: str
+    effective_from: dt.date
+    effective_to: dt.date
+    rows: int
+    imported_at: str
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+class CmsStore:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(str(path))
+        self.db.row_factory = sqlite3.Row
+        with self.db:
+            self.db.executescript(SCHEMA)
+            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- writing -------------------------------------------------------------------------------------------
+
+    def store(self, parsed: Parsed, sha256: str, *, now: dt.datetime,
+              should_cancel: Callable[[], bool] = lambda: False) -> ImportReport:
+        """Replace one quarter's rows of one kind (and MUE setting) in a single transaction."""
+        q = str(parsed.quarter)
+        existing = self.db.execute("SELECT id, sha256 FROM imports WHERE quarter=? AND kind=? AND setting=?",
+                                   (q, parsed.kind, parsed.setting)).fetchone()
+        if existing and existing["sha256"] == sha256:
+            return ImportReport(parsed.file, parsed.kind, q, parsed.setting, len(parsed.rows), parsed.skipped,
+                                "unchanged", sha256)
+        try:
+            with self.db:  # one transaction: all rows or none
+                if existing:
+                    self._delete(parsed.kind, q, parsed.setting)
+                    self.db.execute("DELETE FROM imports WHERE id=?", (existing["id"],))
+                cur = self.db.execute(
+                    "INSERT INTO imports (quarter, kind, setting, file, sha256, effective_from, effective_to, rows, "
+                    "skipped, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (q, parsed.kind, parsed.setting, parsed.file, sha256, parsed.effective_from.isoformat(),
+                     parsed.effective_to.isoformat(), len(parsed.rows), parsed.skipped, now.isoformat(timespec="seconds")))
+                import_id = cur.lastrowid
+                for start in range(0, len(parsed.rows), 2000):
+                    if should_cancel():
+                        raise ImportCancelled()
+                    self._insert(parsed, q, import_id, parsed.rows[start:start + 2000])
+        except sqlite3.Error as exc:
+            raise OSError(f"the import database could not be written ({exc})") from exc
+        return ImportReport(parsed.file, parsed.kind, q, parsed.setting, len(parsed.rows), parsed.skipped,
+                            "replaced" if existing else "imported", sha256)
+
+    def _delete(self, kind: str, quarter: str, setting: str) -> None:
+        if kind == "mue":
+            self.db.execute("DELETE FROM mue WHERE quarter=? AND setting=?", (quarter, setting))
+        else:
+            self.db.execute(f"DELETE FROM {TABLE_OF[kind]} WHERE quarter=?", (quarter,))
+
+    def _insert(self, parsed: Parsed, q: str, import_id: int | None, rows: Iterable[object]) -> None:
+        if parsed.kind == "hcpcs":
+            self.db.executemany(
+                "INSERT OR REPLACE INTO hcpcs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(q, r.code, int(r.is_modifier), r.long_description, r.short_description, r.pricing, r.coverage,
+                  r.betos, r.xref1, _iso(r.add_date), _iso(r.action_date), _iso(r.term_date), r.action, import_id)
+                 for r in rows if isinstance(r, HcpcsRow)])
+        elif parsed.kind == "asp":
+            self.db.executemany(
+                "INSERT OR REPLACE INTO asp VALUES (?,?,?,?,?,?,?,?)",
+                [(q, r.code, r.short_description, r.dosage, _text(r.payment_limit), _text(r.coinsurance), r.notes,
+                  import_id) for r in rows if isinstance(r, AspRow)])
+        elif parsed.kind == "crosswalk":
+            self.db.executemany(
+                "INSERT INTO crosswalk VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(q, r.code, r.ndc_raw, r.ndc11, r.labeler, r.drug_name, r.dosage, _text(r.pkg_size),
+                  _text(r.pkg_qty), _text(r.billunits), _text(r.billunits_pkg), import_id)
+                 for r in rows if isinstance(r, CrosswalkRow)])
+        else:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO mue VALUES (?,?,?,?,?,?,?,?)",
+                [(q, parsed.setting, r.code, r.value, r.mai, r.mai_text, r.rationale, import_id)
+                 for r in rows if isinstance(r, MueRow)])
+
+    # -- reading -------------------------------------------------------------------------------------------
+
+    def imports(self) -> list[ImportRecord]:
+        rows = self.db.execute("SELECT * FROM imports ORDER BY quarter, kind, setting").fetchall()
+        return [ImportRecord(r["quarter"], r["kind"], r["setting"], r["file"], r["sha256"],
+                             dt.date.fromisoformat(r["effective_from"]), dt.date.fromisoformat(r["effective_to"]),
+                             r["rows"], r["imported_at"]) for r in rows]
+
+    def quarters(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT DISTINCT quarter FROM imports ORDER BY quarter")]
+
+    def quarter_for(self, day: dt.date) -> str | None:
+        """The imported quarter whose files cover the date of service (none when no file covers it)."""
+        q = str(Quarter.of(day))
+        return q if q in self.quarters() else None
+
+    def latest_hcpcs_quarter(self) -> str | None:
+        row = self.db.execute("SELECT MAX(quarter) FROM imports WHERE kind='hcpcs'").fetchone()
+        return row[0]
+
+    def import_for(self, quarter: str, kind: str, setting: str = "") -> ImportRecord | None:
+        for record in self.imports():
+            if (record.quarter, record.kind, record.setting) == (quarter, kind, setting):
+                return record
+        return None
+
+    def hcpcs(self, quarter: str, code: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM hcpcs WHERE quarter=? AND code=? AND is_modifier=0",
+                               (quarter, code)).fetchone()
+
+    def hcpcs_codes(self, quarter: str) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM hcpcs WHERE quarter=? AND is_modifier=0 ORDER BY code",
+                               (quarter,)).fetchall()
+
+    def asp(self, quarter: str, code: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM asp WHERE quarter=? AND code=?", (quarter, code)).fetchone()
+
+    def crosswalk(self, quarter: str, code: str) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM crosswalk WHERE quarter=? AND code=? ORDER BY ndc_raw",
+                               (quarter, code)).fetchall()
+
+    def crosswalk_all(self, quarter: str) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM crosswalk WHERE quarter=? ORDER BY code, ndc_raw", (quarter,)).fetchall()
+
+    def ndc(self, ndc11: str) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM crosswalk WHERE ndc11=? ORDER BY quarter DESC", (ndc11,)).fetchall()
+
+    def mue(self, quarter: str, code: str) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM mue WHERE quarter=? AND code=? ORDER BY setting",
+                               (quarter, code)).fetchall()
+
+    def table(self, kind: str, quarter: str) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.db.execute(f"SELECT * FROM {TABLE_OF[kind]} WHERE quarter=?", (quarter,))]

@@ -1,0 +1,179 @@
+"""Import CMS files from the app: a progress dialog with per-file progress and cancel; the work runs off the GUI
+thread and reports back through signals. A 'What changed' dialog compares two imported quarters."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressDialog,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pathlib import Path
+
+from omaliref.data.cms_import import import_paths
+from omaliref.data.cms_store import CmsStore, ImportCancelled, ImportReport
+from omaliref.domain.cms import FileFormatError, changes
+from omaliref.domain.errors import InputError
+
+
+class ImportWorker(QObject):
+    """Runs one import in its own thread with its own database connection (SQLite connections stay per thread)."""
+
+    progress = Signal(int, int, str)
+    finished = Signal(object)  # list[ImportReport]
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, paths: Sequence[str], db: Path) -> None:
+        super().__init__()
+        self.paths, self.db = list(paths), db
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def run(self) -> None:
+        store = CmsStore(self.db)
+        try:
+            reports = import_paths(store, self.paths, progress=lambda d, t, n: self.progress.emit(d, t, n),
+                                   should_cancel=self._cancel.is_set)
+        except ImportCancelled:
+            self.cancelled.emit()
+        except (FileFormatError, InputError, OSError) as exc:
+            self.failed.emit(f"Nothing was imported: {exc}")
+        else:
+            self.finished.emit(reports)
+        finally:
+            store.close()
+
+
+class ImportProgressDialog(QProgressDialog):
+    """Shows per-file progress; Cancel stops the import and rolls the current file back."""
+
+    done = Signal(str)  # a one-line outcome for the status bar
+
+    def __init__(self, paths: Sequence[str], db: Path, parent: QWidget | None = None) -> None:
+        super().__init__("Reading the CMS files…", "Cancel", 0, 100, parent)
+        self.setWindowTitle("Import CMS files")
+        self.setMinimumDuration(0)
+        self.setAutoClose(False)
+        self.setAutoReset(False)
+        self.reports: list[ImportReport] = []
+        self.outcome = ""
+        self.thread_ = QThread(self)
+        self.worker = ImportWorker(paths, db)
+        self.worker.moveToThread(self.thread_)
+        self.thread_.started.connect(self.worker.run)
+        self.worker.progress.connect(self._progress)
+        self.worker.finished.connect(self._finished)
+        self.worker.failed.connect(self._failed)
+        self.worker.cancelled.connect(self._cancelled)
+        self.canceled.connect(self.worker.cancel)
+        for signal in (self.worker.finished, self.worker.failed, self.worker.cancelled):
+            signal.connect(self.thread_.quit)
+
+    def start(self) -> None:
+        self.thread_.start()
+
+    def _progress(self, done: int, total: int, name: str) -> None:
+        self.setMaximum(max(total, 1))
+        self.setValue(done)
+        self.setLabelText(name)
+
+    def _end(self, outcome: str) -> None:
+        self.outcome = outcome
+        self.setLabelText(outcome)
+        self.setValue(self.maximum())
+        self.setCancelButtonText("Close")
+        self.done.emit(outcome)
+
+    def _finished(self, reports: list[ImportReport]) -> None:
+        self.reports = reports
+        self._end("; ".join(f"{r.quarter} {r.kind}{' ' + r.setting if r.setting else ''}: {r.status} ({r.rows} rows)"
+                            for r in reports))
+
+    def _failed(self, message: str) -> None:
+        self._end(message)
+
+    def _cancelled(self) -> None:
+        self._end("Import cancelled: nothing from the cancelled file was kept.")
+
+    def wait(self, timeout_ms: int = 30000) -> bool:
+        return self.thread_.wait(timeout_ms)
+
+
+def ask_import_paths(parent: QWidget) -> list[str]:
+    paths, _ = QFileDialog.getOpenFileNames(parent, "Import CMS quarterly files", "",
+                                            "CMS files (*.zip *.txt *.csv);;All files (*)")
+    return paths
+
+
+class ChangesDialog(QDialog):
+    """What changed between two imported quarters, optionally for a few codes."""
+
+    def __init__(self, store: CmsStore | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("What changed between quarters")
+        self.store = store
+        quarters = store.quarters() if store is not None else []
+        self.from_box, self.to_box = QComboBox(), QComboBox()
+        for box, name in ((self.from_box, "From quarter"), (self.to_box, "To quarter")):
+            box.setAccessibleName(name)
+            box.addItems(quarters)
+        if len(quarters) > 1:
+            self.to_box.setCurrentIndex(len(quarters) - 1)
+        self.codes_edit = QLineEdit()
+        self.codes_edit.setAccessibleName("Codes")
+        self.codes_edit.setPlaceholderText("all codes, or e.g. J2357, J0001")
+        for signal in (self.from_box.currentIndexChanged, self.to_box.currentIndexChanged, self.codes_edit.textChanged):
+            signal.connect(self.refresh)
+        self.report = QPlainTextEdit()
+        self.report.setReadOnly(True)
+        self.report.setAccessibleName("Changes")
+        form = QFormLayout()
+        form.addRow("&From", self.from_box)
+        form.addRow("&To", self.to_box)
+        form.addRow("&Codes", self.codes_edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.report, 1)
+        layout.addWidget(buttons)
+        self.resize(760, 520)
+        if not quarters:
+            self.report.setPlainText("No CMS quarter imported yet: File → Import CMS files…")
+        self.refresh()
+
+    def refresh(self) -> None:
+        old, new = self.from_box.currentText(), self.to_box.currentText()
+        if not old or not new:
+            return
+        codes = {c.strip().upper() for c in self.codes_edit.text().split(",") if c.strip()} or None
+        assert self.store is not None
+        tables = {q: {k: self.store.table(k, q) for k in ("hcpcs", "asp", "crosswalk", "mue")} for q in (old, new)}
+        diff = changes(tables[old], tables[new], codes)
+        lines = [f"{old} → {new}"]
+        for key, rows in diff.items():
+            lines.append(f"\n{key.replace('_', ' ').capitalize()} ({len(rows)})")
+            lines += [f"  {json.dumps(row, default=str)}" for row in rows]
+        self.report.setPlainText("\n".join(lines))
+
+    @classmethod
+    def show_for(cls, store: CmsStore | None, parent: QWidget | None = None) -> Any:
+        return cls(store, parent).exec()

@@ -1,0 +1,69 @@
+"""The CMS import through the CLI: import, quarters, changes, and units for a code only the import holds."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.fixtures.cms import ASP_CSV, NAMES, quarter_zips, write_zip
+
+
+def run(state, *args):
+    env = dict(os.environ, OMALIREF_STATE_DIR=str(state), QT_QPA_PLATFORM="offscreen")
+    return subprocess.run([sys.executable, "-m", "omaliref", *args], capture_output=True, text=True, env=env,
+                          timeout=120)
+
+
+def test_import_quarters_changes_and_units(tmp_path):
+    state = tmp_path / "state"
+    q1 = quarter_zips(tmp_path / "q1")
+    q2 = quarter_zips(tmp_path / "q2", month="APR", changes=True)
+    out = run(state, "import", *map(str, q1), "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert [(r["kind"], r["quarter"], r["rows"], r["status"]) for r in data["imported"]] == [
+        ("hcpcs", "2027Q1", 4, "imported"), ("asp", "2027Q1", 5, "imported"), ("crosswalk", "2027Q1", 5, "imported"),
+        ("mue", "2027Q1", 4, "imported")]
+    again = json.loads(run(state, "import", *map(str, q1), "--json").stdout)
+    assert {r["status"] for r in again["imported"]} == {"unchanged"}
+    assert run(state, "import", *map(str, q2)).returncode == 0
+
+    quarters = json.loads(run(state, "quarters", "--json").stdout)["quarters"]
+    assert [q["quarter"] for q in quarters] == ["2027Q1", "2027Q2"]
+    assert all(len(f["sha256"]) == 64 for f in quarters[0]["files"])
+
+    diff = json.loads(run(state, "changes", "--from", "2027Q1", "--to", "2027Q2", "--json").stdout)
+    assert [c["code"] for c in diff["codes_added"]] == ["J0006"]
+    assert diff["mue_changes"][0]["code"] == "J0001"
+    only = json.loads(run(state, "changes", "--from", "2027Q1", "--to", "2027Q2", "--codes", "J2357", "--json").stdout)
+    assert only["payment_limit_changes"] == [] and only["codes"] == ["J2357"]
+
+    units = json.loads(run(state, "units", "J0001", "--dose", "25mg", "--date", "2027-02-01", "--single-dose",
+                           "--json").stdout)
+    assert [(l["modifiers"], l["units"]) for l in units["lines"]] == [([], 3), (["JW"], 7)]
+    assert units["payment_limit"]["per_unit"] == "12.345" and units["mue"][0]["value"] == 10
+    assert units["lines"][0]["ndc_unit"] is None  # the crosswalk does not give it: never guessed
+
+    show = json.loads(run(state, "show", "J0001", "--json").stdout)
+    assert show["origin"] == "cms-import" and show["billing_unit"] == {"amount": "10", "unit": "mg"}
+    assert show["field_sources"]["descriptor"] == "cms-hcpcs-2027Q2"
+    curated = json.loads(run(state, "show", "J2357", "--json").stdout)
+    assert curated["descriptor"] == "Injection, omalizumab, 5 mg" and curated["conflicts"]
+    assert json.loads(run(state, "search", "J0006", "--json").stdout)["results"][0]["id"] == "J0006"
+
+
+def test_broken_file_is_refused_with_its_line(tmp_path):
+    bad = write_zip(tmp_path / "bad.zip", {NAMES["asp"]: ASP_CSV.replace("12.345", "twelve")})
+    out = run(tmp_path / "state", "import", str(bad))
+    assert out.returncode == 2 and "Nothing was imported" in out.stderr and "line 11" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert json.loads(run(tmp_path / "state", "quarters", "--json").stdout)["quarters"] == []
+
+
+def test_changes_needs_imported_quarters(tmp_path):
+    out = run(tmp_path / "state", "changes", "--from", "2027Q1", "--to", "2027Q2")
+    assert out.returncode == 2 and "not imported" in out.stderr
+    bad = run(tmp_path / "state", "changes", "--from", "2027-1", "--to", "2027Q2")
+    assert bad.returncode == 2 and "not a quarter" in bad.stderr

@@ -1,0 +1,291 @@
+"""CMS quarterly files: parsers with their quirks, refusals with file and line, storage, overlay, changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from decimal import Decimal
+
+import pytest
+
+from omaliref.data.cms_catalog import calculate_with_imports, conflicts, search_entries
+from omaliref.data.cms_import import import_paths, read_members
+from omaliref.data.cms_store import CmsStore, ImportCancelled
+from omaliref.domain.calculator import CalcRequest, parse_dose
+from omaliref.domain.cms import (
+    FileFormatError,
+    Quarter,
+    changes,
+    descriptor_dosage,
+    dosage_quantity,
+    kind_of,
+    parse,
+)
+from omaliref.domain.errors import InputError
+from omaliref.domain.search import SearchIndex, entries_from_catalog
+from tests.fixtures.cms import ASP_CSV, CROSSWALK_CSV, MUE_CSV, NAMES, anweb_text, procedure, quarter_zips, write_zip
+
+TODAY = dt.date(2026, 11, 27)
+
+
+# --- parsers ---------------------------------------------------------------------------------------------
+
+def test_anweb_continuation_lines_modifiers_and_terminated_codes():
+    parsed = parse("hcpcs", anweb_text(), NAMES["hcpcs"])
+    rows = {(r.code, r.is_modifier): r for r in parsed.rows}
+    assert str(parsed.quarter) == "2027Q1" and parsed.skipped == 1  # the disclaimer line
+    assert rows[("ZY", True)].long_description == ("Synthetic test modifier: item furnished with an example "
+                                                    "service when the example condition applies")
+    j1 = rows[("J0001", False)]
+    assert j1.long_description.endswith("for intravenous or subcutaneous use, not for use when drug is "
+                                        "self-administered, 10 mg")
+    assert (j1.pricing, j1.coverage, j1.add_date, j1.action) == ("51", "D", dt.date(2026, 7, 1), "A")
+    j2 = rows[("J0002", False)]
+    assert (j2.term_date, j2.xref1, j2.action) == (dt.date(2026, 6, 30), "J0001", "D")
+    j2357 = rows[("J2357", False)]
+    assert (j2357.long_description, j2357.betos, j2357.add_date) == ("Injection, omalizumab, 5 mg", "O1E",
+                                                                     dt.date(2005, 1, 1))
+
+
+def test_asp_preamble_na_multiline_notes_and_cpt_rows_dropped():
+    parsed = parse("asp", ASP_CSV, NAMES["asp"])
+    rows = {r.code: r for r in parsed.rows}
+    assert (parsed.effective_from, parsed.effective_to) == (dt.date(2027, 1, 1), dt.date(2027, 3, 31))
+    assert rows["J2357"].dosage == "5 MG" and rows["J2357"].payment_limit == Decimal("40.000")
+    assert rows["J0001"].coinsurance == Decimal("18.250") and "Inflation" in rows["J0001"].notes
+    assert rows["A0003"].payment_limit is None and rows["A0003"].notes.count("\n") == 1
+    assert "90371" not in rows and parsed.skipped == 1  # CPT row: AMA content, not kept
+
+
+@pytest.mark.parametrize("header", ["NDC", "NDC2"])
+def test_crosswalk_ndc_header_variants_and_alternate_ids(header):
+    text = CROSSWALK_CSV.replace(",LABELER NAME,NDC,", f",LABELER NAME,{header},")
+    rows = parse("crosswalk", text, NAMES["crosswalk"]).rows
+    by_ndc = {r.ndc_raw: r for r in rows}
+    assert by_ndc["50242-0215-01"].billunits == 30 and by_ndc["50242-0215-01"].ndc11 == "50242021501"
+    assert by_ndc["99999-0001-10"].billunits_pkg == 100 and by_ndc["99999-0001-10"].pkg_qty == 10
+    assert by_ndc["999999000012"].ndc11 == ""  # a device's alternate ID is kept raw, never taken for an NDC
+
+
+def test_mue_ama_notice_row_and_multiline_header():
+    parsed = parse("mue", MUE_CSV, NAMES["mue"])
+    assert parsed.setting == "practitioner" and str(parsed.quarter) == "2027Q1"
+    assert [(r.code, r.value, r.mai) for r in parsed.rows] == [("E0001", 1, 2), ("J0001", 10, 3), ("J0002", 0, 3),
+                                                               ("J2357", 99, 3)]
+    assert parsed.skipped == 1  # 99999, a CPT-style code
+
+
+def test_latin1_bytes_decode():
+    from omaliref.domain.cms import decode
+
+    assert "®" in decode("CPT® notice".encode("latin-1"))
+
+
+@pytest.mark.parametrize("kind, text, name, line, expected", [
+    ("hcpcs", anweb_text()[:700], NAMES["hcpcs"], 5, "truncated"),
+    ("hcpcs", anweb_text() + "this is not a record\r\n", NAMES["hcpcs"], 9, "320-character HCPCS record"),
+    ("hcpcs", anweb_text(), "HCPC2027_FEB_ANWEB.txt", 0, "quarter month"),
+    ("hcpcs", anweb_text().replace("20260630", "20261399"), NAMES["hcpcs"], 7, "TERM_DT"),
+    ("asp", ASP_CSV.replace("HCPCS Code,Short", "Code,Short"), NAMES["asp"], 1, "'HCPCS Code'"),
+    ("asp", ASP_CSV.replace("J0001,Inj examplemab 10 mg,10 MG,12.345", "J0001,Inj examplemab 10 mg,10 MG,twelve"),
+     NAMES["asp"], 11, "Payment Limit"),
+    ("asp", ASP_CSV.replace('"Effective January 1, 2027 through March 31, 2027"', "Effective soon"), NAMES["asp"], 1,
+     "Effective"),
+    ("crosswalk", CROSSWALK_CSV.replace(",BILLUNITS,", ",UNITS,"), NAMES["crosswalk"], 9, "'billunits' column"),
+    ("mue", MUE_CSV.replace("J0001,10,3 Date", "J0001,ten,3 Date"), NAMES["mue"], 8, "whole-number MUE value"),
+    ("mue", MUE_CSV, "MCR_MUE_Whatever_Eff_01-01-2027.csv", 0, "file name like"),
+    ("asp", CROSSWALK_CSV, NAMES["asp"], 1, "'HCPCS Code'"),  # the wrong file under an ASP name
+])
+def test_files_that_do_not_match_their_layout_are_refused_with_line(kind, text, name, line, expected):
+    with pytest.raises(FileFormatError) as info:
+        parse(kind, text, name)
+    assert info.value.line == line and expected in info.value.expected and info.value.file == name
+
+
+def test_member_patterns():
+    assert kind_of("x.zip/HCPC2027_JAN_ANWEB_v2.txt".split("/")[-1]) == "hcpcs"
+    assert kind_of("HCPC2027_recordlayout.txt") is None
+    assert kind_of("HCPC2027_JAN_TRANS_ALL_ANWEB.txt") is None
+    assert kind_of("section 508 version of January 2027 AWP NDC-HCPCS Crosswalk 121126.csv") is None
+    assert kind_of("section 508 version of October 2025 ASP Pricing File 091625.csv") == "asp"
+    assert kind_of("MCR_MUE_OutpatientHospitalServices_Eff_10-01-2026.csv") == "mue"
+
+
+def test_dosage_helpers():
+    assert dosage_quantity("10 MG") == (Decimal(10), "mg")
+    assert dosage_quantity("100 UNITS") == (Decimal(100), "units")
+    assert dosage_quantity("1 microCurie") is None and dosage_quantity("") is None
+    assert descriptor_dosage("Injection, omalizumab, 5 mg") == "5 mg"
+    assert descriptor_dosage("Injection, thing, per 50 mg") == "50 mg"
+
+
+def test_quarter():
+    assert str(Quarter.of(dt.date(2027, 5, 2))) == "2027Q2"
+    assert Quarter.parse("2027q4").end == dt.date(2027, 12, 31)
+    with pytest.raises(ValueError):
+        Quarter.parse("2027-13")
+
+
+# --- storage ---------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def store(tmp_path):
+    s = CmsStore(tmp_path / "cms.sqlite3")
+    yield s
+    s.close()
+
+
+def test_import_zips_and_idempotency(store, tmp_path):
+    zips = quarter_zips(tmp_path / "q1")
+    first = import_paths(store, zips)
+    assert [(r.kind, r.status, r.rows) for r in first] == [("hcpcs", "imported", 4), ("asp", "imported", 5),
+                                                          ("crosswalk", "imported", 5), ("mue", "imported", 4)]
+    before = {k: store.table(k, "2027Q1") for k in ("hcpcs", "asp", "crosswalk", "mue")}
+    again = import_paths(store, zips)
+    assert {r.status for r in again} == {"unchanged"}
+    assert {k: store.table(k, "2027Q1") for k in before} == before
+    assert len(store.imports()) == 4 and all(len(r.sha256) == 64 for r in store.imports())
+
+
+def test_extracted_files_import_too(store, tmp_path):
+    from tests.fixtures.cms import texts
+
+    paths = []
+    for kind, text in texts().items():
+        path = tmp_path / NAMES[kind]
+        path.write_bytes(text.encode("cp1252"))
+        paths.append(path)
+    assert len(import_paths(store, paths)) == 4
+
+
+def test_broken_file_refuses_the_whole_import(store, tmp_path):
+    import_paths(store, quarter_zips(tmp_path / "good"))
+    bad = write_zip(tmp_path / "bad.zip", {NAMES["asp"]: ASP_CSV.replace("12.345", "oops")})
+    other = quarter_zips(tmp_path / "q2", month="APR", changes=True)
+    with pytest.raises(FileFormatError) as info:
+        import_paths(store, [*other, bad])
+    assert info.value.line == 11 and "bad.zip/" in info.value.file
+    assert store.quarters() == ["2027Q1"]  # nothing of the April files was stored either
+
+
+def test_wrong_file_in_zip_and_zip_without_cms_files(store, tmp_path):
+    wrong = write_zip(tmp_path / "wrong.zip", {NAMES["hcpcs"]: ASP_CSV})
+    with pytest.raises(FileFormatError, match="HCPCS"):
+        import_paths(store, [wrong])
+    empty = write_zip(tmp_path / "empty.zip", {"readme.txt": "hello"})
+    with pytest.raises(FileFormatError, match="inside the zip"):
+        read_members([empty])
+    with pytest.raises(InputError, match="does not exist"):
+        read_members([tmp_path / "missing.zip"])
+
+
+def test_interrupted_import_leaves_the_previous_quarter_intact(store, tmp_path, monkeypatch):
+    import_paths(store, quarter_zips(tmp_path / "q1"))
+    before = store.table("asp", "2027Q1")
+    changed = write_zip(tmp_path / "asp2.zip", {NAMES["asp"]: ASP_CSV.replace("12.345", "99.999")})
+    real = CmsStore._insert
+
+    def crash(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        raise sqlite3.OperationalError("disk I/O error")  # dies after writing rows, before commit
+
+    monkeypatch.setattr(CmsStore, "_insert", crash)
+    with pytest.raises(OSError):
+        import_paths(store, [changed])
+    monkeypatch.undo()
+    assert store.table("asp", "2027Q1") == before
+    assert store.import_for("2027Q1", "asp").file.endswith("Payment Limit File 121626.csv")
+
+
+def test_cancel_rolls_back(store, tmp_path):
+    with pytest.raises(ImportCancelled):
+        import_paths(store, quarter_zips(tmp_path / "q1"), should_cancel=lambda: True)
+    assert store.quarters() == []
+
+
+# --- overlay: calculator, search, conflicts, changes --------------------------------------------------------
+
+@pytest.fixture
+def two_quarters(store, tmp_path):
+    import_paths(store, quarter_zips(tmp_path / "q1"))
+    import_paths(store, quarter_zips(tmp_path / "q2", month="APR", changes=True))
+    return store
+
+
+def calc(catalog, store, code, dose, *packages, date="2027-02-01", single=False):
+    from omaliref.domain.calculator import parse_containers, parse_date
+
+    return calculate_with_imports(catalog, store, CalcRequest(
+        code, parse_dose(dose), parse_containers(list(packages)), parse_date(date), single_dose_confirmed=single),
+        today=TODAY)
+
+
+def test_calculator_for_an_imported_only_code(catalog, two_quarters):
+    r = calc(catalog, two_quarters, "J0001", "25mg", single=True)
+    assert [(l.modifiers, l.units) for l in r.lines] == [((), 3), (("JW",), 7)]
+    assert r.quarter_facts.payment_limit.limit == Decimal("12.345")
+    assert [(m.value, m.mai) for m in r.quarter_facts.mues] == [(10, 3)]
+    q2 = calc(catalog, two_quarters, "J0001", "25mg", date="2027-05-01")
+    assert q2.quarter_facts.payment_limit.limit == Decimal("13.000")  # the date of service picks the quarter
+    assert not q2.has_jw and any("not established" in w.message for w in q2.warnings)
+
+
+def test_units_above_the_mue_warn(catalog, two_quarters):
+    r = calc(catalog, two_quarters, "J0001", "1100mg", "99999-0001-10x12", single=True)
+    assert any(w.level == "warning" and "exceed the MUE" in w.message for w in r.warnings)
+
+
+def test_terminated_imported_code_is_an_error_with_its_date(catalog, two_quarters):
+    with pytest.raises(InputError, match="ended on 2026-06-30; for 2027-02-01 use J0001"):
+        calc(catalog, two_quarters, "J0002", "5mg")
+
+
+def test_no_imported_quarter_covers_the_date(catalog, two_quarters):
+    with pytest.raises(InputError, match="no imported quarter covers"):
+        calc(catalog, two_quarters, "J0001", "25mg", date="2026-11-01")
+
+
+def test_curated_code_gets_payment_limit_and_mue(catalog, two_quarters):
+    r = calc(catalog, two_quarters, "J2357", "375mg")
+    assert r.code.descriptor == "Injection, omalizumab, 5 mg"  # curated facts stay
+    assert r.quarter_facts.payment_limit.limit == Decimal("40.000")
+
+
+def test_search_finds_imported_codes_below_curated(catalog, two_quarters):
+    extra = search_entries(catalog, two_quarters)
+    assert {e.id for e in extra if e.kind == "code"} == {"J0001", "J0002", "J0006"}  # J2357 is curated
+    index = SearchIndex(entries_from_catalog(catalog) + extra, catalog.corrections)
+    assert index.search("J0006", 1)[0].entry.id == "J0006"
+    assert index.search("examplemab", 3)[0].entry.id == "J0001"
+    assert index.search("J2357", 1)[0].entry.title.startswith("J2357 — Injection, omalizumab, 5 mg")
+    assert index.search("99999000201", 1)[0].entry.id == "99999-0002-01"
+
+
+def test_conflicts_are_flagged(catalog, two_quarters):
+    assert conflicts(catalog.codes["J2357"], two_quarters, "2027Q1") == []
+    found = conflicts(catalog.codes["J2357"], two_quarters, "2027Q2")
+    assert found and "Descriptor" in found[0] and "(revised)" in found[0]
+
+
+def test_changes_between_quarters(two_quarters):
+    tables = {q: {k: two_quarters.table(k, q) for k in ("hcpcs", "asp", "crosswalk", "mue")}
+              for q in ("2027Q1", "2027Q2")}
+    diff = changes(tables["2027Q1"], tables["2027Q2"])
+    assert [c["code"] for c in diff["codes_added"]] == ["J0006"]
+    assert [c["code"] for c in diff["descriptor_changes"]] == ["J2357"]
+    assert {(c["code"], c["to"]) for c in diff["payment_limit_changes"]} == {("J0001", "13.000"), ("J0003", None)}
+    assert diff["mue_changes"][0]["to"] == {"value": 12, "mai": 3}
+    assert [c["ndc"] for c in diff["ndcs_added"]] == ["99999-0002-01"]
+    only = changes(tables["2027Q1"], tables["2027Q2"], {"J2357"})
+    assert only["payment_limit_changes"] == [] and len(only["descriptor_changes"]) == 1
+
+
+def test_terminated_code_shows_in_changes(store, tmp_path):
+    first = anweb_text(procedure("J0007", "Injection, goneab, 1 mg", "Inj goneab", PRICE1="51", ADD_DT="20200101",
+                                 ACT_EFF_DT="20200101", ACTION_CD="N"))
+    later = anweb_text(procedure("J0007", "Injection, goneab, 1 mg", "Inj goneab", PRICE1="51", ADD_DT="20200101",
+                                 ACT_EFF_DT="20270401", TERM_DT="20270331", XREF1="J0001", ACTION_CD="D"))
+    import_paths(store, [write_zip(tmp_path / "a.zip", {"HCPC2027_JAN_ANWEB.txt": first}),
+                         write_zip(tmp_path / "b.zip", {"HCPC2027_APR_ANWEB.txt": later})])
+    diff = changes({"hcpcs": store.table("hcpcs", "2027Q1")}, {"hcpcs": store.table("hcpcs", "2027Q2")})
+    assert diff["codes_terminated"] == [{"code": "J0007", "termination_date": "2027-03-31", "replaced_by": "J0001"}]
