@@ -247,11 +247,9 @@ def _calc_text(result: Any) -> str:
 
 
 def cmd_units(args: argparse.Namespace) -> int:
+    from omaliref.data.cms_catalog import calculate_with_imports, catalog_for
     from omaliref.data.pack import shipped_catalog
     from omaliref.domain import serialize
-    from omaliref.domain.calculator import calculate
-
-    from omaliref.data.cms_catalog import calculate_with_imports, catalog_for
 
     catalog = shipped_catalog()
     request = _request(args)
@@ -298,13 +296,17 @@ def cmd_dose(args: argparse.Namespace) -> int:
 def cmd_checklist(args: argparse.Namespace) -> int:
     from omaliref.data.pack import shipped_catalog
     from omaliref.domain import serialize
-    from omaliref.domain.calculator import calculate, parse_date
+    from omaliref.domain.calculator import parse_date
     from omaliref.domain.checklist import Case, evaluate, summary_text
     from omaliref.domain.dosing import label_dose
 
-    catalog = shipped_catalog()
+    from omaliref.data.cms_catalog import calculate_with_imports, catalog_for
+
+    store = _existing_store()
+    day = parse_date(args.date) if args.date else _today()
+    catalog = catalog_for(shipped_catalog(), store, args.code, day)
     code = catalog.code(args.code).code
-    result = calculate(catalog, _request(args), today=_today()) if args.dose else None
+    result = calculate_with_imports(catalog, store, _request(args), today=_today()) if args.dose else None
     if args.package and not args.dose:
         raise InputError("--package needs --dose: the containers only mean something with the dose given.")
     indication = args.indication.strip().lower()

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from omaliref.data.cms_store import CmsStore, ImportCancelled, ImportReport
-from omaliref.data.state import StateDirs
+from omaliref.data.state import CMS_DB_NAME, StateDirs
 from omaliref.domain.cms import FileFormatError, Parsed, decode, kind_of, parse
 from omaliref.domain.errors import InputError
 
-DB_NAME = "cms.sqlite3"
+DB_NAME = CMS_DB_NAME
 MAX_MEMBER_BYTES = 200 * 1024 * 1024  # a real ANWEB TXT is ~10 MB; anything far larger is not a CMS file
 
 

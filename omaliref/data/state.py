@@ -17,6 +17,7 @@ from typing import Any
 SCHEMA_VERSION = 1
 ENV_VAR = "OMALIREF_STATE_DIR"
 FILE_NAME = "state.json"
+CMS_DB_NAME = "cms.sqlite3"  # imported CMS quarters (data/cms_store.py), under the data folder
 PAYERS = ("medicare", "medicaid", "commercial")
 SETTINGS = ("office", "hospital-outpatient")
 MODIFIERS_340B = ("", "JG", "TB")

@@ -276,14 +276,16 @@ class MainWindow(QMainWindow):
     # -- imported CMS data -------------------------------------------------------------------------------
 
     def _cms_path(self) -> Any:
-        from omaliref.data.cms_import import DB_NAME
+        from omaliref.data.state import CMS_DB_NAME
 
-        return self.store.dirs.data / DB_NAME
+        return self.store.dirs.data / CMS_DB_NAME
 
     def _open_cms(self) -> Any:
+        if not self._cms_path().exists():
+            return None  # nothing imported: sqlite3 and the CMS modules are not even loaded
         from omaliref.data.cms_store import CmsStore
 
-        return CmsStore(self._cms_path()) if self._cms_path().exists() else None
+        return CmsStore(self._cms_path())
 
     def _rebuild_index(self) -> None:
         from omaliref.data.cms_catalog import search_entries
@@ -293,6 +295,10 @@ class MainWindow(QMainWindow):
                                  self.catalog.corrections)
 
     def _compute(self, request: Any) -> Any:
+        if self.cms is None:
+            from omaliref.domain.calculator import calculate
+
+            return calculate(self.catalog, request, today=self.today)
         from omaliref.data.cms_catalog import calculate_with_imports
 
         return calculate_with_imports(self.catalog, self.cms, request, today=self.today)
