@@ -266,6 +266,26 @@ def _cell(record: list[str], index: int) -> str:
     return record[index].strip() if index < len(record) else ""
 
 
+def _level2_rows(records: list[tuple[int, list[str]]], file: str,
+                 what: str) -> tuple[list[tuple[int, list[str], str]], int, int]:
+    """Data rows after the header: (line, record, code) for Level II codes, how many CPT/CDT rows were left out,
+    and the last line read. Blank rows are skipped; a row without a 5-character code refuses the file."""
+    rows, skipped, line = [], 0, records[0][0] if records else 1
+    for line, record in records:
+        code = _cell(record, 0).upper()
+        if not code and not any(c.strip() for c in record):
+            continue
+        if not re.fullmatch(r"[A-Z0-9]{5}", code):
+            raise FileFormatError(file, line, f"a 5-character HCPCS code in the first column, not '{code[:20]}'")
+        if not LEVEL2.fullmatch(code):
+            skipped += 1
+            continue
+        rows.append((line, record, code))
+    if not rows:
+        raise FileFormatError(file, line, f"{what} rows after the header (none found)")
+    return rows, skipped, line
+
+
 # --- ASP payment limits --------------------------------------------------------------------------------
 
 def parse_asp(text: str, file: str) -> Parsed:
@@ -278,22 +298,11 @@ def parse_asp(text: str, file: str) -> Parsed:
                              "notes": ("notes",)}, file, line)
     coins = _columns(header, {"c": ("co-insurance percentage",)}, file, line)["c"] if any(
         "co-insurance" in h.lower() for h in header) else None
-    rows, skipped = [], 0
-    for line, record in records[h + 1:]:
-        code = _cell(record, cols["code"]).upper()
-        if not code and not any(c.strip() for c in record):
-            continue
-        if not re.fullmatch(r"[A-Z0-9]{5}", code):
-            raise FileFormatError(file, line, f"a 5-character HCPCS code in the first column, not '{code[:20]}'")
-        if not LEVEL2.fullmatch(code):
-            skipped += 1
-            continue
-        rows.append(AspRow(code, _cell(record, cols["desc"]), _cell(record, cols["dosage"]),
-                           _decimal(_cell(record, cols["limit"]), file, line, "Payment Limit"),
-                           _decimal(_cell(record, coins), file, line, "Co-insurance") if coins is not None else None,
-                           _cell(record, cols["notes"])))
-    if not rows:
-        raise FileFormatError(file, line, "payment-limit rows after the header (none found)")
+    found, skipped, _ = _level2_rows(records[h + 1:], file, "payment-limit")
+    rows = [AspRow(code, _cell(record, cols["desc"]), _cell(record, cols["dosage"]),
+                   _decimal(_cell(record, cols["limit"]), file, line, "Payment Limit"),
+                   _decimal(_cell(record, coins), file, line, "Co-insurance") if coins is not None else None,
+                   _cell(record, cols["notes"])) for line, record, code in found]
     q = Quarter.of(start)
     return Parsed("asp", file, q, start, end, tuple(rows), skipped=skipped)
 
@@ -311,16 +320,9 @@ def parse_crosswalk(text: str, file: str) -> Parsed:
     cols = _columns(header, {"ndc": ("ndc", "ndc2"), "labeler": ("labeler name",), "drug": ("drug name",),
                              "dosage": ("hcpcs dosage",), "size": ("pkg size",), "qty": ("pkg qty",),
                              "units": ("billunits",), "units_pkg": ("billunitspkg",)}, file, line)
-    rows, skipped = [], 0
-    for line, record in records[h + 1:]:
-        code = _cell(record, 0).upper()
-        if not code and not any(c.strip() for c in record):
-            continue
-        if not re.fullmatch(r"[A-Z0-9]{5}", code):
-            raise FileFormatError(file, line, f"a 5-character HCPCS code in the first column, not '{code[:20]}'")
-        if not LEVEL2.fullmatch(code):
-            skipped += 1
-            continue
+    found, skipped, _ = _level2_rows(records[h + 1:], file, "crosswalk")
+    rows = []
+    for line, record, code in found:
         raw = _cell(record, cols["ndc"])
         rows.append(CrosswalkRow(
             code, raw, raw.replace("-", "") if NDC542.fullmatch(raw) else "", _cell(record, cols["labeler"]),
@@ -329,8 +331,6 @@ def parse_crosswalk(text: str, file: str) -> Parsed:
             _decimal(_cell(record, cols["qty"]), file, line, "PKG QTY"),
             _decimal(_cell(record, cols["units"]), file, line, "BILLUNITS"),
             _decimal(_cell(record, cols["units_pkg"]), file, line, "BILLUNITSPKG")))
-    if not rows:
-        raise FileFormatError(file, line, "crosswalk rows after the header (none found)")
     return Parsed("crosswalk", file, Quarter.of(start), start, end, tuple(rows), skipped=skipped)
 
 
@@ -351,22 +351,13 @@ def parse_mue(text: str, file: str) -> Parsed:
     if len(header) < 4 or "mue values" not in header[1].lower() or "adjudication" not in header[2].lower():
         raise FileFormatError(file, line, "header columns: HCPCS/CPT Code, … MUE Values, MUE Adjudication "
                               "Indicator, MUE Rationale")
-    rows, skipped = [], 0
-    for line, record in records[h + 1:]:
-        code = _cell(record, 0).upper()
-        if not code and not any(c.strip() for c in record):
-            continue
-        if not re.fullmatch(r"[A-Z0-9]{5}", code):
-            raise FileFormatError(file, line, f"a 5-character code in the first column, not '{code[:20]}'")
-        if not LEVEL2.fullmatch(code):
-            skipped += 1
-            continue
+    found, skipped, _ = _level2_rows(records[h + 1:], file, "MUE")
+    rows = []
+    for line, record, code in found:
         value_text, mai_text = _cell(record, 1), _cell(record, 2)
         if not value_text.isdigit() or mai_text[:1] not in ("1", "2", "3"):
             raise FileFormatError(file, line, "a whole-number MUE value and an adjudication indicator 1, 2 or 3")
         rows.append(MueRow(code, int(value_text), int(mai_text[0]), mai_text[1:].strip(), _cell(record, 3)))
-    if not rows:
-        raise FileFormatError(file, line, "MUE rows after the header (none found)")
     q = Quarter.of(start)
     return Parsed("mue", file, q, q.start, q.end, tuple(rows), setting=setting, skipped=skipped)
 
