@@ -51,6 +51,7 @@ case "$cmd" in
   test)  ensure_env "[test]"
          export QT_QPA_PLATFORM=offscreen
          "$VENV/bin/lint-imports"
+         "$VENV/bin/mypy"
          exec "$VENV/bin/python" -m pytest "$@" ;;
   bench) ensure_env "[test]"; QT_QPA_PLATFORM=offscreen exec "$VENV/bin/python" tests/benchmarks/run.py "$@" ;;
   smoke) ensure_env ""; QT_QPA_PLATFORM=offscreen exec "$VENV/bin/omaliref" --smoke-test ;;

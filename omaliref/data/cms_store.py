@@ -175,7 +175,7 @@ class CmsStore:
 
     def latest_hcpcs_quarter(self) -> str | None:
         row = self.db.execute("SELECT MAX(quarter) FROM imports WHERE kind='hcpcs'").fetchone()
-        return row[0]
+        return str(row[0]) if row and row[0] is not None else None
 
     def import_for(self, quarter: str, kind: str, setting: str = "") -> ImportRecord | None:
         for record in self.imports():
@@ -183,16 +183,19 @@ class CmsStore:
                 return record
         return None
 
+    def _one(self, sql: str, params: tuple[object, ...]) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self.db.execute(sql, params).fetchone()
+        return row
+
     def hcpcs(self, quarter: str, code: str) -> sqlite3.Row | None:
-        return self.db.execute("SELECT * FROM hcpcs WHERE quarter=? AND code=? AND is_modifier=0",
-                               (quarter, code)).fetchone()
+        return self._one("SELECT * FROM hcpcs WHERE quarter=? AND code=? AND is_modifier=0", (quarter, code))
 
     def hcpcs_codes(self, quarter: str) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM hcpcs WHERE quarter=? AND is_modifier=0 ORDER BY code",
                                (quarter,)).fetchall()
 
     def asp(self, quarter: str, code: str) -> sqlite3.Row | None:
-        return self.db.execute("SELECT * FROM asp WHERE quarter=? AND code=?", (quarter, code)).fetchone()
+        return self._one("SELECT * FROM asp WHERE quarter=? AND code=?", (quarter, code))
 
     def crosswalk(self, quarter: str, code: str) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM crosswalk WHERE quarter=? AND code=? ORDER BY ndc_raw",

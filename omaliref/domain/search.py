@@ -90,6 +90,7 @@ def _osa(a: str, b: str, limit: int) -> int:
 
 def entries_from_catalog(catalog: Catalog) -> list[SearchEntry]:
     entries: list[SearchEntry] = []
+    keys: tuple[str, ...]
     for code in catalog.codes.values():
         keys = (code.code.lower(),)
         names = (code.drug, *code.brands)
