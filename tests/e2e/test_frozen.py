@@ -44,3 +44,15 @@ def test_frozen_calculator_and_bad_input(tmp_path):
 def test_frozen_version(tmp_path):
     out = run("--version", tmp_path=tmp_path)
     assert out.returncode == 0 and out.stdout.startswith("omaliref ")
+
+
+def test_frozen_cms_import(tmp_path):
+    from tests.fixtures.cms import quarter_zips
+
+    zips = quarter_zips(tmp_path / "q1")
+    out = run("import", *map(str, zips), "--json", tmp_path=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert len(json.loads(out.stdout)["imported"]) == 4
+    units = json.loads(run("units", "J0001", "--dose", "25mg", "--date", "2027-02-01", "--json",
+                           tmp_path=tmp_path).stdout)
+    assert units["payment_limit"]["per_unit"] == "12.345"

@@ -230,3 +230,30 @@ def test_damaged_preferences_are_reported_once_in_the_status_bar(make_window, is
     second = make_window()  # the damaged file was set aside: nothing to report any more
     assert second.statusBar().currentMessage() == ""
     assert second.calculator.payer == "medicare"
+
+
+def test_unexpected_errors_reach_the_log_and_one_dialog(window, qtbot, tmp_path, monkeypatch):
+    import logging
+    import sys
+
+    from omaliref import app as app_module
+    from omaliref.ui import dialogs
+
+    shown = []
+    monkeypatch.setattr(dialogs, "show_error", lambda parent, summary, log: shown.append((summary, log)))
+    log_path = tmp_path / "omaliref.log"
+    handler = logging.FileHandler(log_path)
+    app_module.log.addHandler(handler)
+    previous = sys.excepthook
+    try:
+        app_module.install_excepthook(lambda: window, log_path)
+        try:
+            raise RuntimeError("boom in a slot")
+        except RuntimeError:
+            sys.excepthook(*sys.exc_info())
+    finally:
+        sys.excepthook = previous
+        app_module.log.removeHandler(handler)
+        handler.close()
+    assert shown == [("RuntimeError: boom in a slot", str(log_path))]
+    assert "boom in a slot" in log_path.read_text() and "Traceback" in log_path.read_text()

@@ -110,3 +110,48 @@ def test_summary_text_has_lines_checks_and_no_free_text(catalog):
 def test_bad_case_values(catalog, case):
     with pytest.raises(InputError):
         evaluate(catalog, case)
+
+
+def test_every_condition_key(catalog):
+    """One synthetic item per condition key: it applies exactly when its condition holds."""
+    import datetime as dt
+    from dataclasses import replace
+
+    from omaliref.domain.checklist import CONDITION_KEYS, ChecklistItem
+    from omaliref.domain.model import Provenance
+
+    prov = Provenance("high", ("S1",), dt.date(2026, 11, 27))
+    conditions = {
+        "codes": ["J2182"], "payers": ["medicaid"], "indications": ["crswnp"], "settings": ["hospital-outpatient"],
+        "jw_used": True, "jz_used": True, "is_340b": True, "weight_based": False, "from": dt.date(2025, 1, 1),
+        "to": dt.date(2024, 12, 31), "escalate_on": "larger-container",
+    }
+    assert set(conditions) == set(CONDITION_KEYS)
+    items = tuple(ChecklistItem(f"only-{k.replace('_', '-')}", k, "why", "advisory", {k: v}, prov)
+                  for k, v in conditions.items())
+    cat = replace(catalog, checklist=items)
+    jw = result(catalog, "J2182", "40mg", "00173-0881-01")
+    jz = result(catalog, "J2357", "150mg")
+
+    def applies(key, case):
+        return f"only-{key.replace('_', '-')}" in ids(evaluate(cat, case))
+
+    assert applies("codes", Case("J2182")) and not applies("codes", Case("J2357"))
+    assert applies("payers", Case("J2357", "medicaid")) and not applies("payers", Case("J2357", "commercial"))
+    assert applies("indications", Case("J2357", indication="crswnp")) and not applies("indications", Case("J2357"))
+    assert applies("settings", Case("J2357", setting="hospital-outpatient")) and not applies("settings", Case("J2357"))
+    assert applies("jw_used", Case("J2182", result=jw)) and not applies("jw_used", Case("J2357", result=jz))
+    assert applies("jz_used", Case("J2357", result=jz)) and not applies("jz_used", Case("J2182", result=jw))
+    assert applies("is_340b", Case("J2357", modifier_340b="TB")) and not applies("is_340b", Case("J2357"))
+    assert applies("weight_based", Case("J2357", indication="csu")) and not applies(
+        "weight_based", Case("J2357", indication="asthma"))
+    late, early = dt.date(2025, 6, 1), dt.date(2024, 6, 1)
+    assert applies("from", Case("J2357", date_of_service=late)) and not applies("from", Case("J2357", date_of_service=early))
+    assert applies("to", Case("J2357", date_of_service=early)) and not applies("to", Case("J2357", date_of_service=late))
+    assert applies("escalate_on", Case("J2357"))  # escalate_on never hides an item; it only raises it
+
+
+def test_shipped_items_for_setting_and_indication(catalog):
+    assert "opps-po-pn" in ids(evaluate(catalog, Case("J2357", "medicare", setting="hospital-outpatient")))
+    assert "opps-po-pn" not in ids(evaluate(catalog, Case("J2357", "medicare", setting="office")))
+    assert "csu-fixed-dose" in ids(evaluate(catalog, Case("J2357", indication="csu")))
