@@ -247,8 +247,6 @@ def _codes(ck: _Checker, data: dict[str, Any]) -> dict[str, Code]:
             if not lim_sources or any(s not in ck.source_ids for s in lim_sources):
                 raise ck.fail(label, "max_single_dose.sources", "cite resolvable source ids")
             limit = DoseLimit(qty, str(raw_limit.get("note", "")), tuple(lim_sources))
-        for date_field in ("effective_from", "effective_to"):
-            pass
         if "effective_from" in row and "effective_to" in row and row["effective_to"] < row["effective_from"]:
             raise ck.fail(label, "effective_to", "is before effective_from")
         out[row["code"]] = Code(

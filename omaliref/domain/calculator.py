@@ -525,7 +525,6 @@ def _lines(code: Code, containers: tuple[ContainerUse, ...], administered_units:
     admin_mods = (("JZ",) if emit_jz else ()) + extra
     lines = [ClaimLine(code.code, admin_mods, administered_units, "administered", parts(administered_units))]
     if emit_jw:
-        # the waste sits in the last (smallest) container opened
         lines.append(ClaimLine(code.code, ("JW",) + extra, discarded_units, "discarded", parts(discarded_units)))
     return tuple(lines)
 

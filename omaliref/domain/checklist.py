@@ -30,7 +30,6 @@ CONDITION_KEYS = {
     "jw_used": "bool", "jz_used": "bool", "is_340b": "bool", "weight_based": "bool",
     "from": "date", "to": "date", "escalate_on": "str",
 }
-ESCALATIONS = ("jw-line", "dose-differs", "larger-container")
 
 
 @dataclass(frozen=True)

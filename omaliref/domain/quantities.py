@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -131,11 +130,3 @@ def parse_quantity(text: str, *, default_unit: str | None = None, what: str = "d
     if amount <= 0:
         raise InputError(f"The {what} must be greater than zero.")
     return Quantity(amount, unit)
-
-
-def ceil_fraction(value: Fraction) -> int:
-    return math.ceil(value)
-
-
-def floor_fraction(value: Fraction) -> int:
-    return math.floor(value)

@@ -9,7 +9,7 @@ from typing import Any
 from omaliref.domain.calculator import NDC_QUANTITY_PLACES, CalcResult, ClaimLine, Warning_
 from omaliref.domain.checklist import Case, Evaluation
 from omaliref.domain.dosing import DoseAnswer
-from omaliref.domain.model import Catalog, Code, Modifier, Product, Provenance, Topic
+from omaliref.domain.model import Catalog, Code, Modifier, Product, Topic
 from omaliref.domain.quantities import Quantity, plain_amount
 from omaliref.domain.search import SearchHit
 
@@ -29,10 +29,6 @@ def _num(value: Fraction | None) -> str | None:
 def sources(catalog: Catalog, ids: tuple[str, ...]) -> list[dict[str, str]]:
     return [{"id": s.id, "title": s.title, "url": s.url, "date": s.date, "kind": s.kind}
             for s in catalog.resolve_sources(ids)]
-
-
-def provenance(catalog: Catalog, p: Provenance) -> dict[str, Any]:
-    return {"confidence": p.confidence, "as_of": p.as_of.isoformat(), "source_ids": list(p.sources)}
 
 
 def hit(h: SearchHit) -> dict[str, Any]:
