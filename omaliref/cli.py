@@ -156,7 +156,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     from omaliref.domain import serialize
     from omaliref.domain.model import normalize_code
 
-    from omaliref.data.cms_catalog import imported_code, imported_view, source_id, sources
+    from omaliref.data.cms_catalog import catalog_with_latest, imported_view, source_id
 
     catalog = shipped_catalog()
     store = _existing_store()
@@ -169,14 +169,11 @@ def cmd_show(args: argparse.Namespace) -> int:
             data["imported"] = imported
             data["conflicts"] = [c for q in imported["quarters"] for c in q["conflicts"]]
         text = _code_text(data) + "".join(f"\n! CONFLICT: {c}" for c in data.get("conflicts", []))
-    elif imported and store is not None and store.hcpcs(imported["quarters"][-1]["quarter"], key):
-        quarter = imported["quarters"][-1]["quarter"]
-        code, products = imported_code(store, quarter, key, _today())  # type: ignore[misc]
-        merged = catalog.__class__(**{**catalog.__dict__, "codes": {**catalog.codes, key: code},
-                                      "products": {**catalog.products, **{p.ndc: p for p in products}},
-                                      "sources": {**catalog.sources, **sources(store)}})
+    elif imported and store is not None and key in (merged := catalog_with_latest(catalog, store, key)).codes:
+        quarter = store.latest_hcpcs_quarter()
+        code = merged.codes[key]
         data = serialize.code(merged, code) | {"imported": imported, "origin": "cms-import",
-                                                "field_sources": {"descriptor": source_id(quarter, "hcpcs"),
+                                                "field_sources": {"descriptor": source_id(str(quarter), "hcpcs"),
                                                                   "billing_unit": code.provenance.sources[-1]}}
         text = _code_text(data) + f"\n(imported from the CMS files, {quarter}; not in the curated pack)"
     elif key in catalog.modifiers:

@@ -213,3 +213,10 @@ def test_missing_file_is_named(tmp_path):
     with pytest.raises(PackError) as info:
         load_catalog(root)
     assert info.value.file == "rules.toml" and "cannot be read" in info.value.problem
+
+
+def test_pack_loads_from_the_source_checkout():
+    """In a development install the package's resources are the checkout's top-level resources/ folder."""
+    root = pack_root()
+    assert Path(str(root)).resolve() == (REPO / "resources").resolve()
+    assert load_catalog(root).codes["J2357"].billing_unit.amount == 5
