@@ -40,6 +40,7 @@ class MainWindow(QMainWindow):
 
     entry_shown = Signal(str)  # the id shown in the reference pane
     ready = Signal()
+    index_ready = Signal(object)  # a SearchIndex built off the GUI thread (curated pack + imported CMS codes)
 
     catalog: Catalog
     index: SearchIndex
@@ -114,8 +115,9 @@ class MainWindow(QMainWindow):
         self.catalog, self.index = self._load()
         catalog, prefs = self.catalog, self.prefs
         self.cms = self._open_cms()
+        self.index_ready.connect(self._swap_index)
         if self.cms is not None:
-            self._rebuild_index()
+            self._rebuild_index(background=True)  # the curated index serves until this one is ready
         self.results = ResultsModel(self)
         self.results_view.setModel(self.results)
         self.reference = ReferenceView(catalog)
@@ -287,12 +289,33 @@ class MainWindow(QMainWindow):
 
         return CmsStore(self._cms_path())
 
-    def _rebuild_index(self) -> None:
+    def _rebuild_index(self, *, background: bool = False) -> None:
+        """Index the pack plus the imported codes. With a full HCPCS import this takes about half a second, so at
+        start-up it runs in a thread: the rows are read here (SQLite connections stay on their thread), the index
+        is built there and handed back through index_ready."""
+        import threading
+
         from omaliref.data.cms_catalog import search_entries
         from omaliref.domain.search import SearchIndex, entries_from_catalog
 
-        self.index = SearchIndex(entries_from_catalog(self.catalog) + search_entries(self.catalog, self.cms),
-                                 self.catalog.corrections)
+        entries = entries_from_catalog(self.catalog) + search_entries(self.catalog, self.cms)
+        corrections = self.catalog.corrections
+        if not background:
+            self._swap_index(SearchIndex(entries, corrections))
+            return
+        def build() -> None:
+            index = SearchIndex(entries, corrections)
+            try:
+                self.index_ready.emit(index)
+            except RuntimeError:  # the window was closed while the index was being built
+                pass
+
+        threading.Thread(target=build, name="omaliref-index", daemon=True).start()
+
+    def _swap_index(self, index: Any) -> None:
+        self.index = index
+        if self.loaded and self.search_edit.text():
+            self.run_search(self.search_edit.text())
 
     def _compute(self, request: Any) -> Any:
         if self.cms is None:

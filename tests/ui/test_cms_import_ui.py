@@ -74,3 +74,13 @@ def test_changes_dialog(window, qtbot, monkeypatch, tmp_path):
     qtbot.keyClicks(dialog.codes_edit, "J2357")
     text = dialog.report.toPlainText()
     assert "J0006" not in text and "(revised)" in text
+
+
+def test_imported_codes_are_searchable_after_a_restart(make_window, qtbot, monkeypatch, tmp_path):
+    first = make_window()
+    import_through_menu(first, qtbot, monkeypatch, quarter_zips(tmp_path / "q1"))
+    first.close()
+    second = make_window()  # the index with imported codes is built off the GUI thread
+    qtbot.keyClicks(second.search_edit, "J0001")
+    qtbot.waitUntil(lambda: second.reference.current_id == "J0001", timeout=10000)
+    assert second.quarters_label.text() == "CMS quarters: 2027Q1"
