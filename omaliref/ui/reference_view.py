@@ -118,7 +118,7 @@ def modifier_html(catalog: Catalog, mod: Modifier) -> str:
         dates.append(f"required from {mod.required_from}")
     if dates:
         parts.append(f"<p><b>Dates of service:</b> {', '.join(dates)}</p>")
-    for label, text in (("When required", mod.required_note), ("Not settled", mod.status_note)):
+    for label, text in (("When required", mod.required_note), ("Note", mod.status_note)):
         if text:
             parts.append(f"<p><b>{label}:</b> {escape(text)}</p>")
     if mod.payers:
