@@ -104,6 +104,18 @@ def _quarter_for_codes(store: CmsStore, day: dt.date) -> str | None:
     return q if q and store.import_for(q, "hcpcs") else None
 
 
+def _with_imported(catalog: Catalog, store: CmsStore, quarter: str, code: str) -> Catalog:
+    """The catalog plus one code's imported facts and crosswalk packages; a curated code keeps its own facts and
+    gains only the packages the pack lacks."""
+    found = imported_code(store, quarter, code, dt.date.today())
+    if found is None:
+        return catalog
+    domain_code, products = found
+    return replace(catalog, codes={**catalog.codes, code: catalog.codes.get(code, domain_code)},
+                   products={**catalog.products, **{p.ndc: p for p in products if p.ndc not in catalog.products}},
+                   sources={**catalog.sources, **sources(store)})
+
+
 def catalog_for(catalog: Catalog, store: CmsStore | None, code_text: str, day: dt.date) -> Catalog:
     """The catalog, plus the imported code (and its crosswalk packages) when the pack does not hold it."""
     if store is None:
@@ -118,13 +130,7 @@ def catalog_for(catalog: Catalog, store: CmsStore | None, code_text: str, day: d
             raise InputError(f"{code} is only in the imported CMS data, and no imported quarter covers {day} "
                              f"(imported: {', '.join(store.quarters())}): import that quarter's files.", field="code")
         return catalog
-    found = imported_code(store, quarter, code, dt.date.today())
-    if found is None:
-        return catalog
-    domain_code, products = found
-    return replace(catalog, codes={**catalog.codes, code: domain_code},
-                   products={**catalog.products, **{p.ndc: p for p in products if p.ndc not in catalog.products}},
-                   sources={**catalog.sources, **sources(store)})
+    return _with_imported(catalog, store, quarter, code)
 
 
 def catalog_with_latest(catalog: Catalog, store: CmsStore, code: str | None = None, *,
@@ -138,15 +144,7 @@ def catalog_with_latest(catalog: Catalog, store: CmsStore, code: str | None = No
         code = rows[0]["code"] if rows else None
     if code is None:
         return catalog
-    found = imported_code(store, quarter, code, dt.date.today())
-    if found is None:
-        return catalog
-    domain_code, products = found
-    if code in catalog.codes:  # curated code: keep its facts, add only the packages the pack lacks
-        domain_code = catalog.codes[code]
-    return replace(catalog, codes={**catalog.codes, code: domain_code},
-                   products={**catalog.products, **{p.ndc: p for p in products if p.ndc not in catalog.products}},
-                   sources={**catalog.sources, **sources(store)})
+    return _with_imported(catalog, store, quarter, code)
 
 
 def quarter_facts(store: CmsStore | None, code: str, day: dt.date) -> QuarterFacts | None:
