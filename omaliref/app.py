@@ -50,11 +50,11 @@ def build_window(state_dir: str | None = None, today: dt.date | None = None, *, 
     from omaliref.ui.main_window import MainWindow
 
     def load():  # type: ignore[no-untyped-def]
-        from omaliref.data.pack import shipped_catalog
-        from omaliref.domain.search import SearchIndex
+        from omaliref.data.library import Library
 
-        catalog = shipped_catalog()
-        return catalog, SearchIndex.from_catalog(catalog)
+        library = Library.open(state_dir)
+        library.index  # noqa: B018 - built now, so the first keystroke is answered at once
+        return library
 
     store = StateStore(StateDirs.resolve(state_dir))
     window = MainWindow(load, store, store.load(), today or dt.date.today())

@@ -14,19 +14,13 @@ from fractions import Fraction
 from typing import Any
 
 from omaliref.data.cms_store import CmsStore
-from omaliref.domain.calculator import CalcRequest, CalcResult, Warning_, calculate
-from omaliref.domain.cms import (
-    MueLimit,
-    PaymentLimit,
-    Quarter,
-    QuarterFacts,
-    descriptor_dosage,
-    dosage_quantity,
-)
+from omaliref.domain.cms import Quarter, descriptor_dosage, dosage_quantity
+from omaliref.domain.cms_facts import MueLimit, PaymentLimit, QuarterFacts
 from omaliref.domain.errors import InputError
 from omaliref.domain.model import Catalog, Code, Product, Provenance, Source
 from omaliref.domain.quantities import Quantity
 from omaliref.domain.search import SearchEntry
+from omaliref.domain.vocab import MUE_TABLE_FOR_SETTING, Setting
 
 IMPORTED_BIAS = -60.0  # below curated entries of equal match
 
@@ -55,11 +49,13 @@ def _billing_unit(store: CmsStore, quarter: str, code: str, description: str) ->
     return None, "", (asp["dosage"] if asp else "")
 
 
-def imported_code(store: CmsStore, quarter: str, code: str, as_of: dt.date) -> tuple[Code, tuple[Product, ...]] | None:
+def imported_code(store: CmsStore, quarter: str, code: str) -> tuple[Code, tuple[Product, ...]] | None:
     row = store.hcpcs(quarter, code)
     if row is None:
         return None
     unit, unit_source, raw_unit = _billing_unit(store, quarter, code, row["long_description"])
+    record = store.import_for(quarter, "hcpcs")
+    as_of = dt.date.fromisoformat(record.imported_at[:10]) if record else Quarter.parse(quarter).start
     hcpcs_source = source_id(quarter, "hcpcs")
     ids = tuple(dict.fromkeys(s for s in (hcpcs_source, unit_source) if s))
     prov = Provenance("high", ids, as_of)
@@ -107,7 +103,7 @@ def _quarter_for_codes(store: CmsStore, day: dt.date) -> str | None:
 def _with_imported(catalog: Catalog, store: CmsStore, quarter: str, code: str) -> Catalog:
     """The catalog plus one code's imported facts and crosswalk packages; a curated code keeps its own facts and
     gains only the packages the pack lacks."""
-    found = imported_code(store, quarter, code, dt.date.today())
+    found = imported_code(store, quarter, code)
     if found is None:
         return catalog
     domain_code, products = found
@@ -147,7 +143,8 @@ def catalog_with_latest(catalog: Catalog, store: CmsStore, code: str | None = No
     return _with_imported(catalog, store, quarter, code)
 
 
-def quarter_facts(store: CmsStore | None, code: str, day: dt.date) -> QuarterFacts | None:
+def quarter_facts(store: CmsStore | None, code: str, day: dt.date, setting: Setting) -> QuarterFacts | None:
+    """The quarter's payment limit and the MUE of the table the setting's claims are checked against."""
     if store is None or not store.quarters():
         return None
     quarter = store.quarter_for(day)
@@ -160,44 +157,11 @@ def quarter_facts(store: CmsStore | None, code: str, day: dt.date) -> QuarterFac
         limit = PaymentLimit(quarter, asp["dosage"], Decimal(asp["payment_limit"]) if asp["payment_limit"] else None,
                              Decimal(asp["coinsurance"]) if asp["coinsurance"] else None, asp["notes"],
                              source_id(quarter, "asp"))
-    mues = tuple(MueLimit(quarter, r["setting"], r["value"], r["mai"], r["mai_text"], r["rationale"],
-                          source_id(quarter, "mue", r["setting"])) for r in store.mue(quarter, code))
+    table = MUE_TABLE_FOR_SETTING[setting]
+    mues = tuple(MueLimit(quarter, table, r["value"], r["mai"], r["mai_text"], r["rationale"],
+                          source_id(quarter, "mue", r["setting"])) for r in store.mue(quarter, code)
+                 if r["setting"] == table)
     return QuarterFacts(quarter, limit, mues)
-
-
-def annotate(result: CalcResult, facts: QuarterFacts | None) -> CalcResult:
-    """Add the quarter's payment limit and MUE to a calculation, warning when the units exceed an MUE."""
-    if facts is None:
-        return result
-    warnings = list(result.warnings)
-    if facts.note:
-        warnings.append(Warning_("info", facts.note))
-    if facts.payment_limit is not None:
-        p = facts.payment_limit
-        text = (f"Medicare payment limit {p.quarter}: ${p.limit} per unit ({p.dosage})" if p.limit is not None
-                else f"Medicare payment limit {p.quarter}: none (N/A in the CMS file)")
-        if p.coinsurance is not None:
-            text += f"; coinsurance {p.coinsurance.normalize()}%"
-        warnings.append(Warning_("info", text + (f". {p.notes}" if p.notes else ""), sources=(p.source_id,)))
-    total = result.total_billed_units
-    for m in facts.mues:
-        text = (f"MUE {m.quarter} ({m.setting}): {m.value} units, MAI {m.mai} {m.mai_text}"
-                + (f" — {m.rationale}" if m.rationale else ""))
-        if total > m.value:
-            warnings.append(Warning_("warning", f"{total} units exceed the {text}: all units on the line are "
-                                     "denied" + (" (MAI 3: appeal with documentation)" if m.mai == 3 else ""),
-                                     sources=(m.source_id,)))
-        else:
-            warnings.append(Warning_("info", text, sources=(m.source_id,)))
-    return replace(result, warnings=tuple(warnings), quarter_facts=facts)
-
-
-def calculate_with_imports(catalog: Catalog, store: CmsStore | None, request: CalcRequest, *,
-                           today: dt.date) -> CalcResult:
-    day = request.date_of_service or today
-    effective = catalog_for(catalog, store, request.code, day)
-    result = calculate(effective, request, today=today)
-    return annotate(result, quarter_facts(store, result.code.code, day))
 
 
 def search_entries(catalog: Catalog, store: CmsStore | None) -> list[SearchEntry]:

@@ -13,7 +13,8 @@ from importlib.resources.abc import Traversable
 from typing import Any
 
 from omaliref.data.resources import read_text
-from omaliref.domain.checklist import CONDITION_KEYS, ChecklistItem, SEVERITIES
+from omaliref.domain.checklist import CONDITION_KEYS, ChecklistItem
+from omaliref.domain.vocab import SEVERITIES
 from omaliref.domain.errors import PackError
 from omaliref.domain.model import (
     CONFIDENCES,

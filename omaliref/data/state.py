@@ -14,13 +14,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from omaliref.domain.vocab import MODIFIERS_340B, PAYER_KINDS, SETTINGS
+
 SCHEMA_VERSION = 1
 ENV_VAR = "OMALIREF_STATE_DIR"
 FILE_NAME = "state.json"
 CMS_DB_NAME = "cms.sqlite3"  # imported CMS quarters (data/cms_store.py), under the data folder
-PAYERS = ("medicare", "medicaid", "commercial")
-SETTINGS = ("office", "hospital-outpatient")
-MODIFIERS_340B = ("", "JG", "TB")
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _GEOMETRY = re.compile(r"[A-Za-z0-9+/=]{0,4096}")
 MAX_TICKS = 200
@@ -62,11 +61,11 @@ class StateDirs:
 
 def validate(prefs: Preferences) -> Preferences:
     """Raise ValueError if any value is outside the whitelist; the state file never holds anything else."""
-    if prefs.payer not in PAYERS:
-        raise ValueError(f"payer must be one of {PAYERS}")
+    if prefs.payer not in PAYER_KINDS:
+        raise ValueError(f"payer must be one of {PAYER_KINDS}")
     if prefs.setting not in SETTINGS:
         raise ValueError(f"setting must be one of {SETTINGS}")
-    if prefs.modifier_340b not in MODIFIERS_340B:
+    if prefs.modifier_340b not in ("", *MODIFIERS_340B):
         raise ValueError("340B modifier must be JG, TB or empty")
     if not _GEOMETRY.fullmatch(prefs.window_geometry):
         raise ValueError("window geometry must be base64")

@@ -1,38 +1,44 @@
-"""Unit & waste calculator: dose + containers + date of service -> the claim lines a coder keys.
+"""Unit & waste calculator: a Case -> the claim lines a coder keys, with the reason for every number.
 
-Every number carries its reason: the result lists the rules applied (ids from rules.toml) and each warning says
-which rule or fact it comes from. Arithmetic is exact (Fraction); nothing here reads files, the clock or Qt.
+`calculate` is a sequence of named steps. Each step returns its own `Notes` (warnings and the ids of the rules in
+rules.toml it applied); nothing mutates a shared list. Arithmetic is exact (Fraction); nothing here reads files,
+the clock or Qt.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from math import gcd, lcm
 
+from omaliref.domain.case import MAX_CONTAINERS, Case
+from omaliref.domain.cms_facts import QuarterFacts
 from omaliref.domain.errors import InputError, LookalikeError
 from omaliref.domain.model import Catalog, Code, Product
-from omaliref.domain.quantities import Quantity, format_amount, parse_quantity, plain_amount
+from omaliref.domain.notes import Notes, Warning_
+from omaliref.domain.quantities import Quantity, format_amount, plain_amount
+from omaliref.domain.vocab import LineKind, WarningLevel
+
+__all__ = ["Notes", "Warning_"]  # re-exported: the calculator's public result types
 
 NDC_QUANTITY_PLACES = 3  # claim forms take up to three decimals in the NDC quantity
+CALCULABLE_UNITS = ("mg", "mcg", "g", "units")
 
-PAYERS = ("medicare", "medicaid", "commercial")
-MODIFIERS_340B = ("JG", "TB")
-MAX_CONTAINERS = 60  # beyond this the dose is a typo, not a plan (a 600 mg omalizumab dose needs 2)
-EARLIEST_DATE = dt.date(2000, 1, 1)
-LATEST_FUTURE_DAYS = 366
+# The rule ids of rules.toml this module applies; the pack loader refuses a pack that lacks one.
+RULE_IDS = (
+    "units-round-up", "waste-round-down", "jw-min-one-unit", "cap-labelled-contents", "single-dose-only",
+    "jw-jz-not-separately-payable", "smallest-container", "jw-required", "jz-optional", "jz-required",
+    "jw-jz-returned", "jw-jz-other-payers", "modifier-340b", "jg-confirm-2025", "route-modifier-j0490",
+    "ndc-format", "ndc-unit-syringe", "admin-code",
+)
 
 
-@dataclass(frozen=True)
-class Warning_:
-    """A message for the coder: level is 'error', 'warning' or 'info'; rule/sources say where it comes from."""
-
-    level: str
-    message: str
-    rule: str = ""
-    sources: tuple[str, ...] = ()
+def _note(catalog: Catalog, level: WarningLevel, message: str, rule: str, *, applied: bool = False) -> Notes:
+    """One warning citing a rule's sources; `applied` also records the rule as applied."""
+    sources = catalog.rule(rule).provenance.sources
+    return Notes((Warning_(level, message, rule, sources),), (rule,) if applied else ())
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,7 @@ class ClaimLine:
     code: str
     modifiers: tuple[str, ...]
     units: int
-    kind: str  # "administered" or "discarded"
+    kind: LineKind
     ndc_parts: tuple[NdcPart, ...]
 
     @property
@@ -82,22 +88,10 @@ class ClaimLine:
 
 
 @dataclass(frozen=True)
-class CalcRequest:
-    code: str
-    dose: Quantity
-    containers: tuple[tuple[str, int], ...] = ()  # (NDC as typed, count); empty = choose automatically
-    date_of_service: dt.date | None = None
-    payer: str = "medicare"
-    separately_payable: bool = True
-    modifier_340b: str = ""  # "", "JG" or "TB"
-    single_dose_confirmed: bool = False  # the coder read "single-dose" on a label the data does not describe
-
-
-@dataclass(frozen=True)
 class CalcResult:
-    request: CalcRequest
+    case: Case
     code: Code
-    date_of_service: dt.date
+    dose: Quantity  # as the coder gave it
     containers: tuple[ContainerUse, ...]
     auto_selected: bool
     dose_in_billing_unit: Quantity
@@ -111,7 +105,11 @@ class CalcResult:
     admin_code_suggestion: str
     larger_container_than_needed: bool = False
     better_combination: tuple[ContainerUse, ...] = field(default=())
-    quarter_facts: object | None = None  # cms.QuarterFacts when imported CMS data covers the date of service
+    quarter_facts: QuarterFacts | None = None  # imported CMS data for the date of service, when there is any
+
+    @property
+    def date_of_service(self) -> dt.date:
+        return self.case.date_of_service
 
     @property
     def total_billed_units(self) -> int:
@@ -129,42 +127,7 @@ class CalcResult:
         return "\n".join(line.keyed_text() for line in self.lines)
 
 
-def parse_containers(specs: list[str] | tuple[str, ...]) -> tuple[tuple[str, int], ...]:
-    """'50242-0040-62x2' -> ('50242-0040-62', 2). A count must be a whole number from 1 to MAX_CONTAINERS."""
-    out = []
-    for spec in specs:
-        text = spec.strip()
-        ndc, sep, count_text = text.lower().rpartition("x")
-        if not sep:
-            ndc, count_text = text, "1"
-        count_text = count_text.strip()
-        if not count_text.isascii() or not count_text.isdigit():
-            raise InputError(f"Package '{text[:40]}': the count after 'x' must be a whole number, e.g. 50242-0040-62x2.",
-                             field="containers")
-        count = int(count_text)
-        if count <= 0:
-            raise InputError(f"Package '{text[:40]}': the count must be at least 1.", field="containers")
-        if count > MAX_CONTAINERS:
-            raise InputError(f"Package '{text[:40]}': {count} containers is more than {MAX_CONTAINERS}; check the count.",
-                             field="containers")
-        out.append((ndc.strip(), count))
-    return tuple(out)
-
-
-def parse_date(text: str) -> dt.date:
-    text = text.strip()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"'{text[:40]}' is not a date: use YYYY-MM-DD, e.g. 2026-11-27.", field="date") from None
-
-
-def check_date(day: dt.date, today: dt.date) -> None:
-    if day < EARLIEST_DATE:
-        raise InputError(f"Date of service {day} is before {EARLIEST_DATE}: the data pack has no rules that old.",
-                         field="date")
-    if (day - today).days > LATEST_FUTURE_DAYS:
-        raise InputError(f"Date of service {day} is more than a year in the future: check the year.", field="date")
+# -- the dose --------------------------------------------------------------------------------------------------
 
 
 def dose_for_code(code: Code, dose: Quantity, catalog: Catalog) -> Quantity:
@@ -179,8 +142,8 @@ def dose_for_code(code: Code, dose: Quantity, catalog: Catalog) -> Quantity:
         return dose.to("units")
     if not dose.convertible_to(unit):
         raise _lookalike_or(catalog, code, dose, InputError(
-            f"A dose in {dose.unit} does not fit {code.code}, which is billed per {format_amount(code.billing_unit.amount)} {unit}.",
-            field="dose"))
+            f"A dose in {dose.unit} does not fit {code.code}, which is billed per "
+            f"{format_amount(code.billing_unit.amount)} {unit}.", field="dose"))
     return dose.to(unit)
 
 
@@ -197,260 +160,143 @@ def _lookalike_or(catalog: Catalog, code: Code, dose: Quantity, fallback: InputE
     return fallback
 
 
-def _selectable(catalog: Catalog, code: Code, day: dt.date) -> list[Product]:
-    out = []
-    for product in catalog.products_for(code.code):
-        if not product.auto_select:
-            continue
-        if product.marketing_start and product.marketing_start > day:
-            continue
-        out.append(product)
-    return out
+def code_in_force(code: Code, day: dt.date) -> Notes:
+    """A code ended before the date of service is refused; one reported to start later is flagged."""
+    if code.effective_to and day > code.effective_to:
+        raise InputError(f"{code.code} ended on {code.effective_to}; for {day} use "
+                         f"{' or '.join(code.replaced_by) or 'its replacement'}.", field="code")
+    if code.effective_from and day < code.effective_from:
+        return Notes((Warning_("warning", f"{code.code} is reported effective from {code.effective_from} "
+                               f"({code.effective_from_confidence or 'unknown'} confidence); {day} is earlier.",
+                               sources=code.provenance.sources),))
+    return Notes()
+
+
+def require_calculable(code: Code) -> None:
+    if code.category != "drug" or code.billing_unit.unit not in CALCULABLE_UNITS:
+        raise InputError(f"{code.code} ({code.drug}) has no fixed drug billing unit to calculate with; "
+                         "follow the payer's instruction.", field="code")
+
+
+def dose_limits(catalog: Catalog, code: Code, given: Quantity, dose: Quantity) -> Notes:
+    """Far above the label maximum is a typo (refused); above it is a warning."""
+    if code.max_single_dose is None:
+        return Notes()
+    limit = code.max_single_dose.quantity.to(dose.unit)
+    if dose.amount > 4 * limit.amount:
+        raise _lookalike_or(catalog, code, given, InputError(
+            f"A {given} dose is far above the largest {code.code} label dose ({code.max_single_dose.quantity}): "
+            "check the dose and its unit.", field="dose"))
+    if dose.amount > limit.amount:
+        return Notes((Warning_("warning", f"The dose is above the largest label dose for {code.code} "
+                               f"({code.max_single_dose.quantity}; {code.max_single_dose.note}).",
+                               sources=code.max_single_dose.sources),))
+    return Notes()
+
+
+def code_notes(catalog: Catalog, code: Code) -> Notes:
+    """An unverified billing unit, and corrections the pack says to show with every calculation."""
+    out: list[Warning_] = []
+    if not code.unit_verified:
+        out.append(Warning_("warning", f"The {code.code} billing unit ({format_amount(code.billing_unit.amount)} "
+                            f"{code.billing_unit.unit}) is NOT verified against the CMS HCPCS file: confirm it with "
+                            "the payer before billing.", sources=code.provenance.sources))
+    out += [Warning_("warning", c.right, sources=c.provenance.sources)
+            for c in catalog.corrections_for(code.code) if c.always_show]
+    return Notes(tuple(out))
+
+
+# -- containers ------------------------------------------------------------------------------------------------
 
 
 _CONF_RANK = {"high": 0, "medium": 1, "low": 2}
 
 
+def selectable(catalog: Catalog, code: Code, day: dt.date) -> list[Product]:
+    """Packages the calculator may choose by itself on this date."""
+    return [p for p in catalog.products_for(code.code)
+            if p.auto_select and not (p.marketing_start and p.marketing_start > day)]
+
+
 def best_combination(products: list[Product], dose: Fraction, unit: str) -> tuple[ContainerUse, ...]:
-    """The combination that wastes least, then uses fewest containers, then the best-documented packages.
+    """The combination that wastes least, then uses fewest containers, then the most of the larger packages.
 
     One product per distinct size: among same-size packages the best-documented (verified presentation, higher
-    confidence, then NDC order) stands for the size, so ties never depend on file order.
+    confidence, then NDC order) stands for the size, so ties never depend on file order. The search is a
+    reachability table over container counts (bitsets over the amounts reachable with at most k containers), so it
+    is polynomial in the number of sizes and the container cap — never a walk over every combination.
     """
     by_size: dict[Fraction, Product] = {}
     for product in sorted(products, key=lambda p: (not p.presentation_verified, p.marketing_status != "listed",
                                                    _CONF_RANK[p.provenance.confidence], p.ndc)):
         by_size.setdefault(product.container_amount.to(unit).amount, product)
     sizes = sorted(by_size, reverse=True)
-    if not sizes:
-        return ()
-    best: tuple[Fraction, int, tuple[int, ...]] | None = None
-    smallest = sizes[-1]
-    # Enumerate the larger sizes; the smallest size then fills what remains (ceil), which is optimal for
-    # that prefix in both waste and count. Each count is bounded by what alone covers the dose.
-    ranges = [range(0, min(int(-(-dose // size)), MAX_CONTAINERS) + 1) for size in sizes[:-1]]
-    for prefix in itertools.product(*ranges):
-        covered = sum((c * s for c, s in zip(prefix, sizes)), Fraction(0))
-        last = max(0, int(-(-(dose - covered) // smallest)))
-        counts = (*prefix, last)
-        if sum(counts) > MAX_CONTAINERS:
-            continue
-        total = covered + last * smallest
-        key = (total - dose, sum(counts), tuple(-c for c in counts))
-        if best is None or key < best:
-            best = key
-    if best is None:
-        return ()
-    counts = tuple(-c for c in best[2])
+    counts = least_waste_counts(sizes, dose, MAX_CONTAINERS)
     return tuple(ContainerUse(by_size[s], c) for s, c in zip(sizes, counts) if c)
 
 
-def calculate(catalog: Catalog, request: CalcRequest, *, today: dt.date) -> CalcResult:
-    """Apply the rules in force on the date of service and return the claim lines with their reasons."""
-    code = catalog.code(request.code)
-    day = request.date_of_service or today
-    check_date(day, today)
-    if request.payer not in PAYERS:
-        raise InputError(f"Payer '{request.payer}' is not known: use {', '.join(PAYERS)}.", field="payer")
-    if request.modifier_340b not in ("", *MODIFIERS_340B):
-        raise InputError(f"340B modifier '{request.modifier_340b}' is not known: use JG, TB or none.", field="340b")
-    warnings: list[Warning_] = []
-    rules: list[str] = []
-
-    if not code.in_force_on(day):
-        if code.effective_to and day > code.effective_to:
-            raise InputError(
-                f"{code.code} ended on {code.effective_to}; for {day} use {' or '.join(code.replaced_by) or 'its replacement'}.",
-                field="code")
-        if code.effective_from and day < code.effective_from:
-            warnings.append(Warning_("warning", f"{code.code} is reported effective from {code.effective_from} "
-                                     f"({code.effective_from_confidence or 'unknown'} confidence); {day} is earlier.",
-                                     sources=code.provenance.sources))
-    if code.category != "drug" or code.billing_unit.unit not in ("mg", "mcg", "g", "units"):
-        raise InputError(f"{code.code} ({code.drug}) has no fixed drug billing unit to calculate with; "
-                         "follow the payer's instruction.", field="code")
-
-    dose = dose_for_code(code, request.dose, catalog)
-    unit = code.billing_unit.unit
-    if code.max_single_dose is not None:
-        limit = code.max_single_dose.quantity.to(unit)
-        if dose.amount > 4 * limit.amount:
-            raise _lookalike_or(catalog, code, request.dose, InputError(
-                f"A {request.dose} dose is far above the largest {code.code} label dose ({code.max_single_dose.quantity}): "
-                "check the dose and its unit.", field="dose"))
-        if dose.amount > limit.amount:
-            warnings.append(Warning_("warning", f"The dose is above the largest label dose for {code.code} "
-                                     f"({code.max_single_dose.quantity}; {code.max_single_dose.note}).",
-                                     sources=code.max_single_dose.sources))
-    if not code.unit_verified:
-        warnings.append(Warning_("warning", f"The {code.code} billing unit ({format_amount(code.billing_unit.amount)} {unit}) "
-                                 "is NOT verified against the CMS HCPCS file: confirm it with the payer before billing.",
-                                 sources=code.provenance.sources))
-    for correction in catalog.corrections_for(code.code):
-        if correction.always_show:
-            warnings.append(Warning_("warning", correction.right, sources=correction.provenance.sources))
-
-    containers, auto = _containers(catalog, code, request, dose, day, warnings)
-    billing = code.billing_unit.amount
-    labelled = sum((c.product.container_amount.to(unit).amount * c.count for c in containers), Fraction(0))
-    if labelled < dose.amount:
-        raise InputError(f"The containers opened hold {format_amount(labelled)} {unit}, less than the "
-                         f"{format_amount(dose.amount)} {unit} dose: add the containers used.", field="containers")
-    total_units = int(labelled / billing)  # whole by pack validation
-    administered_units = -int(-dose.amount // billing)
-    rules.append("units-round-up")
-    discarded = labelled - dose.amount
-    discarded_units = min(int(discarded // billing), total_units - administered_units)
-    if discarded:
-        rules.append("waste-round-down")
-
-    # Which waste modifiers apply on this date, for this drug and payer.
-    confirmed = [c for c in containers if c.product.container_type == "unknown" and request.single_dose_confirmed]
-    single_dose = all(c.product.single_dose or c in confirmed for c in containers)
-    if confirmed:
-        warnings.append(Warning_("info", "Single-dose status of " + ", ".join(c.product.ndc for c in confirmed)
-                                 + " confirmed by you from the label (the data does not give it).",
-                                 rule="single-dose-only"))
-    jw_allowed = jz_allowed = True
-    if not request.separately_payable:
-        jw_allowed = jz_allowed = False
-        rules.append("jw-jz-not-separately-payable")
-        warnings.append(Warning_("info", "Not separately payable (packaged OPPS, FQHC/RHC or CAP): no JW/JZ.",
-                                 rule="jw-jz-not-separately-payable",
-                                 sources=catalog.rule("jw-jz-not-separately-payable").provenance.sources))
-    elif not single_dose:
-        jw_allowed = jz_allowed = False
-        rules.append("single-dose-only")
-        unknown = [c.product.ndc for c in containers if c.product.container_type == "unknown"]
-        text = ("Single-dose status of " + ", ".join(unknown) + " is not established: JW/JZ not applied. If the "
-                "label says single-dose, confirm it (--single-dose) to apply JW/JZ."
-                if unknown else "Multi-dose container: JW/JZ never apply.")
-        warnings.append(Warning_("warning", text, rule="single-dose-only",
-                                 sources=catalog.rule("single-dose-only").provenance.sources))
-    if any(c.product.single_dose and c.product.container_type_confidence != "high" for c in containers):
-        warnings.append(Warning_("info", "Single-dose status of a container used is inferred (" + ", ".join(
-            sorted({c.product.ndc for c in containers if c.product.container_type_confidence != 'high'}))
-            + "); JW/JZ are shown on that basis.", sources=()))
-
-    jw_rule, jz_opt, jz_req = catalog.rule("jw-required"), catalog.rule("jz-optional"), catalog.rule("jz-required")
-    emit_jw = jw_allowed and discarded_units >= 1
-    if jw_allowed and discarded and discarded_units < 1:
-        rules.append("jw-min-one-unit")
-    if emit_jw:
-        rules.append("cap-labelled-contents")
-        if jw_rule.in_force_on(day):
-            rules.append("jw-required")
-        else:
-            warnings.append(Warning_("info", jw_rule.before_note, rule="jw-required", sources=jw_rule.provenance.sources))
-    emit_jz = False
-    if jz_allowed and not emit_jw:
-        if jz_req.in_force_on(day):
-            emit_jz = True
-            rules.append("jz-required")
-            if catalog.rule("jw-jz-returned").in_force_on(day):
-                rules.append("jw-jz-returned")
-        elif jz_opt.in_force_on(day):
-            emit_jz = True
-            rules.append("jz-optional")
-            warnings.append(Warning_("info", f"JZ is optional for dates of service before {jz_req.effective_from}; "
-                                     "shown because nothing was discarded.", rule="jz-optional",
-                                     sources=jz_opt.provenance.sources))
-        elif jz_opt.effective_from and day < jz_opt.effective_from:
-            warnings.append(Warning_("info", f"JZ did not exist before {jz_opt.effective_from}: not emitted.",
-                                     rule="jz-optional", sources=jz_opt.provenance.sources))
-    if (emit_jw or emit_jz) and request.payer != "medicare":
-        other = catalog.rule("jw-jz-other-payers")
-        rules.append(other.id)
-        warnings.append(Warning_("warning", f"JW/JZ shown by the Medicare convention; {request.payer} plans vary — "
-                                 "check this payer's rule.", rule=other.id, sources=other.provenance.sources))
-
-    extra_modifiers = _line_modifiers(catalog, code, request, containers, day, warnings, rules)
-
-    # Smallest-container check (only when the coder chose the containers).
-    better: tuple[ContainerUse, ...] = ()
-    larger = False
-    if not auto:
-        candidates = _selectable(catalog, code, day)
-        best = best_combination(candidates, dose.amount, unit)
-        if best:
-            best_waste = sum((c.product.container_amount.to(unit).amount * c.count for c in best), Fraction(0)) - dose.amount
-            if best_waste < discarded:
-                larger, better = True, best
-                rules.append("smallest-container")
-                warnings.append(Warning_(
-                    "warning", f"Smaller containers would have covered the dose with less waste ("
-                    + " + ".join(f"{c.count} x {c.product.container_amount} {c.product.ndc}" for c in best)
-                    + f", {format_amount(best_waste)} {unit} waste): a payer may question this waste.",
-                    rule="smallest-container", sources=catalog.rule("smallest-container").provenance.sources))
-
-    lines = _lines(code, containers, administered_units, discarded_units, emit_jw, emit_jz, extra_modifiers)
-    if auto:
-        rules.append("smallest-container")
-    if emit_jw:
-        warnings.append(Warning_("info", "NDC quantity is split between the administered and JW lines in "
-                                 "proportion to their units; some payers want it otherwise — verify per payer.",
-                                 rule="ndc-format", sources=catalog.rule("ndc-format").provenance.sources))
-    if len({c.product.ndc for c in containers}) > 1:
-        warnings.append(Warning_("info", "More than one NDC: a payer that requires an NDC on every line needs one "
-                                 "line per NDC (see the NDC parts).", rule="ndc-format",
-                                 sources=catalog.rule("ndc-format").provenance.sources))
-    if any(not c.product.ndc_unit for c in containers):
-        warnings.append(Warning_("warning", "The NDC unit of measure is not in the data for "
-                                 + ", ".join(c.product.ndc for c in containers if not c.product.ndc_unit)
-                                 + ": take it (UN, ML, …) and the quantity from the package label.",
-                                 rule="ndc-format", sources=catalog.rule("ndc-format").provenance.sources))
-    elif any(c.product.ndc_unit_confidence == "low" for c in containers):
-        rule = catalog.rule("ndc-unit-syringe")
-        rules.append(rule.id)
-        warnings.append(Warning_("info", "NDC unit " + "/".join(sorted({c.product.ndc_unit for c in containers}))
-                                 + " is the default for this container; some payers want UN — verify per payer.",
-                                 rule=rule.id, sources=rule.provenance.sources))
-    for c in containers:
-        if c.product.marketing_status != "listed":
-            warnings.append(Warning_("warning", f"{c.product.ndc}: marketing status {c.product.marketing_status}. "
-                                     f"{c.product.status_note}".strip(), sources=c.product.provenance.sources))
-        elif not c.product.presentation_verified:
-            warnings.append(Warning_("info", f"{c.product.ndc}: {c.product.presentation}.",
-                                     sources=c.product.provenance.sources))
-        if c.product.marketing_start and c.product.marketing_start > day:
-            warnings.append(Warning_("warning", f"{c.product.ndc} was first marketed {c.product.marketing_start}, "
-                                     f"after the date of service {day}.", sources=c.product.provenance.sources))
-    admin_rule = catalog.rule("admin-code")
-    rules.append(admin_rule.id)
-    admin = _admin_suggestion(code, containers)
-    return CalcResult(
-        request=request, code=code, date_of_service=day, containers=containers, auto_selected=auto,
-        dose_in_billing_unit=dose, labelled_contents=Quantity(labelled, unit),
-        administered_units=administered_units, discarded_amount=Quantity(discarded, unit),
-        discarded_units=discarded_units if emit_jw else 0, lines=lines, warnings=tuple(warnings),
-        rules=tuple(dict.fromkeys(rules)), admin_code_suggestion=admin,
-        larger_container_than_needed=larger, better_combination=better,
-    )
+def least_waste_counts(sizes: list[Fraction], dose: Fraction, cap: int) -> tuple[int, ...]:
+    """Counts per size (sizes largest first) covering `dose` with least waste, then fewest containers, then the
+    most of the larger sizes; () when `cap` containers cannot cover the dose."""
+    if not sizes or dose <= 0 or dose > cap * sizes[0]:
+        return ()
+    scale = lcm(*(s.denominator for s in sizes), dose.denominator)
+    steps = [int(s * scale) for s in sizes]
+    grid = gcd(*steps)
+    steps = [s // grid for s in steps]
+    need = -(-int(dose * scale) // grid)  # amounts are compared on the grid; the dose rounds up to it
+    # No optimum exceeds need + the smallest size: the smallest size alone would stop below that.
+    width = need + min(steps)
+    mask = (1 << width) - 1
+    reach = [1]  # reach[k]: bit t set when amount t (on the grid) is reachable with at most k containers
+    at_least_need = ~((1 << need) - 1)
+    for _ in range(cap):
+        prev = reach[-1]
+        nxt = prev
+        for step in steps:
+            nxt |= (prev << step) & mask
+        reach.append(nxt)
+        if nxt == prev:
+            break
+    covering = reach[-1] & at_least_need & mask
+    if not covering:
+        return ()
+    total = (covering & -covering).bit_length() - 1  # the least reachable amount that covers the dose
+    k = next(i for i, r in enumerate(reach) if r >> total & 1)
+    counts = [0] * len(steps)
+    while total:  # largest size first whenever the rest stays reachable with one container fewer
+        k -= 1
+        index = next(i for i, s in enumerate(steps) if total >= s and reach[k] >> (total - s) & 1)
+        counts[index] += 1
+        total -= steps[index]
+    return tuple(counts)
 
 
-def _containers(catalog: Catalog, code: Code, request: CalcRequest, dose: Quantity, day: dt.date,
-                warnings: list[Warning_]) -> tuple[tuple[ContainerUse, ...], bool]:
-    if request.containers:
-        counts: Counter[str] = Counter()
-        products: dict[str, Product] = {}
-        for ndc_text, count in request.containers:
-            product = catalog.product(ndc_text)
-            if product.code != code.code:
-                other = catalog.codes[product.code]
-                message = (f"NDC {product.ndc} is {product.brand} ({other.drug}), billed under {other.code}, "
-                           f"not {code.code}.")
-                corrections = [c for c in catalog.corrections_for(code.code) if c.points_to == other.code]
-                if corrections:
-                    raise LookalikeError(f"{message} {corrections[0].right}", points_to=other.code, field="containers")
-                raise InputError(message, field="containers")
-            counts[product.ndc] += count
-            products[product.ndc] = product
-        if sum(counts.values()) > MAX_CONTAINERS:
-            raise InputError(f"More than {MAX_CONTAINERS} containers in all: check the counts.", field="containers")
-        uses = tuple(ContainerUse(products[n], c) for n, c in sorted(
-            counts.items(), key=lambda kv: -products[kv[0]].container_amount.to(dose.unit).amount))
-        return uses, False
-    candidates = _selectable(catalog, code, day)
+def named_containers(catalog: Catalog, code: Code, case: Case, unit: str) -> tuple[ContainerUse, ...]:
+    """The containers the coder named, merged by NDC, largest first; an NDC of another code is explained."""
+    counts: Counter[str] = Counter()
+    products: dict[str, Product] = {}
+    for ndc_text, count in case.containers:
+        product = catalog.product(ndc_text)
+        if product.code != code.code:
+            other = catalog.codes[product.code]
+            message = f"NDC {product.ndc} is {product.brand} ({other.drug}), billed under {other.code}, not {code.code}."
+            corrections = [c for c in catalog.corrections_for(code.code) if c.points_to == other.code]
+            if corrections:
+                raise LookalikeError(f"{message} {corrections[0].right}", points_to=other.code, field="containers")
+            raise InputError(message, field="containers")
+        counts[product.ndc] += count
+        products[product.ndc] = product
+    if sum(counts.values()) > MAX_CONTAINERS:
+        raise InputError(f"More than {MAX_CONTAINERS} containers in all: check the counts.", field="containers")
+    return tuple(ContainerUse(products[n], c) for n, c in sorted(
+        counts.items(), key=lambda kv: -products[kv[0]].container_amount.to(unit).amount))
+
+
+def chosen_containers(catalog: Catalog, code: Code, dose: Quantity, day: dt.date) -> tuple[tuple[ContainerUse, ...],
+                                                                                          Notes]:
+    """Rule smallest-container: the least-waste combination of the packages the calculator may choose."""
+    candidates = selectable(catalog, code, day)
     if not candidates:
         hint = " ".join(c.right for c in catalog.corrections_for(code.code) if c.always_show)
         raise InputError(f"The data pack has no packages for {code.code} ({code.drug}) that can be chosen "
@@ -459,62 +305,175 @@ def _containers(catalog: Catalog, code: Code, request: CalcRequest, dose: Quanti
     if not best:
         raise InputError(f"The dose needs more than {MAX_CONTAINERS} containers: check the dose and its unit.",
                          field="dose")
-    warnings.append(Warning_("info", "Containers chosen automatically (least waste, then fewest containers): "
-                             + " + ".join(f"{c.count} x {c.product.container_amount} ({c.product.ndc})" for c in best)
-                             + ". Enter the NDCs actually opened if they differ.", rule="smallest-container"))
-    return best, True
+    return best, Notes((Warning_("info", "Containers chosen automatically (least waste, then fewest containers): "
+                                 + " + ".join(f"{c.count} x {c.product.container_amount} ({c.product.ndc})"
+                                              for c in best)
+                                 + ". Enter the NDCs actually opened if they differ.", rule="smallest-container"),))
 
 
-def _line_modifiers(catalog: Catalog, code: Code, request: CalcRequest, containers: tuple[ContainerUse, ...],
-                    day: dt.date, warnings: list[Warning_], rules: list[str]) -> tuple[str, ...]:
-    mods: list[str] = []
-    if request.modifier_340b:
-        rule = catalog.rule("modifier-340b")
-        if request.payer != "medicare":
-            warnings.append(Warning_("info", f"340B modifier not added: the JG/TB requirement in the data pack is "
-                                     f"Medicare Part B; check {request.payer} rules.", rule=rule.id,
-                                     sources=rule.provenance.sources))
-        elif not request.separately_payable:
-            warnings.append(Warning_("info", "340B modifier not added: the requirement covers separately payable "
-                                     "Part B drugs.", rule=rule.id, sources=rule.provenance.sources))
-        elif not rule.in_force_on(day):
-            warnings.append(Warning_("warning", f"{request.modifier_340b} did not exist before {rule.effective_from}: "
-                                     "not added.", rule=rule.id, sources=rule.provenance.sources))
+def smallest_container(catalog: Catalog, code: Code, dose: Quantity, day: dt.date,
+                       discarded: Fraction) -> tuple[tuple[ContainerUse, ...], Notes]:
+    """Rule smallest-container, for containers the coder named: would smaller ones have wasted less?"""
+    best = best_combination(selectable(catalog, code, day), dose.amount, dose.unit)
+    if not best:
+        return (), Notes()
+    best_waste = sum((c.product.container_amount.to(dose.unit).amount * c.count for c in best), Fraction(0)) \
+        - dose.amount
+    if best_waste >= discarded:
+        return (), Notes()
+    return best, _note(catalog, "warning", "Smaller containers would have covered the dose with less waste ("
+                       + " + ".join(f"{c.count} x {c.product.container_amount} {c.product.ndc}" for c in best)
+                       + f", {format_amount(best_waste)} {dose.unit} waste): a payer may question this waste.",
+                       "smallest-container", applied=True)
+
+
+# -- units -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Units:
+    labelled: Fraction  # in the billing unit's unit
+    administered: int
+    discarded_amount: Fraction
+    discarded: int  # whole units discarded, capped by the labelled contents
+
+
+def count_units(code: Code, containers: tuple[ContainerUse, ...], dose: Quantity) -> tuple[Units, Notes]:
+    """Rules units-round-up and waste-round-down."""
+    billing = code.billing_unit.amount
+    labelled = sum((c.product.container_amount.to(dose.unit).amount * c.count for c in containers), Fraction(0))
+    if labelled < dose.amount:
+        raise InputError(f"The containers opened hold {format_amount(labelled)} {dose.unit}, less than the "
+                         f"{format_amount(dose.amount)} {dose.unit} dose: add the containers used.",
+                         field="containers")
+    total_units = int(labelled / billing)
+    administered = -int(-dose.amount // billing)
+    discarded = labelled - dose.amount
+    units = Units(labelled, administered, discarded, min(int(discarded // billing), total_units - administered))
+    return units, Notes(rules=("units-round-up",) + (("waste-round-down",) if discarded else ()))
+
+
+# -- modifiers -------------------------------------------------------------------------------------------------
+
+
+def waste_modifiers_allowed(catalog: Catalog, case: Case, containers: tuple[ContainerUse, ...]) -> tuple[bool, Notes]:
+    """Rules jw-jz-not-separately-payable and single-dose-only: may JW/JZ appear at all?"""
+    confirmed = [c for c in containers if c.product.container_type == "unknown" and case.single_dose_confirmed]
+    single_dose = all(c.product.single_dose or c in confirmed for c in containers)
+    notes = Notes()
+    if confirmed:
+        notes += Notes((Warning_("info", "Single-dose status of " + ", ".join(c.product.ndc for c in confirmed)
+                                 + " confirmed by you from the label (the data does not give it).",
+                                 rule="single-dose-only"),))
+    allowed = True
+    if not case.separately_payable:
+        allowed = False
+        notes += _note(catalog, "info", "Not separately payable (packaged OPPS, FQHC/RHC or CAP): no JW/JZ.",
+                       "jw-jz-not-separately-payable", applied=True)
+    elif not single_dose:
+        allowed = False
+        unknown = [c.product.ndc for c in containers if c.product.container_type == "unknown"]
+        text = ("Single-dose status of " + ", ".join(unknown) + " is not established: JW/JZ not applied. If the "
+                "label says single-dose, confirm it (--single-dose) to apply JW/JZ."
+                if unknown else "Multi-dose container: JW/JZ never apply.")
+        notes += _note(catalog, "warning", text, "single-dose-only", applied=True)
+    inferred = sorted({c.product.ndc for c in containers
+                       if c.product.single_dose and c.product.container_type_confidence != "high"})
+    if inferred:
+        notes += Notes((Warning_("info", "Single-dose status of a container used is inferred ("
+                                 + ", ".join(inferred) + "); JW/JZ are shown on that basis."),))
+    return allowed, notes
+
+
+def waste_modifiers(catalog: Catalog, case: Case, units: Units, allowed: bool) -> tuple[bool, bool, Notes]:
+    """Rules jw-min-one-unit, cap-labelled-contents, jw-required, jz-optional, jz-required, jw-jz-returned and
+    jw-jz-other-payers, in force on the date of service: (emit JW, emit JZ, notes)."""
+    day = case.date_of_service
+    notes = Notes()
+    emit_jw = allowed and units.discarded >= 1
+    if allowed and units.discarded_amount and units.discarded < 1:
+        notes += Notes(rules=("jw-min-one-unit",))
+    jw_rule, jz_opt, jz_req = catalog.rule("jw-required"), catalog.rule("jz-optional"), catalog.rule("jz-required")
+    if emit_jw:
+        notes += Notes(rules=("cap-labelled-contents",))
+        if jw_rule.in_force_on(day):
+            notes += Notes(rules=("jw-required",))
         else:
-            mods.append(request.modifier_340b)
-            rules.append(rule.id)
-            confirm = catalog.rule("jg-confirm-2025")
-            if request.modifier_340b == "JG" and confirm.in_force_on(day):
-                rules.append(confirm.id)
-                warnings.append(Warning_("warning", "JG on a date of service from 2025-01-01: sources conflict on "
-                                         "whether JG was retired for TB — confirm with your MAC that JG is still "
-                                         "accepted.", rule=confirm.id, sources=confirm.provenance.sources))
-    if code.route_modifier_required:
-        rule = catalog.rule("route-modifier-j0490")
-        routes = {c.product.route for c in containers}
-        if len(routes) > 1:
-            raise InputError(f"{code.code}: IV and SC containers on one claim line; enter one route at a time.",
-                             field="containers")
-        route = routes.pop()
-        route_mod = {"IV": "JA", "SC": "JB"}.get(route)
-        if route_mod and request.payer == "medicare" and rule.in_force_on(day):
-            mods.append(route_mod)
-            rules.append(rule.id)
-            if route_mod == "JB":
-                warnings.append(Warning_("warning", f"{code.code} given SC: Medicare MACs list SC belimumab as "
-                                         "self-administered — the line is expected to be denied.", rule=rule.id,
-                                         sources=rule.provenance.sources))
-        elif route_mod:
-            note = rule.before_note if not rule.in_force_on(day) else (
-                f"{request.payer} plans vary; some (e.g. Priority Health) require it.")
-            warnings.append(Warning_("info", f"Route modifier {route_mod} not added: {note}", rule=rule.id,
-                                     sources=rule.provenance.sources))
-    return tuple(mods)
+            notes += _note(catalog, "info", jw_rule.before_note, "jw-required")
+    emit_jz = False
+    if allowed and not emit_jw:
+        if jz_req.in_force_on(day):
+            emit_jz = True
+            notes += Notes(rules=("jz-required",) + (("jw-jz-returned",) if catalog.rule("jw-jz-returned")
+                                                     .in_force_on(day) else ()))
+        elif jz_opt.in_force_on(day):
+            emit_jz = True
+            notes += _note(catalog, "info", f"JZ is optional for dates of service before {jz_req.effective_from}; "
+                           "shown because nothing was discarded.", "jz-optional", applied=True)
+        elif jz_opt.effective_from and day < jz_opt.effective_from:
+            notes += _note(catalog, "info", f"JZ did not exist before {jz_opt.effective_from}: not emitted.",
+                           "jz-optional")
+    if (emit_jw or emit_jz) and case.payer != "medicare":
+        notes += _note(catalog, "warning", f"JW/JZ shown by the Medicare convention; {case.payer} plans vary — "
+                       "check this payer's rule.", "jw-jz-other-payers", applied=True)
+    return emit_jw, emit_jz, notes
 
 
-def _lines(code: Code, containers: tuple[ContainerUse, ...], administered_units: int, discarded_units: int,
-           emit_jw: bool, emit_jz: bool, extra: tuple[str, ...]) -> tuple[ClaimLine, ...]:
-    total_units = administered_units + (discarded_units if emit_jw else 0)
+def modifier_340b(catalog: Catalog, case: Case) -> tuple[tuple[str, ...], Notes]:
+    """Rules modifier-340b and jg-confirm-2025."""
+    if not case.modifier_340b:
+        return (), Notes()
+    rule, day = catalog.rule("modifier-340b"), case.date_of_service
+    if case.payer != "medicare":
+        return (), _note(catalog, "info", "340B modifier not added: the JG/TB requirement in the data pack is "
+                         f"Medicare Part B; check {case.payer} rules.", rule.id)
+    if not case.separately_payable:
+        return (), _note(catalog, "info", "340B modifier not added: the requirement covers separately payable "
+                         "Part B drugs.", rule.id)
+    if not rule.in_force_on(day):
+        return (), _note(catalog, "warning", f"{case.modifier_340b} did not exist before {rule.effective_from}: "
+                         "not added.", rule.id)
+    notes = Notes(rules=(rule.id,))
+    if case.modifier_340b == "JG" and catalog.rule("jg-confirm-2025").in_force_on(day):
+        notes += _note(catalog, "warning", "JG on a date of service from 2025-01-01: sources conflict on whether JG "
+                       "was retired for TB — confirm with your MAC that JG is still accepted.", "jg-confirm-2025",
+                       applied=True)
+    return (case.modifier_340b,), notes
+
+
+ROUTE_MODIFIERS = {"IV": "JA", "SC": "JB"}
+
+
+def route_modifier(catalog: Catalog, code: Code, case: Case,
+                   containers: tuple[ContainerUse, ...]) -> tuple[tuple[str, ...], Notes]:
+    """Rule route-modifier-j0490: JA (IV) or JB (SC) on a multi-route code, for Medicare."""
+    if not code.route_modifier_required:
+        return (), Notes()
+    rule = catalog.rule("route-modifier-j0490")
+    routes = {c.product.route for c in containers}
+    if len(routes) > 1:
+        raise InputError(f"{code.code}: IV and SC containers on one claim line; enter one route at a time.",
+                         field="containers")
+    route_mod = ROUTE_MODIFIERS.get(routes.pop())
+    if route_mod is None:
+        return (), Notes()
+    if case.payer == "medicare" and rule.in_force_on(case.date_of_service):
+        notes = Notes(rules=(rule.id,))
+        if route_mod == "JB":
+            notes += _note(catalog, "warning", f"{code.code} given SC: Medicare MACs list SC belimumab as "
+                           "self-administered — the line is expected to be denied.", rule.id)
+        return (route_mod,), notes
+    reason = rule.before_note if not rule.in_force_on(case.date_of_service) else (
+        f"{case.payer} plans vary; some (e.g. Priority Health) require it.")
+    return (), _note(catalog, "info", f"Route modifier {route_mod} not added: {reason}", rule.id)
+
+
+# -- lines and the notes about them ----------------------------------------------------------------------------
+
+
+def claim_lines(code: Code, containers: tuple[ContainerUse, ...], units: Units, emit_jw: bool, emit_jz: bool,
+                extra: tuple[str, ...]) -> tuple[ClaimLine, ...]:
+    total_units = units.administered + (units.discarded if emit_jw else 0)
 
     def parts(share_units: int) -> tuple[NdcPart, ...]:
         # The NDC quantity of each line is its share (in billed units) of the containers opened.
@@ -522,64 +481,159 @@ def _lines(code: Code, containers: tuple[ContainerUse, ...], administered_units:
         return tuple(NdcPart(c.product.ndc, c.product.ndc_unit, c.product.ndc_quantity * c.count * share, c.count)
                      for c in containers)
 
-    admin_mods = (("JZ",) if emit_jz else ()) + extra
-    lines = [ClaimLine(code.code, admin_mods, administered_units, "administered", parts(administered_units))]
+    lines = [ClaimLine(code.code, (("JZ",) if emit_jz else ()) + extra, units.administered, "administered",
+                       parts(units.administered))]
     if emit_jw:
-        lines.append(ClaimLine(code.code, ("JW",) + extra, discarded_units, "discarded", parts(discarded_units)))
+        lines.append(ClaimLine(code.code, ("JW",) + extra, units.discarded, "discarded", parts(units.discarded)))
     return tuple(lines)
 
 
-def _admin_suggestion(code: Code, containers: tuple[ContainerUse, ...]) -> str:
+def ndc_notes(catalog: Catalog, containers: tuple[ContainerUse, ...], emit_jw: bool) -> Notes:
+    """Rules ndc-format and ndc-unit-syringe: how the NDC, its unit and its quantity go on the lines."""
+    notes = Notes()
+    if emit_jw:
+        notes += _note(catalog, "info", "NDC quantity is split between the administered and JW lines in "
+                       "proportion to their units; some payers want it otherwise — verify per payer.", "ndc-format")
+    if len({c.product.ndc for c in containers}) > 1:
+        notes += _note(catalog, "info", "More than one NDC: a payer that requires an NDC on every line needs one "
+                       "line per NDC (see the NDC parts).", "ndc-format")
+    missing = [c.product.ndc for c in containers if not c.product.ndc_unit]
+    if missing:
+        notes += _note(catalog, "warning", "The NDC unit of measure is not in the data for " + ", ".join(missing)
+                       + ": take it (UN, ML, …) and the quantity from the package label.", "ndc-format")
+    elif any(c.product.ndc_unit_confidence == "low" for c in containers):
+        notes += _note(catalog, "info", "NDC unit " + "/".join(sorted({c.product.ndc_unit for c in containers}))
+                       + " is the default for this container; some payers want UN — verify per payer.",
+                       "ndc-unit-syringe", applied=True)
+    return notes
+
+
+def package_notes(containers: tuple[ContainerUse, ...], day: dt.date) -> Notes:
+    """Marketing status, unverified presentations, and packages first marketed after the date of service."""
+    out: list[Warning_] = []
+    for c in containers:
+        p = c.product
+        if p.marketing_status != "listed":
+            out.append(Warning_("warning", f"{p.ndc}: marketing status {p.marketing_status}. {p.status_note}".strip(),
+                                sources=p.provenance.sources))
+        elif not p.presentation_verified:
+            out.append(Warning_("info", f"{p.ndc}: {p.presentation}.", sources=p.provenance.sources))
+        if p.marketing_start and p.marketing_start > day:
+            out.append(Warning_("warning", f"{p.ndc} was first marketed {p.marketing_start}, after the date of "
+                                f"service {day}.", sources=p.provenance.sources))
+    return Notes(tuple(out))
+
+
+def admin_code(code: Code, containers: tuple[ContainerUse, ...]) -> str:
+    """Rule admin-code: the administration service goes on its own line."""
     routes = {c.product.route for c in containers}
     if routes & {"SC", "IM"}:
         return "96372 (SC/IM injection); 96401 only where the payer allows"
     if "IV" in routes:
         return "96365 or 96413 (IV infusion, up to 1 hour) — payer-dependent"
-    if code.admin_codes:
-        return ", ".join(code.admin_codes)
-    return ""
+    return ", ".join(code.admin_codes)
 
 
-def check_line(catalog: Catalog, code_text: str, dose: Quantity, units_intended: int,
-               containers: tuple[tuple[str, int], ...] = (), *, today: dt.date) -> tuple[bool, int, list[str]]:
+# -- the whole calculation -------------------------------------------------------------------------------------
+
+
+def calculate(catalog: Catalog, case: Case) -> CalcResult:
+    """Apply the rules in force on the date of service and return the claim lines with their reasons."""
+    if case.dose is None:
+        raise InputError("Type the dose given, e.g. 375mg.", field="dose")
+    code = catalog.code(case.code)
+    day = case.date_of_service
+    notes = code_in_force(code, day)
+    require_calculable(code)
+    dose = dose_for_code(code, case.dose, catalog)
+    notes += dose_limits(catalog, code, case.dose, dose) + code_notes(catalog, code)
+
+    auto = not case.containers
+    if auto:
+        containers, chosen = chosen_containers(catalog, code, dose, day)
+        notes += chosen
+    else:
+        containers = named_containers(catalog, code, case, dose.unit)
+    units, counted = count_units(code, containers, dose)
+    allowed, eligibility = waste_modifiers_allowed(catalog, case, containers)
+    emit_jw, emit_jz, waste = waste_modifiers(catalog, case, units, allowed)
+    m340b, m340b_notes = modifier_340b(catalog, case)
+    route, route_notes = route_modifier(catalog, code, case, containers)
+    notes += counted + eligibility + waste + m340b_notes + route_notes
+    better: tuple[ContainerUse, ...] = ()
+    if not auto:
+        better, smaller = smallest_container(catalog, code, dose, day, units.discarded_amount)
+        notes += smaller
+    lines = claim_lines(code, containers, units, emit_jw, emit_jz, m340b + route)
+    if auto:
+        notes += Notes(rules=("smallest-container",))
+    notes += ndc_notes(catalog, containers, emit_jw) + package_notes(containers, day) + Notes(rules=("admin-code",))
+    return CalcResult(
+        case=case, code=code, dose=case.dose, containers=containers, auto_selected=auto,
+        dose_in_billing_unit=dose, labelled_contents=Quantity(units.labelled, dose.unit),
+        administered_units=units.administered, discarded_amount=Quantity(units.discarded_amount, dose.unit),
+        discarded_units=units.discarded if emit_jw else 0, lines=lines, warnings=notes.warnings,
+        rules=tuple(dict.fromkeys(notes.rules)), admin_code_suggestion=admin_code(code, containers),
+        larger_container_than_needed=bool(better), better_combination=better,
+    )
+
+
+def with_quarter_facts(result: CalcResult, facts: QuarterFacts | None) -> CalcResult:
+    """The quarter's payment limit and the setting's MUE added to a calculation (see cms_facts)."""
+    if facts is None:
+        return result
+    return replace(result, warnings=result.warnings + facts.warnings(result.total_billed_units),
+                   quarter_facts=facts)
+
+
+# -- check-my-line ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineCheck:
+    code: str
+    units: int
+    correct_units: int
+    ok: bool
+    reasons: tuple[str, ...]
+
+
+def check_line(catalog: Catalog, case: Case) -> LineCheck:
     """Compare the units a coder intends to bill with the correct administered units; explain a mismatch."""
-    code = catalog.code(code_text)
-    if units_intended <= 0:
-        raise InputError("The units to check must be a whole number of at least 1.", field="units")
-    amount = dose_for_code(code, dose, catalog)
+    code = catalog.code(case.code)
+    if case.dose is None or case.units_intended is None:
+        raise InputError("Give the dose and the units you intend to bill.", field="units")
+    units_intended = case.units_intended
+    require_calculable(code)
+    amount = dose_for_code(code, case.dose, catalog)
+    dose_limits(catalog, code, case.dose, amount)
     billing = code.billing_unit.amount
     correct = -int(-amount.amount // billing)
     reasons: list[str] = []
+    per = f"{format_amount(billing)} {amount.unit}"
     if units_intended == correct:
-        reasons.append(f"{units_intended} units match {format_amount(amount.amount)} {amount.unit} ÷ "
-                       f"{format_amount(billing)} {amount.unit} per unit, rounded up.")
+        reasons.append(f"{units_intended} units match {format_amount(amount.amount)} {amount.unit} ÷ {per} per "
+                       "unit, rounded up.")
     else:
         if Fraction(units_intended) == amount.amount and billing != 1:
             reasons.append(f"{units_intended} looks like the dose in {amount.unit} keyed as units: {code.code} is "
-                           f"{format_amount(billing)} {amount.unit} per unit, so {format_amount(amount.amount)} "
-                           f"{amount.unit} = {correct} units.")
+                           f"{per} per unit, so {format_amount(amount.amount)} {amount.unit} = {correct} units.")
         elif units_intended > correct and units_intended % correct == 0:
             reasons.append(f"{units_intended} is {units_intended // correct} times the correct {correct} units: "
-                           f"check the unit size ({format_amount(billing)} {amount.unit} per unit).")
+                           f"check the unit size ({per} per unit).")
         else:
             reasons.append(f"The correct administered units are {correct} ({format_amount(amount.amount)} "
-                           f"{amount.unit} ÷ {format_amount(billing)} {amount.unit}, rounded up), not {units_intended}.")
+                           f"{amount.unit} ÷ {per}, rounded up), not {units_intended}.")
         for lookalike in code.lookalikes:
             other = catalog.codes.get(lookalike)
             if other and other.billing_unit.convertible_to(amount.unit) and other.billing_unit.amount != billing:
-                other_units = amount.to(other.billing_unit.unit).amount / other.billing_unit.amount
-                if other_units == units_intended:
+                if amount.to(other.billing_unit.unit).amount / other.billing_unit.amount == units_intended:
                     reasons.append(f"{units_intended} units is what the dose would be under {other.code} "
                                    f"({other.drug}, {format_amount(other.billing_unit.amount)} "
                                    f"{other.billing_unit.unit} per unit) — unit size confusion.")
-    if containers:
-        request = CalcRequest(code.code, dose, containers)
-        result = calculate(catalog, request, today=today)  # containers hold enough: else an InputError says so
+    if case.containers:
+        result = calculate(catalog, case)  # containers hold enough: else an InputError says so
         if units_intended > result.labelled_contents.amount / billing:
             reasons.append(f"{units_intended} units is more than the containers opened hold "
                            f"({result.labelled_contents}, {int(result.labelled_contents.amount / billing)} units).")
-    return units_intended == correct, correct, reasons
-
-
-def parse_dose(text: str) -> Quantity:
-    return parse_quantity(text, what="dose")
+    return LineCheck(code.code, units_intended, correct, units_intended == correct, tuple(reasons))

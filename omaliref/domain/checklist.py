@@ -1,35 +1,36 @@
 """Documentation and denial-risk checklist: the checks that apply to this case, and a verdict.
 
-The engine is pure: a case (code, payer, indication, setting, date, and optionally the calculator's result)
-goes in; applicable items, automatic findings and a verdict come out. Ticks are the coder's confirmations.
+The engine is pure: the case, and the calculation and dose check made for it, go in; applicable items, automatic
+findings and a verdict come out. Ticks are the coder's confirmations and belong to the case.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from omaliref.domain.errors import InputError
+from omaliref.domain.vocab import OMALIZUMAB_CODES, SEVERITIES, WEIGHT_BASED_INDICATIONS, Severity, Verdict
 
 if TYPE_CHECKING:  # only for type hints; no import cycle at run time
     from omaliref.domain.calculator import CalcResult
+    from omaliref.domain.case import Case
     from omaliref.domain.dosing import DoseAnswer
     from omaliref.domain.model import Catalog, Provenance
 
-SEVERITIES = ("blocker", "high", "advisory")
-SETTINGS = ("office", "hospital-outpatient")
-PAYERS = ("medicare", "medicaid", "commercial")
-INDICATIONS = ("asthma", "crswnp", "csu", "food-allergy")
-WEIGHT_BASED = ("asthma", "crswnp", "food-allergy")
 # condition key -> the value type the data pack must use for it
 CONDITION_KEYS = {
     "codes": "strs", "payers": "strs", "indications": "strs", "settings": "strs",
     "jw_used": "bool", "jz_used": "bool", "is_340b": "bool", "weight_based": "bool",
     "from": "date", "to": "date", "escalate_on": "str",
 }
+# The findings this module raises that a checklist item may escalate on, and the severity each escalates to.
+ESCALATIONS: dict[str, Severity] = {
+    "jw-line": "blocker", "larger-container": "high", "dose-differs": "high",
+}
+FINDING_IDS = ("no-calculation", "jw-line", "larger-container", "dose-differs", "dose-unchecked")
+FindingOrigin = Literal["case", "calculation"]
 
 
 @dataclass(frozen=True)
@@ -37,27 +38,15 @@ class ChecklistItem:
     id: str
     text: str
     why: str
-    severity: str
+    severity: Severity
     when: Mapping[str, Any]
     provenance: Provenance
 
 
 @dataclass(frozen=True)
-class Case:
-    code: str
-    payer: str = "medicare"
-    indication: str = ""
-    setting: str = "office"
-    date_of_service: dt.date | None = None
-    modifier_340b: str = ""
-    result: CalcResult | None = None
-    dose_answer: DoseAnswer | None = None
-
-
-@dataclass(frozen=True)
 class AppliedItem:
     item: ChecklistItem
-    severity: str  # after escalation by a finding
+    severity: Severity  # after escalation by a finding
     conditional: bool  # shown because the case does not yet say whether it applies (no calculation yet)
     escalated_by: str = ""
 
@@ -65,8 +54,9 @@ class AppliedItem:
 @dataclass(frozen=True)
 class Finding:
     id: str
-    severity: str
+    severity: Severity
     message: str
+    origin: FindingOrigin = "case"  # "calculation": a calculator warning repeated as a finding
 
 
 @dataclass(frozen=True)
@@ -74,7 +64,7 @@ class Evaluation:
     items: tuple[AppliedItem, ...]
     findings: tuple[Finding, ...]
 
-    def verdict(self, ticked: Collection[str] = ()) -> str:
+    def verdict(self, ticked: Collection[str] = ()) -> Verdict:
         """'blockers' while a blocker is open, 'high-risk' while a high item is open, else 'ready'."""
         open_severities = {a.severity for a in self.items if a.item.id not in ticked}
         open_severities |= {f.severity for f in self.findings if f.severity == "blocker"}
@@ -85,31 +75,8 @@ class Evaluation:
         return "ready"
 
 
-VERDICT_TEXT = {
-    "blockers": "Not ready: blockers open",
-    "high-risk": "Check before billing: high risks open",
-    "ready": "Ready: nothing open",
-}
-
-
-def validate_case(case: Case) -> None:
-    """Values must be known; the code must look like a HCPCS code (it may come from an imported CMS file, so
-    its existence is checked by the caller that knows what was imported)."""
-    if not re.fullmatch(r"[A-Z]\d{4}", case.code):
-        raise InputError(f"'{case.code[:40]}' is not a HCPCS code (a letter and four digits, e.g. J2357).",
-                         field="code")
-    if case.payer not in PAYERS:
-        raise InputError(f"Payer '{case.payer[:40]}' is not known: use {', '.join(PAYERS)}.", field="payer")
-    if case.setting not in SETTINGS:
-        raise InputError(f"Setting '{case.setting[:40]}' is not known: use {', '.join(SETTINGS)}.", field="setting")
-    if case.indication and case.indication not in INDICATIONS:
-        raise InputError(f"Indication '{case.indication[:40]}' is not known: use {', '.join(INDICATIONS)}.",
-                         field="indication")
-
-
-def _findings(case: Case) -> list[Finding]:
+def _findings(result: CalcResult | None, answer: DoseAnswer | None) -> list[Finding]:
     out: list[Finding] = []
-    result = case.result
     if result is None:
         out.append(Finding("no-calculation", "advisory", "No calculation yet: JW/JZ items are shown as conditional."))
         return out
@@ -119,22 +86,20 @@ def _findings(case: Case) -> list[Finding]:
     if result.larger_container_than_needed:
         out.append(Finding("larger-container", "high", "Containers larger than needed were opened: the waste may "
                            "be questioned (smallest-container rule)."))
-    answer = case.dose_answer
-    if answer is not None and result.code.code in ("J2357", "Q5154"):
+    if answer is not None and result.code.code in OMALIZUMAB_CODES:
         dose_mg = result.dose_in_billing_unit.to("mg").amount
-        if answer.status == "dose" and dose_mg not in {d for d in answer.doses_mg}:
+        if answer.status == "dose" and dose_mg not in set(answer.doses_mg):
             out.append(Finding("dose-differs", "high", f"The dose given differs from the label dose ({answer.label})."))
         elif answer.status != "dose":
             out.append(Finding("dose-unchecked", "advisory", answer.message))
     for warning in result.warnings:
         if warning.level == "warning":
-            out.append(Finding(f"calc:{warning.rule or 'note'}", "advisory", warning.message))
+            out.append(Finding(f"calc:{warning.rule or 'note'}", "advisory", warning.message, "calculation"))
     return out
 
 
-def _matches(when: Mapping[str, Any], case: Case, date: dt.date | None) -> tuple[bool, bool]:
+def _matches(when: Mapping[str, Any], case: Case, result: CalcResult | None) -> tuple[bool, bool]:
     """(applies, conditional). Conditional when the item hinges on JW/JZ and there is no calculation yet."""
-    result = case.result
     conditional = False
     if "codes" in when and case.code not in when["codes"]:
         return False, False
@@ -144,15 +109,15 @@ def _matches(when: Mapping[str, Any], case: Case, date: dt.date | None) -> tuple
         return False, False
     if "indications" in when and case.indication not in when["indications"]:
         return False, False
-    if "weight_based" in when and (case.indication in WEIGHT_BASED) != when["weight_based"]:
+    if "weight_based" in when and (case.indication in WEIGHT_BASED_INDICATIONS) != when["weight_based"]:
         return False, False
     if "is_340b" in when and bool(case.modifier_340b) != when["is_340b"]:
         return False, False
-    if date is not None:
-        if "from" in when and date < when["from"]:
-            return False, False
-        if "to" in when and date > when["to"]:
-            return False, False
+    date: dt.date = case.date_of_service
+    if "from" in when and date < when["from"]:
+        return False, False
+    if "to" in when and date > when["to"]:
+        return False, False
     for key, attr in (("jw_used", "has_jw"), ("jz_used", "has_jz")):
         if key in when:
             if result is None:
@@ -165,53 +130,23 @@ def _matches(when: Mapping[str, Any], case: Case, date: dt.date | None) -> tuple
     return True, conditional
 
 
-def evaluate(catalog: Catalog, case: Case) -> Evaluation:
-    validate_case(case)
-    date = case.date_of_service or (case.result.date_of_service if case.result else None)
-    findings = _findings(case)
+def checklist_for(catalog: Catalog, case: Case, result: CalcResult | None, answer: DoseAnswer | None) -> Evaluation:
+    """The items that apply to the case, escalated by what the calculation and the dose check found."""
+    findings = _findings(result, answer)
     finding_ids = {f.id for f in findings}
     applied = []
     for item in catalog.checklist:
         assert isinstance(item, ChecklistItem)
-        applies, conditional = _matches(item.when, case, date)
+        applies, conditional = _matches(item.when, case, result)
         if not applies:
             continue
-        severity, by = item.severity, ""
+        severity: Severity = item.severity
+        by = ""
         trigger = item.when.get("escalate_on", "")
         if trigger and trigger in finding_ids:
-            target = "blocker" if trigger == "jw-line" else "high"
+            target = ESCALATIONS[trigger]
             if SEVERITIES.index(target) < SEVERITIES.index(item.severity):  # escalate, never soften
                 severity, by = target, trigger
         applied.append(AppliedItem(item, severity, conditional, by))
     applied.sort(key=lambda a: (SEVERITIES.index(a.severity), a.item.id))
     return Evaluation(tuple(applied), tuple(findings))
-
-
-def summary_text(catalog: Catalog, case: Case, evaluation: Evaluation, ticked: Collection[str] = ()) -> str:
-    """Plain text for a charge comment or audit note. Holds codes, units and checks only: no patient data."""
-    result = case.result
-    lines = [f"omaliref check — {case.code}, payer {case.payer}, setting {case.setting}"
-             + (f", indication {case.indication}" if case.indication else "")
-             + (f", DOS {result.date_of_service}" if result else
-                (f", DOS {case.date_of_service}" if case.date_of_service else ""))]
-    if result is not None:
-        lines.append(f"Dose {result.request.dose} = {result.administered_units} units administered"
-                     + (f"; {result.discarded_units} units discarded (JW)" if result.has_jw else ""))
-        lines.append("Claim lines:")
-        lines += [f"  {line.keyed_text()}" for line in result.lines]
-        lines.append("Rules applied: " + ", ".join(result.rules))
-        warns = [w for w in result.warnings if w.level in ("error", "warning")]
-        if warns:
-            lines.append("Warnings:")
-            lines += [f"  - {w.message}" for w in warns]
-    for title, want in (("Confirmed", True), ("Open", False)):
-        chosen = [a for a in evaluation.items if (a.item.id in ticked) == want]
-        if chosen:
-            lines.append(f"{title}:")
-            lines += [f"  [{'x' if want else ' '}] ({a.severity}) {a.item.text}" for a in chosen]
-    if evaluation.findings:
-        lines.append("Findings:")
-        lines += [f"  - ({f.severity}) {f.message}" for f in evaluation.findings]
-    lines.append(f"Verdict: {VERDICT_TEXT[evaluation.verdict(ticked)]}")
-    lines.append(f"Data pack {catalog.info.version}, as of {catalog.info.as_of}")
-    return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""Parsers for the CMS quarterly files (layouts in ../shared/domain/cms-file-formats.md). Pure: text in, rows out.
+"""Parsers for the CMS quarterly files (layouts in docs/domain/cms-file-formats.md). Pure: text in, rows out.
 
 Every parser refuses a file that does not match its layout with a FileFormatError naming the file, the line and
 what was expected, so a partial import is never presented as complete. CPT (numeric) and CDT (D-series) rows are
@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from omaliref.domain.errors import OmalirefError
+from omaliref.domain.vocab import MueSetting
 
 MONTHS = {m: i for i, m in enumerate(("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV",
                                       "DEC"), start=1)}
 MONTH_NAMES = {name: i for i, name in enumerate(("january", "february", "march", "april", "may", "june", "july",
                                                  "august", "september", "october", "november", "december"), 1)}
 LEVEL2 = re.compile(r"[A-CE-V]\d{4}")  # Level II codes; D (CDT, ADA) and numeric CPT are left out
-KINDS = ("hcpcs", "asp", "crosswalk", "mue")
-MUE_SETTINGS = {"PractitionerServices": "practitioner", "OutpatientHospitalServices": "outpatient-hospital",
+MUE_FILE_SETTINGS: dict[str, MueSetting] = {"PractitionerServices": "practitioner", "OutpatientHospitalServices": "outpatient-hospital",
                 "DMESupplierServices": "dme-supplier"}
 
 
@@ -341,9 +341,9 @@ _MUE_NAME = re.compile(r"MCR_MUE_(\w+?)_Eff_(\d{2})-(\d{2})-(\d{4})", re.I)
 
 def parse_mue(text: str, file: str) -> Parsed:
     m = _MUE_NAME.search(file)
-    if not m or m.group(1) not in MUE_SETTINGS:
+    if not m or m.group(1) not in MUE_FILE_SETTINGS:
         raise FileFormatError(file, 0, "file name like MCR_MUE_PractitionerServices_Eff_01-01-2027.csv")
-    setting = MUE_SETTINGS[m.group(1)]
+    setting = MUE_FILE_SETTINGS[m.group(1)]
     start = dt.date(int(m.group(4)), int(m.group(2)), int(m.group(3)))
     records = _records(text)
     h = _header_index(records, file, re.compile(r"HCPCS/\s*CPT Code", re.I), "'HCPCS/CPT Code'")
@@ -405,82 +405,3 @@ def descriptor_dosage(description: str) -> str:
     """The billing unit at the tail of a long descriptor: '…, 5 mg' -> '5 mg' ('' when there is none)."""
     m = re.search(r",\s*(?:per\s+)?([\d.]+\s*(?:mg|mcg|g|units?))\s*$", description, flags=re.I)
     return m.group(1) if m else ""
-
-
-# --- facts for one code and date of service ------------------------------------------------------------
-
-@dataclass(frozen=True)
-class PaymentLimit:
-    quarter: str
-    dosage: str
-    limit: Decimal | None
-    coinsurance: Decimal | None
-    notes: str
-    source_id: str
-
-
-@dataclass(frozen=True)
-class MueLimit:
-    quarter: str
-    setting: str
-    value: int
-    mai: int
-    mai_text: str
-    rationale: str
-    source_id: str
-
-
-@dataclass(frozen=True)
-class QuarterFacts:
-    """What the imported CMS files say about a code for the quarter of the date of service."""
-
-    quarter: str | None
-    payment_limit: PaymentLimit | None = None
-    mues: tuple[MueLimit, ...] = ()
-    note: str = ""  # e.g. no imported quarter covers the date of service
-
-
-def changes(old: dict[str, list[dict[str, object]]], new: dict[str, list[dict[str, object]]],
-            codes: set[str] | None = None) -> dict[str, list[dict[str, object]]]:
-    """What changed between two quarters: tables as lists of row dicts (from the store), keyed by kind."""
-
-    def keep(code: object) -> bool:
-        return codes is None or code in codes
-
-    def by(rows: list[dict[str, object]], *key: str) -> dict[tuple[object, ...], dict[str, object]]:
-        return {tuple(r[k] for k in key): r for r in rows if keep(r["code"])}
-
-    out: dict[str, list[dict[str, object]]] = {k: [] for k in (
-        "codes_added", "codes_terminated", "codes_removed", "descriptor_changes", "payment_limit_changes",
-        "mue_changes", "ndcs_added", "ndcs_removed")}
-    o, n = by(old.get("hcpcs", []), "code", "is_modifier"), by(new.get("hcpcs", []), "code", "is_modifier")
-    for key in sorted(n.keys() - o.keys(), key=str):
-        out["codes_added"].append({"code": key[0], "descriptor": n[key]["long_description"]})
-    for key in sorted(o.keys() - n.keys(), key=str):
-        out["codes_removed"].append({"code": key[0], "descriptor": o[key]["long_description"]})
-    for key in sorted(o.keys() & n.keys(), key=str):
-        if n[key]["term_date"] and not o[key]["term_date"]:
-            out["codes_terminated"].append({"code": key[0], "termination_date": n[key]["term_date"],
-                                            "replaced_by": n[key]["xref1"] or None})
-        if o[key]["long_description"] != n[key]["long_description"]:
-            out["descriptor_changes"].append({"code": key[0], "from": o[key]["long_description"],
-                                              "to": n[key]["long_description"]})
-    o, n = by(old.get("asp", []), "code"), by(new.get("asp", []), "code")
-    for key in sorted(o.keys() | n.keys(), key=str):
-        before = o.get(key, {}).get("payment_limit")
-        after = n.get(key, {}).get("payment_limit")
-        if before != after:
-            out["payment_limit_changes"].append({"code": key[0], "from": before, "to": after})
-    o, n = by(old.get("mue", []), "setting", "code"), by(new.get("mue", []), "setting", "code")
-    for key in sorted(o.keys() | n.keys(), key=str):
-        before, after = o.get(key), n.get(key)
-        if (before and (before["value"], before["mai"])) != (after and (after["value"], after["mai"])):
-            out["mue_changes"].append({"setting": key[0], "code": key[1],
-                                       "from": before and {"value": before["value"], "mai": before["mai"]},
-                                       "to": after and {"value": after["value"], "mai": after["mai"]}})
-    o, n = by(old.get("crosswalk", []), "code", "ndc_raw"), by(new.get("crosswalk", []), "code", "ndc_raw")
-    for key in sorted(n.keys() - o.keys(), key=str):
-        out["ndcs_added"].append({"code": key[0], "ndc": key[1], "drug_name": n[key]["drug_name"]})
-    for key in sorted(o.keys() - n.keys(), key=str):
-        out["ndcs_removed"].append({"code": key[0], "ndc": key[1], "drug_name": o[key]["drug_name"]})
-    return out

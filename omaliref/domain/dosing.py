@@ -7,8 +7,7 @@ from fractions import Fraction
 
 from omaliref.domain.errors import InputError
 from omaliref.domain.model import Catalog, DoseTable
-
-INDICATIONS = ("asthma", "crswnp", "csu", "food-allergy")
+from omaliref.domain.vocab import INDICATIONS, words
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,8 @@ def _cell(cell: str) -> tuple[int, int]:
 def label_dose(catalog: Catalog, indication: str, *, ige: Fraction | None, weight_kg: Fraction | None,
                age_years: Fraction | None = None) -> DoseAnswer:
     if indication not in INDICATIONS:
-        raise InputError(f"Indication '{indication[:40]}' is not known: use {', '.join(INDICATIONS)}.", field="indication")
+        raise InputError(f"Indication '{indication[:40]}' is not known: use {words(INDICATIONS)}.",
+                         field="indication")
     for name, value in (("IgE", ige), ("weight", weight_kg), ("age", age_years)):
         if value is not None and value <= 0:
             raise InputError(f"The {name} must be greater than zero.", field=name.lower())

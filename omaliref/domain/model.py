@@ -9,6 +9,9 @@ from fractions import Fraction
 
 from omaliref.domain.errors import UnknownIdError
 from omaliref.domain.quantities import Quantity
+from omaliref.domain.vocab import CONFIDENCES
+
+__all__ = ["CONFIDENCES"]  # re-exported for the pack loader
 
 SECTION_ORDER = (
     "definition",
@@ -19,7 +22,6 @@ SECTION_ORDER = (
     "commercial",
     "similar-codes",
 )
-CONFIDENCES = ("high", "medium", "low")
 
 
 @dataclass(frozen=True)

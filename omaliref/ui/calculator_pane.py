@@ -28,59 +28,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from omaliref.domain.calculator import (
-    CalcRequest,
-    CalcResult,
-    Warning_,
-    calculate,
-    check_date,
-    parse_containers,
-    parse_dose,
-)
-from omaliref.domain.dosing import DoseAnswer, dose_matches
-from omaliref.domain.errors import InputError
-from omaliref.domain.model import Catalog
+from omaliref.domain.calculator import CalcResult
+from omaliref.domain.outcome import Outcome
 from omaliref.domain.quantities import format_amount
+from omaliref.report import as_text
+from omaliref.ui.case_model import CaseModel, CaseSnapshot
+from omaliref.ui.labels import LEVEL_MARK, M340B_LABELS, PAYER_LABELS
 from omaliref.ui.models import ClaimLinesModel
 from omaliref.ui.widgets import ErrorLabel, WrappingItemDelegate
 
-PAYER_LABELS = (("medicare", "Medicare Part B"), ("medicaid", "Medicaid"), ("commercial", "Commercial"))
-M340B_LABELS = (("", "None (not 340B)"), ("JG", "JG"), ("TB", "TB"))
-LEVEL_MARK = {"error": "⛔ ERROR", "warning": "⚠ WARNING", "info": "ℹ note"}
-
-
-@dataclass(frozen=True)
-class CalcState:
-    """What the checklist needs from the calculator: the case inputs and, when valid, the result."""
-
-    code: str
-    payer: str
-    date_of_service: dt.date
-    modifier_340b: str
-    result: CalcResult | None
-    dose_answer: DoseAnswer | None
-
 
 class CalculatorPane(QWidget):
-    state_changed = Signal(object)  # CalcState
+    """Edits the case's calculation fields and renders the outcome the CaseModel computes."""
+
     dose_check_requested = Signal()
 
-    def __init__(self, catalog: Catalog, today: dt.date, parent: Any = None,
-                 compute: Callable[[CalcRequest], CalcResult] | None = None) -> None:
+    def __init__(self, case_model: CaseModel, parent: Any = None) -> None:
         super().__init__(parent)
-        self.catalog = catalog
-        self.today = today
-        # the data layer's calculation (curated pack plus any imported CMS quarter); the pane only presents it
-        self.compute = compute or (lambda request: calculate(catalog, request, today=today))
-        self.result: CalcResult | None = None
-        self.dose_answer: DoseAnswer | None = None
-        self.stale = False
+        self.case_model = case_model
+        self.library = case_model.library
+        self.catalog = self.library.catalog
+        today = case_model.today
+        self.snapshot: CaseSnapshot = case_model.snapshot
 
         title = QLabel("<h2>Unit &amp; waste calculator</h2>")
         self.code_box = QComboBox()
         self.code_box.setAccessibleName("Code")
         for code in self._calculable_codes():
-            c = catalog.codes[code]
+            c = self.catalog.codes[code]
             unit = f"{format_amount(c.billing_unit.amount)} {c.billing_unit.unit}"
             self.code_box.addItem(f"{code} — {c.drug} ({unit} per unit)", code)
         self.dose_edit = QLineEdit()
@@ -208,17 +183,18 @@ class CalculatorPane(QWidget):
 
         self.code_box.currentIndexChanged.connect(self._code_changed)
         self.package_box.activated.connect(self._package_chosen)
-        self.dose_edit.textChanged.connect(self.recompute)
-        self.containers_edit.textChanged.connect(self.recompute)
-        self.date_edit.dateChanged.connect(self.recompute)
-        self.payer_box.currentIndexChanged.connect(self.recompute)
-        self.separately_payable.toggled.connect(self.recompute)
-        self.single_dose_confirmed.toggled.connect(self.recompute)
-        self.m340b_box.currentIndexChanged.connect(self.recompute)
+        self.dose_edit.textChanged.connect(lambda text: case_model.update(dose=text))
+        self.containers_edit.textChanged.connect(lambda text: case_model.update(containers=text))
+        self.date_edit.dateChanged.connect(lambda _date: case_model.update(date=self.date_of_service.isoformat()))
+        self.payer_box.currentIndexChanged.connect(lambda _i: case_model.update(payer=self.payer))
+        self.separately_payable.toggled.connect(lambda on: case_model.update(separately_payable=on))
+        self.single_dose_confirmed.toggled.connect(lambda on: case_model.update(single_dose_confirmed=on))
+        self.m340b_box.currentIndexChanged.connect(lambda _i: case_model.update(modifier_340b=self.modifier_340b))
         self.copy_button.clicked.connect(self.copy_claim_lines)
         self.dose_button.clicked.connect(self.dose_check_requested)
+        case_model.changed.connect(self.show_snapshot)
         self._fill_packages()
-        self.recompute()
+        case_model.update(code=self.code)
 
     def _calculable_codes(self) -> list[str]:
         codes = [c for c in self.catalog.codes.values() if c.category == "drug"]
@@ -259,14 +235,13 @@ class CalculatorPane(QWidget):
         self.m340b_box.setCurrentIndex(max(0, self.m340b_box.findData(modifier_340b)))
 
     def _code_changed(self) -> None:
-        self.dose_answer = None
         self._fill_packages()
-        self.recompute()
+        self.case_model.update(code=self.code)
 
     def _fill_packages(self) -> None:
         self.package_box.clear()
         self.package_box.addItem("Add a package…", "")
-        for product in self.packages_for(self.code):
+        for product in self.library.packages_for(self.code):
             self.package_box.addItem(f"{product.ndc} — {product.container_amount} {product.form}", product.ndc)
 
     def _package_chosen(self, index: int) -> None:
@@ -276,77 +251,59 @@ class CalculatorPane(QWidget):
             self.containers_edit.setText(f"{text}, {ndc}x1" if text else f"{ndc}x1")
         self.package_box.setCurrentIndex(0)
 
-    def packages_for(self, code: str) -> tuple[Any, ...]:
-        """Packages to offer; replaced by the main window when imported CMS data is loaded."""
-        return self.catalog.products_for(code)
+    # -- show what the model computed ----------------------------------------------------------------------
 
-    def set_dose_answer(self, answer: DoseAnswer | None) -> None:
-        self.dose_answer = answer
-        self.recompute()
+    @property
+    def result(self) -> CalcResult | None:
+        outcome = self.snapshot.outcome
+        return outcome.calculation if outcome else None
 
-    # -- compute and show ---------------------------------------------------------------------------------
+    @property
+    def stale(self) -> bool:
+        return self.snapshot.stale
 
     def _errors(self) -> dict[str, ErrorLabel]:
         """Domain error fields -> the label next to the widget the coder must fix."""
         return {"dose": self.dose_error, "containers": self.containers_error, "ndc": self.containers_error,
                 "date": self.date_error, "code": self.code_error, "340b": self.code_error,
-                "payer": self.code_error}
+                "payer": self.code_error, "setting": self.code_error}
 
-    def recompute(self) -> None:
+    def show_snapshot(self, snapshot: CaseSnapshot) -> None:
+        self.snapshot = snapshot
         for label in set(self._errors().values()):
             label.clear_error()
-        try:
-            dose_text = self.dose_edit.text()
-            if not dose_text.strip():
-                self._show_empty()
-                return
-            dose = parse_dose(dose_text)
-            specs = [s for s in re.split(r"[,;\s]+", self.containers_edit.text()) if s]
-            containers = parse_containers(specs)
-            check_date(self.date_of_service, self.today)
-            request = CalcRequest(self.code, dose, containers, self.date_of_service, self.payer,
-                                  self.separately_payable.isChecked(), self.modifier_340b,
-                                  self.single_dose_confirmed.isChecked())
-            result = self.compute(request)
-        except InputError as exc:
-            field = exc.field if exc.field in self._errors() else "dose"
-            self._errors()[field].show_error(str(exc))
-            self._mark_stale()
+        error = snapshot.error
+        if error is not None and error.field in ("indication", "ige", "weight", "age"):
+            error = None  # the checklist pane and the dose check own those fields
+        if error is not None:
+            field = error.field if error.field in self._errors() else "dose"
+            self._errors()[field].show_error(str(error))
+            self.lines_model.set_stale(True)
+            self.stale_banner.setVisible(snapshot.stale)
             return
-        self.result = result
-        self.stale = False
-        self._show_result(result)
+        outcome = snapshot.outcome
+        if outcome is None or outcome.calculation is None:
+            self._show_empty()
+            return
+        self._show_result(outcome)
 
     def _show_empty(self) -> None:
-        self.result = None
-        self.stale = False
         self.stale_banner.hide()
         self.lines_model.set_lines([])
         self.summary.setText("Type the dose given, e.g. 375mg.")
         self.warnings_list.clear()
         self.rules_label.clear()
         self.admin_label.clear()
-        self._emit()
 
-    def _mark_stale(self) -> None:
-        self.stale = True
-        self.lines_model.set_stale(True)
-        self.stale_banner.setVisible(self.result is not None)
-        self._emit()
-
-    def _show_result(self, r: CalcResult) -> None:
+    def _show_result(self, outcome: Outcome) -> None:
+        r = outcome.calculation
+        assert r is not None
         self.stale_banner.hide()
         self.lines_model.set_lines(r.lines)
-        jw = f" · Discarded {r.discarded_amount} = {r.discarded_units} units (JW)" if r.has_jw else (
-            f" · Discarded {r.discarded_amount} (under one unit: not billed)" if r.discarded_amount.amount else
-            " · Nothing discarded")
-        self.summary.setText(f"Administered {r.dose_in_billing_unit} = {r.administered_units} units{jw}")
+        self.summary.setText(as_text.units_summary(r))
         self.admin_label.setText(f"<b>Administration code (its own line):</b> {r.admin_code_suggestion}")
         self.warnings_list.clear()
-        warnings = list(r.warnings)
-        if self.dose_answer is not None and r.code.code in ("J2357", "Q5154"):
-            warnings.insert(0, self._dose_warning(r))
-        for w in sorted(warnings, key=lambda w: ("error", "warning", "info").index(w.level)):
+        for w in outcome.warnings:
             sources = f"  [sources: {', '.join(w.sources)}]" if w.sources else ""
             item = QListWidgetItem(f"{LEVEL_MARK[w.level]}: {w.message}{sources}")
             if w.level != "info":
@@ -356,28 +313,10 @@ class CalculatorPane(QWidget):
             self.warnings_list.addItem(item)
         self.rules_label.setText("<b>Rules applied:</b> " + ", ".join(
             f"{self.catalog.rule(rid).title} <i>({rid})</i>" for rid in r.rules))
-        self._emit()
-
-    def _dose_warning(self, r: CalcResult) -> Warning_:
-        answer = self.dose_answer
-        assert answer is not None
-        matches = dose_matches(answer, r.dose_in_billing_unit.to("mg").amount)
-        if matches is None:
-            return Warning_("info", f"Dose check: {answer.message}", sources=answer.sources)
-        if matches:
-            return Warning_("info", f"Dose check: matches the label dose ({answer.label}).", sources=answer.sources)
-        return Warning_("warning", f"Dose check: the dose differs from the label dose ({answer.label}).",
-                        sources=answer.sources)
-
-    def _emit(self) -> None:
-        self.state_changed.emit(self.state())
-
-    def state(self) -> CalcState:
-        return CalcState(self.code, self.payer, self.date_of_service, self.modifier_340b,
-                         None if self.stale else self.result, self.dose_answer)
 
     def claim_lines_text(self) -> str:
-        return self.result.keyed_text() if self.result is not None and not self.stale else ""
+        current = self.snapshot.current
+        return as_text.claim_lines(current.calculation) if current and current.calculation else ""
 
     def copy_claim_lines(self) -> None:
         text = self.claim_lines_text()

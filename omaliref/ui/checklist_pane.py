@@ -19,40 +19,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from omaliref.domain.checklist import VERDICT_TEXT, Case, Evaluation, evaluate, summary_text
-from omaliref.domain.model import Catalog
-from omaliref.ui.calculator_pane import CalcState
+from omaliref.domain.checklist import Evaluation
+from omaliref.domain.vocab import SEVERITIES
+from omaliref.report.as_text import VERDICT_TEXT, checklist_summary
+from omaliref.ui.case_model import CaseModel, CaseSnapshot
+from omaliref.ui.labels import INDICATION_LABELS, SETTING_LABELS, VERDICT_STYLE
 from omaliref.ui.models import ChecklistModel
 from omaliref.ui.widgets import WrappingItemDelegate
 
-INDICATIONS = (("", "— not set —"), ("asthma", "Asthma"), ("crswnp", "CRSwNP (nasal polyps)"),
-               ("csu", "Chronic spontaneous urticaria"), ("food-allergy", "IgE-mediated food allergy"))
-SETTINGS = (("office", "Office"), ("hospital-outpatient", "Hospital outpatient"))
-VERDICT_STYLE = {"blockers": "background:#8b0000; color:white;", "high-risk": "background:#ffd27f; color:#3a2600;",
-                 "ready": "background:#1e5631; color:white;"}
-
 
 class ChecklistPane(QWidget):
-    ticks_changed = Signal(object)  # frozenset of ticked ids
-    case_changed = Signal()
+    """Edits the case's indication and setting, renders its checklist, and keeps the case's ticks."""
 
-    def __init__(self, catalog: Catalog, parent: Any = None) -> None:
+    ticks_changed = Signal(object)  # frozenset of ticked ids
+
+    def __init__(self, case_model: CaseModel, parent: Any = None) -> None:
         super().__init__(parent)
-        self.catalog = catalog
-        self.state: CalcState | None = None
-        self.case: Case | None = None
-        self.evaluation: Evaluation | None = None
+        self.case_model = case_model
+        self.catalog = case_model.library.catalog
+        self.snapshot: CaseSnapshot = case_model.snapshot
 
         self.verdict = QLabel()
         self.verdict.setAccessibleName("Verdict")
         self.verdict.setWordWrap(True)
         self.indication_box = QComboBox()
         self.indication_box.setAccessibleName("Indication")
-        for value, label in INDICATIONS:
+        for value, label in INDICATION_LABELS:
             self.indication_box.addItem(label, value)
         self.setting_box = QComboBox()
         self.setting_box.setAccessibleName("Setting")
-        for value, label in SETTINGS:
+        for value, label in SETTING_LABELS:
             self.setting_box.addItem(label, value)
         form = QFormLayout()
         form.addRow("&Indication", self.indication_box)
@@ -93,8 +89,9 @@ class ChecklistPane(QWidget):
         QWidget.setTabOrder(self.setting_box, self.view)
         QWidget.setTabOrder(self.view, self.copy_button)
 
-        self.indication_box.currentIndexChanged.connect(self._inputs_changed)
-        self.setting_box.currentIndexChanged.connect(self._inputs_changed)
+        self.indication_box.currentIndexChanged.connect(lambda _i: case_model.update(indication=self.indication))
+        self.setting_box.currentIndexChanged.connect(lambda _i: case_model.update(setting=self.setting))
+        case_model.changed.connect(self.show_snapshot)
         self.model.ticks_changed.connect(self._ticks_changed)
         self.view.selectionModel().currentChanged.connect(self._show_why)
         self.copy_button.clicked.connect(self.copy_summary)
@@ -113,26 +110,25 @@ class ChecklistPane(QWidget):
     def set_setting(self, setting: str) -> None:
         self.setting_box.setCurrentIndex(max(0, self.setting_box.findData(setting)))
 
-    def set_state(self, state: CalcState, ticked: Collection[str] | None = None) -> None:
-        self.state = state
-        self.refresh(self.model.ticked if ticked is None else ticked)
+    @property
+    def evaluation(self) -> Evaluation | None:
+        outcome = self.snapshot.checklist
+        return outcome.checklist if outcome else None
 
-    def _inputs_changed(self) -> None:
-        self.refresh(self.model.ticked)
-        self.case_changed.emit()
-
-    def refresh(self, ticked: Collection[str]) -> None:
-        if self.state is None:
+    def show_snapshot(self, snapshot: CaseSnapshot) -> None:
+        if snapshot.fields.indication != self.indication:
+            self.set_indication(snapshot.fields.indication)
+        if snapshot.fields.setting != self.setting:
+            self.set_setting(snapshot.fields.setting)
+        self.snapshot = snapshot
+        evaluation = self.evaluation
+        if evaluation is None:
             return
-        s = self.state
-        self.case = Case(s.code, s.payer, self.indication, self.setting, s.date_of_service, s.modifier_340b,
-                         s.result, s.dose_answer)
-        self.evaluation = evaluate(self.catalog, self.case)
-        self.model.set_items(self.evaluation.items, ticked)
+        self.model.set_items(evaluation.items, snapshot.ticked)
         self._show_verdict()
         # calculator warnings are findings too (for the summary) but are already listed in the calculator pane
-        own = [f for f in self.evaluation.findings if not f.id.startswith("calc:")]
-        from_calc = len(self.evaluation.findings) - len(own)
+        own = [f for f in evaluation.findings if f.origin == "case"]
+        from_calc = len(evaluation.findings) - len(own)
         lines = [f"[{f.severity.upper()}] {f.message}" for f in own]
         if from_calc:
             lines.append(f"[ADVISORY] {from_calc} calculator warning(s): see the calculator pane.")
@@ -146,12 +142,14 @@ class ChecklistPane(QWidget):
         for applied in self.evaluation.items:
             if applied.item.id not in self.model.ticked:
                 open_counts[applied.severity] = open_counts.get(applied.severity, 0) + 1
-        counts = ", ".join(f"{n} {sev}" for sev, n in sorted(open_counts.items(), key=lambda kv: ("blocker", "high", "advisory").index(kv[0])))
+        counts = ", ".join(f"{n} {sev}" for sev, n in sorted(open_counts.items(),
+                                                             key=lambda kv: SEVERITIES.index(kv[0])))
         self.verdict.setText(f"<span style='font-size:15pt'><b>{VERDICT_TEXT[verdict].upper()}</b></span>"
                              + (f"<br>Open: {counts}" if counts else ""))
         self.verdict.setStyleSheet(VERDICT_STYLE[verdict] + " padding:6px;")
 
     def _ticks_changed(self, ticked: frozenset[str]) -> None:
+        self.case_model.set_ticked(ticked)
         self._show_verdict()
         self.ticks_changed.emit(ticked)
 
@@ -160,9 +158,10 @@ class ChecklistPane(QWidget):
         self.why.setText(f"<b>Why:</b> {applied.item.why}" if applied else "")
 
     def summary_text(self) -> str:
-        if self.case is None or self.evaluation is None:
+        outcome = self.snapshot.checklist
+        if outcome is None:
             return ""
-        return summary_text(self.catalog, self.case, self.evaluation, self.model.ticked)
+        return checklist_summary(self.catalog, outcome, self.model.ticked)
 
     def copy_summary(self) -> None:
         text = self.summary_text()

@@ -23,11 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pathlib import Path
-
-from omaliref.data.cms_import import import_paths
-from omaliref.data.cms_store import CmsStore, ImportCancelled, ImportReport
-from omaliref.domain.cms import FileFormatError, changes
+from omaliref.data.cms_store import ImportCancelled, ImportReport
+from omaliref.data.library import Library
+from omaliref.domain.cms import FileFormatError
 from omaliref.domain.errors import InputError
 
 
@@ -39,19 +37,19 @@ class ImportWorker(QObject):
     failed = Signal(str)
     cancelled = Signal()
 
-    def __init__(self, paths: Sequence[str], db: Path) -> None:
+    def __init__(self, paths: Sequence[str], library: Library) -> None:
         super().__init__()
-        self.paths, self.db = list(paths), db
+        self.paths, self.library = list(paths), library
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
         self._cancel.set()
 
     def run(self) -> None:
-        store = CmsStore(self.db)
+        library = self.library.for_thread()
         try:
-            reports = import_paths(store, self.paths, progress=lambda d, t, n: self.progress.emit(d, t, n),
-                                   should_cancel=self._cancel.is_set)
+            reports = library.import_files(self.paths, progress=lambda d, t, n: self.progress.emit(d, t, n),
+                                           should_cancel=self._cancel.is_set)
         except ImportCancelled:
             self.cancelled.emit()
         except (FileFormatError, InputError, OSError) as exc:
@@ -59,15 +57,15 @@ class ImportWorker(QObject):
         else:
             self.finished.emit(reports)
         finally:
-            store.close()
+            library.close()
 
 
 class ImportProgressDialog(QProgressDialog):
     """Shows per-file progress; Cancel stops the import and rolls the current file back."""
 
-    done = Signal(str)  # a one-line outcome for the status bar
+    import_ended = Signal(str)  # a one-line outcome for the status bar
 
-    def __init__(self, paths: Sequence[str], db: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, paths: Sequence[str], library: Library, parent: QWidget | None = None) -> None:
         super().__init__("Reading the CMS files…", "Cancel", 0, 100, parent)
         self.setWindowTitle("Import CMS files")
         self.setMinimumDuration(0)
@@ -76,7 +74,7 @@ class ImportProgressDialog(QProgressDialog):
         self.reports: list[ImportReport] = []
         self.outcome = ""
         self.thread_ = QThread(self)
-        self.worker = ImportWorker(paths, db)
+        self.worker = ImportWorker(paths, library)
         self.worker.moveToThread(self.thread_)
         self.thread_.started.connect(self.worker.run)
         self.worker.progress.connect(self._progress)
@@ -100,7 +98,7 @@ class ImportProgressDialog(QProgressDialog):
         self.setLabelText(outcome)
         self.setValue(self.maximum())
         self.setCancelButtonText("Close")
-        self.done.emit(outcome)
+        self.import_ended.emit(outcome)
 
     def _finished(self, reports: list[ImportReport]) -> None:
         self.reports = reports
@@ -126,11 +124,11 @@ def ask_import_paths(parent: QWidget) -> list[str]:
 class ChangesDialog(QDialog):
     """What changed between two imported quarters, optionally for a few codes."""
 
-    def __init__(self, store: CmsStore | None, parent: QWidget | None = None) -> None:
+    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("What changed between quarters")
-        self.store = store
-        quarters = store.quarters() if store is not None else []
+        self.library = library
+        quarters = library.quarters()
         self.from_box, self.to_box = QComboBox(), QComboBox()
         for box, name in ((self.from_box, "From quarter"), (self.to_box, "To quarter")):
             box.setAccessibleName(name)
@@ -165,9 +163,7 @@ class ChangesDialog(QDialog):
         if not old or not new:
             return
         codes = {c.strip().upper() for c in self.codes_edit.text().split(",") if c.strip()} or None
-        assert self.store is not None
-        tables = {q: {k: self.store.table(k, q) for k in ("hcpcs", "asp", "crosswalk", "mue")} for q in (old, new)}
-        diff = changes(tables[old], tables[new], codes)
+        diff = self.library.changes(old, new, codes)
         lines = [f"{old} → {new}"]
         for key, rows in diff.items():
             lines.append(f"\n{key.replace('_', ' ').capitalize()} ({len(rows)})")
@@ -175,5 +171,5 @@ class ChangesDialog(QDialog):
         self.report.setPlainText("\n".join(lines))
 
     @classmethod
-    def show_for(cls, store: CmsStore | None, parent: QWidget | None = None) -> Any:
-        return cls(store, parent).exec()
+    def show_for(cls, library: Library, parent: QWidget | None = None) -> Any:
+        return cls(library, parent).exec()

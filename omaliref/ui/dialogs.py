@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 
 import omaliref
 from omaliref.data.state import Preferences
-from omaliref.domain.dosing import INDICATIONS, DoseAnswer, label_dose
+from omaliref.domain.dosing import DoseAnswer, label_dose
+from omaliref.domain.vocab import INDICATIONS
 from omaliref.domain.errors import InputError
 from omaliref.domain.model import Catalog
 from omaliref.domain.quantities import parse_number
@@ -30,8 +31,12 @@ from omaliref.ui.widgets import ErrorLabel
 
 @dataclass(frozen=True)
 class DoseCheck:
+    """What the coder entered, for the case: the outcome computes the dose check from it."""
+
     indication: str
-    answer: DoseAnswer
+    ige: str
+    weight: str
+    age: str
 
 
 class DoseCheckDialog(QDialog):
@@ -56,9 +61,9 @@ class DoseCheckDialog(QDialog):
             edit.textChanged.connect(self._update)
         self.indication_box.currentIndexChanged.connect(self._update)
         self.error = ErrorLabel("dose check")
-        self.result = QLabel()
-        self.result.setWordWrap(True)
-        self.result.setAccessibleName("Label dose")
+        self.dose_label = QLabel()
+        self.dose_label.setWordWrap(True)
+        self.dose_label.setAccessibleName("Label dose")
         form = QFormLayout()
         form.addRow("&Indication", self.indication_box)
         form.addRow("Baseline &IgE", self.ige_edit)
@@ -71,7 +76,7 @@ class DoseCheckDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
-        layout.addWidget(self.result)
+        layout.addWidget(self.dose_label)
         layout.addWidget(QLabel("<small>US label tables only. The pediatric (6 to under 12) asthma and the food-allergy "
                                 "tables are not in the data pack.</small>"))
         layout.addWidget(buttons)
@@ -94,14 +99,15 @@ class DoseCheckDialog(QDialog):
         if self.answer is not None:
             headline = self.answer.label.upper() if self.answer.status == "dose" else self.answer.status.upper()
             text = f"<b style='font-size:14pt'>{escape(headline)}</b><br>{escape(self.answer.message)}"
-        self.result.setText(text)
+        self.dose_label.setText(text)
         self.ok_button.setEnabled(self.answer is not None)
 
     @classmethod
     def ask(cls, catalog: Catalog, indication: str, parent: QWidget | None = None) -> DoseCheck | None:
         dialog = cls(catalog, indication, parent)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.answer is not None:
-            return DoseCheck(str(dialog.indication_box.currentData()), dialog.answer)
+            return DoseCheck(str(dialog.indication_box.currentData()), dialog.ige_edit.text(),
+                             dialog.weight_edit.text(), dialog.age_edit.text())
         return None
 
 

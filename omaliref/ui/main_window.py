@@ -24,15 +24,16 @@ from PySide6.QtWidgets import (
 from omaliref.data.state import Preferences, StateStore
 
 if TYPE_CHECKING:  # the panes and the domain load after the first paint (see finish_loading)
+    from omaliref.data.library import Library
     from omaliref.domain.model import Catalog
-    from omaliref.domain.search import SearchIndex
-    from omaliref.ui.calculator_pane import CalcState, CalculatorPane
+    from omaliref.ui.calculator_pane import CalculatorPane
+    from omaliref.ui.case_model import CaseModel
     from omaliref.ui.checklist_pane import ChecklistPane
     from omaliref.ui.models import ResultsModel
     from omaliref.ui.reference_view import ReferenceView
 
 RESULT_LIMIT = 30
-Loader = Callable[[], "tuple[Catalog, SearchIndex]"]
+Loader = Callable[[], "Library"]
 
 
 class MainWindow(QMainWindow):
@@ -42,8 +43,9 @@ class MainWindow(QMainWindow):
     ready = Signal()
     index_ready = Signal(object)  # a SearchIndex built off the GUI thread (curated pack + imported CMS codes)
 
+    library: Library
     catalog: Catalog
-    index: SearchIndex
+    case_model: CaseModel
     results: ResultsModel
     reference: ReferenceView
     calculator: CalculatorPane
@@ -108,22 +110,24 @@ class MainWindow(QMainWindow):
         if self.loaded:
             return
         from omaliref.ui.calculator_pane import CalculatorPane
+        from omaliref.ui.case_model import CaseModel
         from omaliref.ui.checklist_pane import ChecklistPane
         from omaliref.ui.models import ResultsModel
         from omaliref.ui.reference_view import ReferenceView
 
-        self.catalog, self.index = self._load()
-        catalog, prefs = self.catalog, self.prefs
-        self.cms = self._open_cms()
+        self.library = self._load()
+        self.catalog = catalog = self.library.catalog
+        prefs = self.prefs
         self.index_ready.connect(self._swap_index)
-        if self.cms is not None:
+        if self.library.store is not None:
             self._rebuild_index(background=True)  # the curated index serves until this one is ready
         self.results = ResultsModel(self)
         self.results_view.setModel(self.results)
         self.reference = ReferenceView(catalog)
-        self.calculator = CalculatorPane(catalog, self.today, compute=self._compute)
-        self.calculator.packages_for = self._packages_for  # type: ignore[method-assign]
-        self.checklist = ChecklistPane(catalog)
+        self.case_model = CaseModel(self.library, self.today, self)
+        self.case_model.set_ticked(frozenset(prefs.checklist_ticks))
+        self.calculator = CalculatorPane(self.case_model)
+        self.checklist = ChecklistPane(self.case_model)
         self.calc_scroll = calc_scroll = QScrollArea()  # kept: replaceWidget does not pass ownership in PySide
         calc_scroll.setWidget(self.calculator)
         calc_scroll.setWidgetResizable(True)
@@ -142,7 +146,6 @@ class MainWindow(QMainWindow):
         self.results_view.selectionModel().currentChanged.connect(self._current_changed)
         self.results_view.activated.connect(self._open_index)
         self.reference.entry_requested.connect(self.open_entry)
-        self.calculator.state_changed.connect(self._calc_changed)
         self.calculator.dose_check_requested.connect(self.dose_check)
         self.checklist.ticks_changed.connect(self._save_ticks)
         QWidget.setTabOrder(self.search_edit, self.results_view)
@@ -151,7 +154,6 @@ class MainWindow(QMainWindow):
 
         self.calculator.set_defaults(prefs.payer, prefs.modifier_340b)
         self.checklist.set_setting(prefs.setting)
-        self.checklist.set_state(self.calculator.state(), prefs.checklist_ticks)
         for act in self._needs_data:
             act.setEnabled(True)
         self.loaded = True
@@ -220,7 +222,7 @@ class MainWindow(QMainWindow):
         self.results_view.setCurrentIndex(self.results.index(row, 0))
 
     def run_search(self, text: str) -> None:
-        self.results.set_hits(self.index.search(text, RESULT_LIMIT))
+        self.results.set_hits(self.library.search(text, RESULT_LIMIT))
         if self.results.rowCount():
             self.results_view.setCurrentIndex(self.results.index(0, 0))
 
@@ -235,14 +237,11 @@ class MainWindow(QMainWindow):
         """Show an entry of the curated pack, or one that only the imported CMS files hold."""
         held = (kind == "code" and ident in self.catalog.codes) or (kind == "product" and ident in self.catalog.products) \
             or kind in ("modifier", "topic")
-        if held or self.cms is None:
+        if held or self.library.store is None:
             self.reference.show_entry(kind, ident, alerts)
         else:
-            from omaliref.data.cms_catalog import catalog_with_latest
-
-            code = ident if kind == "code" else ident
-            merged = catalog_with_latest(self.catalog, self.cms, code if kind == "code" else None,
-                                         ndc=ident if kind == "product" else None)
+            merged = self.library.latest_catalog_for(ident if kind == "code" else None,
+                                                     ndc=ident if kind == "product" else None)
             self.reference.show_entry(kind, ident, alerts, catalog=merged)
         self.entry_shown.emit(ident)
 
@@ -277,34 +276,19 @@ class MainWindow(QMainWindow):
 
     # -- imported CMS data -------------------------------------------------------------------------------
 
-    def _cms_path(self) -> Any:
-        from omaliref.data.state import CMS_DB_NAME
-
-        return self.store.dirs.data / CMS_DB_NAME
-
-    def _open_cms(self) -> Any:
-        if not self._cms_path().exists():
-            return None  # nothing imported: sqlite3 and the CMS modules are not even loaded
-        from omaliref.data.cms_store import CmsStore
-
-        return CmsStore(self._cms_path())
-
     def _rebuild_index(self, *, background: bool = False) -> None:
         """Index the pack plus the imported codes. With a full HCPCS import this takes about half a second, so at
         start-up it runs in a thread: the rows are read here (SQLite connections stay on their thread), the index
         is built there and handed back through index_ready."""
         import threading
 
-        from omaliref.data.cms_catalog import search_entries
-        from omaliref.domain.search import SearchIndex, entries_from_catalog
-
-        entries = entries_from_catalog(self.catalog) + search_entries(self.catalog, self.cms)
-        corrections = self.catalog.corrections
+        entries = self.library.search_entries()
         if not background:
-            self._swap_index(SearchIndex(entries, corrections))
+            self._swap_index(self.library.build_index(entries))
             return
+
         def build() -> None:
-            index = SearchIndex(entries, corrections)
+            index = self.library.build_index(entries)
             try:
                 self.index_ready.emit(index)
             except RuntimeError:  # the window was closed while the index was being built
@@ -313,28 +297,12 @@ class MainWindow(QMainWindow):
         threading.Thread(target=build, name="omaliref-index", daemon=True).start()
 
     def _swap_index(self, index: Any) -> None:
-        self.index = index
+        self.library.set_index(index)
         if self.loaded and self.search_edit.text():
             self.run_search(self.search_edit.text())
 
-    def _compute(self, request: Any) -> Any:
-        if self.cms is None:
-            from omaliref.domain.calculator import calculate
-
-            return calculate(self.catalog, request, today=self.today)
-        from omaliref.data.cms_catalog import calculate_with_imports
-
-        return calculate_with_imports(self.catalog, self.cms, request, today=self.today)
-
-    def _packages_for(self, code: str) -> tuple[Any, ...]:
-        if code in self.catalog.codes or self.cms is None:
-            return self.catalog.products_for(code)
-        from omaliref.data.cms_catalog import catalog_with_latest
-
-        return catalog_with_latest(self.catalog, self.cms, code).products_for(code)
-
     def _show_quarters(self) -> None:
-        quarters = self.cms.quarters() if self.cms is not None else []
+        quarters = self.library.quarters()
         self.quarters_label.setText(f"CMS quarters: {', '.join(quarters)}" if quarters else "No CMS quarter imported")
 
     @staticmethod
@@ -349,33 +317,28 @@ class MainWindow(QMainWindow):
         paths = self.ask_import_paths(self)
         if not paths:
             return None
-        dialog = ImportProgressDialog(paths, self._cms_path(), self)
-        dialog.done.connect(self._import_done)
+        dialog = ImportProgressDialog(paths, self.library, self)
+        dialog.import_ended.connect(self._import_done)
         self.import_progress = dialog
         dialog.show()
         dialog.start()
         return dialog
 
     def _import_done(self, outcome: str) -> None:
-        if self.cms is not None:
-            self.cms.close()
-        self.cms = self._open_cms()
+        self.library.reopen()
         self._rebuild_index()
         self._show_quarters()
         self.statusBar().showMessage(outcome, 15000)
         if self.search_edit.text():
             self.run_search(self.search_edit.text())
-        self.calculator.recompute()
+        self.case_model.recompute()
 
     def changes_dialog(self) -> None:
         from omaliref.ui.cms_import_dialog import ChangesDialog
 
-        ChangesDialog.show_for(self.cms, self)
+        ChangesDialog.show_for(self.library, self)
 
     # -- case wiring -------------------------------------------------------------------------------------
-
-    def _calc_changed(self, state: CalcState) -> None:  # noqa: F821 - type only
-        self.checklist.set_state(state)
 
     def _save_ticks(self, ticked: frozenset[str]) -> None:
         self.prefs = self.prefs.with_changes(checklist_ticks=tuple(sorted(ticked)))
@@ -388,10 +351,9 @@ class MainWindow(QMainWindow):
     def dose_check(self) -> None:
         from omaliref.ui.dialogs import DoseCheckDialog
 
-        check = DoseCheckDialog.ask(self.catalog, self.checklist.indication, self)
+        check = DoseCheckDialog.ask(self.catalog, self.case_model.fields.indication, self)
         if check is not None:
-            self.checklist.set_indication(check.indication)
-            self.calculator.set_dose_answer(check.answer)
+            self.case_model.update(indication=check.indication, ige=check.ige, weight=check.weight, age=check.age)
 
     def preferences_dialog(self) -> None:
         from omaliref.ui.dialogs import PreferencesDialog
@@ -411,12 +373,13 @@ class MainWindow(QMainWindow):
     # -- audit sheet -------------------------------------------------------------------------------------
 
     def audit_sheet_html(self) -> str:
-        from omaliref.ui.audit import audit_html
+        import omaliref
+        from omaliref.report.as_html import audit_sheet
 
-        state = self.calculator.state()
-        context = (f"Case: {state.code}, payer {state.payer}, setting {self.checklist.setting}, "
-                   f"date of service {state.date_of_service}")
-        return audit_html(self.catalog, state.result, self.checklist.evaluation, self.checklist.model.ticked, context)
+        snapshot = self.case_model.snapshot
+        outcome = snapshot.current or snapshot.checklist
+        return audit_sheet(self.catalog, outcome, self.checklist.model.ticked, made_at=dt.datetime.now(),
+                           app_version=omaliref.__version__)
 
     def export_pdf(self, path: str) -> None:
         from omaliref.ui.audit import write_pdf
@@ -447,9 +410,8 @@ class MainWindow(QMainWindow):
     # -- lifetime ----------------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if getattr(self, "cms", None) is not None:
-            self.cms.close()
-            self.cms = None
+        if getattr(self, "library", None) is not None:
+            self.library.close()
         if not self.loaded:
             super().closeEvent(event)
             return

@@ -19,7 +19,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from omaliref.data.pack import shipped_catalog
-from omaliref.domain.calculator import CalcRequest, calculate, parse_containers, parse_dose
+from omaliref.domain.case import case_from_input
+from omaliref.domain.outcome import evaluate
 from omaliref.domain.model import Catalog, Code, Provenance
 from omaliref.domain.quantities import Quantity
 from omaliref.domain.search import SearchIndex
@@ -155,8 +156,8 @@ def main() -> int:
 
     imported = imported_search(catalog)
 
-    requests = [CalcRequest(code, parse_dose(dose), parse_containers(pk), TODAY) for code, dose, pk in CASES]
-    recompute = time_calls(lambda r: calculate(catalog, r, today=TODAY), requests, 50)
+    requests = [case_from_input(code=code, today=TODAY, dose=dose, containers=pk) for code, dose, pk in CASES]
+    recompute = time_calls(lambda case: evaluate(catalog, case), requests, 50)
 
     boot = startup_and_memory(args.reps)
     med = {k: statistics.median(v) for k, v in boot.items()}

@@ -46,7 +46,7 @@ CASES = [
     ("count-letters", ["units", "J2357", "--dose", "150mg", "--package", "50242-0215-01xten"], "whole number"),
     ("too-few-containers", ["units", "J2357", "--dose", "450mg", "--package", "50242-0215-01"], "less than the"),
     ("date-impossible", ["units", "J2357", "--dose", "150mg", "--date", "2026-02-30"], "not a date"),
-    ("date-format", ["units", "J2357", "--dose", "150mg", "--date", "11/27/2026"], "not a date"),
+    ("date-format", ["units", "J2357", "--dose", "150mg", "--date", "27.11.2026"], "not a date"),
     ("date-far-future", ["units", "J2357", "--dose", "150mg", "--date", "2999-01-01"], "future"),
     ("date-ancient", ["units", "J2357", "--dose", "150mg", "--date", "1900-01-01"], "before 2000-01-01"),
     ("date-replaced-code", ["units", "J7401", "--dose", "1350mcg", "--date", "2024-01-01"], "ended on 2021-03-31"),

@@ -67,7 +67,7 @@ def test_changes_dialog(window, qtbot, monkeypatch, tmp_path):
 
     import_through_menu(window, qtbot, monkeypatch, quarter_zips(tmp_path / "q1"))
     import_through_menu(window, qtbot, monkeypatch, quarter_zips(tmp_path / "q2", month="APR", changes=True))
-    dialog = ChangesDialog(window.cms, window)
+    dialog = ChangesDialog(window.library, window)
     qtbot.addWidget(dialog)
     assert dialog.from_box.currentText() == "2027Q1" and dialog.to_box.currentText() == "2027Q2"
     assert "J0006" in dialog.report.toPlainText()

@@ -154,8 +154,9 @@ def test_pdf_export_writes_a_pdf(window, qtbot, tmp_path, monkeypatch):
 
 
 def test_dose_check_warns_when_dose_differs(window, qtbot, monkeypatch, catalog):
-    answer = label_dose(catalog, "asthma", ige=150, weight_kg=65, age_years=30)  # label: 300 mg q4
-    monkeypatch.setattr(DoseCheckDialog, "ask", classmethod(lambda cls, *a, **k: DoseCheck("asthma", answer)))
+    # asthma, IgE 150, 65 kg, 30 years: label 300 mg q4
+    monkeypatch.setattr(DoseCheckDialog, "ask",
+                        classmethod(lambda cls, *a, **k: DoseCheck("asthma", "150", "65", "30")))
     type_into(qtbot, window.calculator.dose_edit, "375mg")
     qtbot.mouseClick(window.calculator.dose_button, Qt.MouseButton.LeftButton)
     texts = [window.calculator.warnings_list.item(i).text() for i in range(window.calculator.warnings_list.count())]
@@ -171,7 +172,7 @@ def test_dose_check_dialog_keys(qtbot, catalog):
     qtbot.keyClicks(dialog.ige_edit, "150")
     qtbot.keyClicks(dialog.weight_edit, "95")
     qtbot.keyClicks(dialog.age_edit, "40")
-    assert "225 MG EVERY 2 WEEKS" in dialog.result.text()
+    assert "225 MG EVERY 2 WEEKS" in dialog.dose_label.text()
     qtbot.keyClicks(dialog.weight_edit, "0")  # 950 kg
     assert not dialog.error.isHidden() and "kilograms" in dialog.error.text()
     assert not dialog.ok_button.isEnabled()

@@ -10,15 +10,23 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from omaliref.domain.calculator import CalcRequest, calculate, check_line, parse_containers, parse_date, parse_dose
+from omaliref.domain.calculator import calculate, check_line
+from omaliref.domain.case import Case, case_from_input, parse_date
 from omaliref.domain.errors import InputError, LookalikeError, UnknownIdError
 from tests.conftest import TODAY
 
 
 def calc(catalog, code, dose, *packages, date=None, payer="medicare", separately_payable=True, m340b=""):
-    request = CalcRequest(code, parse_dose(dose), parse_containers(list(packages)),
-                          parse_date(date) if date else None, payer, separately_payable, m340b)
-    return calculate(catalog, request, today=TODAY)
+    case = case_from_input(code=code, today=TODAY, dose=dose, containers=packages, date=date or "", payer=payer,
+                           separately_payable=separately_payable, modifier_340b=m340b)
+    return calculate(catalog, case)
+
+
+def line_check(catalog, code, dose, units, packages=()):
+    case = case_from_input(code=code, today=TODAY, dose=dose, containers=[f"{n}x{c}" for n, c in packages],
+                           units=str(units))
+    result = check_line(catalog, case)
+    return result.ok, result.correct_units, result.reasons
 
 
 def lines(result):
@@ -243,23 +251,23 @@ def test_far_future_and_ancient_dates(catalog):
 # --- check my line -----------------------------------------------------------------------------------------
 
 def test_check_line_mg_keyed_as_units(catalog):
-    ok, correct, reasons = check_line(catalog, "J2357", parse_dose("150mg"), 150, today=TODAY)
+    ok, correct, reasons = line_check(catalog, "J2357", "150mg", 150)
     assert not ok and correct == 30 and "keyed as units" in reasons[0]
 
 
 def test_check_line_correct(catalog):
-    ok, correct, _ = check_line(catalog, "J2357", parse_dose("375mg"), 75, today=TODAY)
+    ok, correct, _ = line_check(catalog, "J2357", "375mg", 75)
     assert ok and correct == 75
 
 
 def test_check_line_unit_size_confusion(catalog):
     # 150 mg of omalizumab billed as if J2182 (1 mg per unit) = 150 units; also mg keyed as units
-    ok, correct, reasons = check_line(catalog, "J0561", parse_dose("2.4MU"), 240, today=TODAY)
+    ok, correct, reasons = line_check(catalog, "J0561", "2.4MU", 240)
     assert not ok and correct == 24 and any("10 times" in r for r in reasons)
 
 
 def test_check_line_above_containers(catalog):
-    ok, _, reasons = check_line(catalog, "J2357", parse_dose("150mg"), 60, (("50242-0215-01", 1),), today=TODAY)
+    ok, _, reasons = line_check(catalog, "J2357", "150mg", 60, (("50242-0215-01", 1),))
     assert not ok and any("more than the containers opened" in r for r in reasons)
 
 
@@ -289,7 +297,7 @@ def cases(draw, catalog):
     sep = draw(st.booleans())
     m340b = draw(st.sampled_from(("", "JG", "TB")))
     from omaliref.domain.quantities import Quantity
-    return CalcRequest(code, Quantity(dose, unit), containers, day, payer, sep, m340b)
+    return Case(code, day, Quantity(dose, unit), containers, payer, separately_payable=sep, modifier_340b=m340b)
 
 
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -297,7 +305,7 @@ def cases(draw, catalog):
 def test_invariants(catalog, data):
     request = data.draw(cases(catalog))
     try:
-        r = calculate(catalog, request, today=TODAY)
+        r = calculate(catalog, request)
     except InputError as exc:
         assert str(exc)  # refused with a sentence (e.g. containers hold less than the dose)
         return

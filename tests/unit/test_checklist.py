@@ -4,16 +4,31 @@ from __future__ import annotations
 
 import pytest
 
-from omaliref.domain.calculator import CalcRequest, calculate, parse_containers, parse_dose
-from omaliref.domain.checklist import Case, evaluate, summary_text
+from omaliref.domain import case as case_module
+from omaliref.domain.calculator import calculate
+from omaliref.domain.case import case_from_input
+from omaliref.domain.checklist import checklist_for
 from omaliref.domain.dosing import label_dose
 from omaliref.domain.errors import InputError
+from omaliref.domain.outcome import Outcome
+from omaliref.report.as_text import checklist_summary
 from tests.conftest import TODAY
 
 
 def result(catalog, code, dose, *packages, payer="medicare", m340b=""):
-    return calculate(catalog, CalcRequest(code, parse_dose(dose), parse_containers(list(packages)), None, payer,
-                                          True, m340b), today=TODAY)
+    return calculate(catalog, case_from_input(code=code, today=TODAY, dose=dose, containers=packages, payer=payer,
+                                              modifier_340b=m340b))
+
+
+def Case(code, payer="medicare", indication=None, *, setting="office", modifier_340b="", date_of_service=TODAY,
+         result=None, dose_answer=None):
+    """The case, and the calculation and dose check made for it: what the checklist engine takes."""
+    return (case_module.Case(code, date_of_service, payer=payer, setting=setting, modifier_340b=modifier_340b,
+                             indication=indication), result, dose_answer)
+
+
+def evaluate(catalog, spec):
+    return checklist_for(catalog, *spec)
 
 
 def ids(evaluation):
@@ -99,17 +114,17 @@ def test_verdict_moves_to_ready_when_everything_is_ticked(catalog):
 def test_summary_text_has_lines_checks_and_no_free_text(catalog):
     case = Case("J2357", "medicare", "asthma", result=result(catalog, "J2357", "225mg", "50242-0040-62x2"))
     ev = evaluate(catalog, case)
-    text = summary_text(catalog, case, ev, {"jw-waste-documented"})
+    text = checklist_summary(catalog, Outcome(case[0], case[1], None, None, ev), {"jw-waste-documented"})
     assert "J2357-JW x 15 units" in text and "J2357 x 45 units" in text
     assert "[x] (blocker) Discarded amount" in text
     assert "Verdict: Not ready" in text
 
 
-@pytest.mark.parametrize("case", [Case("J2357", payer="tricare"), Case("J2357", setting="home"),
-                                  Case("J2357", indication="eczema"), Case("j2357x")])
-def test_bad_case_values(catalog, case):
+@pytest.mark.parametrize("fields", [{"payer": "tricare"}, {"setting": "home"}, {"indication": "eczema"},
+                                    {"code": "j2357x"}])
+def test_bad_case_values(catalog, fields):
     with pytest.raises(InputError):
-        evaluate(catalog, case)
+        case_from_input(**({"code": "J2357", "today": TODAY} | fields))
 
 
 def test_every_condition_key(catalog):

@@ -8,14 +8,15 @@ from decimal import Decimal
 
 import pytest
 
-from omaliref.data.cms_catalog import calculate_with_imports, conflicts, search_entries
+from omaliref.data.cms_catalog import conflicts, search_entries
 from omaliref.data.cms_import import import_paths, read_members
 from omaliref.data.cms_store import CmsStore, ImportCancelled
-from omaliref.domain.calculator import CalcRequest, parse_dose
+from omaliref.data.library import Library
+from omaliref.domain.case import case_from_input
+from omaliref.domain.cms_changes import changes
 from omaliref.domain.cms import (
     FileFormatError,
     Quarter,
-    changes,
     descriptor_dosage,
     dosage_quantity,
     kind_of,
@@ -212,12 +213,10 @@ def two_quarters(store, tmp_path):
     return store
 
 
-def calc(catalog, store, code, dose, *packages, date="2027-02-01", single=False):
-    from omaliref.domain.calculator import parse_containers, parse_date
-
-    return calculate_with_imports(catalog, store, CalcRequest(
-        code, parse_dose(dose), parse_containers(list(packages)), parse_date(date), single_dose_confirmed=single),
-        today=TODAY)
+def calc(catalog, store, code, dose, *packages, date="2027-02-01", single=False, setting="office"):
+    case = case_from_input(code=code, today=TODAY, dose=dose, containers=packages, date=date,
+                           single_dose_confirmed=single, setting=setting)
+    return Library(catalog, store).evaluate(case).calculation
 
 
 def test_calculator_for_an_imported_only_code(catalog, two_quarters):

@@ -1,15 +1,24 @@
-"""Domain objects -> plain dicts for JSON. These shapes are public: add fields, never rename or remove."""
+"""Every public JSON shape the CLI prints, each made by one function here.
+
+These shapes are public: scripts, IT and the tests use them. Add fields, never rename or remove one; the golden
+files in tests/golden pin them key for key.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from fractions import Fraction
 from typing import Any
 
-from omaliref.domain.calculator import NDC_QUANTITY_PLACES, CalcResult, ClaimLine, Warning_
-from omaliref.domain.checklist import Case, Evaluation
+from omaliref.data.cms_catalog import source_id
+from omaliref.data.cms_store import ImportRecord, ImportReport
+from omaliref.data.library import Entry
+from omaliref.domain.calculator import NDC_QUANTITY_PLACES, CalcResult, ClaimLine, LineCheck, Warning_
+from omaliref.domain.cms_facts import QuarterFacts, decimal_text, money_text
 from omaliref.domain.dosing import DoseAnswer
 from omaliref.domain.model import Catalog, Code, Modifier, Product, Topic
+from omaliref.domain.outcome import Outcome
 from omaliref.domain.quantities import Quantity, plain_amount
 from omaliref.domain.search import SearchHit
 
@@ -116,10 +125,10 @@ def line(l: ClaimLine) -> dict[str, Any]:
 def calc_result(catalog: Catalog, r: CalcResult) -> dict[str, Any]:
     return {
         "code": r.code.code, "descriptor": r.code.descriptor, "billing_unit": quantity(r.code.billing_unit),
-        "unit_verified": r.code.unit_verified, "dose": quantity(r.request.dose),
+        "unit_verified": r.code.unit_verified, "dose": quantity(r.dose),
         "dose_in_billing_unit": quantity(r.dose_in_billing_unit), "date_of_service": r.date_of_service.isoformat(),
-        "payer": r.request.payer, "separately_payable": r.request.separately_payable,
-        "modifier_340b": r.request.modifier_340b or None, "auto_selected": r.auto_selected,
+        "payer": r.case.payer, "setting": r.case.setting, "separately_payable": r.case.separately_payable,
+        "modifier_340b": r.case.modifier_340b or None, "auto_selected": r.auto_selected,
         "packages": [{"ndc": c.product.ndc, "description": f"{c.product.brand} {c.product.presentation}",
                       "count": c.count, "container_amount": quantity(c.product.container_amount)}
                      for c in r.containers],
@@ -135,22 +144,22 @@ def calc_result(catalog: Catalog, r: CalcResult) -> dict[str, Any]:
         "larger_container_than_needed": r.larger_container_than_needed,
         "payment_limit": _payment_limit(r.quarter_facts),
         "mue": _mues(r.quarter_facts),
-        "cms_quarter": getattr(r.quarter_facts, "quarter", None),
+        "cms_quarter": r.quarter_facts.quarter if r.quarter_facts else None,
     }
 
 
-def _payment_limit(facts: object) -> dict[str, Any] | None:
-    p = getattr(facts, "payment_limit", None)
+def _payment_limit(facts: QuarterFacts | None) -> dict[str, Any] | None:
+    p = facts.payment_limit if facts else None
     if p is None:
         return None
-    return {"quarter": p.quarter, "per_unit": str(p.limit) if p.limit is not None else None, "dosage": p.dosage,
-            "coinsurance_percent": str(p.coinsurance) if p.coinsurance is not None else None, "notes": p.notes,
-            "source_id": p.source_id}
+    return {"quarter": p.quarter, "per_unit": money_text(p.limit) if p.limit is not None else None,
+            "dosage": p.dosage, "coinsurance_percent": decimal_text(p.coinsurance) if p.coinsurance is not None
+            else None, "notes": p.notes, "source_id": p.source_id}
 
 
-def _mues(facts: object) -> list[dict[str, Any]]:
+def _mues(facts: QuarterFacts | None) -> list[dict[str, Any]]:
     return [{"quarter": m.quarter, "setting": m.setting, "value": m.value, "mai": m.mai, "mai_text": m.mai_text,
-             "rationale": m.rationale, "source_id": m.source_id} for m in getattr(facts, "mues", ())]
+             "rationale": m.rationale, "source_id": m.source_id} for m in (facts.mues if facts else ())]
 
 
 def dose_answer(a: DoseAnswer) -> dict[str, Any]:
@@ -159,14 +168,71 @@ def dose_answer(a: DoseAnswer) -> dict[str, Any]:
             "table": a.table_id, "confidence": a.confidence, "source_ids": list(a.sources)}
 
 
-def evaluation(catalog: Catalog, case: Case, e: Evaluation, ticked: frozenset[str] = frozenset()) -> dict[str, Any]:
+def checklist(catalog: Catalog, outcome: Outcome, ticked: frozenset[str] = frozenset()) -> dict[str, Any]:
+    case, e = outcome.case, outcome.checklist
     return {
-        "code": case.code, "payer": case.payer, "setting": case.setting, "indication": case.indication or None,
+        "code": case.code, "payer": case.payer, "setting": case.setting, "indication": case.indication,
+        "date_of_service": case.date_of_service.isoformat(),
         "items": [{"id": a.item.id, "text": a.item.text, "why": a.item.why, "severity": a.severity,
                    "base_severity": a.item.severity, "conditional": a.conditional,
                    "escalated_by": a.escalated_by or None, "ticked": a.item.id in ticked,
                    "sources": list(a.item.provenance.sources)} for a in e.items],
-        "findings": [{"id": f.id, "severity": f.severity, "message": f.message} for f in e.findings],
+        "findings": [{"id": f.id, "severity": f.severity, "message": f.message, "origin": f.origin}
+                     for f in e.findings],
         "verdict": e.verdict(ticked),
-        "calculation": calc_result(catalog, case.result) if case.result else None,
+        "calculation": units(catalog, outcome) if outcome.calculation else None,
+        "dose_check": dose_answer(outcome.dose_answer) if outcome.dose_answer else None,
     }
+
+
+def units(catalog: Catalog, outcome: Outcome) -> dict[str, Any]:
+    """`units`: the calculation, with the dose check when the case asked for one."""
+    assert outcome.calculation is not None
+    out = calc_result(catalog, outcome.calculation)
+    if outcome.dose_check is not None:
+        out["warnings"].insert(0, warning(outcome.dose_check))
+    return out
+
+
+def line_check(c: LineCheck) -> dict[str, Any]:
+    return {"code": c.code, "units": c.units, "correct_units": c.correct_units, "ok": c.ok,
+            "reasons": list(c.reasons)}
+
+
+def search(query: str, hits: list[SearchHit]) -> dict[str, Any]:
+    return {"query": query, "results": [hit(h) for h in hits]}
+
+
+def entry(e: Entry) -> dict[str, Any]:
+    """`show`: a code (with what the imported quarters say), modifier, NDC or topic."""
+    if isinstance(e.item, Code):
+        data = code(e.catalog, e.item)
+        if e.imported:
+            data["imported"] = e.imported
+            data["conflicts"] = [c for q in e.imported["quarters"] for c in q["conflicts"]]
+        if e.imported_only:
+            data |= {"origin": "cms-import", "field_sources": {
+                "descriptor": source_id(str(e.quarter), "hcpcs"), "billing_unit": e.item.provenance.sources[-1]}}
+        return data
+    if isinstance(e.item, Modifier):
+        return modifier(e.catalog, e.item)
+    if isinstance(e.item, Topic):
+        return topic(e.catalog, e.item) | {"kind": "topic"}
+    return product(e.catalog, e.item) | {"kind": "product", "id": e.item.ndc} | (
+        {"origin": "cms-import"} if e.imported_only else {})
+
+
+def import_reports(reports: list[ImportReport], quarters: list[str]) -> dict[str, Any]:
+    return {"imported": [dataclasses.asdict(r) for r in reports], "quarters": quarters}
+
+
+def quarters(records: list[ImportRecord]) -> dict[str, Any]:
+    return {"quarters": [{"quarter": q, "files": [
+        {"kind": r.kind, "setting": r.setting or None, "file": r.file, "sha256": r.sha256, "rows": r.rows,
+         "effective_from": r.effective_from.isoformat(), "effective_to": r.effective_to.isoformat(),
+         "imported_at": r.imported_at} for r in records if r.quarter == q]}
+        for q in dict.fromkeys(r.quarter for r in records)]}
+
+
+def changes(old: str, new: str, codes: set[str] | None, diff: dict[str, list[dict[str, object]]]) -> dict[str, Any]:
+    return {"from": old, "to": new, "codes": sorted(codes) if codes else None, **diff}

@@ -1,0 +1,194 @@
+"""The Library: the curated data pack plus any imported CMS quarters, behind one door.
+
+The CLI commands, the panes and the tests ask the Library; nothing else decides whether a fact is curated or
+imported, opens the import database, or combines the two (STYLE.md §13: Anki's Collection is the model).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from omaliref.data.cms_store import CmsStore, ImportRecord, ImportReport
+from omaliref.data.pack import shipped_catalog
+from omaliref.data.state import CMS_DB_NAME, StateDirs
+from omaliref.domain.calculator import LineCheck, check_line
+from omaliref.domain.case import Case
+from omaliref.domain.errors import InputError, UnknownIdError
+from omaliref.domain.model import Catalog, Code, Modifier, Product, Topic, normalize_code
+from omaliref.domain.outcome import Outcome, evaluate
+from omaliref.domain.search import SearchEntry, SearchHit, SearchIndex, entries_from_catalog
+
+Progress = Callable[[int, int, str], None]  # (done, total, what)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One thing `show` can show, with the catalog that holds it (the pack, plus an imported code if needed)."""
+
+    kind: str  # "code", "modifier", "product" or "topic"
+    id: str
+    catalog: Catalog
+    item: Code | Modifier | Product | Topic
+    imported: dict[str, Any] | None = None  # what the imported quarters say (codes only)
+    imported_only: bool = False  # not in the curated pack: it came from the CMS files
+    quarter: str | None = None
+
+
+class Library:
+    """The curated pack and the imported CMS store (None when nothing was ever imported)."""
+
+    def __init__(self, catalog: Catalog, store: CmsStore | None = None, database: Path | None = None) -> None:
+        self.catalog = catalog
+        self.store = store
+        self.database = database or (store.path if store is not None else self.database_path())
+        self._index: SearchIndex | None = None
+
+    @classmethod
+    def open(cls, state_dir: str | None = None) -> Library:
+        """The shipped pack, and the import database if one was created (reading never creates it)."""
+        database = cls.database_path(state_dir)
+        return cls(shipped_catalog(), CmsStore(database) if database.exists() else None, database)
+
+    def for_thread(self) -> Library:
+        """The same library with its own database connection (SQLite connections stay on their thread)."""
+        return Library(self.catalog, CmsStore(self.database) if self.database.exists() else None, self.database)
+
+    def reopen(self) -> None:
+        """Pick up what another connection (an import worker) wrote; the index is rebuilt on next use."""
+        self.close()
+        self.store = CmsStore(self.database) if self.database.exists() else None
+        self._index = None
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    @staticmethod
+    def database_path(state_dir: str | None = None) -> Path:
+        return StateDirs.resolve(state_dir).data / CMS_DB_NAME
+
+    # -- search and look-up --------------------------------------------------------------------------------
+
+    def search_entries(self) -> list[SearchEntry]:
+        """Curated entries, then the newest imported quarter's codes and NDCs that the pack lacks."""
+        from omaliref.data.cms_catalog import search_entries
+
+        return entries_from_catalog(self.catalog) + search_entries(self.catalog, self.store)
+
+    def build_index(self, entries: list[SearchEntry] | None = None) -> SearchIndex:
+        """A search index over `entries` (default: all); pure, so it may be built off the GUI thread."""
+        return SearchIndex(self.search_entries() if entries is None else entries, self.catalog.corrections)
+
+    def set_index(self, index: SearchIndex) -> None:
+        self._index = index
+
+    @property
+    def index(self) -> SearchIndex:
+        if self._index is None:
+            self._index = (SearchIndex.from_catalog(self.catalog) if self.store is None else self.build_index())
+        return self._index
+
+    def search(self, query: str, limit: int) -> list[SearchHit]:
+        return self.index.search(query, limit)
+
+    def catalog_for(self, code_text: str, day: dt.date) -> Catalog:
+        """The pack, plus the imported code (and its crosswalk packages) of the quarter covering `day`."""
+        from omaliref.data.cms_catalog import catalog_for
+
+        return catalog_for(self.catalog, self.store, code_text, day)
+
+    def latest_catalog_for(self, code: str | None = None, *, ndc: str | None = None) -> Catalog:
+        """The pack, plus one imported code (by code or by one of its NDCs) from the newest imported quarter."""
+        if self.store is None:
+            return self.catalog
+        from omaliref.data.cms_catalog import catalog_with_latest
+
+        return catalog_with_latest(self.catalog, self.store, code, ndc=ndc)
+
+    def packages_for(self, code: str, day: dt.date | None = None) -> tuple[Product, ...]:
+        """The packages to offer for a code: curated, or the imported quarter's crosswalk packages."""
+        if code in self.catalog.codes or self.store is None:
+            return self.catalog.products_for(code)
+        found = self.catalog_for(code, day) if day is not None else self.latest_catalog_for(code)
+        return found.products_for(code)
+
+    def entry(self, ident: str) -> Entry:
+        """A code, modifier, NDC (any form) or topic id, curated or imported."""
+        from omaliref.data.cms_catalog import imported_view
+
+        catalog, store = self.catalog, self.store
+        text = ident.strip()
+        key = normalize_code(text)
+        imported = imported_view(catalog, store, key) if store is not None and len(key) == 5 else None
+        if key in catalog.codes:
+            return Entry("code", key, catalog, catalog.codes[key], imported)
+        if imported and store is not None:
+            merged = self.latest_catalog_for(key)
+            if key in merged.codes:
+                return Entry("code", key, merged, merged.codes[key], imported, True, store.latest_hcpcs_quarter())
+        if key in catalog.modifiers:
+            return Entry("modifier", key, catalog, catalog.modifiers[key])
+        if text.lower() in catalog.topics:
+            return Entry("topic", text.lower(), catalog, catalog.topics[text.lower()])
+        try:
+            product = catalog.product(text)
+            return Entry("product", product.ndc, catalog, product)
+        except UnknownIdError:
+            pass
+        if store is not None:
+            merged = self.latest_catalog_for(ndc="".join(ch for ch in text if ch.isdigit()))
+            for product in merged.products.values():
+                if product.ndc11 == "".join(ch for ch in text if ch.isdigit()):
+                    return Entry("product", product.ndc, merged, product, imported_only=True)
+        raise UnknownIdError(f"'{text[:40]}' is not a code, modifier, NDC or topic in the data pack; "
+                             "try 'omaliref search'.")
+
+    # -- cases ---------------------------------------------------------------------------------------------
+
+    def evaluate(self, case: Case) -> Outcome:
+        """The one evaluation path: the case's code from the pack or the quarter of its date of service, with that
+        quarter's payment limit and the MUE of the case's setting."""
+        from omaliref.data.cms_catalog import quarter_facts
+
+        catalog = self.catalog_for(case.code, case.date_of_service)
+        catalog.code(case.code)  # an unknown code is refused before anything else is said about it
+        return evaluate(catalog, case, quarter_facts(self.store, case.code, case.date_of_service, case.setting))
+
+    def check_line(self, case: Case) -> LineCheck:
+        return check_line(self.catalog_for(case.code, case.date_of_service), case)
+
+    # -- imported quarters ---------------------------------------------------------------------------------
+
+    def quarters(self) -> list[str]:
+        return self.store.quarters() if self.store is not None else []
+
+    def imports(self) -> list[ImportRecord]:
+        return self.store.imports() if self.store is not None else []
+
+    def changes(self, old: str, new: str, codes: set[str] | None) -> dict[str, list[dict[str, object]]]:
+        from omaliref.domain.cms_changes import changes
+
+        have = self.quarters()
+        for q in (old, new):
+            if q not in have:
+                raise InputError(f"Quarter {q} is not imported (imported: {', '.join(have) or 'none'}).")
+        assert self.store is not None
+        store = self.store
+        tables = {q: {k: store.table(k, q) for k in ("hcpcs", "asp", "crosswalk", "mue")} for q in (old, new)}
+        return changes(tables[old], tables[new], codes)
+
+    def import_files(self, paths: Sequence[str | Path], *, progress: Progress | None = None,
+                     should_cancel: Callable[[], bool] = lambda: False) -> list[ImportReport]:
+        """Import CMS files (creating the database on first use); the index is rebuilt on next use."""
+        from omaliref.data.cms_import import import_paths
+
+        if self.store is None:
+            self.store = CmsStore(self.database)
+        reports = import_paths(self.store, paths, progress=progress, should_cancel=should_cancel)
+        self._index = None
+        return reports

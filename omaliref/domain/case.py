@@ -1,0 +1,200 @@
+"""The case a coder enters, in one frozen shape, and the one place raw input becomes a Case.
+
+The CLI's arguments and the panes' field texts both go through `case_from_input`, so a value is accepted or refused
+with the same sentence everywhere, and the field it names is the widget (or option) to fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import cast
+
+from omaliref.domain.errors import InputError
+from omaliref.domain.model import normalize_code
+from omaliref.domain.quantities import Quantity, parse_number, parse_quantity
+from omaliref.domain.vocab import (
+    INDICATIONS,
+    MODIFIERS_340B,
+    PAYER_KINDS,
+    SETTINGS,
+    Indication,
+    Modifier340B,
+    PayerKind,
+    Setting,
+    words,
+)
+
+MAX_CONTAINERS = 60  # beyond this the dose is a typo, not a plan (a 600 mg omalizumab dose needs 2)
+EARLIEST_DATE = dt.date(2000, 1, 1)
+LATEST_FUTURE_DAYS = 366
+_MAX_FIELD = 200  # longer field text is a paste accident, not input
+
+
+@dataclass(frozen=True)
+class Case:
+    """Everything the coder said about one administration; nothing here identifies the patient."""
+
+    code: str
+    date_of_service: dt.date
+    dose: Quantity | None = None  # None: the checklist only, no calculation
+    containers: tuple[tuple[str, int], ...] = ()  # (NDC as typed, count); empty = choose automatically
+    payer: PayerKind = "medicare"
+    setting: Setting = "office"
+    separately_payable: bool = True
+    modifier_340b: Modifier340B = ""
+    single_dose_confirmed: bool = False  # the coder read "single-dose" on a label the data does not describe
+    indication: Indication | None = None
+    ige: Fraction | None = None  # IU/mL, pre-treatment
+    weight_kg: Fraction | None = None
+    age_years: Fraction | None = None
+    units_intended: int | None = field(default=None)  # `check`: the units the coder means to bill
+
+
+def parse_code(text: str) -> str:
+    code = normalize_code(text[:_MAX_FIELD])
+    if not re.fullmatch(r"[A-Z]\d{4}", code):
+        raise InputError(f"'{text.strip()[:40]}' is not a code in the data pack: a HCPCS code is a letter and four "
+                         "digits, e.g. J2357.", field="code")
+    return code
+
+
+def parse_dose(text: str) -> Quantity:
+    try:
+        return parse_quantity(text, what="dose")
+    except InputError as exc:
+        raise InputError(str(exc), field="dose") from None
+
+
+def parse_containers(specs: list[str] | tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    """'50242-0040-62x2' -> ('50242-0040-62', 2). A count must be a whole number from 1 to MAX_CONTAINERS."""
+    out = []
+    for spec in specs:
+        text = spec.strip()
+        ndc, sep, count_text = text.lower().rpartition("x")
+        if not sep:
+            ndc, count_text = text, "1"
+        count_text = count_text.strip()
+        if not count_text.isascii() or not count_text.isdigit():
+            raise InputError(f"Package '{text[:40]}': the count after 'x' must be a whole number, e.g. "
+                             "50242-0040-62x2.", field="containers")
+        if len(count_text) > 3 or int(count_text) > MAX_CONTAINERS:
+            raise InputError(f"Package '{text[:40]}': {count_text[:8]}{'…' if len(count_text) > 8 else ''} "
+                             f"containers is more than {MAX_CONTAINERS}; check the count.", field="containers")
+        count = int(count_text)
+        if count <= 0:
+            raise InputError(f"Package '{text[:40]}': the count must be at least 1.", field="containers")
+        out.append((ndc.strip(), count))
+    return tuple(out)
+
+
+def split_container_text(text: str) -> list[str]:
+    """The containers field holds NDCxCOUNT items separated by commas, semicolons or spaces."""
+    return [s for s in re.split(r"[,;\s]+", text[:_MAX_FIELD * 4]) if s]
+
+
+_DATE_FORMATS = (
+    (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), ("y", "m", "d")),
+    (re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})"), ("m", "d", "y")),
+    (re.compile(r"(\d{4})(\d{2})(\d{2})"), ("y", "m", "d")),
+)
+DATE_FORMATS_TEXT = "YYYY-MM-DD, MM/DD/YYYY or YYYYMMDD (e.g. 2026-06-01, 06/01/2026, 20260601)"
+
+
+def parse_date(text: str) -> dt.date:
+    """Accept the forms US coders type; refuse anything else rather than reinterpret it."""
+    stripped = text.strip()[:_MAX_FIELD]
+    for pattern, order in _DATE_FORMATS:
+        match = pattern.fullmatch(stripped)
+        if match:
+            parts = dict(zip(order, (int(g) for g in match.groups())))
+            try:
+                return dt.date(parts["y"], parts["m"], parts["d"])
+            except ValueError:
+                raise InputError(f"'{stripped[:40]}' is not a date: month {parts['m']} has no day {parts['d']} "
+                                 f"(use {DATE_FORMATS_TEXT}).", field="date") from None
+    raise InputError(f"'{stripped[:40]}' is not a date: use {DATE_FORMATS_TEXT}.", field="date")
+
+
+def check_date(day: dt.date, today: dt.date) -> None:
+    if day < EARLIEST_DATE:
+        raise InputError(f"Date of service {day} is before {EARLIEST_DATE}: the data pack has no rules that old.",
+                         field="date")
+    if (day - today).days > LATEST_FUTURE_DAYS:
+        raise InputError(f"Date of service {day} is more than a year in the future: check the year.", field="date")
+
+
+def _choice(text: str, allowed: tuple[str, ...], what: str, field_name: str) -> str:
+    value = text.strip().lower()
+    if value not in allowed:
+        raise InputError(f"{what} '{text.strip()[:40]}' is not known: use {words(allowed)}.", field=field_name)
+    return value
+
+
+def parse_payer(text: str) -> PayerKind:
+    return cast(PayerKind, _choice(text, PAYER_KINDS, "Payer", "payer"))
+
+
+def parse_setting(text: str) -> Setting:
+    return cast(Setting, _choice(text, SETTINGS, "Setting", "setting"))
+
+
+def parse_indication(text: str) -> Indication | None:
+    if not text.strip():
+        return None
+    return cast(Indication, _choice(text, INDICATIONS, "Indication", "indication"))
+
+
+def parse_340b(text: str) -> Modifier340B:
+    value = text.strip().upper()
+    if value in ("", "NONE"):
+        return ""
+    if value not in MODIFIERS_340B:
+        raise InputError(f"340B modifier '{text.strip()[:40]}' is not known: use {words(MODIFIERS_340B)} or none.",
+                         field="340b")
+    return cast(Modifier340B, value)
+
+
+def parse_optional_number(text: str | None, what: str, field_name: str) -> Fraction | None:
+    if text is None or not text.strip():
+        return None
+    try:
+        value = parse_number(text, what=what)
+    except InputError as exc:
+        raise InputError(str(exc), field=field_name) from None
+    if value <= 0:
+        raise InputError(f"The {what} must be greater than zero.", field=field_name)
+    return value
+
+
+def parse_whole(text: str, what: str, low: int, high: int, field_name: str = "") -> int:
+    stripped = text.strip()
+    if not stripped.isascii() or not stripped.lstrip("-").isdigit():
+        raise InputError(f"The {what} '{stripped[:40]}' must be a whole number.", field=field_name)
+    if len(stripped.lstrip("-")) > len(str(high)) or not low <= int(stripped) <= high:
+        raise InputError(f"The {what} must be from {low:,} to {high:,}.", field=field_name)
+    return int(stripped)
+
+
+def case_from_input(*, code: str, today: dt.date, dose: str | None = None, containers: list[str] | tuple[str, ...] = (),
+                    date: str = "", payer: str = "medicare", setting: str = "office", modifier_340b: str = "",
+                    separately_payable: bool = True, single_dose_confirmed: bool = False, indication: str = "",
+                    ige: str = "", weight: str = "", age: str = "", units: str = "") -> Case:
+    """Raw text (CLI arguments or UI field texts) -> a Case, or an InputError naming the field to fix."""
+    day = parse_date(date) if date.strip() else today
+    check_date(day, today)
+    parsed_containers = parse_containers(containers)
+    parsed_dose = parse_dose(dose) if dose is not None else None  # None: not given; "" is refused
+    if parsed_containers and parsed_dose is None:
+        raise InputError("--package needs --dose: the containers only mean something with the dose given.",
+                         field="dose")
+    return Case(
+        code=parse_code(code), date_of_service=day, dose=parsed_dose, containers=parsed_containers,
+        payer=parse_payer(payer), setting=parse_setting(setting), separately_payable=separately_payable,
+        modifier_340b=parse_340b(modifier_340b), single_dose_confirmed=single_dose_confirmed,
+        indication=parse_indication(indication), ige=parse_optional_number(ige, "IgE", "ige"),
+        weight_kg=parse_optional_number(weight, "weight", "weight"),
+        age_years=parse_optional_number(age, "age", "age"),
+        units_intended=parse_whole(units, "units", 1, 1_000_000, "units") if units.strip() else None)

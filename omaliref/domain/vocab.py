@@ -1,0 +1,57 @@
+"""Every closed vocabulary the code relies on, defined once.
+
+The data pack, the CLI, the panes and the reports take their words from here; UI labels for them live once in
+`omaliref.ui.labels`. The pack loader checks the pack's words against these tuples, so a typo in a TOML file is a
+PackError at load, never a silent mismatch later.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+PayerKind = Literal["medicare", "medicaid", "commercial"]
+Setting = Literal["office", "hospital-outpatient"]
+Modifier340B = Literal["", "JG", "TB"]
+Indication = Literal["asthma", "crswnp", "csu", "food-allergy"]
+WarningLevel = Literal["error", "warning", "info"]
+Severity = Literal["blocker", "high", "advisory"]
+Verdict = Literal["blockers", "high-risk", "ready"]
+LineKind = Literal["administered", "discarded"]
+Confidence = Literal["high", "medium", "low"]
+Route = Literal["SC", "IV", "IM", "implant", ""]
+ContainerType = Literal["single-dose", "multi-dose", "unknown"]
+MueSetting = Literal["practitioner", "outpatient-hospital", "dme-supplier"]
+CmsKind = Literal["hcpcs", "asp", "crosswalk", "mue"]
+
+PAYER_KINDS: tuple[PayerKind, ...] = get_args(PayerKind)
+SETTINGS: tuple[Setting, ...] = get_args(Setting)
+MODIFIERS_340B: tuple[str, ...] = tuple(m for m in get_args(Modifier340B) if m)
+INDICATIONS: tuple[Indication, ...] = get_args(Indication)
+WARNING_LEVELS: tuple[WarningLevel, ...] = get_args(WarningLevel)  # most severe first
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)  # most severe first
+VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
+LINE_KINDS: tuple[LineKind, ...] = get_args(LineKind)
+CONFIDENCES: tuple[Confidence, ...] = get_args(Confidence)  # best first
+ROUTES: tuple[Route, ...] = get_args(Route)
+CONTAINER_TYPES: tuple[ContainerType, ...] = get_args(ContainerType)
+MUE_SETTINGS: tuple[MueSetting, ...] = get_args(MueSetting)
+CMS_KINDS: tuple[CmsKind, ...] = get_args(CmsKind)
+
+# Which NCCI MUE table applies to a claim from each setting (practitioner claims are CMS-1500 / 837P, hospital
+# outpatient claims UB-04 / 837I); the DME supplier table never applies to a drug given in the office.
+MUE_TABLE_FOR_SETTING: dict[Setting, MueSetting] = {
+    "office": "practitioner",
+    "hospital-outpatient": "outpatient-hospital",
+}
+
+# Omalizumab indications whose label dose depends on IgE and weight.
+WEIGHT_BASED_INDICATIONS: tuple[Indication, ...] = ("asthma", "crswnp", "food-allergy")
+
+# Codes whose label dose the omalizumab dose tables cover.
+OMALIZUMAB_CODES = ("J2357", "Q5154")
+
+
+def words(vocabulary: tuple[str, ...]) -> str:
+    """'a, b or c' for a sentence that lists what is accepted."""
+    shown = [w for w in vocabulary if w]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]

@@ -1,0 +1,173 @@
+"""Every text the app shows or copies about a result, written once: the CLI, the panes, the checklist summary and
+the audit sheet all use these functions, so the wording never drifts between them."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from omaliref.domain.calculator import CalcResult, LineCheck
+from omaliref.domain.model import Catalog
+from omaliref.domain.outcome import Outcome
+from omaliref.domain.search import SearchHit
+from omaliref.domain.vocab import Verdict
+
+VERDICT_TEXT: dict[Verdict, str] = {
+    "blockers": "Not ready: blockers open",
+    "high-risk": "Check before billing: high risks open",
+    "ready": "Ready: nothing open",
+}
+
+
+def units_summary(r: CalcResult) -> str:
+    """'Administered 375 mg = 75 units · Nothing discarded' — the one-line answer."""
+    if r.has_jw:
+        waste = f"Discarded {r.discarded_amount} = {r.discarded_units} units (JW)"
+    elif r.discarded_amount.amount:
+        waste = f"Discarded {r.discarded_amount}, no JW line (under one unit, or JW does not apply: see the warnings)"
+    else:
+        waste = "Nothing discarded"
+    return f"Administered {r.dose_in_billing_unit} = {r.administered_units} units · {waste}"
+
+
+def containers_text(r: CalcResult) -> str:
+    return ", ".join(f"{c.count} x {c.product.ndc} ({c.product.container_amount})" for c in r.containers)
+
+
+def claim_lines(r: CalcResult) -> str:
+    """The lines exactly as the calculator pane shows them, one per row: what Copy claim lines copies."""
+    return "\n".join(line.keyed_text() for line in r.lines)
+
+
+def outcome(o: Outcome) -> str:
+    """`units`: the calculation with its lines, warnings and rules."""
+    r = o.calculation
+    assert r is not None
+    out = [f"{r.code.code} — {r.code.descriptor} (1 unit = {r.code.billing_unit})",
+           f"Date of service {r.date_of_service}; payer {r.case.payer}; setting {r.case.setting}",
+           f"Containers: {containers_text(r)}", units_summary(r), "", "Claim lines:"]
+    out += [f"  {line.keyed_text()}" for line in r.lines]
+    if r.admin_code_suggestion:
+        out.append(f"  Administration (separate line): {r.admin_code_suggestion}")
+    if o.warnings:
+        out += ["", "Warnings:"] + [f"  [{w.level}] {w.message}" for w in o.warnings]
+    out += ["", "Rules applied: " + ", ".join(r.rules)]
+    return "\n".join(out)
+
+
+def checklist_summary(catalog: Catalog, o: Outcome, ticked: Collection[str] = ()) -> str:
+    """Plain text for a charge comment or audit note. Holds codes, units and checks only: no patient data."""
+    case, r, evaluation = o.case, o.calculation, o.checklist
+    lines = [f"omaliref check — {case.code}, payer {case.payer}, setting {case.setting}"
+             + (f", indication {case.indication}" if case.indication else "") + f", DOS {case.date_of_service}"]
+    if r is not None:
+        lines.append(f"Dose {r.dose} = {r.administered_units} units administered"
+                     + (f"; {r.discarded_units} units discarded (JW)" if r.has_jw else ""))
+        lines.append("Claim lines:")
+        lines += [f"  {line.keyed_text()}" for line in r.lines]
+        lines.append("Rules applied: " + ", ".join(r.rules))
+        warns = [w for w in o.warnings if w.level in ("error", "warning")]
+        if warns:
+            lines.append("Warnings:")
+            lines += [f"  - {w.message}" for w in warns]
+    for title, want in (("Confirmed", True), ("Open", False)):
+        chosen = [a for a in evaluation.items if (a.item.id in ticked) == want]
+        if chosen:
+            lines.append(f"{title}:")
+            lines += [f"  [{'x' if want else ' '}] ({a.severity}) {a.item.text}" for a in chosen]
+    if evaluation.findings:
+        lines.append("Findings:")
+        lines += [f"  - ({f.severity}) {f.message}" for f in evaluation.findings]
+    lines.append(f"Verdict: {VERDICT_TEXT[evaluation.verdict(ticked)]}")
+    lines.append(f"Data pack {catalog.info.version}, as of {catalog.info.as_of}")
+    return "\n".join(lines)
+
+
+def line_check(c: LineCheck) -> str:
+    return ("OK: " if c.ok else "MISMATCH: ") + " ".join(c.reasons)
+
+
+def search(query: str, hits: list[SearchHit]) -> str:
+    lines = [f"{i}. [{h.entry.kind}] {h.entry.title}" + "".join(f"\n   ! {a}" for a in h.alerts)
+             for i, h in enumerate(hits, 1)]
+    return "\n".join(lines) or f"No match for '{query}'."
+
+
+def _provenance(data: dict[str, Any]) -> str:
+    return f"Confidence {data['confidence']}; as of {data['as_of']}; sources " + ", ".join(
+        s["id"] for s in data["sources"])
+
+
+def entry(data: dict[str, Any]) -> str:
+    """`show` as text, from the same dict as `show --json`: every confidence and unsettled note it holds."""
+    kind = data["kind"]
+    if kind == "code":
+        return _code(data)
+    if kind == "modifier":
+        out = [f"{data['code']} — {data['descriptor']}", data["meaning"]]
+        dates = [f"{label} {data[k]}" for k, label in (("effective_from", "effective from"),
+                                                         ("required_from", "required from")) if data.get(k)]
+        if dates:
+            out.append("; ".join(dates).capitalize() + (f" — {data['required_note']}" if data["required_note"]
+                                                        else ""))
+        if data["status_note"]:
+            out.append(f"Note: {data['status_note']}")
+        out += [f"Common error: {e}" for e in data["common_errors"]]
+        out.append(_provenance(data))
+        return "\n".join(out)
+    if kind == "topic":
+        return f"{data['title']}\n\n{data['body']}\n\n{_provenance(data)}"
+    out = [f"{data['ndc']} — {data['brand']} {data['presentation']}",
+           f"{data['code']}: {data['units_per_container']} units per container; marketing status "
+           f"{data['marketing_status']}" + (f" ({data['status_note']})" if data["status_note"] else ""),
+           f"Container type {data['container_type']} ({data['container_type_confidence']} confidence); NDC unit "
+           f"{data['ndc_unit'] or 'not in the data'} ({data['ndc_unit_confidence']} confidence)"]
+    out += [f"Note: {n}" for n in data["notes"]]
+    out.append(_provenance(data))
+    if data.get("origin") == "cms-import":
+        out.append("(imported from the CMS crosswalk; not in the curated pack)")
+    return "\n".join(out)
+
+
+def _code(data: dict[str, Any]) -> str:
+    unit = data["billing_unit"]
+    out = [f"{data['code']} — {data['descriptor']}",
+           f"1 unit = {unit['amount']} {unit['unit']}" + ("" if data["unit_verified"] else "  (NOT VERIFIED)"),
+           f"Status: {data['status']}; confidence {data['confidence']}; as of {data['as_of']}"]
+    out += [f"! {a}" for a in data["alerts"]]
+    out.append(data["summary"])
+    out += [f"Note: {n}" for n in data["notes"]]
+    for p in data["products"]:
+        out.append(f"  {p['ndc']}  {p['presentation']}  ({p['units_per_container']} units; "
+                   f"{p['confidence']} confidence)")
+    for s in data["sections"]:
+        out += ["", s["title"], s["body"]]
+    out += [f"! CONFLICT: {c}" for c in data.get("conflicts", [])]
+    if data.get("origin") == "cms-import":
+        quarter = data["field_sources"]["descriptor"].rsplit("-", 1)[-1]
+        out.append(f"(imported from the CMS files, {quarter}; not in the curated pack)")
+    return "\n".join(out)
+
+
+def import_reports(data: dict[str, Any]) -> str:
+    return "\n".join(
+        f"{r['status']:9} {r['quarter']} {r['kind']:9}{(' ' + r['setting']) if r['setting'] else ''}: {r['rows']} rows"
+        + (f" ({r['skipped']} CPT/CDT or non-record rows left out)" if r["skipped"] else "") + f" — {r['file']}"
+        for r in data["imported"])
+
+
+def quarters(data: dict[str, Any]) -> str:
+    return "\n".join(f"{q['quarter']}: " + ", ".join(f"{f['kind']}{'/' + f['setting'] if f['setting'] else ''} "
+                                                     f"({f['rows']} rows)" for f in q["files"])
+                     for q in data["quarters"]) or "No CMS quarter imported yet (omaliref import PATH…)."
+
+
+def changes(data: dict[str, Any], keys: list[str]) -> str:
+    codes = data["codes"]
+    lines = [f"Changes {data['from']} -> {data['to']}" + (f" for {', '.join(codes)}" if codes else "")]
+    for key in keys:
+        rows = data[key]
+        if rows:
+            lines.append(f"{key.replace('_', ' ')} ({len(rows)}):")
+            lines += [f"  {row}" for row in rows]
+    return "\n".join(lines if len(lines) > 1 else lines + ["  no changes"])

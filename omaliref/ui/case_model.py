@@ -1,0 +1,115 @@
+"""The one case on screen: every pane edits it and every pane observes it (napari's ViewerModel/QtViewer split).
+
+The model holds what the coder typed, turns it into a Case through the domain's `case_from_input`, and asks the
+Library for the Outcome; panes only render the snapshot it signals. Invalid input keeps the last good outcome,
+marked stale, so nothing stale is ever copied as current.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from omaliref.domain.case import Case, case_from_input, split_container_text
+from omaliref.domain.errors import InputError
+from omaliref.domain.outcome import Outcome
+
+
+@dataclass(frozen=True)
+class CaseFields:
+    """What the coder typed or picked, as text; the desk settings (payer, setting, 340B) outlive a case."""
+
+    code: str = "J2357"
+    dose: str = ""
+    containers: str = ""
+    date: str = ""
+    payer: str = "medicare"
+    setting: str = "office"
+    modifier_340b: str = ""
+    separately_payable: bool = True
+    single_dose_confirmed: bool = False
+    indication: str = ""
+    ige: str = ""
+    weight: str = ""
+    age: str = ""
+
+
+@dataclass(frozen=True)
+class CaseSnapshot:
+    fields: CaseFields
+    outcome: Outcome | None  # the current outcome, or the last good one while stale
+    checklist: Outcome | None  # what the checklist shows: the outcome, or the case without its invalid dose
+    error: InputError | None = None
+    stale: bool = False  # the input is invalid: `outcome` is from the last valid input
+    ticked: frozenset[str] = field(default=frozenset())
+
+    @property
+    def current(self) -> Outcome | None:
+        """The outcome that may be copied: None while the input is invalid or empty."""
+        return None if self.stale else self.outcome
+
+
+class CaseModel(QObject):
+    changed = Signal(object)  # CaseSnapshot
+
+    def __init__(self, library: Any, today: dt.date, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.today = today
+        self._fields = CaseFields(date=today.isoformat())
+        self._ticked: frozenset[str] = frozenset()
+        self.snapshot = CaseSnapshot(self._fields, None, None)
+
+    @property
+    def fields(self) -> CaseFields:
+        return self._fields
+
+    def update(self, **changes: Any) -> None:
+        """Change some fields and re-evaluate; ticks stay (they are the coder's confirmations for this case)."""
+        self._fields = dataclasses.replace(self._fields, **changes)
+        self.recompute()
+
+    def new_case(self) -> None:
+        """Forget everything about the patient's case; keep the desk settings and the code list position."""
+        f = self._fields
+        self._fields = CaseFields(code=f.code, date=self.today.isoformat(), payer=f.payer, setting=f.setting,
+                                  modifier_340b=f.modifier_340b, separately_payable=f.separately_payable)
+        self._ticked = frozenset()
+        self.recompute()
+
+    def set_ticked(self, ticked: frozenset[str]) -> None:
+        self._ticked = ticked
+        self.snapshot = dataclasses.replace(self.snapshot, ticked=ticked)
+
+    def case(self, *, with_dose: bool = True) -> Case:
+        f = self._fields
+        return case_from_input(
+            code=f.code, today=self.today, dose=f.dose if with_dose and f.dose.strip() else None,
+            containers=split_container_text(f.containers) if with_dose and f.dose.strip() else (), date=f.date,
+            payer=f.payer, setting=f.setting, modifier_340b=f.modifier_340b,
+            separately_payable=f.separately_payable, single_dose_confirmed=f.single_dose_confirmed,
+            indication=f.indication, ige=f.ige, weight=f.weight, age=f.age)
+
+    def recompute(self) -> None:
+        previous = self.snapshot
+        try:
+            outcome = self.library.evaluate(self.case())
+        except InputError as exc:
+            self.snapshot = CaseSnapshot(self._fields, previous.outcome if previous.outcome else None,
+                                         self._checklist_only(), exc, stale=previous.outcome is not None,
+                                         ticked=self._ticked)
+        else:
+            has_dose = outcome.calculation is not None
+            self.snapshot = CaseSnapshot(self._fields, outcome if has_dose else None, outcome, ticked=self._ticked)
+        self.changed.emit(self.snapshot)
+
+    def _checklist_only(self) -> Outcome | None:
+        """The case without the dose and containers (which did not parse), so the checklist still applies."""
+        try:
+            return self.library.evaluate(self.case(with_dose=False))  # type: ignore[no-any-return]
+        except InputError:
+            return None
