@@ -12,12 +12,12 @@ from functools import lru_cache
 from importlib.resources.abc import Traversable
 from typing import Any
 
+from omaliref.data.pack_schema import CONDITION_WORDS, TABLES, Field
 from omaliref.data.resources import read_text
+from omaliref.domain.calculator import RULE_IDS
 from omaliref.domain.checklist import CONDITION_KEYS, ChecklistItem
-from omaliref.domain.vocab import SEVERITIES
 from omaliref.domain.errors import PackError
 from omaliref.domain.model import (
-    CONFIDENCES,
     SECTION_ORDER,
     Catalog,
     Code,
@@ -41,50 +41,8 @@ FILES = (
     "corrections.toml", "rules.toml", "dose_tables.toml", "checklist.toml",
 )
 NDC_PATTERN = re.compile(r"\d{5}-\d{4}-\d{2}")
-SOURCE_KINDS = ("cms", "mac", "fda", "manufacturer", "medicaid", "payer", "third-party")
-PROVENANCE = {"confidence": ("str", True), "sources": ("strs", True), "as_of": ("date", True)}
-
-# field name -> (type, required). Types: str, bool, int, date, strs, quantity, dose_limit, bands, cells, dict.
-Schema = Mapping[str, tuple[str, bool]]
-SCHEMAS: dict[str, Schema] = {
-    "source": {"id": ("str", True), "title": ("str", True), "url": ("str", True), "date": ("str", True),
-               "kind": ("str", True)},
-    "code": {"code": ("str", True), "descriptor": ("str", True), "descriptor_verified": ("bool", True),
-             "short_descriptor": ("str", False), "billing_unit": ("quantity", True), "unit_verified": ("bool", True),
-             "drug": ("str", True), "brands": ("strs", True), "category": ("str", True), "status": ("str", True),
-             "effective_from": ("date", False), "effective_from_confidence": ("str", False),
-             "effective_to": ("date", False), "replaced_by": ("strs", False), "routes": ("strs", True),
-             "route_modifier_required": ("bool", False), "admin_codes": ("strs", True),
-             "lookalikes": ("strs", True), "summary": ("str", True), "notes": ("strs", True),
-             "max_single_dose": ("dose_limit", False), **PROVENANCE},
-    "product": {"ndc": ("str", True), "listed_ndc": ("str", True), "code": ("str", True), "brand": ("str", True),
-                "presentation": ("str", True), "form": ("str", True), "container_amount": ("quantity", True),
-                "volume_ml": ("str", False), "containers_per_package": ("int", False),
-                "container_type": ("str", True), "container_type_confidence": ("str", False),
-                "route": ("str", True), "marketing_status": ("str", True), "marketing_start": ("date", False),
-                "status_note": ("str", False), "presentation_verified": ("bool", True),
-                "auto_select": ("bool", True), "ndc_unit": ("str", True), "ndc_quantity": ("str", True),
-                "ndc_unit_confidence": ("str", True), "notes": ("strs", True), **PROVENANCE},
-    "modifier": {"code": ("str", True), "descriptor": ("str", True), "short_descriptor": ("str", False),
-                 "meaning": ("str", True), "effective_from": ("date", False), "required_from": ("date", False),
-                 "required_note": ("str", False), "status_note": ("str", False), "payers": ("strs", True),
-                 "common_errors": ("strs", True), "aliases": ("strs", False), **PROVENANCE},
-    "topic": {"id": ("str", True), "code": ("str", False), "section": ("str", False), "title": ("str", True),
-              "keywords": ("strs", True), "body": ("str", True), **PROVENANCE},
-    "correction": {"id": ("str", True), "codes": ("strs", True), "terms": ("strs", True),
-                   "always_show": ("bool", True), "wrong": ("str", True), "right": ("str", True),
-                   "points_to": ("str", True), **PROVENANCE},
-    "rule": {"id": ("str", True), "title": ("str", True), "text": ("str", True), "effective_from": ("date", False),
-             "effective_to": ("date", False), "before_note": ("str", False), **PROVENANCE},
-    "table": {"id": ("str", True), "indication": ("str", True), "population": ("str", True),
-              "min_age": ("int", True), "max_age_exclusive": ("int", False), "ige_bands": ("bands", False),
-              "weight_bands": ("bands", False), "cells": ("cells", False), "complete": ("bool", True),
-              "limits_note": ("str", False), **PROVENANCE},
-    "fixed": {"id": ("str", True), "indication": ("str", True), "population": ("str", True),
-              "min_age": ("int", True), "doses": ("strs", True), "note": ("str", True), **PROVENANCE},
-    "item": {"id": ("str", True), "text": ("str", True), "why": ("str", True), "severity": ("str", True),
-             "when": ("dict", False), **PROVENANCE},
-}
+Schema = Mapping[str, Field]
+SCHEMAS: dict[str, Schema] = {name: table.fields for name, table in TABLES.items()}
 
 
 def _type_ok(kind: str, value: Any) -> bool:
@@ -144,17 +102,17 @@ class _Checker:
         for name in row:
             if name not in schema:
                 raise self.fail(label, name, "unknown field")
-        for name, (kind, required) in schema.items():
+        for name, spec in schema.items():
             if name not in row:
-                if required:
+                if spec.required:
                     raise self.fail(label, name, "missing required field")
                 continue
-            if not _type_ok(kind, row[name]):
-                raise self.fail(label, name, f"expected {kind}, got {type(row[name]).__name__}")
-            if kind == "str" and required and not row[name].strip() and name != "url":
+            if not _type_ok(spec.type, row[name]):
+                raise self.fail(label, name, f"expected {spec.type}, got {type(row[name]).__name__}")
+            if spec.type == "str" and spec.required and not row[name].strip() and name != "url":
                 raise self.fail(label, name, "must not be empty")
-        if "confidence" in schema and row["confidence"] not in CONFIDENCES:
-            raise self.fail(label, "confidence", f"must be one of {', '.join(CONFIDENCES)}")
+            if spec.choices and row[name] not in spec.choices:
+                raise self.fail(label, name, f"'{row[name]}' is not allowed: must be one of {', '.join(spec.choices)}")
         if "sources" in schema:
             if not row["sources"]:
                 raise self.fail(label, "sources", "cite at least one source id")
@@ -211,8 +169,6 @@ def load_catalog(root: Traversable | None = None) -> Catalog:
     source_check = _Checker("sources.toml", set())
     sources: dict[str, Source] = {}
     for label, row in source_check.records(raw["sources.toml"], "source", "id"):
-        if row["kind"] not in SOURCE_KINDS:
-            raise source_check.fail(label, "kind", f"must be one of {', '.join(SOURCE_KINDS)}")
         if row["url"] and not row["url"].startswith(("http://", "https://")):
             raise source_check.fail(label, "url", "must start with http:// or https://")
         sources[row["id"]] = Source(row["id"], row["title"], row["url"], row["date"], row["kind"])
@@ -224,6 +180,10 @@ def load_catalog(root: Traversable | None = None) -> Catalog:
     topics = _topics(_Checker("topics.toml", ids), raw["topics.toml"], codes)
     corrections = _corrections(_Checker("corrections.toml", ids), raw["corrections.toml"], codes, modifiers)
     rules = _rules(_Checker("rules.toml", ids), raw["rules.toml"])
+    missing = [rule_id for rule_id in RULE_IDS if rule_id not in rules]
+    if missing:
+        raise PackError("rules.toml", f"rule '{missing[0]}'", "id", "the calculator applies this rule, but the pack "
+                        "has no rule with this id (renamed or removed?)")
     tables, fixed = _dose_tables(_Checker("dose_tables.toml", ids), raw["dose_tables.toml"])
     checklist = _checklist(_Checker("checklist.toml", ids), raw["checklist.toml"], codes)
 
@@ -282,13 +242,6 @@ def _products(ck: _Checker, data: dict[str, Any], codes: Mapping[str, Code]) -> 
         units = amount.to(code.billing_unit.unit).amount / code.billing_unit.amount
         if units.denominator != 1:
             raise ck.fail(label, "container_amount", f"is not a whole number of {code.code} billing units")
-        if row["container_type"] not in ("single-dose", "multi-dose", "unknown"):
-            raise ck.fail(label, "container_type", "must be single-dose, multi-dose or unknown")
-        if row["ndc_unit"] not in ("UN", "ML", "GR", "F2", "ME"):
-            raise ck.fail(label, "ndc_unit", "must be one of UN, ML, GR, F2, ME")
-        for conf_field in ("ndc_unit_confidence", "container_type_confidence"):
-            if conf_field in row and row[conf_field] not in CONFIDENCES:
-                raise ck.fail(label, conf_field, f"must be one of {', '.join(CONFIDENCES)}")
         per_package = row.get("containers_per_package")
         if per_package is not None and per_package <= 0:
             raise ck.fail(label, "containers_per_package", "must be a positive whole number")
@@ -391,8 +344,6 @@ def _dose_tables(ck: _Checker, data: dict[str, Any]) -> tuple[tuple[DoseTable, .
 def _checklist(ck: _Checker, data: dict[str, Any], codes: Mapping[str, Code]) -> tuple[ChecklistItem, ...]:
     out = []
     for label, row in ck.records(data, "item", "id"):
-        if row["severity"] not in SEVERITIES:
-            raise ck.fail(label, "severity", f"must be one of {', '.join(SEVERITIES)}")
         when = row.get("when", {})
         for key, value in when.items():
             if key not in CONDITION_KEYS:
@@ -404,6 +355,11 @@ def _checklist(ck: _Checker, data: dict[str, Any], codes: Mapping[str, Code]) ->
                 for code in value:
                     if code not in codes:
                         raise ck.fail(label, "when.codes", f"'{code}' is not a code in the pack")
+            if key in CONDITION_WORDS:
+                for word in (value if isinstance(value, list) else [value]):
+                    if word not in CONDITION_WORDS[key]:
+                        raise ck.fail(label, f"when.{key}", f"'{word}' is not one of "
+                                      f"{', '.join(CONDITION_WORDS[key])}")
         out.append(ChecklistItem(row["id"], row["text"], row["why"], row["severity"], dict(when), _prov(row)))
     return tuple(out)
 

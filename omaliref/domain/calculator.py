@@ -245,8 +245,8 @@ def least_waste_counts(sizes: list[Fraction], dose: Fraction, cap: int) -> tuple
     grid = gcd(*steps)
     steps = [s // grid for s in steps]
     need = -(-int(dose * scale) // grid)  # amounts are compared on the grid; the dose rounds up to it
-    # No optimum exceeds need + the smallest size: the smallest size alone would stop below that.
-    width = need + min(steps)
+    # No optimum reaches need + the largest size: dropping any one of its containers would still cover the dose.
+    width = need + max(steps)
     mask = (1 << width) - 1
     reach = [1]  # reach[k]: bit t set when amount t (on the grid) is reachable with at most k containers
     at_least_need = ~((1 << need) - 1)

@@ -66,7 +66,7 @@ def checklist_summary(catalog: Catalog, o: Outcome, ticked: Collection[str] = ()
         lines.append("Claim lines:")
         lines += [f"  {line.keyed_text()}" for line in r.lines]
         lines.append("Rules applied: " + ", ".join(r.rules))
-        warns = [w for w in o.warnings if w.level in ("error", "warning")]
+        warns = [w for w in o.warnings if w.level != "info"]
         if warns:
             lines.append("Warnings:")
             lines += [f"  - {w.message}" for w in warns]

@@ -323,3 +323,40 @@ def test_invariants(catalog, data):
     if not request.separately_payable or not all(c.product.single_dose for c in r.containers):
         assert not r.has_jw and not r.has_jz
     assert sum(l.units for l in r.lines) == r.total_billed_units
+
+
+# --- the least-waste search: exact and polynomial ----------------------------------------------------------------
+
+def _brute_force(sizes, dose, cap):
+    import itertools
+
+    best = None
+    for counts in itertools.product(*(range(cap + 1) for _ in sizes)):
+        total = sum(c * s for c, s in zip(counts, sizes))
+        if total < dose or sum(counts) > cap:
+            continue
+        key = (total - dose, sum(counts), tuple(-c for c in counts))
+        best = key if best is None or key < best else best
+    return () if best is None else tuple(-c for c in best[2])
+
+
+@settings(max_examples=300, deadline=None)
+@given(sizes=st.lists(st.integers(1, 40), min_size=1, max_size=3, unique=True),
+       dose=st.fractions(min_value=Fraction(1, 4), max_value=120, max_denominator=8), cap=st.integers(1, 8))
+def test_least_waste_matches_brute_force(sizes, dose, cap):
+    from omaliref.domain.calculator import least_waste_counts
+
+    ordered = sorted((Fraction(s) for s in sizes), reverse=True)
+    assert least_waste_counts(ordered, dose, cap) == _brute_force(ordered, dose, cap)
+
+
+def test_least_waste_is_fast_with_many_sizes():
+    import time
+
+    from omaliref.domain.calculator import MAX_CONTAINERS, least_waste_counts
+
+    sizes = sorted((Fraction(s) for s in (10, 20, 40, 50, 75, 150, 300, 400)), reverse=True)
+    start = time.perf_counter()
+    for dose in (Fraction(300), Fraction(600), Fraction(2395), Fraction(MAX_CONTAINERS * 400)):
+        assert least_waste_counts(sizes, dose, MAX_CONTAINERS)
+    assert time.perf_counter() - start < 2  # the old enumeration took minutes for 600 with 7 sizes

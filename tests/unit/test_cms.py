@@ -288,3 +288,45 @@ def test_terminated_code_shows_in_changes(store, tmp_path):
                          write_zip(tmp_path / "b.zip", {"HCPC2027_APR_ANWEB.txt": later})])
     diff = changes({"hcpcs": store.table("hcpcs", "2027Q1")}, {"hcpcs": store.table("hcpcs", "2027Q2")})
     assert diff["codes_terminated"] == [{"code": "J0007", "termination_date": "2027-03-31", "replaced_by": "J0001"}]
+
+
+# --- the setting chooses the MUE table (practitioner for office, outpatient hospital for hospital outpatient) ----
+
+def _mue_tables(folder, values):
+    """One MUE file per setting, J2357 at the given value in each (the DME table at 0, as CMS publishes it)."""
+    files = []
+    folder.mkdir(parents=True, exist_ok=True)
+    for setting, header, value in values:
+        text = MUE_CSV.replace("Practitioner Services MUE Values", header).replace("J2357,99,", f"J2357,{value},")
+        files.append(write_zip(folder / f"mue-{setting}.zip", {f"MCR_MUE_{setting}_Eff_01-01-2027.csv": text}))
+    return files
+
+
+@pytest.fixture
+def mue_by_setting(store, tmp_path):
+    import_paths(store, quarter_zips(tmp_path / "q1")[:3] + _mue_tables(tmp_path / "mue", [
+        ("PractitionerServices", "Practitioner Services MUE Values", 120),
+        ("OutpatientHospitalServices", "Outpatient Hospital Services MUE Values", 100),
+        ("DMESupplierServices", "DME Supplier Services MUE Values", 0)]))
+    return store
+
+
+def test_office_case_is_checked_against_the_practitioner_mue(catalog, mue_by_setting):
+    r = calc(catalog, mue_by_setting, "J2357", "600mg")  # 120 units, office
+    assert [(m.setting, m.value) for m in r.quarter_facts.mues] == [("practitioner", 120)]
+    assert not any("exceed the MUE" in w.message for w in r.warnings)  # the DME table's 0 never applies
+
+
+def test_hospital_outpatient_case_uses_the_outpatient_hospital_mue(catalog, mue_by_setting):
+    r = calc(catalog, mue_by_setting, "J2357", "600mg", setting="hospital-outpatient")
+    assert [(m.setting, m.value) for m in r.quarter_facts.mues] == [("outpatient-hospital", 100)]
+    assert any(w.level == "warning" and "120 units exceed the MUE 2027Q1 (outpatient-hospital)" in w.message
+               for w in r.warnings)
+
+
+def test_coinsurance_and_payment_limit_never_print_in_exponent_form():
+    from omaliref.domain.cms_facts import decimal_text, money_text
+
+    assert decimal_text(Decimal("2E+1")) == "20"
+    assert decimal_text(Decimal("11.7410")) == "11.741"
+    assert money_text(Decimal("12.5")) == "12.500" and money_text(Decimal("1E+2")) == "100.000"
