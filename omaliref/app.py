@@ -37,7 +37,7 @@ def install_excepthook(window_getter: object, log_path: Path) -> None:
             from omaliref.ui.dialogs import show_error  # imported on first use: keeps start-up lean
 
             show_error(window_getter(), f"{kind.__name__}: {value}", str(log_path))  # type: ignore[operator]
-        except Exception:  # noqa: BLE001 - the hook must never raise
+        except Exception:
             sys.__excepthook__(kind, value, tb)
 
     sys.excepthook = hook
@@ -69,7 +69,8 @@ def run(*, smoke_test: bool = False, screenshot_dir: str | None = None, state_di
 
     from omaliref.data.state import StateDirs
 
-    app = QApplication.instance() or QApplication(sys.argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName("omaliref")
     app.setDesktopFileName("omaliref")
     log_path = _setup_logging(StateDirs.resolve(state_dir).logs)
@@ -86,13 +87,19 @@ def run(*, smoke_test: bool = False, screenshot_dir: str | None = None, state_di
         window.search_edit.setText("xolair")
         window.calculator.dose_edit.setText("375mg")
         app.processEvents()
-        ok = (window.results.rowCount() > 0 and window.reference.current_id == "J2357"
-              and window.calculator.result is not None and window.calculator.result.administered_units == 75)
+        ok = (
+            window.results.rowCount() > 0
+            and window.reference.current_id == "J2357"
+            and window.calculator.result is not None
+            and window.calculator.result.administered_units == 75
+        )
         with open("/proc/self/status") if sys.platform == "linux" else open(os.devnull) as status:
             peak = next((line.split()[1] for line in status if line.startswith("VmHWM:")), "0")
         t0 = float(os.environ.get("OMALIREF_T0", shown_wall - (shown - START)))
-        sys.stdout.write(f"smoke-test {'ok' if ok else 'FAILED'}: shown after {shown - START:.3f} s "
-                         f"startup_s={shown_wall - t0:.4f} ready_after_paint_s={ready_s:.4f} peak_rss_kb={peak}\n")
+        sys.stdout.write(
+            f"smoke-test {'ok' if ok else 'FAILED'}: shown after {shown - START:.3f} s "
+            f"startup_s={shown_wall - t0:.4f} ready_after_paint_s={ready_s:.4f} peak_rss_kb={peak}\n"
+        )
         return 0 if ok else 1
     if screenshot_dir:
         from omaliref.ui.screenshots import write_screenshots

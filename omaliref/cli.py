@@ -35,8 +35,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="omaliref", description="Charge-entry reference and unit & waste calculator for "
-                     "omalizumab (J2357) and look-alike drug codes. With no command, starts the app.")
+    parser = _Parser(
+        prog="omaliref",
+        description="Charge-entry reference and unit & waste calculator for "
+        "omalizumab (J2357) and look-alike drug codes. With no command, starts the app.",
+    )
     parser.add_argument("--version", action=_VersionAction)
     parser.add_argument("--state-dir", help="folder for everything the app writes (overrides OMALIREF_STATE_DIR)")
     parser.add_argument("--smoke-test", action="store_true", help="build the window, search, calculate, exit 0")
@@ -54,18 +57,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     def case_args(p: argparse.ArgumentParser, dose_required: bool) -> None:
         p.add_argument("code")
-        p.add_argument("--dose", required=dose_required, help="amount with unit: 375mg, 1350mcg, 2400000units, 1implant")
-        p.add_argument("--package", action="append", default=[], metavar="NDC[xCOUNT]",
-                       help="container opened, by NDC, with a count: 50242-0040-62x2 (repeatable)")
+        p.add_argument(
+            "--dose", required=dose_required, help="amount with unit: 375mg, 1350mcg, 2400000units, 1implant"
+        )
+        p.add_argument(
+            "--package",
+            action="append",
+            default=[],
+            metavar="NDC[xCOUNT]",
+            help="container opened, by NDC, with a count: 50242-0040-62x2 (repeatable)",
+        )
         p.add_argument("--date", help="date of service YYYY-MM-DD (default today)")
         p.add_argument("--payer", default="medicare", help="medicare, medicaid or commercial")
-        p.add_argument("--setting", default="office",
-                       help="office (CMS-1500, practitioner MUE) or hospital-outpatient (UB-04, outpatient MUE)")
+        p.add_argument(
+            "--setting",
+            default="office",
+            help="office (CMS-1500, practitioner MUE) or hospital-outpatient (UB-04, outpatient MUE)",
+        )
         p.add_argument("--340b", dest="modifier_340b", default="", help="the organization's 340B modifier: JG or TB")
-        p.add_argument("--not-separately-payable", action="store_true",
-                       help="packaged OPPS, FQHC/RHC or CAP: no JW/JZ")
-        p.add_argument("--single-dose", action="store_true",
-                       help="the label says single-dose (for packages whose status the data does not give)")
+        p.add_argument("--not-separately-payable", action="store_true", help="packaged OPPS, FQHC/RHC or CAP: no JW/JZ")
+        p.add_argument(
+            "--single-dose",
+            action="store_true",
+            help="the label says single-dose (for packages whose status the data does not give)",
+        )
         p.add_argument("--json", action="store_true")
 
     case_args(sub.add_parser("units", help="claim lines for a dose and the containers opened"), True)
@@ -127,9 +142,18 @@ def _case(args: argparse.Namespace, **extra: str) -> Any:
     from omaliref.domain.case import case_from_input
 
     return case_from_input(
-        code=args.code, today=_today(), dose=args.dose, containers=args.package, date=args.date or "",
-        payer=args.payer, setting=args.setting, modifier_340b=args.modifier_340b,
-        separately_payable=not args.not_separately_payable, single_dose_confirmed=args.single_dose, **extra)
+        code=args.code,
+        today=_today(),
+        dose=args.dose,
+        containers=args.package,
+        date=args.date or "",
+        payer=args.payer,
+        setting=args.setting,
+        modifier_340b=args.modifier_340b,
+        separately_payable=not args.not_separately_payable,
+        single_dose_confirmed=args.single_dose,
+        **extra,
+    )
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -156,8 +180,11 @@ def cmd_units(args: argparse.Namespace) -> int:
 
     library = _library()
     outcome = library.evaluate(_case(args))
-    _emit(args, as_json.units(library.catalog_for(outcome.case.code, outcome.case.date_of_service), outcome),
-          as_text.outcome(outcome))
+    _emit(
+        args,
+        as_json.units(library.catalog_for(outcome.case.code, outcome.case.date_of_service), outcome),
+        as_text.outcome(outcome),
+    )
     return 0
 
 
@@ -181,9 +208,13 @@ def cmd_dose(args: argparse.Namespace) -> int:
     indication = parse_indication(args.indication)
     if indication is None:
         raise InputError("Give the indication: asthma, crswnp, csu or food-allergy.", field="indication")
-    answer = label_dose(shipped_catalog(), indication, ige=parse_optional_number(args.ige, "IgE", "ige"),
-                        weight_kg=parse_optional_number(args.weight, "weight", "weight"),
-                        age_years=parse_optional_number(args.age, "age", "age"))
+    answer = label_dose(
+        shipped_catalog(),
+        indication,
+        ige=parse_optional_number(args.ige, "IgE", "ige"),
+        weight_kg=parse_optional_number(args.weight, "weight", "weight"),
+        age_years=parse_optional_number(args.age, "age", "age"),
+    )
     _emit(args, as_json.dose_answer(answer), answer.message)
     return 0
 
@@ -236,8 +267,17 @@ def cmd_changes(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"search": cmd_search, "show": cmd_show, "units": cmd_units, "check": cmd_check, "dose": cmd_dose,
-            "checklist": cmd_checklist, "import": cmd_import, "quarters": cmd_quarters, "changes": cmd_changes}
+COMMANDS = {
+    "search": cmd_search,
+    "show": cmd_show,
+    "units": cmd_units,
+    "check": cmd_check,
+    "dose": cmd_dose,
+    "checklist": cmd_checklist,
+    "import": cmd_import,
+    "quarters": cmd_quarters,
+    "changes": cmd_changes,
+}
 
 
 VALUE_OPTIONS = ("--dose", "--units", "--ige", "--weight", "--age", "--limit", "--package", "--date")

@@ -50,6 +50,8 @@ case "$cmd" in
   run)   ensure_env ""; exec "$VENV/bin/omaliref" "$@" ;;
   test)  ensure_env "[test]"
          export QT_QPA_PLATFORM=offscreen
+         "$VENV/bin/ruff" check omaliref tests packaging
+         "$VENV/bin/ruff" format --check --quiet omaliref tests packaging
          "$VENV/bin/lint-imports"
          "$VENV/bin/mypy"
          exec "$VENV/bin/python" -m pytest "$@" ;;

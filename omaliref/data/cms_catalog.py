@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -33,16 +33,23 @@ def sources(store: CmsStore) -> dict[str, Source]:
     out = {}
     for rec in store.imports():
         sid = source_id(rec.quarter, rec.kind, rec.setting)
-        out[sid] = Source(sid, f"CMS {rec.kind.upper()} file {rec.file} (imported {rec.imported_at})", "",
-                          f"effective {rec.effective_from} to {rec.effective_to}; SHA-256 {rec.sha256[:12]}…", "cms")
+        out[sid] = Source(
+            sid,
+            f"CMS {rec.kind.upper()} file {rec.file} (imported {rec.imported_at})",
+            "",
+            f"effective {rec.effective_from} to {rec.effective_to}; SHA-256 {rec.sha256[:12]}…",
+            "cms",
+        )
     return out
 
 
 def _billing_unit(store: CmsStore, quarter: str, code: str, description: str) -> tuple[Quantity | None, str, str]:
     """(unit, where it came from, the raw text). ASP 'HCPCS Code Dosage' first, then the descriptor's tail."""
     asp = store.asp(quarter, code)
-    for raw, origin in ((asp["dosage"] if asp else "", source_id(quarter, "asp")),
-                        (descriptor_dosage(description), source_id(quarter, "hcpcs"))):
+    for raw, origin in (
+        (asp["dosage"] if asp else "", source_id(quarter, "asp")),
+        (descriptor_dosage(description), source_id(quarter, "hcpcs")),
+    ):
         parsed = dosage_quantity(raw) if raw else None
         if parsed:
             return Quantity(Fraction(parsed[0]), parsed[1]), origin, raw
@@ -65,12 +72,24 @@ def imported_code(store: CmsStore, quarter: str, code: str) -> tuple[Code, tuple
     if unit is None:
         notes.append(f"No billing unit could be read (ASP dosage '{raw_unit}'); the calculator cannot use this code.")
     domain_code = Code(
-        code=code, descriptor=row["long_description"], descriptor_verified=True,
-        billing_unit=unit or Quantity(Fraction(1), "per payer instruction"), unit_verified=unit is not None,
-        drug=row["short_description"] or row["long_description"], brands=(), category="drug" if unit else "other",
-        status="terminated" if term else "active", summary=row["long_description"], provenance=prov,
-        short_descriptor=row["short_description"], effective_from=add, effective_from_confidence="high" if add else "",
-        effective_to=term, replaced_by=(row["xref1"],) if row["xref1"] else (), notes=tuple(notes))
+        code=code,
+        descriptor=row["long_description"],
+        descriptor_verified=True,
+        billing_unit=unit or Quantity(Fraction(1), "per payer instruction"),
+        unit_verified=unit is not None,
+        drug=row["short_description"] or row["long_description"],
+        brands=(),
+        category="drug" if unit else "other",
+        status="terminated" if term else "active",
+        summary=row["long_description"],
+        provenance=prov,
+        short_descriptor=row["short_description"],
+        effective_from=add,
+        effective_from_confidence="high" if add else "",
+        effective_to=term,
+        replaced_by=(row["xref1"],) if row["xref1"] else (),
+        notes=tuple(notes),
+    )
     products = []
     if unit is not None:
         for xw in store.crosswalk(quarter, code):
@@ -79,19 +98,33 @@ def imported_code(store: CmsStore, quarter: str, code: str) -> tuple[Code, tuple
             ndc = f"{xw['ndc11'][:5]}-{xw['ndc11'][5:9]}-{xw['ndc11'][9:]}"
             per_item = Fraction(Decimal(xw["billunits"])) * unit.amount
             qty = Decimal(xw["pkg_qty"]) if xw["pkg_qty"] else None
-            products.append(Product(
-                ndc=ndc, listed_ndc=xw["ndc_raw"], code=code, brand=xw["drug_name"],
-                presentation=f"{xw['drug_name']} ({xw['labeler']}), {xw['billunits']} units per item; PKG SIZE "
-                             f"{xw['pkg_size']} (unit not stated by CMS)",
-                form="package", container_amount=Quantity(per_item, unit.unit), container_type="unknown",
-                route="", marketing_status="listed", presentation_verified=False, auto_select=True,
-                ndc_unit="", ndc_quantity=Fraction(Decimal(xw["pkg_size"])) if xw["pkg_size"] and Decimal(
-                    xw["pkg_size"]) > 0 else Fraction(1),
-                ndc_unit_confidence="low", provenance=Provenance("high", (source_id(quarter, "crosswalk"),), as_of),
-                containers_per_package=int(qty) if qty and qty == qty.to_integral_value() and qty > 0 else None,
-                container_type_confidence="low",
-                status_note="From the CMS ASP NDC-HCPCS crosswalk; single-dose status and NDC unit are not in the file.",
-            ))
+            products.append(
+                Product(
+                    ndc=ndc,
+                    listed_ndc=xw["ndc_raw"],
+                    code=code,
+                    brand=xw["drug_name"],
+                    presentation=f"{xw['drug_name']} ({xw['labeler']}), {xw['billunits']} units per item; PKG SIZE "
+                    f"{xw['pkg_size']} (unit not stated by CMS)",
+                    form="package",
+                    container_amount=Quantity(per_item, unit.unit),
+                    container_type="unknown",
+                    route="",
+                    marketing_status="listed",
+                    presentation_verified=False,
+                    auto_select=True,
+                    ndc_unit="",
+                    ndc_quantity=Fraction(Decimal(xw["pkg_size"]))
+                    if xw["pkg_size"] and Decimal(xw["pkg_size"]) > 0
+                    else Fraction(1),
+                    ndc_unit_confidence="low",
+                    provenance=Provenance("high", (source_id(quarter, "crosswalk"),), as_of),
+                    containers_per_package=int(qty) if qty and qty == qty.to_integral_value() and qty > 0 else None,
+                    container_type_confidence="low",
+                    status_note="From the CMS ASP NDC-HCPCS crosswalk; single-dose status and NDC unit are not in "
+                    "the file.",
+                )
+            )
     return domain_code, tuple(products)
 
 
@@ -107,9 +140,12 @@ def _with_imported(catalog: Catalog, store: CmsStore, quarter: str, code: str) -
     if found is None:
         return catalog
     domain_code, products = found
-    return replace(catalog, codes={**catalog.codes, code: catalog.codes.get(code, domain_code)},
-                   products={**catalog.products, **{p.ndc: p for p in products if p.ndc not in catalog.products}},
-                   sources={**catalog.sources, **sources(store)})
+    return replace(
+        catalog,
+        codes={**catalog.codes, code: catalog.codes.get(code, domain_code)},
+        products={**catalog.products, **{p.ndc: p for p in products if p.ndc not in catalog.products}},
+        sources={**catalog.sources, **sources(store)},
+    )
 
 
 def catalog_for(catalog: Catalog, store: CmsStore | None, code_text: str, day: dt.date) -> Catalog:
@@ -123,14 +159,18 @@ def catalog_for(catalog: Catalog, store: CmsStore | None, code_text: str, day: d
     if quarter is None:
         latest = store.latest_hcpcs_quarter()
         if latest and store.hcpcs(latest, code) is not None:
-            raise InputError(f"{code} is only in the imported CMS data, and no imported quarter covers {day} "
-                             f"(imported: {', '.join(store.quarters())}): import that quarter's files.", field="code")
+            raise InputError(
+                f"{code} is only in the imported CMS data, and no imported quarter covers {day} "
+                f"(imported: {', '.join(store.quarters())}): import that quarter's files.",
+                field="code",
+            )
         return catalog
     return _with_imported(catalog, store, quarter, code)
 
 
-def catalog_with_latest(catalog: Catalog, store: CmsStore, code: str | None = None, *,
-                        ndc: str | None = None) -> Catalog:
+def catalog_with_latest(
+    catalog: Catalog, store: CmsStore, code: str | None = None, *, ndc: str | None = None
+) -> Catalog:
     """The catalog plus one imported code (by code or by one of its NDCs) from the newest imported quarter."""
     quarter = store.latest_hcpcs_quarter()
     if quarter is None:
@@ -149,18 +189,30 @@ def quarter_facts(store: CmsStore | None, code: str, day: dt.date, setting: Sett
         return None
     quarter = store.quarter_for(day)
     if quarter is None:
-        return QuarterFacts(None, note=f"No imported CMS quarter covers {day} (imported: "
-                            f"{', '.join(store.quarters())}): payment limit and MUE not shown.")
+        return QuarterFacts(
+            None,
+            note=f"No imported CMS quarter covers {day} (imported: "
+            f"{', '.join(store.quarters())}): payment limit and MUE not shown.",
+        )
     asp = store.asp(quarter, code)
     limit = None
     if asp is not None:
-        limit = PaymentLimit(quarter, asp["dosage"], Decimal(asp["payment_limit"]) if asp["payment_limit"] else None,
-                             Decimal(asp["coinsurance"]) if asp["coinsurance"] else None, asp["notes"],
-                             source_id(quarter, "asp"))
+        limit = PaymentLimit(
+            quarter,
+            asp["dosage"],
+            Decimal(asp["payment_limit"]) if asp["payment_limit"] else None,
+            Decimal(asp["coinsurance"]) if asp["coinsurance"] else None,
+            asp["notes"],
+            source_id(quarter, "asp"),
+        )
     table = MUE_TABLE_FOR_SETTING[setting]
-    mues = tuple(MueLimit(quarter, table, r["value"], r["mai"], r["mai_text"], r["rationale"],
-                          source_id(quarter, "mue", r["setting"])) for r in store.mue(quarter, code)
-                 if r["setting"] == table)
+    mues = tuple(
+        MueLimit(
+            quarter, table, r["value"], r["mai"], r["mai_text"], r["rationale"], source_id(quarter, "mue", r["setting"])
+        )
+        for r in store.mue(quarter, code)
+        if r["setting"] == table
+    )
     return QuarterFacts(quarter, limit, mues)
 
 
@@ -176,19 +228,38 @@ def search_entries(catalog: Catalog, store: CmsStore | None) -> list[SearchEntry
         if row["code"] in catalog.codes:
             continue
         status = f"terminated {row['term_date']}" if row["term_date"] else "active"
-        entries.append(SearchEntry(row["code"], "code", f"{row['code']} — {row['long_description']} [CMS {quarter}]",
-                                   f"Imported from the CMS HCPCS file ({quarter}); {status}.", row["code"],
-                                   (row["code"].lower(),), (row["short_description"],), row["long_description"],
-                                   IMPORTED_BIAS))
+        entries.append(
+            SearchEntry(
+                row["code"],
+                "code",
+                f"{row['code']} — {row['long_description']} [CMS {quarter}]",
+                f"Imported from the CMS HCPCS file ({quarter}); {status}.",
+                row["code"],
+                (row["code"].lower(),),
+                (row["short_description"],),
+                row["long_description"],
+                IMPORTED_BIAS,
+            )
+        )
     known = {p.ndc11 for p in catalog.products.values()}
     for xw in store.crosswalk_all(quarter) if store.import_for(quarter, "crosswalk") else []:
         if not xw["ndc11"] or xw["ndc11"] in known:
             continue
         known.add(xw["ndc11"])
         ndc = f"{xw['ndc11'][:5]}-{xw['ndc11'][5:9]}-{xw['ndc11'][9:]}"
-        entries.append(SearchEntry(ndc, "product", f"{ndc} — {xw['drug_name']} ({xw['code']}) [CMS {quarter}]",
-                                   f"{xw['labeler']}; {xw['billunits']} {xw['code']} units per item", xw["code"],
-                                   (xw["ndc11"],), (xw["drug_name"],), xw["labeler"], IMPORTED_BIAS - 20))
+        entries.append(
+            SearchEntry(
+                ndc,
+                "product",
+                f"{ndc} — {xw['drug_name']} ({xw['code']}) [CMS {quarter}]",
+                f"{xw['labeler']}; {xw['billunits']} {xw['code']} units per item",
+                xw["code"],
+                (xw["ndc11"],),
+                (xw["drug_name"],),
+                xw["labeler"],
+                IMPORTED_BIAS - 20,
+            )
+        )
     return entries
 
 
@@ -199,10 +270,13 @@ def conflicts(curated: Code, store: CmsStore, quarter: str) -> list[str]:
     if row is not None and _norm(row["long_description"]) != _norm(curated.descriptor):
         out.append(f"Descriptor: curated '{curated.descriptor}' vs CMS {quarter} '{row['long_description']}'")
     if row is not None:
-        unit, origin, raw = _billing_unit(store, quarter, curated.code, row["long_description"])
-        if unit is not None and curated.billing_unit.convertible_to(unit.unit):
-            if unit.to(curated.billing_unit.unit).amount != curated.billing_unit.amount:
-                out.append(f"Billing unit: curated {curated.billing_unit} vs CMS {quarter} {raw or unit}")
+        unit, _origin, raw = _billing_unit(store, quarter, curated.code, row["long_description"])
+        if (
+            unit is not None
+            and curated.billing_unit.convertible_to(unit.unit)
+            and unit.to(curated.billing_unit.unit).amount != curated.billing_unit.amount
+        ):
+            out.append(f"Billing unit: curated {curated.billing_unit} vs CMS {quarter} {raw or unit}")
     return out
 
 
@@ -212,27 +286,45 @@ def _norm(text: str) -> str:
 
 def imported_view(catalog: Catalog, store: CmsStore, code: str) -> dict[str, Any] | None:
     """What the imported quarters say about a code, for show: per quarter, with the source of each field."""
-    quarters = [q for q in store.quarters() if store.hcpcs(q, code) or store.asp(q, code) or store.mue(q, code)
-                or store.crosswalk(q, code)]
+    quarters = [
+        q
+        for q in store.quarters()
+        if store.hcpcs(q, code) or store.asp(q, code) or store.mue(q, code) or store.crosswalk(q, code)
+    ]
     if not quarters:
         return None
     out = []
     for q in quarters:
         h, a = store.hcpcs(q, code), store.asp(q, code)
-        out.append({
-            "quarter": q,
-            "descriptor": h["long_description"] if h else None,
-            "short_descriptor": h["short_description"] if h else None,
-            "termination_date": h["term_date"] if h else None, "replaced_by": (h["xref1"] or None) if h else None,
-            "payment_limit": a["payment_limit"] if a else None, "dosage": a["dosage"] if a else None,
-            "coinsurance": a["coinsurance"] if a else None,
-            "mue": [{"setting": m["setting"], "value": m["value"], "mai": m["mai"], "mai_text": m["mai_text"]}
-                    for m in store.mue(q, code)],
-            "ndcs": [{"ndc": x["ndc_raw"], "drug_name": x["drug_name"], "billunits": x["billunits"],
-                      "pkg_qty": x["pkg_qty"]} for x in store.crosswalk(q, code)],
-            "field_sources": {"descriptor": source_id(q, "hcpcs") if h else None,
-                              "payment_limit": source_id(q, "asp") if a else None,
-                              "ndcs": source_id(q, "crosswalk")},
-            "conflicts": conflicts(catalog.codes[code], store, q) if code in catalog.codes else [],
-        })
+        out.append(
+            {
+                "quarter": q,
+                "descriptor": h["long_description"] if h else None,
+                "short_descriptor": h["short_description"] if h else None,
+                "termination_date": h["term_date"] if h else None,
+                "replaced_by": (h["xref1"] or None) if h else None,
+                "payment_limit": a["payment_limit"] if a else None,
+                "dosage": a["dosage"] if a else None,
+                "coinsurance": a["coinsurance"] if a else None,
+                "mue": [
+                    {"setting": m["setting"], "value": m["value"], "mai": m["mai"], "mai_text": m["mai_text"]}
+                    for m in store.mue(q, code)
+                ],
+                "ndcs": [
+                    {
+                        "ndc": x["ndc_raw"],
+                        "drug_name": x["drug_name"],
+                        "billunits": x["billunits"],
+                        "pkg_qty": x["pkg_qty"],
+                    }
+                    for x in store.crosswalk(q, code)
+                ],
+                "field_sources": {
+                    "descriptor": source_id(q, "hcpcs") if h else None,
+                    "payment_limit": source_id(q, "asp") if a else None,
+                    "ndcs": source_id(q, "crosswalk"),
+                },
+                "conflicts": conflicts(catalog.codes[code], store, q) if code in catalog.codes else [],
+            }
+        )
     return {"quarters": out}

@@ -60,14 +60,22 @@ def read_members(paths: Sequence[str | Path]) -> list[Member]:
                     members.append(Member(kind, f"{path.name}/{info.filename}", archive.read(info)))
                     found += 1
             if not found:
-                raise FileFormatError(path.name, 0, "a CMS file inside the zip (HCPCS ANWEB .txt, ASP payment "
-                                      "limit or ASP NDC-HCPCS crosswalk 'section 508' .csv, or MCR_MUE_… .csv)")
+                raise FileFormatError(
+                    path.name,
+                    0,
+                    "a CMS file inside the zip (HCPCS ANWEB .txt, ASP payment "
+                    "limit or ASP NDC-HCPCS crosswalk 'section 508' .csv, or MCR_MUE_… .csv)",
+                )
         else:
             kind = kind_of(path.name)
             if kind is None:
-                raise FileFormatError(path.name, 0, "a CMS file name (HCPC20YY_MON_ANWEB….txt, 'section 508 version "
-                                      "of … Payment Limit File ….csv', '… ASP NDC-HCPCS Crosswalk ….csv' or "
-                                      "MCR_MUE_<Setting>_Eff_MM-DD-YYYY.csv)")
+                raise FileFormatError(
+                    path.name,
+                    0,
+                    "a CMS file name (HCPC20YY_MON_ANWEB….txt, 'section 508 version "
+                    "of … Payment Limit File ….csv', '… ASP NDC-HCPCS Crosswalk ….csv' or "
+                    "MCR_MUE_<Setting>_Eff_MM-DD-YYYY.csv)",
+                )
             if path.stat().st_size > MAX_MEMBER_BYTES:
                 raise FileFormatError(path.name, 0, "a CMS file under 200 MB")
             members.append(Member(kind, path.name, path.read_bytes()))
@@ -82,9 +90,14 @@ def parse_members(members: Sequence[Member]) -> list[tuple[Parsed, str]]:
     return out
 
 
-def import_paths(store: CmsStore, paths: Sequence[str | Path], *, progress: Progress | None = None,
-                 should_cancel: Callable[[], bool] = lambda: False,
-                 now: dt.datetime | None = None) -> list[ImportReport]:
+def import_paths(
+    store: CmsStore,
+    paths: Sequence[str | Path],
+    *,
+    progress: Progress | None = None,
+    should_cancel: Callable[[], bool] = lambda: False,
+    now: dt.datetime | None = None,
+) -> list[ImportReport]:
     """Parse every file, then store each in its own transaction; cancel between and within files."""
     members = read_members(paths)
     if not members:

@@ -98,15 +98,18 @@ class CmsStore:
 
     # -- writing -------------------------------------------------------------------------------------------
 
-    def store(self, parsed: Parsed, sha256: str, *, now: dt.datetime,
-              should_cancel: Callable[[], bool] = lambda: False) -> ImportReport:
+    def store(
+        self, parsed: Parsed, sha256: str, *, now: dt.datetime, should_cancel: Callable[[], bool] = lambda: False
+    ) -> ImportReport:
         """Replace one quarter's rows of one kind (and MUE setting) in a single transaction."""
         q = str(parsed.quarter)
-        existing = self.db.execute("SELECT id, sha256 FROM imports WHERE quarter=? AND kind=? AND setting=?",
-                                   (q, parsed.kind, parsed.setting)).fetchone()
+        existing = self.db.execute(
+            "SELECT id, sha256 FROM imports WHERE quarter=? AND kind=? AND setting=?", (q, parsed.kind, parsed.setting)
+        ).fetchone()
         if existing and existing["sha256"] == sha256:
-            return ImportReport(parsed.file, parsed.kind, q, parsed.setting, len(parsed.rows), parsed.skipped,
-                                "unchanged", sha256)
+            return ImportReport(
+                parsed.file, parsed.kind, q, parsed.setting, len(parsed.rows), parsed.skipped, "unchanged", sha256
+            )
         try:
             with self.db:  # one transaction: all rows or none
                 if existing:
@@ -115,17 +118,36 @@ class CmsStore:
                 cur = self.db.execute(
                     "INSERT INTO imports (quarter, kind, setting, file, sha256, effective_from, effective_to, rows, "
                     "skipped, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    (q, parsed.kind, parsed.setting, parsed.file, sha256, parsed.effective_from.isoformat(),
-                     parsed.effective_to.isoformat(), len(parsed.rows), parsed.skipped, now.isoformat(timespec="seconds")))
+                    (
+                        q,
+                        parsed.kind,
+                        parsed.setting,
+                        parsed.file,
+                        sha256,
+                        parsed.effective_from.isoformat(),
+                        parsed.effective_to.isoformat(),
+                        len(parsed.rows),
+                        parsed.skipped,
+                        now.isoformat(timespec="seconds"),
+                    ),
+                )
                 import_id = cur.lastrowid
                 for start in range(0, len(parsed.rows), 2000):
                     if should_cancel():
                         raise ImportCancelled()
-                    self._insert(parsed, q, import_id, parsed.rows[start:start + 2000])
+                    self._insert(parsed, q, import_id, parsed.rows[start : start + 2000])
         except sqlite3.Error as exc:
             raise OSError(f"the import database could not be written ({exc})") from exc
-        return ImportReport(parsed.file, parsed.kind, q, parsed.setting, len(parsed.rows), parsed.skipped,
-                            "replaced" if existing else "imported", sha256)
+        return ImportReport(
+            parsed.file,
+            parsed.kind,
+            q,
+            parsed.setting,
+            len(parsed.rows),
+            parsed.skipped,
+            "replaced" if existing else "imported",
+            sha256,
+        )
 
     def _delete(self, kind: str, quarter: str, setting: str) -> None:
         if kind == "mue":
@@ -137,33 +159,95 @@ class CmsStore:
         if parsed.kind == "hcpcs":
             self.db.executemany(
                 "INSERT OR REPLACE INTO hcpcs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(q, r.code, int(r.is_modifier), r.long_description, r.short_description, r.pricing, r.coverage,
-                  r.betos, r.xref1, _iso(r.add_date), _iso(r.action_date), _iso(r.term_date), r.action, import_id)
-                 for r in rows if isinstance(r, HcpcsRow)])
+                [
+                    (
+                        q,
+                        r.code,
+                        int(r.is_modifier),
+                        r.long_description,
+                        r.short_description,
+                        r.pricing,
+                        r.coverage,
+                        r.betos,
+                        r.xref1,
+                        _iso(r.add_date),
+                        _iso(r.action_date),
+                        _iso(r.term_date),
+                        r.action,
+                        import_id,
+                    )
+                    for r in rows
+                    if isinstance(r, HcpcsRow)
+                ],
+            )
         elif parsed.kind == "asp":
             self.db.executemany(
                 "INSERT OR REPLACE INTO asp VALUES (?,?,?,?,?,?,?,?)",
-                [(q, r.code, r.short_description, r.dosage, _text(r.payment_limit), _text(r.coinsurance), r.notes,
-                  import_id) for r in rows if isinstance(r, AspRow)])
+                [
+                    (
+                        q,
+                        r.code,
+                        r.short_description,
+                        r.dosage,
+                        _text(r.payment_limit),
+                        _text(r.coinsurance),
+                        r.notes,
+                        import_id,
+                    )
+                    for r in rows
+                    if isinstance(r, AspRow)
+                ],
+            )
         elif parsed.kind == "crosswalk":
             self.db.executemany(
                 "INSERT INTO crosswalk VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(q, r.code, r.ndc_raw, r.ndc11, r.labeler, r.drug_name, r.dosage, _text(r.pkg_size),
-                  _text(r.pkg_qty), _text(r.billunits), _text(r.billunits_pkg), import_id)
-                 for r in rows if isinstance(r, CrosswalkRow)])
+                [
+                    (
+                        q,
+                        r.code,
+                        r.ndc_raw,
+                        r.ndc11,
+                        r.labeler,
+                        r.drug_name,
+                        r.dosage,
+                        _text(r.pkg_size),
+                        _text(r.pkg_qty),
+                        _text(r.billunits),
+                        _text(r.billunits_pkg),
+                        import_id,
+                    )
+                    for r in rows
+                    if isinstance(r, CrosswalkRow)
+                ],
+            )
         else:
             self.db.executemany(
                 "INSERT OR REPLACE INTO mue VALUES (?,?,?,?,?,?,?,?)",
-                [(q, parsed.setting, r.code, r.value, r.mai, r.mai_text, r.rationale, import_id)
-                 for r in rows if isinstance(r, MueRow)])
+                [
+                    (q, parsed.setting, r.code, r.value, r.mai, r.mai_text, r.rationale, import_id)
+                    for r in rows
+                    if isinstance(r, MueRow)
+                ],
+            )
 
     # -- reading -------------------------------------------------------------------------------------------
 
     def imports(self) -> list[ImportRecord]:
         rows = self.db.execute("SELECT * FROM imports ORDER BY quarter, kind, setting").fetchall()
-        return [ImportRecord(r["quarter"], r["kind"], r["setting"], r["file"], r["sha256"],
-                             dt.date.fromisoformat(r["effective_from"]), dt.date.fromisoformat(r["effective_to"]),
-                             r["rows"], r["imported_at"]) for r in rows]
+        return [
+            ImportRecord(
+                r["quarter"],
+                r["kind"],
+                r["setting"],
+                r["file"],
+                r["sha256"],
+                dt.date.fromisoformat(r["effective_from"]),
+                dt.date.fromisoformat(r["effective_to"]),
+                r["rows"],
+                r["imported_at"],
+            )
+            for r in rows
+        ]
 
     def quarters(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT DISTINCT quarter FROM imports ORDER BY quarter")]
@@ -191,15 +275,17 @@ class CmsStore:
         return self._one("SELECT * FROM hcpcs WHERE quarter=? AND code=? AND is_modifier=0", (quarter, code))
 
     def hcpcs_codes(self, quarter: str) -> list[sqlite3.Row]:
-        return self.db.execute("SELECT * FROM hcpcs WHERE quarter=? AND is_modifier=0 ORDER BY code",
-                               (quarter,)).fetchall()
+        return self.db.execute(
+            "SELECT * FROM hcpcs WHERE quarter=? AND is_modifier=0 ORDER BY code", (quarter,)
+        ).fetchall()
 
     def asp(self, quarter: str, code: str) -> sqlite3.Row | None:
         return self._one("SELECT * FROM asp WHERE quarter=? AND code=?", (quarter, code))
 
     def crosswalk(self, quarter: str, code: str) -> list[sqlite3.Row]:
-        return self.db.execute("SELECT * FROM crosswalk WHERE quarter=? AND code=? ORDER BY ndc_raw",
-                               (quarter, code)).fetchall()
+        return self.db.execute(
+            "SELECT * FROM crosswalk WHERE quarter=? AND code=? ORDER BY ndc_raw", (quarter, code)
+        ).fetchall()
 
     def crosswalk_all(self, quarter: str) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM crosswalk WHERE quarter=? ORDER BY code, ndc_raw", (quarter,)).fetchall()
@@ -208,8 +294,9 @@ class CmsStore:
         return self.db.execute("SELECT * FROM crosswalk WHERE ndc11=? ORDER BY quarter DESC", (ndc11,)).fetchall()
 
     def mue(self, quarter: str, code: str) -> list[sqlite3.Row]:
-        return self.db.execute("SELECT * FROM mue WHERE quarter=? AND code=? ORDER BY setting",
-                               (quarter, code)).fetchall()
+        return self.db.execute(
+            "SELECT * FROM mue WHERE quarter=? AND code=? ORDER BY setting", (quarter, code)
+        ).fetchall()
 
     def table(self, kind: str, quarter: str) -> list[dict[str, Any]]:
         return [dict(r) for r in self.db.execute(f"SELECT * FROM {TABLE_OF[kind]} WHERE quarter=?", (quarter,))]

@@ -90,7 +90,7 @@ class Library:
     @property
     def index(self) -> SearchIndex:
         if self._index is None:
-            self._index = (SearchIndex.from_catalog(self.catalog) if self.store is None else self.build_index())
+            self._index = SearchIndex.from_catalog(self.catalog) if self.store is None else self.build_index()
         return self._index
 
     def search(self, query: str, limit: int) -> list[SearchHit]:
@@ -145,8 +145,9 @@ class Library:
             for product in merged.products.values():
                 if product.ndc11 == "".join(ch for ch in text if ch.isdigit()):
                     return Entry("product", product.ndc, merged, product, imported_only=True)
-        raise UnknownIdError(f"'{text[:40]}' is not a code, modifier, NDC or topic in the data pack; "
-                             "try 'omaliref search'.")
+        raise UnknownIdError(
+            f"'{text[:40]}' is not a code, modifier, NDC or topic in the data pack; try 'omaliref search'."
+        )
 
     # -- cases ---------------------------------------------------------------------------------------------
 
@@ -182,8 +183,13 @@ class Library:
         tables = {q: {k: store.table(k, q) for k in ("hcpcs", "asp", "crosswalk", "mue")} for q in (old, new)}
         return changes(tables[old], tables[new], codes)
 
-    def import_files(self, paths: Sequence[str | Path], *, progress: Progress | None = None,
-                     should_cancel: Callable[[], bool] = lambda: False) -> list[ImportReport]:
+    def import_files(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        progress: Progress | None = None,
+        should_cancel: Callable[[], bool] = lambda: False,
+    ) -> list[ImportReport]:
         """Import CMS files (creating the database on first use); the index is rebuilt on next use."""
         from omaliref.data.cms_import import import_paths
 

@@ -37,8 +37,16 @@ from omaliref.domain.model import (
 from omaliref.domain.quantities import Quantity, canonical_unit
 
 FILES = (
-    "pack.toml", "sources.toml", "codes.toml", "products.toml", "modifiers.toml", "topics.toml",
-    "corrections.toml", "rules.toml", "dose_tables.toml", "checklist.toml",
+    "pack.toml",
+    "sources.toml",
+    "codes.toml",
+    "products.toml",
+    "modifiers.toml",
+    "topics.toml",
+    "corrections.toml",
+    "rules.toml",
+    "dose_tables.toml",
+    "checklist.toml",
 )
 NDC_PATTERN = re.compile(r"\d{5}-\d{4}-\d{2}")
 Schema = Mapping[str, Field]
@@ -60,10 +68,12 @@ def _type_ok(kind: str, value: Any) -> bool:
         return isinstance(value, dict)
     if kind == "bands":
         return isinstance(value, list) and all(
-            isinstance(b, list) and len(b) == 2 and all(isinstance(x, int) for x in b) for b in value)
+            isinstance(b, list) and len(b) == 2 and all(isinstance(x, int) for x in b) for b in value
+        )
     if kind == "cells":
-        return isinstance(value, list) and all(isinstance(r, list) and all(isinstance(c, str) for c in r)
-                                               for r in value)
+        return isinstance(value, list) and all(
+            isinstance(r, list) and all(isinstance(c, str) for c in r) for r in value
+        )
     raise AssertionError(kind)  # pragma: no cover
 
 
@@ -80,7 +90,7 @@ class _Checker:
     def records(self, data: dict[str, Any], table: str, key: str) -> list[tuple[str, dict[str, Any]]]:
         extra = set(data) - {table}
         if extra:
-            raise self.fail(f"top level", sorted(extra)[0], f"unknown table; expected only [[{table}]]")
+            raise self.fail("top level", sorted(extra)[0], f"unknown table; expected only [[{table}]]")
         rows = data.get(table, [])
         if not isinstance(rows, list) or not rows:
             raise self.fail("top level", table, f"expected one or more [[{table}]] records")
@@ -122,7 +132,7 @@ class _Checker:
 
     def quantity(self, label: str, field: str, value: dict[str, Any]) -> Quantity:
         if set(value) - {"amount", "unit", "sources", "note"} or not {"amount", "unit"} <= set(value):
-            raise self.fail(label, field, "expected { amount = \"…\", unit = \"…\" }")
+            raise self.fail(label, field, 'expected { amount = "…", unit = "…" }')
         amount = self.decimal(label, f"{field}.amount", value["amount"])
         unit_text = value["unit"]
         unit = canonical_unit(unit_text) if isinstance(unit_text, str) else None
@@ -132,7 +142,7 @@ class _Checker:
 
     def decimal(self, label: str, field: str, text: Any) -> Fraction:
         if not isinstance(text, str):
-            raise self.fail(label, field, "write numbers as strings, e.g. \"5\", so they stay exact")
+            raise self.fail(label, field, 'write numbers as strings, e.g. "5", so they stay exact')
         try:
             value = Fraction(Decimal(text))
         except (InvalidOperation, ValueError):
@@ -157,8 +167,7 @@ def _parse(file: str, read: Callable[[str], str]) -> dict[str, Any]:
 
 def load_catalog(root: Traversable | None = None) -> Catalog:
     """Read and validate every file of the pack; raise PackError at the first problem."""
-    read = (lambda name: read_text(name, root))
-    raw = {name: _parse(name, read) for name in FILES}
+    raw = {name: _parse(name, lambda n: read_text(n, root)) for name in FILES}
 
     info_data = raw["pack.toml"]
     for name in ("version", "as_of", "title"):
@@ -182,8 +191,12 @@ def load_catalog(root: Traversable | None = None) -> Catalog:
     rules = _rules(_Checker("rules.toml", ids), raw["rules.toml"])
     missing = [rule_id for rule_id in RULE_IDS if rule_id not in rules]
     if missing:
-        raise PackError("rules.toml", f"rule '{missing[0]}'", "id", "the calculator applies this rule, but the pack "
-                        "has no rule with this id (renamed or removed?)")
+        raise PackError(
+            "rules.toml",
+            f"rule '{missing[0]}'",
+            "id",
+            "the calculator applies this rule, but the pack has no rule with this id (renamed or removed?)",
+        )
     tables, fixed = _dose_tables(_Checker("dose_tables.toml", ids), raw["dose_tables.toml"])
     checklist = _checklist(_Checker("checklist.toml", ids), raw["checklist.toml"], codes)
 
@@ -211,16 +224,28 @@ def _codes(ck: _Checker, data: dict[str, Any]) -> dict[str, Code]:
         if "effective_from" in row and "effective_to" in row and row["effective_to"] < row["effective_from"]:
             raise ck.fail(label, "effective_to", "is before effective_from")
         out[row["code"]] = Code(
-            code=row["code"], descriptor=row["descriptor"], descriptor_verified=row["descriptor_verified"],
+            code=row["code"],
+            descriptor=row["descriptor"],
+            descriptor_verified=row["descriptor_verified"],
             billing_unit=ck.quantity(label, "billing_unit", row["billing_unit"]),
-            unit_verified=row["unit_verified"], drug=row["drug"], brands=tuple(row["brands"]),
-            category=row["category"], status=row["status"], summary=row["summary"], provenance=_prov(row),
-            short_descriptor=row.get("short_descriptor", ""), effective_from=row.get("effective_from"),
+            unit_verified=row["unit_verified"],
+            drug=row["drug"],
+            brands=tuple(row["brands"]),
+            category=row["category"],
+            status=row["status"],
+            summary=row["summary"],
+            provenance=_prov(row),
+            short_descriptor=row.get("short_descriptor", ""),
+            effective_from=row.get("effective_from"),
             effective_from_confidence=row.get("effective_from_confidence", ""),
-            effective_to=row.get("effective_to"), replaced_by=tuple(row.get("replaced_by", ())),
-            routes=tuple(row["routes"]), route_modifier_required=row.get("route_modifier_required", False),
-            admin_codes=tuple(row["admin_codes"]), lookalikes=tuple(row["lookalikes"]),
-            notes=tuple(row["notes"]), max_single_dose=limit,
+            effective_to=row.get("effective_to"),
+            replaced_by=tuple(row.get("replaced_by", ())),
+            routes=tuple(row["routes"]),
+            route_modifier_required=row.get("route_modifier_required", False),
+            admin_codes=tuple(row["admin_codes"]),
+            lookalikes=tuple(row["lookalikes"]),
+            notes=tuple(row["notes"]),
+            max_single_dose=limit,
         )
     return out
 
@@ -246,16 +271,27 @@ def _products(ck: _Checker, data: dict[str, Any], codes: Mapping[str, Code]) -> 
         if per_package is not None and per_package <= 0:
             raise ck.fail(label, "containers_per_package", "must be a positive whole number")
         out[row["ndc"]] = Product(
-            ndc=row["ndc"], listed_ndc=row["listed_ndc"], code=row["code"], brand=row["brand"],
-            presentation=row["presentation"], form=row["form"], container_amount=amount,
-            container_type=row["container_type"], route=row["route"], marketing_status=row["marketing_status"],
-            presentation_verified=row["presentation_verified"], auto_select=row["auto_select"],
-            ndc_unit=row["ndc_unit"], ndc_quantity=ck.decimal(label, "ndc_quantity", row["ndc_quantity"]),
-            ndc_unit_confidence=row["ndc_unit_confidence"], provenance=_prov(row),
+            ndc=row["ndc"],
+            listed_ndc=row["listed_ndc"],
+            code=row["code"],
+            brand=row["brand"],
+            presentation=row["presentation"],
+            form=row["form"],
+            container_amount=amount,
+            container_type=row["container_type"],
+            route=row["route"],
+            marketing_status=row["marketing_status"],
+            presentation_verified=row["presentation_verified"],
+            auto_select=row["auto_select"],
+            ndc_unit=row["ndc_unit"],
+            ndc_quantity=ck.decimal(label, "ndc_quantity", row["ndc_quantity"]),
+            ndc_unit_confidence=row["ndc_unit_confidence"],
+            provenance=_prov(row),
             volume_ml=ck.decimal(label, "volume_ml", row["volume_ml"]) if "volume_ml" in row else None,
             containers_per_package=per_package,
             container_type_confidence=row.get("container_type_confidence", "high"),
-            marketing_start=row.get("marketing_start"), status_note=row.get("status_note", ""),
+            marketing_start=row.get("marketing_start"),
+            status_note=row.get("status_note", ""),
             notes=tuple(row["notes"]),
         )
     return out
@@ -267,11 +303,18 @@ def _modifiers(ck: _Checker, data: dict[str, Any]) -> dict[str, Modifier]:
         if not re.fullmatch(r"[A-Z0-9]{2}", row["code"]):
             raise ck.fail(label, "code", "must be a two-character modifier")
         out[row["code"]] = Modifier(
-            code=row["code"], descriptor=row["descriptor"], meaning=row["meaning"], provenance=_prov(row),
-            short_descriptor=row.get("short_descriptor", ""), effective_from=row.get("effective_from"),
-            required_from=row.get("required_from"), required_note=row.get("required_note", ""),
-            status_note=row.get("status_note", ""), payers=tuple(row["payers"]),
-            common_errors=tuple(row["common_errors"]), aliases=tuple(row.get("aliases", ())),
+            code=row["code"],
+            descriptor=row["descriptor"],
+            meaning=row["meaning"],
+            provenance=_prov(row),
+            short_descriptor=row.get("short_descriptor", ""),
+            effective_from=row.get("effective_from"),
+            required_from=row.get("required_from"),
+            required_note=row.get("required_note", ""),
+            status_note=row.get("status_note", ""),
+            payers=tuple(row["payers"]),
+            common_errors=tuple(row["common_errors"]),
+            aliases=tuple(row.get("aliases", ())),
         )
     return out
 
@@ -288,21 +331,42 @@ def _topics(ck: _Checker, data: dict[str, Any], codes: Mapping[str, Code]) -> di
             raise ck.fail(label, "section", "a topic has both code and section, or neither")
         if code and row["section"] not in SECTION_ORDER:
             raise ck.fail(label, "section", f"must be one of {', '.join(SECTION_ORDER)}")
-        out[row["id"]] = Topic(row["id"], row["title"], row["body"].strip(), _prov(row), code,
-                               row.get("section", ""), tuple(row["keywords"]))
+        out[row["id"]] = Topic(
+            row["id"],
+            row["title"],
+            row["body"].strip(),
+            _prov(row),
+            code,
+            row.get("section", ""),
+            tuple(row["keywords"]),
+        )
     return out
 
 
-def _corrections(ck: _Checker, data: dict[str, Any], codes: Mapping[str, Code],
-                 modifiers: Mapping[str, Modifier]) -> tuple[Correction, ...]:
+def _corrections(
+    ck: _Checker, data: dict[str, Any], codes: Mapping[str, Code], modifiers: Mapping[str, Modifier]
+) -> tuple[Correction, ...]:
     out = []
     for label, row in ck.records(data, "correction", "id"):
         for ref in (*row["codes"], row["points_to"]):
             if ref not in codes and ref not in modifiers:
-                raise ck.fail(label, "codes" if ref in row["codes"] else "points_to",
-                              f"'{ref}' is not a code or modifier in the pack")
-        out.append(Correction(row["id"], tuple(row["codes"]), tuple(t.lower() for t in row["terms"]),
-                              row["always_show"], row["wrong"], row["right"], row["points_to"], _prov(row)))
+                raise ck.fail(
+                    label,
+                    "codes" if ref in row["codes"] else "points_to",
+                    f"'{ref}' is not a code or modifier in the pack",
+                )
+        out.append(
+            Correction(
+                row["id"],
+                tuple(row["codes"]),
+                tuple(t.lower() for t in row["terms"]),
+                row["always_show"],
+                row["wrong"],
+                row["right"],
+                row["points_to"],
+                _prov(row),
+            )
+        )
     return tuple(out)
 
 
@@ -311,8 +375,15 @@ def _rules(ck: _Checker, data: dict[str, Any]) -> dict[str, Rule]:
     for label, row in ck.records(data, "rule", "id"):
         if "effective_from" in row and "effective_to" in row and row["effective_to"] < row["effective_from"]:
             raise ck.fail(label, "effective_to", "is before effective_from")
-        out[row["id"]] = Rule(row["id"], row["title"], row["text"], _prov(row), row.get("effective_from"),
-                              row.get("effective_to"), row.get("before_note", ""))
+        out[row["id"]] = Rule(
+            row["id"],
+            row["title"],
+            row["text"],
+            _prov(row),
+            row.get("effective_from"),
+            row.get("effective_to"),
+            row.get("before_note", ""),
+        )
     return out
 
 
@@ -329,15 +400,36 @@ def _dose_tables(ck: _Checker, data: dict[str, Any]) -> tuple[tuple[DoseTable, .
             for cell in r:
                 if cell not in ("-", "?") and not re.fullmatch(r"\d+ q[24]", cell):
                     raise ck.fail(label, "cells", f"cell '{cell}' must look like '150 q4', '-' or '?'")
-        tables.append(DoseTable(row["id"], row["indication"], row["population"], row["min_age"],
-                                row["complete"], _prov(row), row.get("max_age_exclusive"), ige, weight, cells,
-                                row.get("limits_note", "")))
+        tables.append(
+            DoseTable(
+                row["id"],
+                row["indication"],
+                row["population"],
+                row["min_age"],
+                row["complete"],
+                _prov(row),
+                row.get("max_age_exclusive"),
+                ige,
+                weight,
+                cells,
+                row.get("limits_note", ""),
+            )
+        )
     fixed = []
     for index, row in enumerate(fixed_rows, start=1):
         label = f"fixed '{row.get('id', index)}'"
         ck.check(label, row, SCHEMAS["fixed"])
-        fixed.append(FixedDose(row["id"], row["indication"], row["population"], row["min_age"],
-                               tuple(row["doses"]), row["note"], _prov(row)))
+        fixed.append(
+            FixedDose(
+                row["id"],
+                row["indication"],
+                row["population"],
+                row["min_age"],
+                tuple(row["doses"]),
+                row["note"],
+                _prov(row),
+            )
+        )
     return tuple(tables), tuple(fixed)
 
 
@@ -356,10 +448,9 @@ def _checklist(ck: _Checker, data: dict[str, Any], codes: Mapping[str, Code]) ->
                     if code not in codes:
                         raise ck.fail(label, "when.codes", f"'{code}' is not a code in the pack")
             if key in CONDITION_WORDS:
-                for word in (value if isinstance(value, list) else [value]):
+                for word in value if isinstance(value, list) else [value]:
                     if word not in CONDITION_WORDS[key]:
-                        raise ck.fail(label, f"when.{key}", f"'{word}' is not one of "
-                                      f"{', '.join(CONDITION_WORDS[key])}")
+                        raise ck.fail(label, f"when.{key}", f"'{word}' is not one of {', '.join(CONDITION_WORDS[key])}")
         out.append(ChecklistItem(row["id"], row["text"], row["why"], row["severity"], dict(when), _prov(row)))
     return tuple(out)
 

@@ -14,8 +14,18 @@ from omaliref.domain.vocab import CONFIDENCES, CONTAINER_TYPES, INDICATIONS, PAY
 
 # Who published a source. A copy hosted by someone else keeps its publisher's kind and says so in its title
 # ("copy hosted by …"); the kind is never the host's.
-SOURCE_KINDS = ("cms", "mac", "fda", "manufacturer", "medicaid-agency", "payer", "compendium", "trade-press",
-                "professional-society", "third-party")
+SOURCE_KINDS = (
+    "cms",
+    "mac",
+    "fda",
+    "manufacturer",
+    "medicaid-agency",
+    "payer",
+    "compendium",
+    "trade-press",
+    "professional-society",
+    "third-party",
+)
 NDC_UNITS = ("UN", "ML", "GR", "F2", "ME")
 
 
@@ -53,156 +63,237 @@ def _o(kind: str, doc: str, choices: tuple[str, ...] = ()) -> Field:
     return Field(kind, False, doc, choices)
 
 
-TABLES: dict[str, Table] = {t.table: t for t in (
-    Table("sources.toml", "source", "id", "The source register: every fact cites ids from here.", {
-        "id": _f("str", "S1…S106 mirror the research register; named ids for sources cited inline."),
-        "title": _f("str", "Title as published; a third-party copy says 'copy hosted by …'."),
-        "url": _f("str", "http(s) address, or empty for a document without one."),
-        "date": _f("str", "Publication or revision date as the source gives it."),
-        "kind": _f("str", "The publisher's kind (never the host's).", SOURCE_KINDS),
-    }),
-    Table("codes.toml", "code", "code", "HCPCS codes: descriptor, billing unit and what is known about them.", {
-        "code": _f("str", "HCPCS Level II code, e.g. J2357."),
-        "descriptor": _f("str", "Long descriptor as CMS publishes it."),
-        "descriptor_verified": _f("bool", "True when checked against the CMS HCPCS file."),
-        "short_descriptor": _o("str", "CMS short descriptor."),
-        "billing_unit": _f("quantity", "One billing unit: { amount = \"5\", unit = \"mg\" }."),
-        "unit_verified": _f("bool", "True when the unit is checked against the CMS HCPCS file."),
-        "drug": _f("str", "Generic name."),
-        "brands": _f("strs", "Brand names billed under the code."),
-        "category": _f("str", "drug, device or fallback."),
-        "status": _f("str", "Free text status, e.g. active, replaced, not verified."),
-        "effective_from": _o("date", "First date of service the code is valid."),
-        "effective_from_confidence": _o("str", "Confidence of effective_from.", CONFIDENCES),
-        "effective_to": _o("date", "Last date of service the code is valid."),
-        "replaced_by": _o("strs", "Codes that replace it after effective_to."),
-        "routes": _f("strs", "Routes of administration."),
-        "route_modifier_required": _o("bool", "JA/JB route modifier needed (multi-route codes)."),
-        "admin_codes": _f("strs", "Administration CPT codes usually billed with it."),
-        "lookalikes": _f("strs", "Codes commonly confused with it (must exist in the pack)."),
-        "summary": _f("str", "One paragraph for the reference pane."),
-        "notes": _f("strs", "Further notes, each a sentence."),
-        "max_single_dose": _o("dose_limit", "Largest label dose: { amount, unit, note, sources }."),
-        **PROVENANCE,
-    }),
-    Table("products.toml", "product", "ndc", "NDC packages: what one container holds and how it goes on a claim.", {
-        "ndc": _f("str", "11-digit NDC in 5-4-2 form, e.g. 50242-0215-01."),
-        "listed_ndc": _f("str", "The NDC as the labeler lists it (10 digits)."),
-        "code": _f("str", "The HCPCS code it is billed under (must exist in codes.toml)."),
-        "brand": _f("str", "Brand name."),
-        "presentation": _f("str", "What the package is, as the label says."),
-        "form": _f("str", "vial, prefilled-syringe, autoinjector, implant or unmapped."),
-        "container_amount": _f("quantity", "What one container is labelled to hold (whole billing units)."),
-        "volume_ml": _o("str", "Volume of one container in mL."),
-        "containers_per_package": _o("int", "Containers in one NDC package."),
-        "container_type": _f("str", "Single-dose status (JW/JZ apply only to single-dose).", CONTAINER_TYPES),
-        "container_type_confidence": _o("str", "Confidence of container_type.", CONFIDENCES),
-        "route": _f("str", "Route of administration.", tuple(r for r in ROUTES if r)),
-        "marketing_status": _f("str", "listed, or 'not verified'."),
-        "marketing_start": _o("date", "First marketed (openFDA)."),
-        "status_note": _o("str", "Why the status is what it is."),
-        "presentation_verified": _f("bool", "NDC, contents and single-dose status all verified."),
-        "auto_select": _f("bool", "The calculator may choose it by itself (only verified packages)."),
-        "ndc_unit": _f("str", "NDC unit of measure on the claim.", NDC_UNITS),
-        "ndc_quantity": _f("str", "NDC quantity for one container, e.g. \"1\" or \"0.5\"."),
-        "ndc_unit_confidence": _f("str", "Confidence of the unit of measure.", CONFIDENCES),
-        "notes": _f("strs", "Further notes."),
-        **PROVENANCE,
-    }),
-    Table("modifiers.toml", "modifier", "code", "Modifiers: descriptor, meaning, dates and status.", {
-        "code": _f("str", "Two characters, e.g. JW."),
-        "descriptor": _f("str", "Official descriptor."),
-        "short_descriptor": _o("str", "Short descriptor."),
-        "meaning": _f("str", "What it means for the coder."),
-        "effective_from": _o("date", "When it came into use."),
-        "required_from": _o("date", "When it became required."),
-        "required_note": _o("str", "By whom it is required."),
-        "status_note": _o("str", "Unsettled points about it, shown with it."),
-        "payers": _f("strs", "Payers the note applies to."),
-        "common_errors": _f("strs", "Errors coders make with it."),
-        "aliases": _o("strs", "Other words that should find it."),
-        **PROVENANCE,
-    }),
-    Table("topics.toml", "topic", "id", "Reference topics; a code's sections carry code and section.", {
-        "id": _f("str", "lower-case-words-with-hyphens."),
-        "code": _o("str", "The code the section belongs to."),
-        "section": _o("str", "definition, clinical-context, modifiers, documentation, denials, commercial or "
-                             "similar-codes."),
-        "title": _f("str", "Heading."),
-        "keywords": _f("strs", "Extra search words."),
-        "body": _f("str", "Text; lines starting '- ' are bullets."),
-        **PROVENANCE,
-    }),
-    Table("corrections.toml", "correction", "id", "Known errors (look-alike codes) and what is right.", {
-        "id": _f("str", "Identifier."),
-        "codes": _f("strs", "Codes or modifiers the correction is shown with."),
-        "terms": _f("strs", "Search words that trigger it."),
-        "always_show": _f("bool", "Show with every calculation of these codes."),
-        "wrong": _f("str", "The wrong statement."),
-        "right": _f("str", "What is right."),
-        "points_to": _f("str", "The code or modifier that is right."),
-        **PROVENANCE,
-    }),
-    Table("rules.toml", "rule", "id", "Billing rules the calculator applies, with their dates. The calculator "
-          "refuses a pack that lacks one of its rule ids.", {
-        "id": _f("str", "Rule id the code names (see omaliref/domain/calculator.py RULE_IDS)."),
-        "title": _f("str", "Short title."),
-        "text": _f("str", "The rule as the source states it."),
-        "effective_from": _o("date", "First date of service the rule is in force."),
-        "effective_to": _o("date", "Last date of service the rule is in force."),
-        "before_note": _o("str", "What to say for a date before the rule."),
-        **PROVENANCE,
-    }),
-    Table("dose_tables.toml", "table", "id", "Omalizumab dose tables (US label only).", {
-        "id": _f("str", "Identifier."),
-        "indication": _f("str", "Indication.", INDICATIONS),
-        "population": _f("str", "Who the table is for."),
-        "min_age": _f("int", "Youngest age in years."),
-        "max_age_exclusive": _o("int", "Age the table stops at."),
-        "ige_bands": _o("bands", "[[low, high], …] IU/mL."),
-        "weight_bands": _o("bands", "[[low, high], …] kg."),
-        "cells": _o("cells", "One row per IgE band: '150 q4', '-' (no dose) or '?' (not verified)."),
-        "complete": _f("bool", "Every cell verified."),
-        "limits_note": _o("str", "What the table does not cover."),
-        **PROVENANCE,
-    }),
-    Table("dose_tables.toml", "fixed", "id", "Fixed (not weight-based) label doses.", {
-        "id": _f("str", "Identifier."),
-        "indication": _f("str", "Indication.", INDICATIONS),
-        "population": _f("str", "Who the dose is for."),
-        "min_age": _f("int", "Youngest age in years."),
-        "doses": _f("strs", "Doses, e.g. '150 q4'."),
-        "note": _f("str", "Note."),
-        **PROVENANCE,
-    }),
-    Table("checklist.toml", "item", "id", "Documentation and denial-risk checks.", {
-        "id": _f("str", "Identifier."),
-        "text": _f("str", "The check, as the coder reads it."),
-        "why": _f("str", "Why it matters."),
-        "severity": _f("str", "Severity before escalation.", SEVERITIES),
-        "when": _o("dict", "Conditions, all of which must hold: "
-                           + ", ".join(f"{k} ({v})" for k, v in CONDITION_KEYS.items())
-                           + f". payers: {', '.join(PAYER_KINDS)}; settings: {', '.join(SETTINGS)}; indications: "
-                           + f"{', '.join(INDICATIONS)}; escalate_on: {', '.join(ESCALATIONS)}."),
-        **PROVENANCE,
-    }),
-)}
+TABLES: dict[str, Table] = {
+    t.table: t
+    for t in (
+        Table(
+            "sources.toml",
+            "source",
+            "id",
+            "The source register: every fact cites ids from here.",
+            {
+                "id": _f("str", "S1…S106 mirror the research register; named ids for sources cited inline."),
+                "title": _f("str", "Title as published; a third-party copy says 'copy hosted by …'."),
+                "url": _f("str", "http(s) address, or empty for a document without one."),
+                "date": _f("str", "Publication or revision date as the source gives it."),
+                "kind": _f("str", "The publisher's kind (never the host's).", SOURCE_KINDS),
+            },
+        ),
+        Table(
+            "codes.toml",
+            "code",
+            "code",
+            "HCPCS codes: descriptor, billing unit and what is known about them.",
+            {
+                "code": _f("str", "HCPCS Level II code, e.g. J2357."),
+                "descriptor": _f("str", "Long descriptor as CMS publishes it."),
+                "descriptor_verified": _f("bool", "True when checked against the CMS HCPCS file."),
+                "short_descriptor": _o("str", "CMS short descriptor."),
+                "billing_unit": _f("quantity", 'One billing unit: { amount = "5", unit = "mg" }.'),
+                "unit_verified": _f("bool", "True when the unit is checked against the CMS HCPCS file."),
+                "drug": _f("str", "Generic name."),
+                "brands": _f("strs", "Brand names billed under the code."),
+                "category": _f("str", "drug, device or fallback."),
+                "status": _f("str", "Free text status, e.g. active, replaced, not verified."),
+                "effective_from": _o("date", "First date of service the code is valid."),
+                "effective_from_confidence": _o("str", "Confidence of effective_from.", CONFIDENCES),
+                "effective_to": _o("date", "Last date of service the code is valid."),
+                "replaced_by": _o("strs", "Codes that replace it after effective_to."),
+                "routes": _f("strs", "Routes of administration."),
+                "route_modifier_required": _o("bool", "JA/JB route modifier needed (multi-route codes)."),
+                "admin_codes": _f("strs", "Administration CPT codes usually billed with it."),
+                "lookalikes": _f("strs", "Codes commonly confused with it (must exist in the pack)."),
+                "summary": _f("str", "One paragraph for the reference pane."),
+                "notes": _f("strs", "Further notes, each a sentence."),
+                "max_single_dose": _o("dose_limit", "Largest label dose: { amount, unit, note, sources }."),
+                **PROVENANCE,
+            },
+        ),
+        Table(
+            "products.toml",
+            "product",
+            "ndc",
+            "NDC packages: what one container holds and how it goes on a claim.",
+            {
+                "ndc": _f("str", "11-digit NDC in 5-4-2 form, e.g. 50242-0215-01."),
+                "listed_ndc": _f("str", "The NDC as the labeler lists it (10 digits)."),
+                "code": _f("str", "The HCPCS code it is billed under (must exist in codes.toml)."),
+                "brand": _f("str", "Brand name."),
+                "presentation": _f("str", "What the package is, as the label says."),
+                "form": _f("str", "vial, prefilled-syringe, autoinjector, implant or unmapped."),
+                "container_amount": _f("quantity", "What one container is labelled to hold (whole billing units)."),
+                "volume_ml": _o("str", "Volume of one container in mL."),
+                "containers_per_package": _o("int", "Containers in one NDC package."),
+                "container_type": _f("str", "Single-dose status (JW/JZ apply only to single-dose).", CONTAINER_TYPES),
+                "container_type_confidence": _o("str", "Confidence of container_type.", CONFIDENCES),
+                "route": _f("str", "Route of administration.", tuple(r for r in ROUTES if r)),
+                "marketing_status": _f("str", "listed, or 'not verified'."),
+                "marketing_start": _o("date", "First marketed (openFDA)."),
+                "status_note": _o("str", "Why the status is what it is."),
+                "presentation_verified": _f("bool", "NDC, contents and single-dose status all verified."),
+                "auto_select": _f("bool", "The calculator may choose it by itself (only verified packages)."),
+                "ndc_unit": _f("str", "NDC unit of measure on the claim.", NDC_UNITS),
+                "ndc_quantity": _f("str", 'NDC quantity for one container, e.g. "1" or "0.5".'),
+                "ndc_unit_confidence": _f("str", "Confidence of the unit of measure.", CONFIDENCES),
+                "notes": _f("strs", "Further notes."),
+                **PROVENANCE,
+            },
+        ),
+        Table(
+            "modifiers.toml",
+            "modifier",
+            "code",
+            "Modifiers: descriptor, meaning, dates and status.",
+            {
+                "code": _f("str", "Two characters, e.g. JW."),
+                "descriptor": _f("str", "Official descriptor."),
+                "short_descriptor": _o("str", "Short descriptor."),
+                "meaning": _f("str", "What it means for the coder."),
+                "effective_from": _o("date", "When it came into use."),
+                "required_from": _o("date", "When it became required."),
+                "required_note": _o("str", "By whom it is required."),
+                "status_note": _o("str", "Unsettled points about it, shown with it."),
+                "payers": _f("strs", "Payers the note applies to."),
+                "common_errors": _f("strs", "Errors coders make with it."),
+                "aliases": _o("strs", "Other words that should find it."),
+                **PROVENANCE,
+            },
+        ),
+        Table(
+            "topics.toml",
+            "topic",
+            "id",
+            "Reference topics; a code's sections carry code and section.",
+            {
+                "id": _f("str", "lower-case-words-with-hyphens."),
+                "code": _o("str", "The code the section belongs to."),
+                "section": _o(
+                    "str",
+                    "definition, clinical-context, modifiers, documentation, denials, commercial or similar-codes.",
+                ),
+                "title": _f("str", "Heading."),
+                "keywords": _f("strs", "Extra search words."),
+                "body": _f("str", "Text; lines starting '- ' are bullets."),
+                **PROVENANCE,
+            },
+        ),
+        Table(
+            "corrections.toml",
+            "correction",
+            "id",
+            "Known errors (look-alike codes) and what is right.",
+            {
+                "id": _f("str", "Identifier."),
+                "codes": _f("strs", "Codes or modifiers the correction is shown with."),
+                "terms": _f("strs", "Search words that trigger it."),
+                "always_show": _f("bool", "Show with every calculation of these codes."),
+                "wrong": _f("str", "The wrong statement."),
+                "right": _f("str", "What is right."),
+                "points_to": _f("str", "The code or modifier that is right."),
+                **PROVENANCE,
+            },
+        ),
+        Table(
+            "rules.toml",
+            "rule",
+            "id",
+            "Billing rules the calculator applies, with their dates. The calculator "
+            "refuses a pack that lacks one of its rule ids.",
+            {
+                "id": _f("str", "Rule id the code names (see omaliref/domain/calculator.py RULE_IDS)."),
+                "title": _f("str", "Short title."),
+                "text": _f("str", "The rule as the source states it."),
+                "effective_from": _o("date", "First date of service the rule is in force."),
+                "effective_to": _o("date", "Last date of service the rule is in force."),
+                "before_note": _o("str", "What to say for a date before the rule."),
+                **PROVENANCE,
+            },
+        ),
+        Table(
+            "dose_tables.toml",
+            "table",
+            "id",
+            "Omalizumab dose tables (US label only).",
+            {
+                "id": _f("str", "Identifier."),
+                "indication": _f("str", "Indication.", INDICATIONS),
+                "population": _f("str", "Who the table is for."),
+                "min_age": _f("int", "Youngest age in years."),
+                "max_age_exclusive": _o("int", "Age the table stops at."),
+                "ige_bands": _o("bands", "[[low, high], …] IU/mL."),
+                "weight_bands": _o("bands", "[[low, high], …] kg."),
+                "cells": _o("cells", "One row per IgE band: '150 q4', '-' (no dose) or '?' (not verified)."),
+                "complete": _f("bool", "Every cell verified."),
+                "limits_note": _o("str", "What the table does not cover."),
+                **PROVENANCE,
+            },
+        ),
+        Table(
+            "dose_tables.toml",
+            "fixed",
+            "id",
+            "Fixed (not weight-based) label doses.",
+            {
+                "id": _f("str", "Identifier."),
+                "indication": _f("str", "Indication.", INDICATIONS),
+                "population": _f("str", "Who the dose is for."),
+                "min_age": _f("int", "Youngest age in years."),
+                "doses": _f("strs", "Doses, e.g. '150 q4'."),
+                "note": _f("str", "Note."),
+                **PROVENANCE,
+            },
+        ),
+        Table(
+            "checklist.toml",
+            "item",
+            "id",
+            "Documentation and denial-risk checks.",
+            {
+                "id": _f("str", "Identifier."),
+                "text": _f("str", "The check, as the coder reads it."),
+                "why": _f("str", "Why it matters."),
+                "severity": _f("str", "Severity before escalation.", SEVERITIES),
+                "when": _o(
+                    "dict",
+                    "Conditions, all of which must hold: "
+                    + ", ".join(f"{k} ({v})" for k, v in CONDITION_KEYS.items())
+                    + f". payers: {', '.join(PAYER_KINDS)}; settings: {', '.join(SETTINGS)}; indications: "
+                    + f"{', '.join(INDICATIONS)}; escalate_on: {', '.join(ESCALATIONS)}.",
+                ),
+                **PROVENANCE,
+            },
+        ),
+    )
+}
 
 # The closed words a checklist condition may use (checked at load, so a typo never silently hides an item).
 CONDITION_WORDS: dict[str, tuple[str, ...]] = {
-    "payers": PAYER_KINDS, "settings": SETTINGS, "indications": INDICATIONS, "escalate_on": tuple(ESCALATIONS),
+    "payers": PAYER_KINDS,
+    "settings": SETTINGS,
+    "indications": INDICATIONS,
+    "escalate_on": tuple(ESCALATIONS),
 }
 
 
 def guide() -> str:
     """resources/README.md: the editors' guide, generated from TABLES."""
-    out = ["# The data pack: editors' guide", "",
-           "Generated from `omaliref/data/pack_schema.py` by `python -m omaliref.data.pack_schema > "
-           "resources/README.md`; do not edit by hand. The loader checks every record against this schema and names "
-           "file, record and field for any problem. How to add a code, a package or a rule: CONTRIBUTING.md.", ""]
+    out = [
+        "# The data pack: editors' guide",
+        "",
+        "Generated from `omaliref/data/pack_schema.py` by `python -m omaliref.data.pack_schema > "
+        "resources/README.md`; do not edit by hand. The loader checks every record against this schema and names "
+        "file, record and field for any problem. How to add a code, a package or a rule: CONTRIBUTING.md.",
+        "",
+    ]
     for t in TABLES.values():
-        out += [f"## `{t.file}`: `[[{t.table}]]` (key `{t.key}`)", "", t.doc, "",
-                "| field | type | required | meaning |", "|---|---|---|---|"]
+        out += [
+            f"## `{t.file}`: `[[{t.table}]]` (key `{t.key}`)",
+            "",
+            t.doc,
+            "",
+            "| field | type | required | meaning |",
+            "|---|---|---|---|",
+        ]
         for name, f in t.fields.items():
             words = f" One of: {', '.join(f'`{c}`' for c in f.choices)}." if f.choices else ""
             out.append(f"| `{name}` | {f.type} | {'yes' if f.required else 'no'} | {f.doc}{words} |")

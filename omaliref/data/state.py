@@ -6,6 +6,7 @@ A damaged file is moved aside (never deleted) and defaults are used; the caller 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -78,8 +79,12 @@ def to_json(prefs: Preferences) -> dict[str, Any]:
     validate(prefs)
     return {
         "schema": SCHEMA_VERSION,
-        "preferences": {"payer": prefs.payer, "setting": prefs.setting, "modifier_340b": prefs.modifier_340b,
-                        "window_geometry": prefs.window_geometry},
+        "preferences": {
+            "payer": prefs.payer,
+            "setting": prefs.setting,
+            "modifier_340b": prefs.modifier_340b,
+            "window_geometry": prefs.window_geometry,
+        },
         "checklist_ticks": list(prefs.checklist_ticks),
     }
 
@@ -116,21 +121,26 @@ class StateStore:
         except FileNotFoundError:
             return Preferences()
         except OSError as exc:
-            self.notices.append(f"Preferences could not be read ({exc.strerror or exc.__class__.__name__}); "
-                                "using defaults.")
+            self.notices.append(
+                f"Preferences could not be read ({exc.strerror or exc.__class__.__name__}); using defaults."
+            )
             return Preferences()
         try:
             data = json.loads(text)
             if isinstance(data, dict) and isinstance(data.get("schema"), int) and data["schema"] > SCHEMA_VERSION:
                 self._set_aside(f"v{data['schema']}")
-                self.notices.append(f"Preferences were saved by a newer omaliref (schema {data['schema']}); kept "
-                                    "aside, using defaults.")
+                self.notices.append(
+                    f"Preferences were saved by a newer omaliref (schema {data['schema']}); kept aside, using defaults."
+                )
                 return Preferences()
             return from_json(data)
         except (ValueError, TypeError):
             aside = self._set_aside("corrupt")
-            self.notices.append("Preferences file was damaged; it was kept aside"
-                                + (f" as {aside.name}" if aside else "") + " and defaults are used.")
+            self.notices.append(
+                "Preferences file was damaged; it was kept aside"
+                + (f" as {aside.name}" if aside else "")
+                + " and defaults are used."
+            )
             return Preferences()
 
     def save(self, prefs: Preferences) -> bool:
@@ -150,12 +160,12 @@ class StateStore:
             return True
         except OSError as exc:
             if tmp_name:
-                try:
+                with contextlib.suppress(OSError):
                     os.unlink(tmp_name)
-                except OSError:
-                    pass
-            self.notices.append(f"Preferences could not be saved ({exc.strerror or exc.__class__.__name__}); "
-                                "the last saved preferences are kept.")
+            self.notices.append(
+                f"Preferences could not be saved ({exc.strerror or exc.__class__.__name__}); "
+                "the last saved preferences are kept."
+            )
             return False
 
     def _remove_stale_temp_files(self) -> None:

@@ -28,10 +28,24 @@ CALCULABLE_UNITS = ("mg", "mcg", "g", "units")
 
 # The rule ids of rules.toml this module applies; the pack loader refuses a pack that lacks one.
 RULE_IDS = (
-    "units-round-up", "waste-round-down", "jw-min-one-unit", "cap-labelled-contents", "single-dose-only",
-    "jw-jz-not-separately-payable", "smallest-container", "jw-required", "jz-optional", "jz-required",
-    "jw-jz-returned", "jw-jz-other-payers", "modifier-340b", "jg-confirm-2025", "route-modifier-j0490",
-    "ndc-format", "ndc-unit-syringe", "admin-code",
+    "units-round-up",
+    "waste-round-down",
+    "jw-min-one-unit",
+    "cap-labelled-contents",
+    "single-dose-only",
+    "jw-jz-not-separately-payable",
+    "smallest-container",
+    "jw-required",
+    "jz-optional",
+    "jz-required",
+    "jw-jz-returned",
+    "jw-jz-other-payers",
+    "modifier-340b",
+    "jg-confirm-2025",
+    "route-modifier-j0490",
+    "ndc-format",
+    "ndc-unit-syringe",
+    "admin-code",
 )
 
 
@@ -81,7 +95,8 @@ class ClaimLine:
         mods = "".join(f"-{m}" for m in self.modifiers)
         ndc = "; ".join(
             f"N4{p.ndc.replace('-', '')} {p.ndc_unit}{plain_amount(p.ndc_quantity, NDC_QUANTITY_PLACES)}"
-            if p.ndc_unit else f"N4{p.ndc.replace('-', '')} (NDC unit and quantity: see the package label)"
+            if p.ndc_unit
+            else f"N4{p.ndc.replace('-', '')} (NDC unit and quantity: see the package label)"
             for p in self.ndc_parts
         )
         return f"{self.code}{mods} x {self.units} units" + (f"  NDC {ndc}" if ndc else "")
@@ -141,9 +156,16 @@ def dose_for_code(code: Code, dose: Quantity, catalog: Catalog) -> Quantity:
     if dose.unit == "million units" and unit == "units":
         return dose.to("units")
     if not dose.convertible_to(unit):
-        raise _lookalike_or(catalog, code, dose, InputError(
-            f"A dose in {dose.unit} does not fit {code.code}, which is billed per "
-            f"{format_amount(code.billing_unit.amount)} {unit}.", field="dose"))
+        raise _lookalike_or(
+            catalog,
+            code,
+            dose,
+            InputError(
+                f"A dose in {dose.unit} does not fit {code.code}, which is billed per "
+                f"{format_amount(code.billing_unit.amount)} {unit}.",
+                field="dose",
+            ),
+        )
     return dose.to(unit)
 
 
@@ -156,26 +178,40 @@ def _lookalike_or(catalog: Catalog, code: Code, dose: Quantity, fallback: InputE
         limit = target.max_single_dose.quantity
         if dose.convertible_to(limit.unit) and dose.to(limit.unit).amount <= limit.amount:
             return LookalikeError(
-                f"{code.code} does not fit a {dose}: {correction.right}", points_to=target.code, field="code")
+                f"{code.code} does not fit a {dose}: {correction.right}", points_to=target.code, field="code"
+            )
     return fallback
 
 
 def code_in_force(code: Code, day: dt.date) -> Notes:
     """A code ended before the date of service is refused; one reported to start later is flagged."""
     if code.effective_to and day > code.effective_to:
-        raise InputError(f"{code.code} ended on {code.effective_to}; for {day} use "
-                         f"{' or '.join(code.replaced_by) or 'its replacement'}.", field="code")
+        raise InputError(
+            f"{code.code} ended on {code.effective_to}; for {day} use "
+            f"{' or '.join(code.replaced_by) or 'its replacement'}.",
+            field="code",
+        )
     if code.effective_from and day < code.effective_from:
-        return Notes((Warning_("warning", f"{code.code} is reported effective from {code.effective_from} "
-                               f"({code.effective_from_confidence or 'unknown'} confidence); {day} is earlier.",
-                               sources=code.provenance.sources),))
+        return Notes(
+            (
+                Warning_(
+                    "warning",
+                    f"{code.code} is reported effective from {code.effective_from} "
+                    f"({code.effective_from_confidence or 'unknown'} confidence); {day} is earlier.",
+                    sources=code.provenance.sources,
+                ),
+            )
+        )
     return Notes()
 
 
 def require_calculable(code: Code) -> None:
     if code.category != "drug" or code.billing_unit.unit not in CALCULABLE_UNITS:
-        raise InputError(f"{code.code} ({code.drug}) has no fixed drug billing unit to calculate with; "
-                         "follow the payer's instruction.", field="code")
+        raise InputError(
+            f"{code.code} ({code.drug}) has no fixed drug billing unit to calculate with; "
+            "follow the payer's instruction.",
+            field="code",
+        )
 
 
 def dose_limits(catalog: Catalog, code: Code, given: Quantity, dose: Quantity) -> Notes:
@@ -184,13 +220,27 @@ def dose_limits(catalog: Catalog, code: Code, given: Quantity, dose: Quantity) -
         return Notes()
     limit = code.max_single_dose.quantity.to(dose.unit)
     if dose.amount > 4 * limit.amount:
-        raise _lookalike_or(catalog, code, given, InputError(
-            f"A {given} dose is far above the largest {code.code} label dose ({code.max_single_dose.quantity}): "
-            "check the dose and its unit.", field="dose"))
+        raise _lookalike_or(
+            catalog,
+            code,
+            given,
+            InputError(
+                f"A {given} dose is far above the largest {code.code} label dose ({code.max_single_dose.quantity}): "
+                "check the dose and its unit.",
+                field="dose",
+            ),
+        )
     if dose.amount > limit.amount:
-        return Notes((Warning_("warning", f"The dose is above the largest label dose for {code.code} "
-                               f"({code.max_single_dose.quantity}; {code.max_single_dose.note}).",
-                               sources=code.max_single_dose.sources),))
+        return Notes(
+            (
+                Warning_(
+                    "warning",
+                    f"The dose is above the largest label dose for {code.code} "
+                    f"({code.max_single_dose.quantity}; {code.max_single_dose.note}).",
+                    sources=code.max_single_dose.sources,
+                ),
+            )
+        )
     return Notes()
 
 
@@ -198,11 +248,20 @@ def code_notes(catalog: Catalog, code: Code) -> Notes:
     """An unverified billing unit, and corrections the pack says to show with every calculation."""
     out: list[Warning_] = []
     if not code.unit_verified:
-        out.append(Warning_("warning", f"The {code.code} billing unit ({format_amount(code.billing_unit.amount)} "
-                            f"{code.billing_unit.unit}) is NOT verified against the CMS HCPCS file: confirm it with "
-                            "the payer before billing.", sources=code.provenance.sources))
-    out += [Warning_("warning", c.right, sources=c.provenance.sources)
-            for c in catalog.corrections_for(code.code) if c.always_show]
+        out.append(
+            Warning_(
+                "warning",
+                f"The {code.code} billing unit ({format_amount(code.billing_unit.amount)} "
+                f"{code.billing_unit.unit}) is NOT verified against the CMS HCPCS file: confirm it with "
+                "the payer before billing.",
+                sources=code.provenance.sources,
+            )
+        )
+    out += [
+        Warning_("warning", c.right, sources=c.provenance.sources)
+        for c in catalog.corrections_for(code.code)
+        if c.always_show
+    ]
     return Notes(tuple(out))
 
 
@@ -214,8 +273,11 @@ _CONF_RANK = {"high": 0, "medium": 1, "low": 2}
 
 def selectable(catalog: Catalog, code: Code, day: dt.date) -> list[Product]:
     """Packages the calculator may choose by itself on this date."""
-    return [p for p in catalog.products_for(code.code)
-            if p.auto_select and not (p.marketing_start and p.marketing_start > day)]
+    return [
+        p
+        for p in catalog.products_for(code.code)
+        if p.auto_select and not (p.marketing_start and p.marketing_start > day)
+    ]
 
 
 def best_combination(products: list[Product], dose: Fraction, unit: str) -> tuple[ContainerUse, ...]:
@@ -227,12 +289,19 @@ def best_combination(products: list[Product], dose: Fraction, unit: str) -> tupl
     is polynomial in the number of sizes and the container cap — never a walk over every combination.
     """
     by_size: dict[Fraction, Product] = {}
-    for product in sorted(products, key=lambda p: (not p.presentation_verified, p.marketing_status != "listed",
-                                                   _CONF_RANK[p.provenance.confidence], p.ndc)):
+    for product in sorted(
+        products,
+        key=lambda p: (
+            not p.presentation_verified,
+            p.marketing_status != "listed",
+            _CONF_RANK[p.provenance.confidence],
+            p.ndc,
+        ),
+    ):
         by_size.setdefault(product.container_amount.to(unit).amount, product)
     sizes = sorted(by_size, reverse=True)
     counts = least_waste_counts(sizes, dose, MAX_CONTAINERS)
-    return tuple(ContainerUse(by_size[s], c) for s, c in zip(sizes, counts) if c)
+    return tuple(ContainerUse(by_size[s], c) for s, c in zip(sizes, counts, strict=False) if c)
 
 
 def least_waste_counts(sizes: list[Fraction], dose: Fraction, cap: int) -> tuple[int, ...]:
@@ -280,7 +349,9 @@ def named_containers(catalog: Catalog, code: Code, case: Case, unit: str) -> tup
         product = catalog.product(ndc_text)
         if product.code != code.code:
             other = catalog.codes[product.code]
-            message = f"NDC {product.ndc} is {product.brand} ({other.drug}), billed under {other.code}, not {code.code}."
+            message = (
+                f"NDC {product.ndc} is {product.brand} ({other.drug}), billed under {other.code}, not {code.code}."
+            )
             corrections = [c for c in catalog.corrections_for(code.code) if c.points_to == other.code]
             if corrections:
                 raise LookalikeError(f"{message} {corrections[0].right}", points_to=other.code, field="containers")
@@ -289,42 +360,63 @@ def named_containers(catalog: Catalog, code: Code, case: Case, unit: str) -> tup
         products[product.ndc] = product
     if sum(counts.values()) > MAX_CONTAINERS:
         raise InputError(f"More than {MAX_CONTAINERS} containers in all: check the counts.", field="containers")
-    return tuple(ContainerUse(products[n], c) for n, c in sorted(
-        counts.items(), key=lambda kv: -products[kv[0]].container_amount.to(unit).amount))
+    return tuple(
+        ContainerUse(products[n], c)
+        for n, c in sorted(counts.items(), key=lambda kv: -products[kv[0]].container_amount.to(unit).amount)
+    )
 
 
-def chosen_containers(catalog: Catalog, code: Code, dose: Quantity, day: dt.date) -> tuple[tuple[ContainerUse, ...],
-                                                                                          Notes]:
+def chosen_containers(
+    catalog: Catalog, code: Code, dose: Quantity, day: dt.date
+) -> tuple[tuple[ContainerUse, ...], Notes]:
     """Rule smallest-container: the least-waste combination of the packages the calculator may choose."""
     candidates = selectable(catalog, code, day)
     if not candidates:
         hint = " ".join(c.right for c in catalog.corrections_for(code.code) if c.always_show)
-        raise InputError(f"The data pack has no packages for {code.code} ({code.drug}) that can be chosen "
-                         f"automatically: name the NDC opened. {hint}".strip(), field="containers")
+        raise InputError(
+            f"The data pack has no packages for {code.code} ({code.drug}) that can be chosen "
+            f"automatically: name the NDC opened. {hint}".strip(),
+            field="containers",
+        )
     best = best_combination(candidates, dose.amount, dose.unit)
     if not best:
-        raise InputError(f"The dose needs more than {MAX_CONTAINERS} containers: check the dose and its unit.",
-                         field="dose")
-    return best, Notes((Warning_("info", "Containers chosen automatically (least waste, then fewest containers): "
-                                 + " + ".join(f"{c.count} x {c.product.container_amount} ({c.product.ndc})"
-                                              for c in best)
-                                 + ". Enter the NDCs actually opened if they differ.", rule="smallest-container"),))
+        raise InputError(
+            f"The dose needs more than {MAX_CONTAINERS} containers: check the dose and its unit.", field="dose"
+        )
+    return best, Notes(
+        (
+            Warning_(
+                "info",
+                "Containers chosen automatically (least waste, then fewest containers): "
+                + " + ".join(f"{c.count} x {c.product.container_amount} ({c.product.ndc})" for c in best)
+                + ". Enter the NDCs actually opened if they differ.",
+                rule="smallest-container",
+            ),
+        )
+    )
 
 
-def smallest_container(catalog: Catalog, code: Code, dose: Quantity, day: dt.date,
-                       discarded: Fraction) -> tuple[tuple[ContainerUse, ...], Notes]:
+def smallest_container(
+    catalog: Catalog, code: Code, dose: Quantity, day: dt.date, discarded: Fraction
+) -> tuple[tuple[ContainerUse, ...], Notes]:
     """Rule smallest-container, for containers the coder named: would smaller ones have wasted less?"""
     best = best_combination(selectable(catalog, code, day), dose.amount, dose.unit)
     if not best:
         return (), Notes()
-    best_waste = sum((c.product.container_amount.to(dose.unit).amount * c.count for c in best), Fraction(0)) \
-        - dose.amount
+    best_waste = (
+        sum((c.product.container_amount.to(dose.unit).amount * c.count for c in best), Fraction(0)) - dose.amount
+    )
     if best_waste >= discarded:
         return (), Notes()
-    return best, _note(catalog, "warning", "Smaller containers would have covered the dose with less waste ("
-                       + " + ".join(f"{c.count} x {c.product.container_amount} {c.product.ndc}" for c in best)
-                       + f", {format_amount(best_waste)} {dose.unit} waste): a payer may question this waste.",
-                       "smallest-container", applied=True)
+    return best, _note(
+        catalog,
+        "warning",
+        "Smaller containers would have covered the dose with less waste ("
+        + " + ".join(f"{c.count} x {c.product.container_amount} {c.product.ndc}" for c in best)
+        + f", {format_amount(best_waste)} {dose.unit} waste): a payer may question this waste.",
+        "smallest-container",
+        applied=True,
+    )
 
 
 # -- units -----------------------------------------------------------------------------------------------------
@@ -343,9 +435,11 @@ def count_units(code: Code, containers: tuple[ContainerUse, ...], dose: Quantity
     billing = code.billing_unit.amount
     labelled = sum((c.product.container_amount.to(dose.unit).amount * c.count for c in containers), Fraction(0))
     if labelled < dose.amount:
-        raise InputError(f"The containers opened hold {format_amount(labelled)} {dose.unit}, less than the "
-                         f"{format_amount(dose.amount)} {dose.unit} dose: add the containers used.",
-                         field="containers")
+        raise InputError(
+            f"The containers opened hold {format_amount(labelled)} {dose.unit}, less than the "
+            f"{format_amount(dose.amount)} {dose.unit} dose: add the containers used.",
+            field="containers",
+        )
     total_units = int(labelled / billing)
     administered = -int(-dose.amount // billing)
     discarded = labelled - dose.amount
@@ -362,26 +456,51 @@ def waste_modifiers_allowed(catalog: Catalog, case: Case, containers: tuple[Cont
     single_dose = all(c.product.single_dose or c in confirmed for c in containers)
     notes = Notes()
     if confirmed:
-        notes += Notes((Warning_("info", "Single-dose status of " + ", ".join(c.product.ndc for c in confirmed)
-                                 + " confirmed by you from the label (the data does not give it).",
-                                 rule="single-dose-only"),))
+        notes += Notes(
+            (
+                Warning_(
+                    "info",
+                    "Single-dose status of "
+                    + ", ".join(c.product.ndc for c in confirmed)
+                    + " confirmed by you from the label (the data does not give it).",
+                    rule="single-dose-only",
+                ),
+            )
+        )
     allowed = True
     if not case.separately_payable:
         allowed = False
-        notes += _note(catalog, "info", "Not separately payable (packaged OPPS, FQHC/RHC or CAP): no JW/JZ.",
-                       "jw-jz-not-separately-payable", applied=True)
+        notes += _note(
+            catalog,
+            "info",
+            "Not separately payable (packaged OPPS, FQHC/RHC or CAP): no JW/JZ.",
+            "jw-jz-not-separately-payable",
+            applied=True,
+        )
     elif not single_dose:
         allowed = False
         unknown = [c.product.ndc for c in containers if c.product.container_type == "unknown"]
-        text = ("Single-dose status of " + ", ".join(unknown) + " is not established: JW/JZ not applied. If the "
-                "label says single-dose, confirm it (--single-dose) to apply JW/JZ."
-                if unknown else "Multi-dose container: JW/JZ never apply.")
+        text = (
+            "Single-dose status of " + ", ".join(unknown) + " is not established: JW/JZ not applied. If the "
+            "label says single-dose, confirm it (--single-dose) to apply JW/JZ."
+            if unknown
+            else "Multi-dose container: JW/JZ never apply."
+        )
         notes += _note(catalog, "warning", text, "single-dose-only", applied=True)
-    inferred = sorted({c.product.ndc for c in containers
-                       if c.product.single_dose and c.product.container_type_confidence != "high"})
+    inferred = sorted(
+        {c.product.ndc for c in containers if c.product.single_dose and c.product.container_type_confidence != "high"}
+    )
     if inferred:
-        notes += Notes((Warning_("info", "Single-dose status of a container used is inferred ("
-                                 + ", ".join(inferred) + "); JW/JZ are shown on that basis."),))
+        notes += Notes(
+            (
+                Warning_(
+                    "info",
+                    "Single-dose status of a container used is inferred ("
+                    + ", ".join(inferred)
+                    + "); JW/JZ are shown on that basis.",
+                ),
+            )
+        )
     return allowed, notes
 
 
@@ -404,18 +523,32 @@ def waste_modifiers(catalog: Catalog, case: Case, units: Units, allowed: bool) -
     if allowed and not emit_jw:
         if jz_req.in_force_on(day):
             emit_jz = True
-            notes += Notes(rules=("jz-required",) + (("jw-jz-returned",) if catalog.rule("jw-jz-returned")
-                                                     .in_force_on(day) else ()))
+            notes += Notes(
+                rules=("jz-required",)
+                + (("jw-jz-returned",) if catalog.rule("jw-jz-returned").in_force_on(day) else ())
+            )
         elif jz_opt.in_force_on(day):
             emit_jz = True
-            notes += _note(catalog, "info", f"JZ is optional for dates of service before {jz_req.effective_from}; "
-                           "shown because nothing was discarded.", "jz-optional", applied=True)
+            notes += _note(
+                catalog,
+                "info",
+                f"JZ is optional for dates of service before {jz_req.effective_from}; "
+                "shown because nothing was discarded.",
+                "jz-optional",
+                applied=True,
+            )
         elif jz_opt.effective_from and day < jz_opt.effective_from:
-            notes += _note(catalog, "info", f"JZ did not exist before {jz_opt.effective_from}: not emitted.",
-                           "jz-optional")
+            notes += _note(
+                catalog, "info", f"JZ did not exist before {jz_opt.effective_from}: not emitted.", "jz-optional"
+            )
     if (emit_jw or emit_jz) and case.payer != "medicare":
-        notes += _note(catalog, "warning", f"JW/JZ shown by the Medicare convention; {case.payer} plans vary — "
-                       "check this payer's rule.", "jw-jz-other-payers", applied=True)
+        notes += _note(
+            catalog,
+            "warning",
+            f"JW/JZ shown by the Medicare convention; {case.payer} plans vary — check this payer's rule.",
+            "jw-jz-other-payers",
+            applied=True,
+        )
     return emit_jw, emit_jz, notes
 
 
@@ -425,64 +558,96 @@ def modifier_340b(catalog: Catalog, case: Case) -> tuple[tuple[str, ...], Notes]
         return (), Notes()
     rule, day = catalog.rule("modifier-340b"), case.date_of_service
     if case.payer != "medicare":
-        return (), _note(catalog, "info", "340B modifier not added: the JG/TB requirement in the data pack is "
-                         f"Medicare Part B; check {case.payer} rules.", rule.id)
+        return (), _note(
+            catalog,
+            "info",
+            "340B modifier not added: the JG/TB requirement in the data pack is "
+            f"Medicare Part B; check {case.payer} rules.",
+            rule.id,
+        )
     if not case.separately_payable:
-        return (), _note(catalog, "info", "340B modifier not added: the requirement covers separately payable "
-                         "Part B drugs.", rule.id)
+        return (), _note(
+            catalog, "info", "340B modifier not added: the requirement covers separately payable Part B drugs.", rule.id
+        )
     if not rule.in_force_on(day):
-        return (), _note(catalog, "warning", f"{case.modifier_340b} did not exist before {rule.effective_from}: "
-                         "not added.", rule.id)
+        return (), _note(
+            catalog, "warning", f"{case.modifier_340b} did not exist before {rule.effective_from}: not added.", rule.id
+        )
     notes = Notes(rules=(rule.id,))
     if case.modifier_340b == "JG" and catalog.rule("jg-confirm-2025").in_force_on(day):
-        notes += _note(catalog, "warning", "JG on a date of service from 2025-01-01: sources conflict on whether JG "
-                       "was retired for TB — confirm with your MAC that JG is still accepted.", "jg-confirm-2025",
-                       applied=True)
+        notes += _note(
+            catalog,
+            "warning",
+            "JG on a date of service from 2025-01-01: sources conflict on whether JG "
+            "was retired for TB — confirm with your MAC that JG is still accepted.",
+            "jg-confirm-2025",
+            applied=True,
+        )
     return (case.modifier_340b,), notes
 
 
 ROUTE_MODIFIERS = {"IV": "JA", "SC": "JB"}
 
 
-def route_modifier(catalog: Catalog, code: Code, case: Case,
-                   containers: tuple[ContainerUse, ...]) -> tuple[tuple[str, ...], Notes]:
+def route_modifier(
+    catalog: Catalog, code: Code, case: Case, containers: tuple[ContainerUse, ...]
+) -> tuple[tuple[str, ...], Notes]:
     """Rule route-modifier-j0490: JA (IV) or JB (SC) on a multi-route code, for Medicare."""
     if not code.route_modifier_required:
         return (), Notes()
     rule = catalog.rule("route-modifier-j0490")
     routes = {c.product.route for c in containers}
     if len(routes) > 1:
-        raise InputError(f"{code.code}: IV and SC containers on one claim line; enter one route at a time.",
-                         field="containers")
+        raise InputError(
+            f"{code.code}: IV and SC containers on one claim line; enter one route at a time.", field="containers"
+        )
     route_mod = ROUTE_MODIFIERS.get(routes.pop())
     if route_mod is None:
         return (), Notes()
     if case.payer == "medicare" and rule.in_force_on(case.date_of_service):
         notes = Notes(rules=(rule.id,))
         if route_mod == "JB":
-            notes += _note(catalog, "warning", f"{code.code} given SC: Medicare MACs list SC belimumab as "
-                           "self-administered — the line is expected to be denied.", rule.id)
+            notes += _note(
+                catalog,
+                "warning",
+                f"{code.code} given SC: Medicare MACs list SC belimumab as "
+                "self-administered — the line is expected to be denied.",
+                rule.id,
+            )
         return (route_mod,), notes
-    reason = rule.before_note if not rule.in_force_on(case.date_of_service) else (
-        f"{case.payer} plans vary; some (e.g. Priority Health) require it.")
+    reason = (
+        rule.before_note
+        if not rule.in_force_on(case.date_of_service)
+        else (f"{case.payer} plans vary; some (e.g. Priority Health) require it.")
+    )
     return (), _note(catalog, "info", f"Route modifier {route_mod} not added: {reason}", rule.id)
 
 
 # -- lines and the notes about them ----------------------------------------------------------------------------
 
 
-def claim_lines(code: Code, containers: tuple[ContainerUse, ...], units: Units, emit_jw: bool, emit_jz: bool,
-                extra: tuple[str, ...]) -> tuple[ClaimLine, ...]:
+def claim_lines(
+    code: Code, containers: tuple[ContainerUse, ...], units: Units, emit_jw: bool, emit_jz: bool, extra: tuple[str, ...]
+) -> tuple[ClaimLine, ...]:
     total_units = units.administered + (units.discarded if emit_jw else 0)
 
     def parts(share_units: int) -> tuple[NdcPart, ...]:
         # The NDC quantity of each line is its share (in billed units) of the containers opened.
         share = Fraction(share_units, total_units) if total_units else Fraction(0)
-        return tuple(NdcPart(c.product.ndc, c.product.ndc_unit, c.product.ndc_quantity * c.count * share, c.count)
-                     for c in containers)
+        return tuple(
+            NdcPart(c.product.ndc, c.product.ndc_unit, c.product.ndc_quantity * c.count * share, c.count)
+            for c in containers
+        )
 
-    lines = [ClaimLine(code.code, (("JZ",) if emit_jz else ()) + extra, units.administered, "administered",
-                       parts(units.administered))]
+    lines = [
+        ClaimLine(
+            code.code,
+            (("JZ",) if emit_jz else ()) + extra,
+            units.administered,
+            "administered",
+            parts(units.administered),
+        )
+    ]
     if emit_jw:
         lines.append(ClaimLine(code.code, ("JW",) + extra, units.discarded, "discarded", parts(units.discarded)))
     return tuple(lines)
@@ -492,19 +657,40 @@ def ndc_notes(catalog: Catalog, containers: tuple[ContainerUse, ...], emit_jw: b
     """Rules ndc-format and ndc-unit-syringe: how the NDC, its unit and its quantity go on the lines."""
     notes = Notes()
     if emit_jw:
-        notes += _note(catalog, "info", "NDC quantity is split between the administered and JW lines in "
-                       "proportion to their units; some payers want it otherwise — verify per payer.", "ndc-format")
+        notes += _note(
+            catalog,
+            "info",
+            "NDC quantity is split between the administered and JW lines in "
+            "proportion to their units; some payers want it otherwise — verify per payer.",
+            "ndc-format",
+        )
     if len({c.product.ndc for c in containers}) > 1:
-        notes += _note(catalog, "info", "More than one NDC: a payer that requires an NDC on every line needs one "
-                       "line per NDC (see the NDC parts).", "ndc-format")
+        notes += _note(
+            catalog,
+            "info",
+            "More than one NDC: a payer that requires an NDC on every line needs one line per NDC (see the NDC parts).",
+            "ndc-format",
+        )
     missing = [c.product.ndc for c in containers if not c.product.ndc_unit]
     if missing:
-        notes += _note(catalog, "warning", "The NDC unit of measure is not in the data for " + ", ".join(missing)
-                       + ": take it (UN, ML, …) and the quantity from the package label.", "ndc-format")
+        notes += _note(
+            catalog,
+            "warning",
+            "The NDC unit of measure is not in the data for "
+            + ", ".join(missing)
+            + ": take it (UN, ML, …) and the quantity from the package label.",
+            "ndc-format",
+        )
     elif any(c.product.ndc_unit_confidence == "low" for c in containers):
-        notes += _note(catalog, "info", "NDC unit " + "/".join(sorted({c.product.ndc_unit for c in containers}))
-                       + " is the default for this container; some payers want UN — verify per payer.",
-                       "ndc-unit-syringe", applied=True)
+        notes += _note(
+            catalog,
+            "info",
+            "NDC unit "
+            + "/".join(sorted({c.product.ndc_unit for c in containers}))
+            + " is the default for this container; some payers want UN — verify per payer.",
+            "ndc-unit-syringe",
+            applied=True,
+        )
     return notes
 
 
@@ -514,13 +700,23 @@ def package_notes(containers: tuple[ContainerUse, ...], day: dt.date) -> Notes:
     for c in containers:
         p = c.product
         if p.marketing_status != "listed":
-            out.append(Warning_("warning", f"{p.ndc}: marketing status {p.marketing_status}. {p.status_note}".strip(),
-                                sources=p.provenance.sources))
+            out.append(
+                Warning_(
+                    "warning",
+                    f"{p.ndc}: marketing status {p.marketing_status}. {p.status_note}".strip(),
+                    sources=p.provenance.sources,
+                )
+            )
         elif not p.presentation_verified:
             out.append(Warning_("info", f"{p.ndc}: {p.presentation}.", sources=p.provenance.sources))
         if p.marketing_start and p.marketing_start > day:
-            out.append(Warning_("warning", f"{p.ndc} was first marketed {p.marketing_start}, after the date of "
-                                f"service {day}.", sources=p.provenance.sources))
+            out.append(
+                Warning_(
+                    "warning",
+                    f"{p.ndc} was first marketed {p.marketing_start}, after the date of service {day}.",
+                    sources=p.provenance.sources,
+                )
+            )
     return Notes(tuple(out))
 
 
@@ -569,12 +765,22 @@ def calculate(catalog: Catalog, case: Case) -> CalcResult:
         notes += Notes(rules=("smallest-container",))
     notes += ndc_notes(catalog, containers, emit_jw) + package_notes(containers, day) + Notes(rules=("admin-code",))
     return CalcResult(
-        case=case, code=code, dose=case.dose, containers=containers, auto_selected=auto,
-        dose_in_billing_unit=dose, labelled_contents=Quantity(units.labelled, dose.unit),
-        administered_units=units.administered, discarded_amount=Quantity(units.discarded_amount, dose.unit),
-        discarded_units=units.discarded if emit_jw else 0, lines=lines, warnings=notes.warnings,
-        rules=tuple(dict.fromkeys(notes.rules)), admin_code_suggestion=admin_code(code, containers),
-        larger_container_than_needed=bool(better), better_combination=better,
+        case=case,
+        code=code,
+        dose=case.dose,
+        containers=containers,
+        auto_selected=auto,
+        dose_in_billing_unit=dose,
+        labelled_contents=Quantity(units.labelled, dose.unit),
+        administered_units=units.administered,
+        discarded_amount=Quantity(units.discarded_amount, dose.unit),
+        discarded_units=units.discarded if emit_jw else 0,
+        lines=lines,
+        warnings=notes.warnings,
+        rules=tuple(dict.fromkeys(notes.rules)),
+        admin_code_suggestion=admin_code(code, containers),
+        larger_container_than_needed=bool(better),
+        better_combination=better,
     )
 
 
@@ -582,8 +788,7 @@ def with_quarter_facts(result: CalcResult, facts: QuarterFacts | None) -> CalcRe
     """The quarter's payment limit and the setting's MUE added to a calculation (see cms_facts)."""
     if facts is None:
         return result
-    return replace(result, warnings=result.warnings + facts.warnings(result.total_billed_units),
-                   quarter_facts=facts)
+    return replace(result, warnings=result.warnings + facts.warnings(result.total_billed_units), quarter_facts=facts)
 
 
 # -- check-my-line ---------------------------------------------------------------------------------------------
@@ -612,28 +817,43 @@ def check_line(catalog: Catalog, case: Case) -> LineCheck:
     reasons: list[str] = []
     per = f"{format_amount(billing)} {amount.unit}"
     if units_intended == correct:
-        reasons.append(f"{units_intended} units match {format_amount(amount.amount)} {amount.unit} ÷ {per} per "
-                       "unit, rounded up.")
+        reasons.append(
+            f"{units_intended} units match {format_amount(amount.amount)} {amount.unit} ÷ {per} per unit, rounded up."
+        )
     else:
         if Fraction(units_intended) == amount.amount and billing != 1:
-            reasons.append(f"{units_intended} looks like the dose in {amount.unit} keyed as units: {code.code} is "
-                           f"{per} per unit, so {format_amount(amount.amount)} {amount.unit} = {correct} units.")
+            reasons.append(
+                f"{units_intended} looks like the dose in {amount.unit} keyed as units: {code.code} is "
+                f"{per} per unit, so {format_amount(amount.amount)} {amount.unit} = {correct} units."
+            )
         elif units_intended > correct and units_intended % correct == 0:
-            reasons.append(f"{units_intended} is {units_intended // correct} times the correct {correct} units: "
-                           f"check the unit size ({per} per unit).")
+            reasons.append(
+                f"{units_intended} is {units_intended // correct} times the correct {correct} units: "
+                f"check the unit size ({per} per unit)."
+            )
         else:
-            reasons.append(f"The correct administered units are {correct} ({format_amount(amount.amount)} "
-                           f"{amount.unit} ÷ {per}, rounded up), not {units_intended}.")
+            reasons.append(
+                f"The correct administered units are {correct} ({format_amount(amount.amount)} "
+                f"{amount.unit} ÷ {per}, rounded up), not {units_intended}."
+            )
         for lookalike in code.lookalikes:
             other = catalog.codes.get(lookalike)
-            if other and other.billing_unit.convertible_to(amount.unit) and other.billing_unit.amount != billing:
-                if amount.to(other.billing_unit.unit).amount / other.billing_unit.amount == units_intended:
-                    reasons.append(f"{units_intended} units is what the dose would be under {other.code} "
-                                   f"({other.drug}, {format_amount(other.billing_unit.amount)} "
-                                   f"{other.billing_unit.unit} per unit) — unit size confusion.")
+            if (
+                other
+                and other.billing_unit.convertible_to(amount.unit)
+                and other.billing_unit.amount != billing
+                and amount.to(other.billing_unit.unit).amount / other.billing_unit.amount == units_intended
+            ):
+                reasons.append(
+                    f"{units_intended} units is what the dose would be under {other.code} "
+                    f"({other.drug}, {format_amount(other.billing_unit.amount)} "
+                    f"{other.billing_unit.unit} per unit) — unit size confusion."
+                )
     if case.containers:
         result = calculate(catalog, case)  # containers hold enough: else an InputError says so
         if units_intended > result.labelled_contents.amount / billing:
-            reasons.append(f"{units_intended} units is more than the containers opened hold "
-                           f"({result.labelled_contents}, {int(result.labelled_contents.amount / billing)} units).")
+            reasons.append(
+                f"{units_intended} units is more than the containers opened hold "
+                f"({result.labelled_contents}, {int(result.labelled_contents.amount / billing)} units)."
+            )
     return LineCheck(code.code, units_intended, correct, units_intended == correct, tuple(reasons))

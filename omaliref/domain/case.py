@@ -56,8 +56,11 @@ class Case:
 def parse_code(text: str) -> str:
     code = normalize_code(text[:_MAX_FIELD])
     if not re.fullmatch(r"[A-Z]\d{4}", code):
-        raise InputError(f"'{text.strip()[:40]}' is not a code in the data pack: a HCPCS code is a letter and four "
-                         "digits, e.g. J2357.", field="code")
+        raise InputError(
+            f"'{text.strip()[:40]}' is not a code in the data pack: a HCPCS code is a letter and four "
+            "digits, e.g. J2357.",
+            field="code",
+        )
     return code
 
 
@@ -78,11 +81,16 @@ def parse_containers(specs: list[str] | tuple[str, ...]) -> tuple[tuple[str, int
             ndc, count_text = text, "1"
         count_text = count_text.strip()
         if not count_text.isascii() or not count_text.isdigit():
-            raise InputError(f"Package '{text[:40]}': the count after 'x' must be a whole number, e.g. "
-                             "50242-0040-62x2.", field="containers")
+            raise InputError(
+                f"Package '{text[:40]}': the count after 'x' must be a whole number, e.g. 50242-0040-62x2.",
+                field="containers",
+            )
         if len(count_text) > 3 or int(count_text) > MAX_CONTAINERS:
-            raise InputError(f"Package '{text[:40]}': {count_text[:8]}{'…' if len(count_text) > 8 else ''} "
-                             f"containers is more than {MAX_CONTAINERS}; check the count.", field="containers")
+            raise InputError(
+                f"Package '{text[:40]}': {count_text[:8]}{'…' if len(count_text) > 8 else ''} "
+                f"containers is more than {MAX_CONTAINERS}; check the count.",
+                field="containers",
+            )
         count = int(count_text)
         if count <= 0:
             raise InputError(f"Package '{text[:40]}': the count must be at least 1.", field="containers")
@@ -92,7 +100,7 @@ def parse_containers(specs: list[str] | tuple[str, ...]) -> tuple[tuple[str, int
 
 def split_container_text(text: str) -> list[str]:
     """The containers field holds NDCxCOUNT items separated by commas, semicolons or spaces."""
-    return [s for s in re.split(r"[,;\s]+", text[:_MAX_FIELD * 4]) if s]
+    return [s for s in re.split(r"[,;\s]+", text[: _MAX_FIELD * 4]) if s]
 
 
 _DATE_FORMATS = (
@@ -109,19 +117,23 @@ def parse_date(text: str) -> dt.date:
     for pattern, order in _DATE_FORMATS:
         match = pattern.fullmatch(stripped)
         if match:
-            parts = dict(zip(order, (int(g) for g in match.groups())))
+            parts = dict(zip(order, (int(g) for g in match.groups()), strict=False))
             try:
                 return dt.date(parts["y"], parts["m"], parts["d"])
             except ValueError:
-                raise InputError(f"'{stripped[:40]}' is not a date: month {parts['m']} has no day {parts['d']} "
-                                 f"(use {DATE_FORMATS_TEXT}).", field="date") from None
+                raise InputError(
+                    f"'{stripped[:40]}' is not a date: month {parts['m']} has no day {parts['d']} "
+                    f"(use {DATE_FORMATS_TEXT}).",
+                    field="date",
+                ) from None
     raise InputError(f"'{stripped[:40]}' is not a date: use {DATE_FORMATS_TEXT}.", field="date")
 
 
 def check_date(day: dt.date, today: dt.date) -> None:
     if day < EARLIEST_DATE:
-        raise InputError(f"Date of service {day} is before {EARLIEST_DATE}: the data pack has no rules that old.",
-                         field="date")
+        raise InputError(
+            f"Date of service {day} is before {EARLIEST_DATE}: the data pack has no rules that old.", field="date"
+        )
     if (day - today).days > LATEST_FUTURE_DAYS:
         raise InputError(f"Date of service {day} is more than a year in the future: check the year.", field="date")
 
@@ -152,8 +164,9 @@ def parse_340b(text: str) -> Modifier340B:
     if value in ("", "NONE"):
         return ""
     if value not in MODIFIERS_340B:
-        raise InputError(f"340B modifier '{text.strip()[:40]}' is not known: use {words(MODIFIERS_340B)} or none.",
-                         field="340b")
+        raise InputError(
+            f"340B modifier '{text.strip()[:40]}' is not known: use {words(MODIFIERS_340B)} or none.", field="340b"
+        )
     return cast(Modifier340B, value)
 
 
@@ -178,23 +191,46 @@ def parse_whole(text: str, what: str, low: int, high: int, field_name: str = "")
     return int(stripped)
 
 
-def case_from_input(*, code: str, today: dt.date, dose: str | None = None, containers: list[str] | tuple[str, ...] = (),
-                    date: str = "", payer: str = "medicare", setting: str = "office", modifier_340b: str = "",
-                    separately_payable: bool = True, single_dose_confirmed: bool = False, indication: str = "",
-                    ige: str = "", weight: str = "", age: str = "", units: str = "") -> Case:
+def case_from_input(
+    *,
+    code: str,
+    today: dt.date,
+    dose: str | None = None,
+    containers: list[str] | tuple[str, ...] = (),
+    date: str = "",
+    payer: str = "medicare",
+    setting: str = "office",
+    modifier_340b: str = "",
+    separately_payable: bool = True,
+    single_dose_confirmed: bool = False,
+    indication: str = "",
+    ige: str = "",
+    weight: str = "",
+    age: str = "",
+    units: str = "",
+) -> Case:
     """Raw text (CLI arguments or UI field texts) -> a Case, or an InputError naming the field to fix."""
     day = parse_date(date) if date.strip() else today
     check_date(day, today)
     parsed_containers = parse_containers(containers)
     parsed_dose = parse_dose(dose) if dose is not None else None  # None: not given; "" is refused
     if parsed_containers and parsed_dose is None:
-        raise InputError("--package needs --dose: the containers only mean something with the dose given.",
-                         field="dose")
+        raise InputError(
+            "--package needs --dose: the containers only mean something with the dose given.", field="dose"
+        )
     return Case(
-        code=parse_code(code), date_of_service=day, dose=parsed_dose, containers=parsed_containers,
-        payer=parse_payer(payer), setting=parse_setting(setting), separately_payable=separately_payable,
-        modifier_340b=parse_340b(modifier_340b), single_dose_confirmed=single_dose_confirmed,
-        indication=parse_indication(indication), ige=parse_optional_number(ige, "IgE", "ige"),
+        code=parse_code(code),
+        date_of_service=day,
+        dose=parsed_dose,
+        containers=parsed_containers,
+        payer=parse_payer(payer),
+        setting=parse_setting(setting),
+        separately_payable=separately_payable,
+        modifier_340b=parse_340b(modifier_340b),
+        single_dose_confirmed=single_dose_confirmed,
+        indication=parse_indication(indication),
+        ige=parse_optional_number(ige, "IgE", "ige"),
         weight_kg=parse_optional_number(weight, "weight", "weight"),
         age_years=parse_optional_number(age, "age", "age"),
-        units_intended=parse_whole(units, "units", 1, 1_000_000, "units") if units.strip() else None)
+        units_intended=parse_whole(units, "units", 1, 1_000_000, "units") if units.strip() else None,
+    )

@@ -21,13 +21,23 @@ if TYPE_CHECKING:  # only for type hints; no import cycle at run time
 
 # condition key -> the value type the data pack must use for it
 CONDITION_KEYS = {
-    "codes": "strs", "payers": "strs", "indications": "strs", "settings": "strs",
-    "jw_used": "bool", "jz_used": "bool", "is_340b": "bool", "weight_based": "bool",
-    "from": "date", "to": "date", "escalate_on": "str",
+    "codes": "strs",
+    "payers": "strs",
+    "indications": "strs",
+    "settings": "strs",
+    "jw_used": "bool",
+    "jz_used": "bool",
+    "is_340b": "bool",
+    "weight_based": "bool",
+    "from": "date",
+    "to": "date",
+    "escalate_on": "str",
 }
 # The findings this module raises that a checklist item may escalate on, and the severity each escalates to.
 ESCALATIONS: dict[str, Severity] = {
-    "jw-line": "blocker", "larger-container": "high", "dose-differs": "high",
+    "jw-line": "blocker",
+    "larger-container": "high",
+    "dose-differs": "high",
 }
 FINDING_IDS = ("no-calculation", "jw-line", "larger-container", "dose-differs", "dose-unchecked")
 FindingOrigin = Literal["case", "calculation"]
@@ -81,11 +91,22 @@ def _findings(result: CalcResult | None, answer: DoseAnswer | None) -> list[Find
         out.append(Finding("no-calculation", "advisory", "No calculation yet: JW/JZ items are shown as conditional."))
         return out
     if result.has_jw:
-        out.append(Finding("jw-line", "high", f"JW line of {result.discarded_units} units: the waste documentation "
-                           "items are blockers until confirmed."))
+        out.append(
+            Finding(
+                "jw-line",
+                "high",
+                f"JW line of {result.discarded_units} units: the waste documentation "
+                "items are blockers until confirmed.",
+            )
+        )
     if result.larger_container_than_needed:
-        out.append(Finding("larger-container", "high", "Containers larger than needed were opened: the waste may "
-                           "be questioned (smallest-container rule)."))
+        out.append(
+            Finding(
+                "larger-container",
+                "high",
+                "Containers larger than needed were opened: the waste may be questioned (smallest-container rule).",
+            )
+        )
     if answer is not None and result.code.code in OMALIZUMAB_CODES:
         dose_mg = result.dose_in_billing_unit.to("mg").amount
         if answer.status == "dose" and dose_mg not in set(answer.doses_mg):

@@ -17,13 +17,36 @@ from decimal import Decimal, InvalidOperation
 from omaliref.domain.errors import OmalirefError
 from omaliref.domain.vocab import MueSetting
 
-MONTHS = {m: i for i, m in enumerate(("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV",
-                                      "DEC"), start=1)}
-MONTH_NAMES = {name: i for i, name in enumerate(("january", "february", "march", "april", "may", "june", "july",
-                                                 "august", "september", "october", "november", "december"), 1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), start=1)
+}
+MONTH_NAMES = {
+    name: i
+    for i, name in enumerate(
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ),
+        1,
+    )
+}
 LEVEL2 = re.compile(r"[A-CE-V]\d{4}")  # Level II codes; D (CDT, ADA) and numeric CPT are left out
-MUE_FILE_SETTINGS: dict[str, MueSetting] = {"PractitionerServices": "practitioner", "OutpatientHospitalServices": "outpatient-hospital",
-                "DMESupplierServices": "dme-supplier"}
+MUE_FILE_SETTINGS: dict[str, MueSetting] = {
+    "PractitionerServices": "practitioner",
+    "OutpatientHospitalServices": "outpatient-hospital",
+    "DMESupplierServices": "dme-supplier",
+}
 
 
 class FileFormatError(OmalirefError):
@@ -176,8 +199,9 @@ def parse_hcpcs(text: str, file: str) -> Parsed:
         m = _RECORD.match(raw)
         if not m:
             if groups:  # a non-record line after records began: the file is not what it claims
-                raise FileFormatError(file, number, "a 320-character HCPCS record (code, sequence number, "
-                                      "record id 3/4/7/8)")
+                raise FileFormatError(
+                    file, number, "a 320-character HCPCS record (code, sequence number, record id 3/4/7/8)"
+                )
             skipped += 1  # disclaimer text before the records
             continue
         code, seq, recid = m.group(1).strip(), int(m.group(2)), m.group(3)
@@ -187,9 +211,13 @@ def parse_hcpcs(text: str, file: str) -> Parsed:
         groups.setdefault(key, []).append((seq, line[11:91]))
         if recid in "37":
             if len(raw.rstrip()) < 293:  # a first line always carries the action code in column 293
-                raise FileFormatError(file, number, f"the first record line of {code} to hold the detail fields "
-                                      f"through the action code, column 293 (it ends at column "
-                                      f"{len(raw.rstrip())}: truncated file?)")
+                raise FileFormatError(
+                    file,
+                    number,
+                    f"the first record line of {code} to hold the detail fields "
+                    f"through the action code, column 293 (it ends at column "
+                    f"{len(raw.rstrip())}: truncated file?)",
+                )
             firsts[key] = (number, line)
     if not groups:
         raise FileFormatError(file, 1, "HCPCS Level II records (none found)")
@@ -204,17 +232,27 @@ def parse_hcpcs(text: str, file: str) -> Parsed:
         if family == "proc" and not LEVEL2.fullmatch(code):
             skipped += 1
             continue
-        rows.append(HcpcsRow(
-            code=code, is_modifier=family == "mod", long_description=description,
-            short_description=line[91:119].strip(), pricing=line[119:121].strip(), coverage=line[229:230].strip(),
-            betos=line[256:259].strip(), xref1=line[204:209].strip(),
-            add_date=_date8(line[268:276], file, number, "ADD_DT"),
-            action_date=_date8(line[276:284], file, number, "ACT_EFF_DT"),
-            term_date=_date8(line[284:292], file, number, "TERM_DT"), action=line[292:293].strip()))
+        rows.append(
+            HcpcsRow(
+                code=code,
+                is_modifier=family == "mod",
+                long_description=description,
+                short_description=line[91:119].strip(),
+                pricing=line[119:121].strip(),
+                coverage=line[229:230].strip(),
+                betos=line[256:259].strip(),
+                xref1=line[204:209].strip(),
+                add_date=_date8(line[268:276], file, number, "ADD_DT"),
+                action_date=_date8(line[276:284], file, number, "ACT_EFF_DT"),
+                term_date=_date8(line[284:292], file, number, "TERM_DT"),
+                action=line[292:293].strip(),
+            )
+        )
     return Parsed("hcpcs", file, quarter, quarter.start, quarter.end, tuple(rows), skipped=skipped)
 
 
 # --- CSV helpers ---------------------------------------------------------------------------------------
+
 
 def _records(text: str) -> list[tuple[int, list[str]]]:
     """CSV records with the physical line each starts on (quoted cells may span lines)."""
@@ -228,8 +266,9 @@ def _records(text: str) -> list[tuple[int, list[str]]]:
 
 
 def _effective(records: list[tuple[int, list[str]]], file: str, before: int) -> tuple[dt.date, dt.date]:
-    pattern = re.compile(r"Effective\s+([A-Za-z]+)\s+(\d{1,2}),\s*(\d{4})\s+through\s+([A-Za-z]+)\s+(\d{1,2}),\s*(\d{4})",
-                         flags=re.I)
+    pattern = re.compile(
+        r"Effective\s+([A-Za-z]+)\s+(\d{1,2}),\s*(\d{4})\s+through\s+([A-Za-z]+)\s+(\d{1,2}),\s*(\d{4})", flags=re.I
+    )
     for _, record in records[:before]:
         m = pattern.search(" ".join(record))
         if m:
@@ -266,8 +305,9 @@ def _cell(record: list[str], index: int) -> str:
     return record[index].strip() if index < len(record) else ""
 
 
-def _level2_rows(records: list[tuple[int, list[str]]], file: str,
-                 what: str) -> tuple[list[tuple[int, list[str], str]], int, int]:
+def _level2_rows(
+    records: list[tuple[int, list[str]]], file: str, what: str
+) -> tuple[list[tuple[int, list[str], str]], int, int]:
     """Data rows after the header: (line, record, code) for Level II codes, how many CPT/CDT rows were left out,
     and the last line read. Blank rows are skipped; a row without a 5-character code refuses the file."""
     rows, skipped, line = [], 0, records[0][0] if records else 1
@@ -288,21 +328,41 @@ def _level2_rows(records: list[tuple[int, list[str]]], file: str,
 
 # --- ASP payment limits --------------------------------------------------------------------------------
 
+
 def parse_asp(text: str, file: str) -> Parsed:
     records = _records(text)
     h = _header_index(records, file, re.compile(r"HCPCS Code", re.I), "'HCPCS Code'")
     start, end = _effective(records, file, h)
     line, header = records[h]
-    cols = _columns(header, {"code": ("hcpcs code",), "desc": ("short description",),
-                             "dosage": ("hcpcs code dosage",), "limit": ("payment limit",),
-                             "notes": ("notes",)}, file, line)
-    coins = _columns(header, {"c": ("co-insurance percentage",)}, file, line)["c"] if any(
-        "co-insurance" in h.lower() for h in header) else None
-    found, skipped, _ = _level2_rows(records[h + 1:], file, "payment-limit")
-    rows = [AspRow(code, _cell(record, cols["desc"]), _cell(record, cols["dosage"]),
-                   _decimal(_cell(record, cols["limit"]), file, line, "Payment Limit"),
-                   _decimal(_cell(record, coins), file, line, "Co-insurance") if coins is not None else None,
-                   _cell(record, cols["notes"])) for line, record, code in found]
+    cols = _columns(
+        header,
+        {
+            "code": ("hcpcs code",),
+            "desc": ("short description",),
+            "dosage": ("hcpcs code dosage",),
+            "limit": ("payment limit",),
+            "notes": ("notes",),
+        },
+        file,
+        line,
+    )
+    coins = (
+        _columns(header, {"c": ("co-insurance percentage",)}, file, line)["c"]
+        if any("co-insurance" in h.lower() for h in header)
+        else None
+    )
+    found, skipped, _ = _level2_rows(records[h + 1 :], file, "payment-limit")
+    rows = [
+        AspRow(
+            code,
+            _cell(record, cols["desc"]),
+            _cell(record, cols["dosage"]),
+            _decimal(_cell(record, cols["limit"]), file, line, "Payment Limit"),
+            _decimal(_cell(record, coins), file, line, "Co-insurance") if coins is not None else None,
+            _cell(record, cols["notes"]),
+        )
+        for line, record, code in found
+    ]
     q = Quarter.of(start)
     return Parsed("asp", file, q, start, end, tuple(rows), skipped=skipped)
 
@@ -317,20 +377,39 @@ def parse_crosswalk(text: str, file: str) -> Parsed:
     h = _header_index(records, file, re.compile(r"_\d{4}_CODE", re.I), "'_YYYY_CODE'")
     start, end = _effective(records, file, h)
     line, header = records[h]
-    cols = _columns(header, {"ndc": ("ndc", "ndc2"), "labeler": ("labeler name",), "drug": ("drug name",),
-                             "dosage": ("hcpcs dosage",), "size": ("pkg size",), "qty": ("pkg qty",),
-                             "units": ("billunits",), "units_pkg": ("billunitspkg",)}, file, line)
-    found, skipped, _ = _level2_rows(records[h + 1:], file, "crosswalk")
+    cols = _columns(
+        header,
+        {
+            "ndc": ("ndc", "ndc2"),
+            "labeler": ("labeler name",),
+            "drug": ("drug name",),
+            "dosage": ("hcpcs dosage",),
+            "size": ("pkg size",),
+            "qty": ("pkg qty",),
+            "units": ("billunits",),
+            "units_pkg": ("billunitspkg",),
+        },
+        file,
+        line,
+    )
+    found, skipped, _ = _level2_rows(records[h + 1 :], file, "crosswalk")
     rows = []
     for line, record, code in found:
         raw = _cell(record, cols["ndc"])
-        rows.append(CrosswalkRow(
-            code, raw, raw.replace("-", "") if NDC542.fullmatch(raw) else "", _cell(record, cols["labeler"]),
-            _cell(record, cols["drug"]), _cell(record, cols["dosage"]),
-            _decimal(_cell(record, cols["size"]), file, line, "PKG SIZE"),
-            _decimal(_cell(record, cols["qty"]), file, line, "PKG QTY"),
-            _decimal(_cell(record, cols["units"]), file, line, "BILLUNITS"),
-            _decimal(_cell(record, cols["units_pkg"]), file, line, "BILLUNITSPKG")))
+        rows.append(
+            CrosswalkRow(
+                code,
+                raw,
+                raw.replace("-", "") if NDC542.fullmatch(raw) else "",
+                _cell(record, cols["labeler"]),
+                _cell(record, cols["drug"]),
+                _cell(record, cols["dosage"]),
+                _decimal(_cell(record, cols["size"]), file, line, "PKG SIZE"),
+                _decimal(_cell(record, cols["qty"]), file, line, "PKG QTY"),
+                _decimal(_cell(record, cols["units"]), file, line, "BILLUNITS"),
+                _decimal(_cell(record, cols["units_pkg"]), file, line, "BILLUNITSPKG"),
+            )
+        )
     return Parsed("crosswalk", file, Quarter.of(start), start, end, tuple(rows), skipped=skipped)
 
 
@@ -349,9 +428,10 @@ def parse_mue(text: str, file: str) -> Parsed:
     h = _header_index(records, file, re.compile(r"HCPCS/\s*CPT Code", re.I), "'HCPCS/CPT Code'")
     line, header = records[h]
     if len(header) < 4 or "mue values" not in header[1].lower() or "adjudication" not in header[2].lower():
-        raise FileFormatError(file, line, "header columns: HCPCS/CPT Code, … MUE Values, MUE Adjudication "
-                              "Indicator, MUE Rationale")
-    found, skipped, _ = _level2_rows(records[h + 1:], file, "MUE")
+        raise FileFormatError(
+            file, line, "header columns: HCPCS/CPT Code, … MUE Values, MUE Adjudication Indicator, MUE Rationale"
+        )
+    found, skipped, _ = _level2_rows(records[h + 1 :], file, "MUE")
     rows = []
     for line, record, code in found:
         value_text, mai_text = _cell(record, 1), _cell(record, 2)
@@ -393,7 +473,8 @@ def dosage_quantity(dosage: str) -> tuple[Decimal, str] | None:
     if not m:
         return None
     unit = {"mg": "mg", "mcg": "mcg", "g": "g", "gm": "g", "unit": "units", "units": "units", "iu": "units"}.get(
-        m.group(2).lower())
+        m.group(2).lower()
+    )
     try:
         amount = Decimal(m.group(1))
     except InvalidOperation:

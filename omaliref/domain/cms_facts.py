@@ -36,8 +36,11 @@ class PaymentLimit:
     source_id: str
 
     def text(self) -> str:
-        out = (f"Medicare payment limit {self.quarter}: ${money_text(self.limit)} per unit ({self.dosage})"
-               if self.limit is not None else f"Medicare payment limit {self.quarter}: none (N/A in the CMS file)")
+        out = (
+            f"Medicare payment limit {self.quarter}: ${money_text(self.limit)} per unit ({self.dosage})"
+            if self.limit is not None
+            else f"Medicare payment limit {self.quarter}: none (N/A in the CMS file)"
+        )
         if self.coinsurance is not None:
             out += f"; coinsurance {decimal_text(self.coinsurance)}%"
         return out + (f". {self.notes}" if self.notes else "")
@@ -54,8 +57,9 @@ class MueLimit:
     source_id: str
 
     def text(self) -> str:
-        return (f"MUE {self.quarter} ({self.setting}): {self.value} units, MAI {self.mai} {self.mai_text}"
-                + (f" — {self.rationale}" if self.rationale else ""))
+        return f"MUE {self.quarter} ({self.setting}): {self.value} units, MAI {self.mai} {self.mai_text}" + (
+            f" — {self.rationale}" if self.rationale else ""
+        )
 
 
 @dataclass(frozen=True)
@@ -75,9 +79,14 @@ class QuarterFacts:
             out.append(Warning_("info", self.payment_limit.text(), sources=(self.payment_limit.source_id,)))
         for m in self.mues:
             if total_units > m.value:
-                out.append(Warning_("warning", f"{total_units} units exceed the {m.text()}: all units on the line "
-                                    "are denied" + (" (MAI 3: appeal with documentation)" if m.mai == 3 else ""),
-                                    sources=(m.source_id,)))
+                out.append(
+                    Warning_(
+                        "warning",
+                        f"{total_units} units exceed the {m.text()}: all units on the line "
+                        "are denied" + (" (MAI 3: appeal with documentation)" if m.mai == 3 else ""),
+                        sources=(m.source_id,),
+                    )
+                )
             else:
                 out.append(Warning_("info", m.text(), sources=(m.source_id,)))
         return tuple(out)

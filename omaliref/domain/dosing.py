@@ -43,11 +43,16 @@ def _cell(cell: str) -> tuple[int, int]:
     return int(mg), int(interval)
 
 
-def label_dose(catalog: Catalog, indication: str, *, ige: Fraction | None, weight_kg: Fraction | None,
-               age_years: Fraction | None = None) -> DoseAnswer:
+def label_dose(
+    catalog: Catalog,
+    indication: str,
+    *,
+    ige: Fraction | None,
+    weight_kg: Fraction | None,
+    age_years: Fraction | None = None,
+) -> DoseAnswer:
     if indication not in INDICATIONS:
-        raise InputError(f"Indication '{indication[:40]}' is not known: use {words(INDICATIONS)}.",
-                         field="indication")
+        raise InputError(f"Indication '{indication[:40]}' is not known: use {words(INDICATIONS)}.", field="indication")
     for name, value in (("IgE", ige), ("weight", weight_kg), ("age", age_years)):
         if value is not None and value <= 0:
             raise InputError(f"The {name} must be greater than zero.", field=name.lower())
@@ -59,43 +64,92 @@ def label_dose(catalog: Catalog, indication: str, *, ige: Fraction | None, weigh
     if indication == "csu":
         fixed = next(f for f in catalog.fixed_doses if f.indication == "csu")
         if age_years is not None and age_years < fixed.min_age:
-            return _not_in_pack(indication, f"CSU is labelled for ages {fixed.min_age} and older.", fixed.id,
-                                fixed.provenance.confidence, fixed.provenance.sources)
+            return _not_in_pack(
+                indication,
+                f"CSU is labelled for ages {fixed.min_age} and older.",
+                fixed.id,
+                fixed.provenance.confidence,
+                fixed.provenance.sources,
+            )
         doses = tuple(_cell(d)[0] for d in fixed.doses)
-        return DoseAnswer("dose", indication, doses, 4, f"{fixed.population}: {' or '.join(f'{d} mg' for d in doses)} "
-                          f"every 4 weeks. {fixed.note}", fixed.id, fixed.provenance.confidence,
-                          fixed.provenance.sources)
+        return DoseAnswer(
+            "dose",
+            indication,
+            doses,
+            4,
+            f"{fixed.population}: {' or '.join(f'{d} mg' for d in doses)} every 4 weeks. {fixed.note}",
+            fixed.id,
+            fixed.provenance.confidence,
+            fixed.provenance.sources,
+        )
 
     if ige is None or weight_kg is None:
         raise InputError("Weight-based dosing needs the pre-treatment IgE (IU/mL) and the weight (kg).", field="ige")
     tables = [t for t in catalog.dose_tables if t.indication == indication]
     table = _choose_table(tables, indication, age_years)
     if not table.complete and not table.cells:
-        return _not_in_pack(indication, f"The {table.population} dose table is NOT in the data pack. "
-                            f"{table.limits_note}", table.id, table.provenance.confidence, table.provenance.sources)
+        return _not_in_pack(
+            indication,
+            f"The {table.population} dose table is NOT in the data pack. {table.limits_note}",
+            table.id,
+            table.provenance.confidence,
+            table.provenance.sources,
+        )
     row = _band_index(ige, table.ige_bands)
     col = _band_index(weight_kg, table.weight_bands)
     if row is None or col is None:
         what = "IgE" if row is None else "weight"
         if table.complete:
-            return DoseAnswer("no-dose", indication, (), None,
-                              f"The {what} is outside the {table.population} table: the label gives insufficient data "
-                              "to recommend a dose.", table.id, table.provenance.confidence, table.provenance.sources)
-        return _not_in_pack(indication, f"The {what} is outside the verified part of the {table.population} table; "
-                            f"{table.limits_note} Consult the FDA label.", table.id, table.provenance.confidence,
-                            table.provenance.sources)
+            return DoseAnswer(
+                "no-dose",
+                indication,
+                (),
+                None,
+                f"The {what} is outside the {table.population} table: the label gives insufficient data "
+                "to recommend a dose.",
+                table.id,
+                table.provenance.confidence,
+                table.provenance.sources,
+            )
+        return _not_in_pack(
+            indication,
+            f"The {what} is outside the verified part of the {table.population} table; "
+            f"{table.limits_note} Consult the FDA label.",
+            table.id,
+            table.provenance.confidence,
+            table.provenance.sources,
+        )
     cell = table.cells[row][col]
     if cell == "?":
-        return _not_in_pack(indication, f"This cell of the {table.population} table is NOT verified in the data "
-                            "pack: consult the FDA label.", table.id, table.provenance.confidence,
-                            table.provenance.sources)
+        return _not_in_pack(
+            indication,
+            f"This cell of the {table.population} table is NOT verified in the data pack: consult the FDA label.",
+            table.id,
+            table.provenance.confidence,
+            table.provenance.sources,
+        )
     if cell == "-":
-        return DoseAnswer("no-dose", indication, (), None, f"{table.population}: the label gives insufficient data "
-                          "to recommend a dose for this IgE and weight.", table.id, table.provenance.confidence,
-                          table.provenance.sources)
+        return DoseAnswer(
+            "no-dose",
+            indication,
+            (),
+            None,
+            f"{table.population}: the label gives insufficient data to recommend a dose for this IgE and weight.",
+            table.id,
+            table.provenance.confidence,
+            table.provenance.sources,
+        )
     mg, interval = _cell(cell)
-    return DoseAnswer("dose", indication, (mg,), interval, f"{table.population}: {mg} mg every {interval} weeks.",
-                      table.id, table.provenance.confidence, table.provenance.sources)
+    return DoseAnswer(
+        "dose",
+        indication,
+        (mg,),
+        interval,
+        f"{table.population}: {mg} mg every {interval} weeks.",
+        table.id,
+        table.provenance.confidence,
+        table.provenance.sources,
+    )
 
 
 def _choose_table(tables: list[DoseTable], indication: str, age: Fraction | None) -> DoseTable:
@@ -115,8 +169,7 @@ def _choose_table(tables: list[DoseTable], indication: str, age: Fraction | None
     raise AssertionError("dose tables cover every asthma age from 6")  # pragma: no cover
 
 
-def _not_in_pack(indication: str, message: str, table_id: str, confidence: str,
-                 sources: tuple[str, ...]) -> DoseAnswer:
+def _not_in_pack(indication: str, message: str, table_id: str, confidence: str, sources: tuple[str, ...]) -> DoseAnswer:
     return DoseAnswer("not-in-pack", indication, (), None, message, table_id, confidence, sources)
 
 

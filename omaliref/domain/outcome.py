@@ -30,7 +30,8 @@ class Outcome:
     def warnings(self) -> tuple[Warning_, ...]:
         """Every message for the coder, most severe first (the dose check leads its level)."""
         found = ((self.dose_check,) if self.dose_check else ()) + (
-            self.calculation.warnings if self.calculation else ())
+            self.calculation.warnings if self.calculation else ()
+        )
         return tuple(sorted(found, key=lambda w: WARNING_LEVELS.index(w.level)))
 
     def verdict(self, ticked: Collection[str] = ()) -> Verdict:
@@ -54,8 +55,9 @@ def dose_check(answer: DoseAnswer | None, result: CalcResult | None) -> Warning_
         return Warning_("info", f"Dose check: {answer.message}", sources=answer.sources)
     if matches:
         return Warning_("info", f"Dose check: matches the label dose ({answer.label}).", sources=answer.sources)
-    return Warning_("warning", f"Dose check: the dose differs from the label dose ({answer.label}).",
-                    sources=answer.sources)
+    return Warning_(
+        "warning", f"Dose check: the dose differs from the label dose ({answer.label}).", sources=answer.sources
+    )
 
 
 def evaluate(catalog: Catalog, case: Case, facts: QuarterFacts | None = None) -> Outcome:
@@ -66,5 +68,10 @@ def evaluate(catalog: Catalog, case: Case, facts: QuarterFacts | None = None) ->
     """
     result = with_quarter_facts(calculate(catalog, case), facts) if case.dose is not None else None
     answer = dose_answer_for(catalog, case)
-    return Outcome(case, result, answer, dose_check(answer, result),
-                   checklist_for(catalog, case, result, answer if result is not None else None))
+    return Outcome(
+        case,
+        result,
+        answer,
+        dose_check(answer, result),
+        checklist_for(catalog, case, result, answer if result is not None else None),
+    )

@@ -66,7 +66,7 @@ def tokens(text: str) -> list[str]:
 
 
 def _deletes(word: str) -> set[str]:
-    return {word[:i] + word[i + 1:] for i in range(len(word))} | {word}
+    return {word[:i] + word[i + 1 :] for i in range(len(word))} | {word}
 
 
 def _osa(a: str, b: str, limit: int) -> int:
@@ -96,32 +96,52 @@ def entries_from_catalog(catalog: Catalog) -> list[SearchEntry]:
         names = (code.drug, *code.brands)
         text = " ".join((code.descriptor, code.summary, *code.notes, *code.lookalikes, code.status))
         bias = (-100.0 if code.effective_to else 0.0) - _CONFIDENCE_PENALTY[code.provenance.confidence]
-        entries.append(SearchEntry(code.code, "code", f"{code.code} — {code.descriptor}", code.summary, code.code,
-                                   keys, names, text, bias))
+        entries.append(
+            SearchEntry(
+                code.code, "code", f"{code.code} — {code.descriptor}", code.summary, code.code, keys, names, text, bias
+            )
+        )
     for mod in catalog.modifiers.values():
         keys = (mod.code.lower(), *(a.lower() for a in mod.aliases))
-        text = " ".join((mod.descriptor, mod.short_descriptor, mod.meaning, mod.required_note, mod.status_note,
-                         *mod.common_errors))
-        entries.append(SearchEntry(mod.code, "modifier", f"Modifier {mod.code} — {mod.descriptor}", mod.meaning, "",
-                                   keys, (), text))
+        text = " ".join(
+            (mod.descriptor, mod.short_descriptor, mod.meaning, mod.required_note, mod.status_note, *mod.common_errors)
+        )
+        entries.append(
+            SearchEntry(
+                mod.code, "modifier", f"Modifier {mod.code} — {mod.descriptor}", mod.meaning, "", keys, (), text
+            )
+        )
     for product in catalog.products.values():
         code = catalog.codes[product.code]
         digits = product.ndc11
         listed = "".join(ch for ch in product.listed_ndc if ch.isdigit())
         keys = tuple(dict.fromkeys((digits, listed)))
         names = (product.brand, code.drug)
-        text = " ".join((product.presentation, product.form, product.marketing_status, product.status_note,
-                         *product.notes))
+        text = " ".join(
+            (product.presentation, product.form, product.marketing_status, product.status_note, *product.notes)
+        )
         amount = product.container_amount
         title = f"{product.ndc} — {product.brand} {amount} ({product.code})"
-        summary = (f"{product.presentation}; {int(amount.to(code.billing_unit.unit).amount / code.billing_unit.amount)}"
-                   f" {product.code} units per container")
+        summary = (
+            f"{product.presentation}; {int(amount.to(code.billing_unit.unit).amount / code.billing_unit.amount)}"
+            f" {product.code} units per container"
+        )
         bias = -20.0 - (0.0 if product.auto_select else 10.0) - _CONFIDENCE_PENALTY[product.provenance.confidence]
         entries.append(SearchEntry(product.ndc, "product", title, summary, product.code, keys, names, text, bias))
     for topic in catalog.topics.values():
         names = (topic.title, *topic.keywords)
-        entries.append(SearchEntry(topic.id, "topic", topic.title, topic.body.split("\n")[0][:160], topic.code,
-                                   (topic.id,), names, topic.body))
+        entries.append(
+            SearchEntry(
+                topic.id,
+                "topic",
+                topic.title,
+                topic.body.split("\n")[0][:160],
+                topic.code,
+                (topic.id,),
+                names,
+                topic.body,
+            )
+        )
     return entries
 
 
@@ -186,7 +206,7 @@ class SearchIndex:
         # prefixes as you type
         vocab = self._vocab if len(term) >= SHORT_PREFIX else self._name_vocab
         start = bisect.bisect_left(vocab, term)
-        for token in vocab[start:start + MAX_PREFIX_TOKENS]:
+        for token in vocab[start : start + MAX_PREFIX_TOKENS]:
             if not token.startswith(term):
                 break
             if token == term:
@@ -226,14 +246,21 @@ class SearchIndex:
         full = [i for i in scores if matched[i] == len(terms)]
         # all terms must match; when none does, fall back to the entries that match most terms
         pool = full or [i for i in scores if matched[i] == max(matched.values(), default=0)]
-        ranked = heapq.nsmallest(max(limit, 0), pool,
-                                 key=lambda i: (-scores[i], KIND_ORDER[self.entries[i].kind], self.entries[i].id))
+        ranked = heapq.nsmallest(
+            max(limit, 0), pool, key=lambda i: (-scores[i], KIND_ORDER[self.entries[i].kind], self.entries[i].id)
+        )
         hits = []
         folded_query = fold(query[:MAX_QUERY])
         for index in ranked[: max(limit, 0)]:
             entry = self.entries[index]
-            hits.append(SearchHit(entry, scores[index], tuple(dict.fromkeys(reasons[index])),
-                                  tuple(self.alerts_for(entry.code, folded_query, terms))))
+            hits.append(
+                SearchHit(
+                    entry,
+                    scores[index],
+                    tuple(dict.fromkeys(reasons[index])),
+                    tuple(self.alerts_for(entry.code, folded_query, terms)),
+                )
+            )
         return hits
 
     def alerts_for(self, code: str, folded_query: str, terms: Iterable[str]) -> list[str]:
@@ -252,8 +279,11 @@ class SearchIndex:
 
 def _reason(weight: int, token: str, *, exact: bool) -> str:
     field = {KEY: "id", NAME: "name", TEXT: "text"}[weight]
-    return f"{field} {'=' if exact else 'starts'} '{token}'" if field != "text" else (
-        f"text has '{token}'" if exact else f"text word '{token}'")
+    return (
+        f"{field} {'=' if exact else 'starts'} '{token}'"
+        if field != "text"
+        else (f"text has '{token}'" if exact else f"text word '{token}'")
+    )
 
 
 def _query_terms(query: str) -> list[str]:

@@ -12,51 +12,92 @@ from omaliref.domain.outcome import Outcome
 from omaliref.report.as_text import VERDICT_TEXT, containers_text, units_summary
 
 
-def audit_sheet(catalog: Catalog, outcome: Outcome | None, ticked: Collection[str], *, made_at: dt.datetime,
-                app_version: str, stale: bool = False) -> str:
-    parts = ["<h1>omaliref audit sheet</h1>",
-             f"<p>Made {made_at:%Y-%m-%d %H:%M} · omaliref {escape(app_version)} · Data pack "
-             f"{escape(catalog.info.version)}, as of {catalog.info.as_of}</p>"]
+def audit_sheet(
+    catalog: Catalog,
+    outcome: Outcome | None,
+    ticked: Collection[str],
+    *,
+    made_at: dt.datetime,
+    app_version: str,
+    stale: bool = False,
+) -> str:
+    parts = [
+        "<h1>omaliref audit sheet</h1>",
+        f"<p>Made {made_at:%Y-%m-%d %H:%M} · omaliref {escape(app_version)} · Data pack "
+        f"{escape(catalog.info.version)}, as of {catalog.info.as_of}</p>",
+    ]
     if outcome is None:
         parts.append("<p><b>No case.</b></p>")
         return "".join(parts)
     case, r = outcome.case, outcome.calculation
-    parts.append(f"<p>Date of service {case.date_of_service} · payer {escape(case.payer)} · setting "
-                 f"{escape(case.setting)} · indication {escape(case.indication or 'not given')} · 340B "
-                 f"{escape(case.modifier_340b or 'no')} · CMS quarter "
-                 f"{escape((r.quarter_facts.quarter if r and r.quarter_facts else None) or 'none imported')}</p>")
+    parts.append(
+        f"<p>Date of service {case.date_of_service} · payer {escape(case.payer)} · setting "
+        f"{escape(case.setting)} · indication {escape(case.indication or 'not given')} · 340B "
+        f"{escape(case.modifier_340b or 'no')} · CMS quarter "
+        f"{escape((r.quarter_facts.quarter if r and r.quarter_facts else None) or 'none imported')}</p>"
+    )
     if r is None or stale:
         parts.append("<p><b>No valid calculation.</b></p>")
     else:
-        parts.append(f"<h2>{escape(r.code.code)} — {escape(r.code.descriptor)}</h2>"
-                     f"<p>1 unit = {escape(str(r.code.billing_unit))}; dose {escape(str(r.dose))}</p>"
-                     f"<p>Containers: {escape(containers_text(r))}</p><p>{escape(units_summary(r))}</p>")
-        rows = "".join(f"<tr><td>{escape(line.code)}</td><td>{escape(' '.join(line.modifiers) or '—')}</td>"
-                       f"<td align='right'>{line.units}</td><td>{escape(line.keyed_text())}</td></tr>"
-                       for line in r.lines)
-        parts.append("<h3>Claim lines</h3><table border='1' cellspacing='0' cellpadding='3'>"
-                     f"<tr><th>Code</th><th>Modifiers</th><th>Units</th><th>As keyed</th></tr>{rows}</table>"
-                     f"<p>Administration: {escape(r.admin_code_suggestion)}</p>")
+        parts.append(
+            f"<h2>{escape(r.code.code)} — {escape(r.code.descriptor)}</h2>"
+            f"<p>1 unit = {escape(str(r.code.billing_unit))}; dose {escape(str(r.dose))}</p>"
+            f"<p>Containers: {escape(containers_text(r))}</p><p>{escape(units_summary(r))}</p>"
+        )
+        rows = "".join(
+            f"<tr><td>{escape(line.code)}</td><td>{escape(' '.join(line.modifiers) or '—')}</td>"
+            f"<td align='right'>{line.units}</td><td>{escape(line.keyed_text())}</td></tr>"
+            for line in r.lines
+        )
+        parts.append(
+            "<h3>Claim lines</h3><table border='1' cellspacing='0' cellpadding='3'>"
+            f"<tr><th>Code</th><th>Modifiers</th><th>Units</th><th>As keyed</th></tr>{rows}</table>"
+            f"<p>Administration: {escape(r.admin_code_suggestion)}</p>"
+        )
         if outcome.warnings:
-            parts.append("<h3>Warnings</h3><ul>" + "".join(
-                f"<li>[{w.level}] {escape(w.message)}</li>" for w in outcome.warnings) + "</ul>")
-        parts.append("<h3>Rules applied</h3><ul>" + "".join(
-            f"<li>{escape(catalog.rule(rid).title)} — sources "
-            f"{escape(', '.join(catalog.rule(rid).provenance.sources))}</li>" for rid in r.rules) + "</ul>")
+            parts.append(
+                "<h3>Warnings</h3><ul>"
+                + "".join(f"<li>[{w.level}] {escape(w.message)}</li>" for w in outcome.warnings)
+                + "</ul>"
+            )
+        parts.append(
+            "<h3>Rules applied</h3><ul>"
+            + "".join(
+                f"<li>{escape(catalog.rule(rid).title)} — sources "
+                f"{escape(', '.join(catalog.rule(rid).provenance.sources))}</li>"
+                for rid in r.rules
+            )
+            + "</ul>"
+        )
     evaluation = outcome.checklist
-    parts.append(f"<h3>Checklist — {escape(VERDICT_TEXT[evaluation.verdict(ticked)])}</h3><ul>" + "".join(
-        f"<li>[{'x' if a.item.id in ticked else ' '}] ({a.severity}) {escape(a.item.text)}</li>"
-        for a in evaluation.items) + "</ul>")
+    parts.append(
+        f"<h3>Checklist — {escape(VERDICT_TEXT[evaluation.verdict(ticked)])}</h3><ul>"
+        + "".join(
+            f"<li>[{'x' if a.item.id in ticked else ' '}] ({a.severity}) {escape(a.item.text)}</li>"
+            for a in evaluation.items
+        )
+        + "</ul>"
+    )
     if evaluation.findings:
-        parts.append("<h3>Findings</h3><ul>" + "".join(
-            f"<li>({f.severity}) {escape(f.message)}</li>" for f in evaluation.findings) + "</ul>")
+        parts.append(
+            "<h3>Findings</h3><ul>"
+            + "".join(f"<li>({f.severity}) {escape(f.message)}</li>" for f in evaluation.findings)
+            + "</ul>"
+        )
     source_ids: list[str] = []
     if r is not None and not stale:
         source_ids += [s for rid in r.rules for s in catalog.rule(rid).provenance.sources]
         source_ids += list(r.code.provenance.sources)
     known = [s for s in dict.fromkeys(source_ids) if s in catalog.sources]
-    parts.append("<h3>Sources</h3><ul>" + "".join(
-        f"<li>{escape(s.id)} — {escape(s.title)} ({escape(s.date)})" + (f" {escape(s.url)}" if s.url else "")
-        + "</li>" for s in catalog.resolve_sources(known)) + "</ul>")
+    parts.append(
+        "<h3>Sources</h3><ul>"
+        + "".join(
+            f"<li>{escape(s.id)} — {escape(s.title)} ({escape(s.date)})"
+            + (f" {escape(s.url)}" if s.url else "")
+            + "</li>"
+            for s in catalog.resolve_sources(known)
+        )
+        + "</ul>"
+    )
     parts.append("<p><small>Contains no patient-identifying data.</small></p>")
     return "".join(parts)

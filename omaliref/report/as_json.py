@@ -36,61 +36,109 @@ def _num(value: Fraction | None) -> str | None:
 
 
 def sources(catalog: Catalog, ids: tuple[str, ...]) -> list[dict[str, str]]:
-    return [{"id": s.id, "title": s.title, "url": s.url, "date": s.date, "kind": s.kind}
-            for s in catalog.resolve_sources(ids)]
+    return [
+        {"id": s.id, "title": s.title, "url": s.url, "date": s.date, "kind": s.kind}
+        for s in catalog.resolve_sources(ids)
+    ]
 
 
 def hit(h: SearchHit) -> dict[str, Any]:
-    return {"id": h.entry.id, "kind": h.entry.kind, "title": h.entry.title, "summary": h.entry.summary,
-            "alerts": list(h.alerts), "code": h.entry.code or None, "score": round(h.score, 1),
-            "why": list(h.reasons)}
+    return {
+        "id": h.entry.id,
+        "kind": h.entry.kind,
+        "title": h.entry.title,
+        "summary": h.entry.summary,
+        "alerts": list(h.alerts),
+        "code": h.entry.code or None,
+        "score": round(h.score, 1),
+        "why": list(h.reasons),
+    }
 
 
 def product(catalog: Catalog, p: Product) -> dict[str, Any]:
     code = catalog.codes[p.code]
     per_container = p.container_amount.to(code.billing_unit.unit).amount / code.billing_unit.amount
     return {
-        "ndc": p.ndc, "ndc11": p.ndc11, "listed_ndc": p.listed_ndc, "code": p.code, "brand": p.brand,
-        "presentation": p.presentation, "form": p.form, "container_amount": quantity(p.container_amount),
-        "volume_ml": _num(p.volume_ml), "containers_per_package": p.containers_per_package,
+        "ndc": p.ndc,
+        "ndc11": p.ndc11,
+        "listed_ndc": p.listed_ndc,
+        "code": p.code,
+        "brand": p.brand,
+        "presentation": p.presentation,
+        "form": p.form,
+        "container_amount": quantity(p.container_amount),
+        "volume_ml": _num(p.volume_ml),
+        "containers_per_package": p.containers_per_package,
         "units_per_container": int(per_container),
         "units_per_package": int(per_container * p.containers_per_package) if p.containers_per_package else None,
-        "single_dose": p.single_dose, "container_type": p.container_type,
-        "container_type_confidence": p.container_type_confidence, "route": p.route,
-        "marketing_status": p.marketing_status, "marketing_start": _date(p.marketing_start),
-        "status_note": p.status_note, "presentation_verified": p.presentation_verified,
-        "ndc_unit": p.ndc_unit, "ndc_quantity": plain_amount(p.ndc_quantity),
-        "ndc_unit_confidence": p.ndc_unit_confidence, "notes": list(p.notes),
-        "confidence": p.provenance.confidence, "as_of": p.provenance.as_of.isoformat(),
+        "single_dose": p.single_dose,
+        "container_type": p.container_type,
+        "container_type_confidence": p.container_type_confidence,
+        "route": p.route,
+        "marketing_status": p.marketing_status,
+        "marketing_start": _date(p.marketing_start),
+        "status_note": p.status_note,
+        "presentation_verified": p.presentation_verified,
+        "ndc_unit": p.ndc_unit,
+        "ndc_quantity": plain_amount(p.ndc_quantity),
+        "ndc_unit_confidence": p.ndc_unit_confidence,
+        "notes": list(p.notes),
+        "confidence": p.provenance.confidence,
+        "as_of": p.provenance.as_of.isoformat(),
         "sources": sources(catalog, p.provenance.sources),
     }
 
 
 def topic(catalog: Catalog, t: Topic) -> dict[str, Any]:
-    return {"id": t.id, "code": t.code or None, "section": t.section or None, "title": t.title, "body": t.body,
-            "keywords": list(t.keywords), "confidence": t.provenance.confidence,
-            "as_of": t.provenance.as_of.isoformat(), "sources": sources(catalog, t.provenance.sources)}
+    return {
+        "id": t.id,
+        "code": t.code or None,
+        "section": t.section or None,
+        "title": t.title,
+        "body": t.body,
+        "keywords": list(t.keywords),
+        "confidence": t.provenance.confidence,
+        "as_of": t.provenance.as_of.isoformat(),
+        "sources": sources(catalog, t.provenance.sources),
+    }
 
 
 def code(catalog: Catalog, c: Code) -> dict[str, Any]:
     sections = catalog.sections_for(c.code)
     all_ids = (*c.provenance.sources, *(i for t in sections for i in t.provenance.sources))
     return {
-        "id": c.code, "kind": "code", "code": c.code, "descriptor": c.descriptor,
-        "descriptor_verified": c.descriptor_verified, "short_descriptor": c.short_descriptor or None,
-        "billing_unit": quantity(c.billing_unit), "unit_verified": c.unit_verified, "drug": c.drug,
-        "brands": list(c.brands), "category": c.category, "status": c.status,
-        "effective_from": _date(c.effective_from), "effective_from_confidence": c.effective_from_confidence or None,
-        "effective_to": _date(c.effective_to), "replaced_by": list(c.replaced_by), "routes": list(c.routes),
-        "route_modifier_required": c.route_modifier_required, "admin_codes": list(c.admin_codes),
-        "summary": c.summary, "notes": list(c.notes), "confidence": c.provenance.confidence,
+        "id": c.code,
+        "kind": "code",
+        "code": c.code,
+        "descriptor": c.descriptor,
+        "descriptor_verified": c.descriptor_verified,
+        "short_descriptor": c.short_descriptor or None,
+        "billing_unit": quantity(c.billing_unit),
+        "unit_verified": c.unit_verified,
+        "drug": c.drug,
+        "brands": list(c.brands),
+        "category": c.category,
+        "status": c.status,
+        "effective_from": _date(c.effective_from),
+        "effective_from_confidence": c.effective_from_confidence or None,
+        "effective_to": _date(c.effective_to),
+        "replaced_by": list(c.replaced_by),
+        "routes": list(c.routes),
+        "route_modifier_required": c.route_modifier_required,
+        "admin_codes": list(c.admin_codes),
+        "summary": c.summary,
+        "notes": list(c.notes),
+        "confidence": c.provenance.confidence,
         "as_of": c.provenance.as_of.isoformat(),
-        "max_single_dose": (quantity(c.max_single_dose.quantity) | {"note": c.max_single_dose.note}
-                            if c.max_single_dose else None),
+        "max_single_dose": (
+            quantity(c.max_single_dose.quantity) | {"note": c.max_single_dose.note} if c.max_single_dose else None
+        ),
         "lookalikes": [{"code": o, "descriptor": catalog.codes[o].descriptor} for o in c.lookalikes],
         "alerts": [f"Look-alike: {x.right}" for x in catalog.corrections_for(c.code) if x.always_show],
-        "corrections": [{"id": x.id, "wrong": x.wrong, "right": x.right, "points_to": x.points_to}
-                        for x in catalog.corrections_for(c.code)],
+        "corrections": [
+            {"id": x.id, "wrong": x.wrong, "right": x.right, "points_to": x.points_to}
+            for x in catalog.corrections_for(c.code)
+        ],
         "products": [product(catalog, p) for p in catalog.products_for(c.code)],
         "sections": [topic(catalog, t) for t in sections],
         "sources": sources(catalog, tuple(all_ids)),
@@ -98,48 +146,88 @@ def code(catalog: Catalog, c: Code) -> dict[str, Any]:
 
 
 def modifier(catalog: Catalog, m: Modifier) -> dict[str, Any]:
-    return {"id": m.code, "kind": "modifier", "code": m.code, "descriptor": m.descriptor,
-            "short_descriptor": m.short_descriptor or None, "meaning": m.meaning,
-            "effective_from": _date(m.effective_from), "required_from": _date(m.required_from),
-            "required_note": m.required_note or None, "status_note": m.status_note or None,
-            "payers": list(m.payers), "common_errors": list(m.common_errors), "aliases": list(m.aliases),
-            "confidence": m.provenance.confidence, "as_of": m.provenance.as_of.isoformat(),
-            "sources": sources(catalog, m.provenance.sources)}
+    return {
+        "id": m.code,
+        "kind": "modifier",
+        "code": m.code,
+        "descriptor": m.descriptor,
+        "short_descriptor": m.short_descriptor or None,
+        "meaning": m.meaning,
+        "effective_from": _date(m.effective_from),
+        "required_from": _date(m.required_from),
+        "required_note": m.required_note or None,
+        "status_note": m.status_note or None,
+        "payers": list(m.payers),
+        "common_errors": list(m.common_errors),
+        "aliases": list(m.aliases),
+        "confidence": m.provenance.confidence,
+        "as_of": m.provenance.as_of.isoformat(),
+        "sources": sources(catalog, m.provenance.sources),
+    }
 
 
 def warning(w: Warning_) -> dict[str, Any]:
     return {"level": w.level, "message": w.message, "rule": w.rule or None, "source_ids": list(w.sources)}
 
 
-def line(l: ClaimLine) -> dict[str, Any]:
-    return {"code": l.code, "modifiers": list(l.modifiers), "units": l.units, "kind": l.kind,
-            "ndc": l.ndc.replace("-", "") if l.ndc else None, "ndc_unit": l.ndc_unit or None,
-            "ndc_quantity": plain_amount(l.ndc_quantity, NDC_QUANTITY_PLACES) if l.ndc_quantity is not None else None,
-            "keyed": l.keyed_text(),
-            "ndc_parts": [{"ndc": p.ndc.replace("-", ""), "ndc_unit": p.ndc_unit or None,
-                           "ndc_quantity": plain_amount(p.ndc_quantity, NDC_QUANTITY_PLACES),
-                           "containers": p.containers}
-                          for p in l.ndc_parts]}
+def line(claim_line: ClaimLine) -> dict[str, Any]:
+    return {
+        "code": claim_line.code,
+        "modifiers": list(claim_line.modifiers),
+        "units": claim_line.units,
+        "kind": claim_line.kind,
+        "ndc": claim_line.ndc.replace("-", "") if claim_line.ndc else None,
+        "ndc_unit": claim_line.ndc_unit or None,
+        "ndc_quantity": plain_amount(claim_line.ndc_quantity, NDC_QUANTITY_PLACES)
+        if claim_line.ndc_quantity is not None
+        else None,
+        "keyed": claim_line.keyed_text(),
+        "ndc_parts": [
+            {
+                "ndc": p.ndc.replace("-", ""),
+                "ndc_unit": p.ndc_unit or None,
+                "ndc_quantity": plain_amount(p.ndc_quantity, NDC_QUANTITY_PLACES),
+                "containers": p.containers,
+            }
+            for p in claim_line.ndc_parts
+        ],
+    }
 
 
 def calc_result(catalog: Catalog, r: CalcResult) -> dict[str, Any]:
     return {
-        "code": r.code.code, "descriptor": r.code.descriptor, "billing_unit": quantity(r.code.billing_unit),
-        "unit_verified": r.code.unit_verified, "dose": quantity(r.dose),
-        "dose_in_billing_unit": quantity(r.dose_in_billing_unit), "date_of_service": r.date_of_service.isoformat(),
-        "payer": r.case.payer, "setting": r.case.setting, "separately_payable": r.case.separately_payable,
-        "modifier_340b": r.case.modifier_340b or None, "auto_selected": r.auto_selected,
-        "packages": [{"ndc": c.product.ndc, "description": f"{c.product.brand} {c.product.presentation}",
-                      "count": c.count, "container_amount": quantity(c.product.container_amount)}
-                     for c in r.containers],
+        "code": r.code.code,
+        "descriptor": r.code.descriptor,
+        "billing_unit": quantity(r.code.billing_unit),
+        "unit_verified": r.code.unit_verified,
+        "dose": quantity(r.dose),
+        "dose_in_billing_unit": quantity(r.dose_in_billing_unit),
+        "date_of_service": r.date_of_service.isoformat(),
+        "payer": r.case.payer,
+        "setting": r.case.setting,
+        "separately_payable": r.case.separately_payable,
+        "modifier_340b": r.case.modifier_340b or None,
+        "auto_selected": r.auto_selected,
+        "packages": [
+            {
+                "ndc": c.product.ndc,
+                "description": f"{c.product.brand} {c.product.presentation}",
+                "count": c.count,
+                "container_amount": quantity(c.product.container_amount),
+            }
+            for c in r.containers
+        ],
         "labelled_contents": quantity(r.labelled_contents),
-        "lines": [line(l) for l in r.lines],
+        "lines": [line(cl) for cl in r.lines],
         "administered_units": r.administered_units,
         "administered_amount": quantity(r.dose_in_billing_unit),
-        "discarded_units": r.discarded_units, "discarded_amount": quantity(r.discarded_amount),
+        "discarded_units": r.discarded_units,
+        "discarded_amount": quantity(r.discarded_amount),
         "warnings": [warning(w) for w in r.warnings],
-        "rules": [{"id": rid, "title": catalog.rule(rid).title,
-                   "sources": list(catalog.rule(rid).provenance.sources)} for rid in r.rules],
+        "rules": [
+            {"id": rid, "title": catalog.rule(rid).title, "sources": list(catalog.rule(rid).provenance.sources)}
+            for rid in r.rules
+        ],
         "admin_code_suggestion": r.admin_code_suggestion,
         "larger_container_than_needed": r.larger_container_than_needed,
         "payment_limit": _payment_limit(r.quarter_facts),
@@ -152,33 +240,70 @@ def _payment_limit(facts: QuarterFacts | None) -> dict[str, Any] | None:
     p = facts.payment_limit if facts else None
     if p is None:
         return None
-    return {"quarter": p.quarter, "per_unit": money_text(p.limit) if p.limit is not None else None,
-            "dosage": p.dosage, "coinsurance_percent": decimal_text(p.coinsurance) if p.coinsurance is not None
-            else None, "notes": p.notes, "source_id": p.source_id}
+    return {
+        "quarter": p.quarter,
+        "per_unit": money_text(p.limit) if p.limit is not None else None,
+        "dosage": p.dosage,
+        "coinsurance_percent": decimal_text(p.coinsurance) if p.coinsurance is not None else None,
+        "notes": p.notes,
+        "source_id": p.source_id,
+    }
 
 
 def _mues(facts: QuarterFacts | None) -> list[dict[str, Any]]:
-    return [{"quarter": m.quarter, "setting": m.setting, "value": m.value, "mai": m.mai, "mai_text": m.mai_text,
-             "rationale": m.rationale, "source_id": m.source_id} for m in (facts.mues if facts else ())]
+    return [
+        {
+            "quarter": m.quarter,
+            "setting": m.setting,
+            "value": m.value,
+            "mai": m.mai,
+            "mai_text": m.mai_text,
+            "rationale": m.rationale,
+            "source_id": m.source_id,
+        }
+        for m in (facts.mues if facts else ())
+    ]
 
 
 def dose_answer(a: DoseAnswer) -> dict[str, Any]:
-    return {"indication": a.indication, "status": a.status, "doses_mg": list(a.doses_mg),
-            "interval_weeks": a.interval_weeks, "label_dose": a.label or None, "message": a.message,
-            "table": a.table_id, "confidence": a.confidence, "source_ids": list(a.sources)}
+    return {
+        "indication": a.indication,
+        "status": a.status,
+        "doses_mg": list(a.doses_mg),
+        "interval_weeks": a.interval_weeks,
+        "label_dose": a.label or None,
+        "message": a.message,
+        "table": a.table_id,
+        "confidence": a.confidence,
+        "source_ids": list(a.sources),
+    }
 
 
 def checklist(catalog: Catalog, outcome: Outcome, ticked: frozenset[str] = frozenset()) -> dict[str, Any]:
     case, e = outcome.case, outcome.checklist
     return {
-        "code": case.code, "payer": case.payer, "setting": case.setting, "indication": case.indication,
+        "code": case.code,
+        "payer": case.payer,
+        "setting": case.setting,
+        "indication": case.indication,
         "date_of_service": case.date_of_service.isoformat(),
-        "items": [{"id": a.item.id, "text": a.item.text, "why": a.item.why, "severity": a.severity,
-                   "base_severity": a.item.severity, "conditional": a.conditional,
-                   "escalated_by": a.escalated_by or None, "ticked": a.item.id in ticked,
-                   "sources": list(a.item.provenance.sources)} for a in e.items],
-        "findings": [{"id": f.id, "severity": f.severity, "message": f.message, "origin": f.origin}
-                     for f in e.findings],
+        "items": [
+            {
+                "id": a.item.id,
+                "text": a.item.text,
+                "why": a.item.why,
+                "severity": a.severity,
+                "base_severity": a.item.severity,
+                "conditional": a.conditional,
+                "escalated_by": a.escalated_by or None,
+                "ticked": a.item.id in ticked,
+                "sources": list(a.item.provenance.sources),
+            }
+            for a in e.items
+        ],
+        "findings": [
+            {"id": f.id, "severity": f.severity, "message": f.message, "origin": f.origin} for f in e.findings
+        ],
         "verdict": e.verdict(ticked),
         "calculation": units(catalog, outcome) if outcome.calculation else None,
         "dose_check": dose_answer(outcome.dose_answer) if outcome.dose_answer else None,
@@ -195,8 +320,7 @@ def units(catalog: Catalog, outcome: Outcome) -> dict[str, Any]:
 
 
 def line_check(c: LineCheck) -> dict[str, Any]:
-    return {"code": c.code, "units": c.units, "correct_units": c.correct_units, "ok": c.ok,
-            "reasons": list(c.reasons)}
+    return {"code": c.code, "units": c.units, "correct_units": c.correct_units, "ok": c.ok, "reasons": list(c.reasons)}
 
 
 def search(query: str, hits: list[SearchHit]) -> dict[str, Any]:
@@ -211,15 +335,23 @@ def entry(e: Entry) -> dict[str, Any]:
             data["imported"] = e.imported
             data["conflicts"] = [c for q in e.imported["quarters"] for c in q["conflicts"]]
         if e.imported_only:
-            data |= {"origin": "cms-import", "field_sources": {
-                "descriptor": source_id(str(e.quarter), "hcpcs"), "billing_unit": e.item.provenance.sources[-1]}}
+            data |= {
+                "origin": "cms-import",
+                "field_sources": {
+                    "descriptor": source_id(str(e.quarter), "hcpcs"),
+                    "billing_unit": e.item.provenance.sources[-1],
+                },
+            }
         return data
     if isinstance(e.item, Modifier):
         return modifier(e.catalog, e.item)
     if isinstance(e.item, Topic):
         return topic(e.catalog, e.item) | {"kind": "topic"}
-    return product(e.catalog, e.item) | {"kind": "product", "id": e.item.ndc} | (
-        {"origin": "cms-import"} if e.imported_only else {})
+    return (
+        product(e.catalog, e.item)
+        | {"kind": "product", "id": e.item.ndc}
+        | ({"origin": "cms-import"} if e.imported_only else {})
+    )
 
 
 def import_reports(reports: list[ImportReport], quarters: list[str]) -> dict[str, Any]:
@@ -227,11 +359,28 @@ def import_reports(reports: list[ImportReport], quarters: list[str]) -> dict[str
 
 
 def quarters(records: list[ImportRecord]) -> dict[str, Any]:
-    return {"quarters": [{"quarter": q, "files": [
-        {"kind": r.kind, "setting": r.setting or None, "file": r.file, "sha256": r.sha256, "rows": r.rows,
-         "effective_from": r.effective_from.isoformat(), "effective_to": r.effective_to.isoformat(),
-         "imported_at": r.imported_at} for r in records if r.quarter == q]}
-        for q in dict.fromkeys(r.quarter for r in records)]}
+    return {
+        "quarters": [
+            {
+                "quarter": q,
+                "files": [
+                    {
+                        "kind": r.kind,
+                        "setting": r.setting or None,
+                        "file": r.file,
+                        "sha256": r.sha256,
+                        "rows": r.rows,
+                        "effective_from": r.effective_from.isoformat(),
+                        "effective_to": r.effective_to.isoformat(),
+                        "imported_at": r.imported_at,
+                    }
+                    for r in records
+                    if r.quarter == q
+                ],
+            }
+            for q in dict.fromkeys(r.quarter for r in records)
+        ]
+    }
 
 
 def changes(old: str, new: str, codes: set[str] | None, diff: dict[str, list[dict[str, object]]]) -> dict[str, Any]:

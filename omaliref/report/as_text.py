@@ -43,9 +43,14 @@ def outcome(o: Outcome) -> str:
     """`units`: the calculation with its lines, warnings and rules."""
     r = o.calculation
     assert r is not None
-    out = [f"{r.code.code} — {r.code.descriptor} (1 unit = {r.code.billing_unit})",
-           f"Date of service {r.date_of_service}; payer {r.case.payer}; setting {r.case.setting}",
-           f"Containers: {containers_text(r)}", units_summary(r), "", "Claim lines:"]
+    out = [
+        f"{r.code.code} — {r.code.descriptor} (1 unit = {r.code.billing_unit})",
+        f"Date of service {r.date_of_service}; payer {r.case.payer}; setting {r.case.setting}",
+        f"Containers: {containers_text(r)}",
+        units_summary(r),
+        "",
+        "Claim lines:",
+    ]
     out += [f"  {line.keyed_text()}" for line in r.lines]
     if r.admin_code_suggestion:
         out.append(f"  Administration (separate line): {r.admin_code_suggestion}")
@@ -58,11 +63,16 @@ def outcome(o: Outcome) -> str:
 def checklist_summary(catalog: Catalog, o: Outcome, ticked: Collection[str] = ()) -> str:
     """Plain text for a charge comment or audit note. Holds codes, units and checks only: no patient data."""
     case, r, evaluation = o.case, o.calculation, o.checklist
-    lines = [f"omaliref check — {case.code}, payer {case.payer}, setting {case.setting}"
-             + (f", indication {case.indication}" if case.indication else "") + f", DOS {case.date_of_service}"]
+    lines = [
+        f"omaliref check — {case.code}, payer {case.payer}, setting {case.setting}"
+        + (f", indication {case.indication}" if case.indication else "")
+        + f", DOS {case.date_of_service}"
+    ]
     if r is not None:
-        lines.append(f"Dose {r.dose} = {r.administered_units} units administered"
-                     + (f"; {r.discarded_units} units discarded (JW)" if r.has_jw else ""))
+        lines.append(
+            f"Dose {r.dose} = {r.administered_units} units administered"
+            + (f"; {r.discarded_units} units discarded (JW)" if r.has_jw else "")
+        )
         lines.append("Claim lines:")
         lines += [f"  {line.keyed_text()}" for line in r.lines]
         lines.append("Rules applied: " + ", ".join(r.rules))
@@ -88,14 +98,17 @@ def line_check(c: LineCheck) -> str:
 
 
 def search(query: str, hits: list[SearchHit]) -> str:
-    lines = [f"{i}. [{h.entry.kind}] {h.entry.title}" + "".join(f"\n   ! {a}" for a in h.alerts)
-             for i, h in enumerate(hits, 1)]
+    lines = [
+        f"{i}. [{h.entry.kind}] {h.entry.title}" + "".join(f"\n   ! {a}" for a in h.alerts)
+        for i, h in enumerate(hits, 1)
+    ]
     return "\n".join(lines) or f"No match for '{query}'."
 
 
 def _provenance(data: dict[str, Any]) -> str:
     return f"Confidence {data['confidence']}; as of {data['as_of']}; sources " + ", ".join(
-        s["id"] for s in data["sources"])
+        s["id"] for s in data["sources"]
+    )
 
 
 def entry(data: dict[str, Any]) -> str:
@@ -105,11 +118,13 @@ def entry(data: dict[str, Any]) -> str:
         return _code(data)
     if kind == "modifier":
         out = [f"{data['code']} — {data['descriptor']}", data["meaning"]]
-        dates = [f"{label} {data[k]}" for k, label in (("effective_from", "effective from"),
-                                                         ("required_from", "required from")) if data.get(k)]
+        dates = [
+            f"{label} {data[k]}"
+            for k, label in (("effective_from", "effective from"), ("required_from", "required from"))
+            if data.get(k)
+        ]
         if dates:
-            out.append("; ".join(dates).capitalize() + (f" — {data['required_note']}" if data["required_note"]
-                                                        else ""))
+            out.append("; ".join(dates).capitalize() + (f" — {data['required_note']}" if data["required_note"] else ""))
         if data["status_note"]:
             out.append(f"Note: {data['status_note']}")
         out += [f"Common error: {e}" for e in data["common_errors"]]
@@ -117,11 +132,13 @@ def entry(data: dict[str, Any]) -> str:
         return "\n".join(out)
     if kind == "topic":
         return f"{data['title']}\n\n{data['body']}\n\n{_provenance(data)}"
-    out = [f"{data['ndc']} — {data['brand']} {data['presentation']}",
-           f"{data['code']}: {data['units_per_container']} units per container; marketing status "
-           f"{data['marketing_status']}" + (f" ({data['status_note']})" if data["status_note"] else ""),
-           f"Container type {data['container_type']} ({data['container_type_confidence']} confidence); NDC unit "
-           f"{data['ndc_unit'] or 'not in the data'} ({data['ndc_unit_confidence']} confidence)"]
+    out = [
+        f"{data['ndc']} — {data['brand']} {data['presentation']}",
+        f"{data['code']}: {data['units_per_container']} units per container; marketing status "
+        f"{data['marketing_status']}" + (f" ({data['status_note']})" if data["status_note"] else ""),
+        f"Container type {data['container_type']} ({data['container_type_confidence']} confidence); NDC unit "
+        f"{data['ndc_unit'] or 'not in the data'} ({data['ndc_unit_confidence']} confidence)",
+    ]
     out += [f"Note: {n}" for n in data["notes"]]
     out.append(_provenance(data))
     if data.get("origin") == "cms-import":
@@ -131,15 +148,18 @@ def entry(data: dict[str, Any]) -> str:
 
 def _code(data: dict[str, Any]) -> str:
     unit = data["billing_unit"]
-    out = [f"{data['code']} — {data['descriptor']}",
-           f"1 unit = {unit['amount']} {unit['unit']}" + ("" if data["unit_verified"] else "  (NOT VERIFIED)"),
-           f"Status: {data['status']}; confidence {data['confidence']}; as of {data['as_of']}"]
+    out = [
+        f"{data['code']} — {data['descriptor']}",
+        f"1 unit = {unit['amount']} {unit['unit']}" + ("" if data["unit_verified"] else "  (NOT VERIFIED)"),
+        f"Status: {data['status']}; confidence {data['confidence']}; as of {data['as_of']}",
+    ]
     out += [f"! {a}" for a in data["alerts"]]
     out.append(data["summary"])
     out += [f"Note: {n}" for n in data["notes"]]
     for p in data["products"]:
-        out.append(f"  {p['ndc']}  {p['presentation']}  ({p['units_per_container']} units; "
-                   f"{p['confidence']} confidence)")
+        out.append(
+            f"  {p['ndc']}  {p['presentation']}  ({p['units_per_container']} units; {p['confidence']} confidence)"
+        )
     for s in data["sections"]:
         out += ["", s["title"], s["body"]]
     out += [f"! CONFLICT: {c}" for c in data.get("conflicts", [])]
@@ -152,14 +172,23 @@ def _code(data: dict[str, Any]) -> str:
 def import_reports(data: dict[str, Any]) -> str:
     return "\n".join(
         f"{r['status']:9} {r['quarter']} {r['kind']:9}{(' ' + r['setting']) if r['setting'] else ''}: {r['rows']} rows"
-        + (f" ({r['skipped']} CPT/CDT or non-record rows left out)" if r["skipped"] else "") + f" — {r['file']}"
-        for r in data["imported"])
+        + (f" ({r['skipped']} CPT/CDT or non-record rows left out)" if r["skipped"] else "")
+        + f" — {r['file']}"
+        for r in data["imported"]
+    )
 
 
 def quarters(data: dict[str, Any]) -> str:
-    return "\n".join(f"{q['quarter']}: " + ", ".join(f"{f['kind']}{'/' + f['setting'] if f['setting'] else ''} "
-                                                     f"({f['rows']} rows)" for f in q["files"])
-                     for q in data["quarters"]) or "No CMS quarter imported yet (omaliref import PATH…)."
+    return (
+        "\n".join(
+            f"{q['quarter']}: "
+            + ", ".join(
+                f"{f['kind']}{'/' + f['setting'] if f['setting'] else ''} ({f['rows']} rows)" for f in q["files"]
+            )
+            for q in data["quarters"]
+        )
+        or "No CMS quarter imported yet (omaliref import PATH…)."
+    )
 
 
 def changes(data: dict[str, Any], keys: list[str]) -> str:

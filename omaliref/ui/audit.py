@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtGui import QPageSize, QPdfWriter, QTextDocument
 
 
-
 def write_pdf(html: str, path: str) -> None:
     writer = QPdfWriter(path)
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter))

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -83,12 +80,14 @@ class CalculatorPane(QWidget):
         self.separately_payable.setChecked(True)
         self.single_dose_confirmed = QCheckBox("Label says single-dose (packages whose status the data lacks)")
         self.single_dose_confirmed.setAccessibleName("Label says single-dose")
-        self.single_dose_confirmed.setToolTip("Imported CMS packages do not say whether they are single-dose: "
-                                              "tick only when the package label says so (JW/JZ then apply).")
+        self.single_dose_confirmed.setToolTip(
+            "Imported CMS packages do not say whether they are single-dose: "
+            "tick only when the package label says so (JW/JZ then apply)."
+        )
         self.m340b_box = QComboBox()
         self.m340b_box.setAccessibleName("340B modifier")
-        for value, label in M340B_LABELS:
-            self.m340b_box.addItem(label, value)
+        for modifier, label in M340B_LABELS:
+            self.m340b_box.addItem(label, modifier)
         self.code_error = ErrorLabel("code")
 
         form = QFormLayout()
@@ -166,9 +165,19 @@ class CalculatorPane(QWidget):
         self.warnings_list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.warnings_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.warnings_list.setItemDelegate(WrappingItemDelegate(self.warnings_list))
-        for widget in (self.code_box, self.dose_edit, self.containers_edit, self.package_box, self.date_edit,
-                       self.payer_box, self.separately_payable, self.single_dose_confirmed, self.m340b_box,
-                       self.copy_button, self.dose_button):
+        for widget in (
+            self.code_box,
+            self.dose_edit,
+            self.containers_edit,
+            self.package_box,
+            self.date_edit,
+            self.payer_box,
+            self.separately_payable,
+            self.single_dose_confirmed,
+            self.m340b_box,
+            self.copy_button,
+            self.dose_button,
+        ):
             widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         QWidget.setTabOrder(self.code_box, self.dose_edit)
         QWidget.setTabOrder(self.dose_edit, self.containers_edit)
@@ -264,9 +273,16 @@ class CalculatorPane(QWidget):
 
     def _errors(self) -> dict[str, ErrorLabel]:
         """Domain error fields -> the label next to the widget the coder must fix."""
-        return {"dose": self.dose_error, "containers": self.containers_error, "ndc": self.containers_error,
-                "date": self.date_error, "code": self.code_error, "340b": self.code_error,
-                "payer": self.code_error, "setting": self.code_error}
+        return {
+            "dose": self.dose_error,
+            "containers": self.containers_error,
+            "ndc": self.containers_error,
+            "date": self.date_error,
+            "code": self.code_error,
+            "340b": self.code_error,
+            "payer": self.code_error,
+            "setting": self.code_error,
+        }
 
     def show_snapshot(self, snapshot: CaseSnapshot) -> None:
         self.snapshot = snapshot
@@ -311,8 +327,9 @@ class CalculatorPane(QWidget):
                 font.setBold(True)
                 item.setFont(font)
             self.warnings_list.addItem(item)
-        self.rules_label.setText("<b>Rules applied:</b> " + ", ".join(
-            f"{self.catalog.rule(rid).title} <i>({rid})</i>" for rid in r.rules))
+        self.rules_label.setText(
+            "<b>Rules applied:</b> " + ", ".join(f"{self.catalog.rule(rid).title} <i>({rid})</i>" for rid in r.rules)
+        )
 
     def claim_lines_text(self) -> str:
         current = self.snapshot.current

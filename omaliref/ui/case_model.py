@@ -76,8 +76,14 @@ class CaseModel(QObject):
     def new_case(self) -> None:
         """Forget everything about the patient's case; keep the desk settings and the code list position."""
         f = self._fields
-        self._fields = CaseFields(code=f.code, date=self.today.isoformat(), payer=f.payer, setting=f.setting,
-                                  modifier_340b=f.modifier_340b, separately_payable=f.separately_payable)
+        self._fields = CaseFields(
+            code=f.code,
+            date=self.today.isoformat(),
+            payer=f.payer,
+            setting=f.setting,
+            modifier_340b=f.modifier_340b,
+            separately_payable=f.separately_payable,
+        )
         self._ticked = frozenset()
         self.recompute()
 
@@ -88,20 +94,35 @@ class CaseModel(QObject):
     def case(self, *, with_dose: bool = True) -> Case:
         f = self._fields
         return case_from_input(
-            code=f.code, today=self.today, dose=f.dose if with_dose and f.dose.strip() else None,
-            containers=split_container_text(f.containers) if with_dose and f.dose.strip() else (), date=f.date,
-            payer=f.payer, setting=f.setting, modifier_340b=f.modifier_340b,
-            separately_payable=f.separately_payable, single_dose_confirmed=f.single_dose_confirmed,
-            indication=f.indication, ige=f.ige, weight=f.weight, age=f.age)
+            code=f.code,
+            today=self.today,
+            dose=f.dose if with_dose and f.dose.strip() else None,
+            containers=split_container_text(f.containers) if with_dose and f.dose.strip() else (),
+            date=f.date,
+            payer=f.payer,
+            setting=f.setting,
+            modifier_340b=f.modifier_340b,
+            separately_payable=f.separately_payable,
+            single_dose_confirmed=f.single_dose_confirmed,
+            indication=f.indication,
+            ige=f.ige,
+            weight=f.weight,
+            age=f.age,
+        )
 
     def recompute(self) -> None:
         previous = self.snapshot
         try:
             outcome = self.library.evaluate(self.case())
         except InputError as exc:
-            self.snapshot = CaseSnapshot(self._fields, previous.outcome if previous.outcome else None,
-                                         self._checklist_only(), exc, stale=previous.outcome is not None,
-                                         ticked=self._ticked)
+            self.snapshot = CaseSnapshot(
+                self._fields,
+                previous.outcome if previous.outcome else None,
+                self._checklist_only(),
+                exc,
+                stale=previous.outcome is not None,
+                ticked=self._ticked,
+            )
         else:
             has_dose = outcome.calculation is not None
             self.snapshot = CaseSnapshot(self._fields, outcome if has_dose else None, outcome, ticked=self._ticked)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -138,14 +137,17 @@ class ChecklistPane(QWidget):
         if self.evaluation is None:
             return
         verdict = self.evaluation.verdict(self.model.ticked)
-        open_counts = {}
+        open_counts: dict[str, int] = {}
         for applied in self.evaluation.items:
             if applied.item.id not in self.model.ticked:
                 open_counts[applied.severity] = open_counts.get(applied.severity, 0) + 1
-        counts = ", ".join(f"{n} {sev}" for sev, n in sorted(open_counts.items(),
-                                                             key=lambda kv: SEVERITIES.index(kv[0])))
-        self.verdict.setText(f"<span style='font-size:15pt'><b>{VERDICT_TEXT[verdict].upper()}</b></span>"
-                             + (f"<br>Open: {counts}" if counts else ""))
+        counts = ", ".join(
+            f"{n} {sev}" for sev, n in sorted(open_counts.items(), key=lambda kv: SEVERITIES.index(kv[0]))
+        )
+        self.verdict.setText(
+            f"<span style='font-size:15pt'><b>{VERDICT_TEXT[verdict].upper()}</b></span>"
+            + (f"<br>Open: {counts}" if counts else "")
+        )
         self.verdict.setStyleSheet(VERDICT_STYLE[verdict] + " padding:6px;")
 
     def _ticks_changed(self, ticked: frozenset[str]) -> None:

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QProgressDialog,
@@ -48,8 +47,9 @@ class ImportWorker(QObject):
     def run(self) -> None:
         library = self.library.for_thread()
         try:
-            reports = library.import_files(self.paths, progress=lambda d, t, n: self.progress.emit(d, t, n),
-                                           should_cancel=self._cancel.is_set)
+            reports = library.import_files(
+                self.paths, progress=lambda d, t, n: self.progress.emit(d, t, n), should_cancel=self._cancel.is_set
+            )
         except ImportCancelled:
             self.cancelled.emit()
         except (FileFormatError, InputError, OSError) as exc:
@@ -102,8 +102,12 @@ class ImportProgressDialog(QProgressDialog):
 
     def _finished(self, reports: list[ImportReport]) -> None:
         self.reports = reports
-        self._end("; ".join(f"{r.quarter} {r.kind}{' ' + r.setting if r.setting else ''}: {r.status} ({r.rows} rows)"
-                            for r in reports))
+        self._end(
+            "; ".join(
+                f"{r.quarter} {r.kind}{' ' + r.setting if r.setting else ''}: {r.status} ({r.rows} rows)"
+                for r in reports
+            )
+        )
 
     def _failed(self, message: str) -> None:
         self._end(message)
@@ -116,8 +120,9 @@ class ImportProgressDialog(QProgressDialog):
 
 
 def ask_import_paths(parent: QWidget) -> list[str]:
-    paths, _ = QFileDialog.getOpenFileNames(parent, "Import CMS quarterly files", "",
-                                            "CMS files (*.zip *.txt *.csv);;All files (*)")
+    paths, _ = QFileDialog.getOpenFileNames(
+        parent, "Import CMS quarterly files", "", "CMS files (*.zip *.txt *.csv);;All files (*)"
+    )
     return paths
 
 

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 import omaliref
 from omaliref.data.state import Preferences
 from omaliref.domain.dosing import DoseAnswer, label_dose
-from omaliref.domain.vocab import INDICATIONS
 from omaliref.domain.errors import InputError
 from omaliref.domain.model import Catalog
 from omaliref.domain.quantities import parse_number
+from omaliref.domain.vocab import INDICATIONS
 from omaliref.ui.widgets import ErrorLabel
 
 
@@ -54,8 +54,11 @@ class DoseCheckDialog(QDialog):
         if indication in INDICATIONS:
             self.indication_box.setCurrentIndex(INDICATIONS.index(indication))
         self.ige_edit, self.weight_edit, self.age_edit = QLineEdit(), QLineEdit(), QLineEdit()
-        for edit, name, hint in ((self.ige_edit, "Baseline IgE", "IU/mL, before treatment"),
-                                 (self.weight_edit, "Weight", "kg"), (self.age_edit, "Age", "years")):
+        for edit, name, hint in (
+            (self.ige_edit, "Baseline IgE", "IU/mL, before treatment"),
+            (self.weight_edit, "Weight", "kg"),
+            (self.age_edit, "Age", "years"),
+        ):
             edit.setAccessibleName(name)
             edit.setPlaceholderText(hint)
             edit.textChanged.connect(self._update)
@@ -77,8 +80,12 @@ class DoseCheckDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.dose_label)
-        layout.addWidget(QLabel("<small>US label tables only. The pediatric (6 to under 12) asthma and the food-allergy "
-                                "tables are not in the data pack.</small>"))
+        layout.addWidget(
+            QLabel(
+                "<small>US label tables only. The pediatric (6 to under 12) asthma and the food-allergy "
+                "tables are not in the data pack.</small>"
+            )
+        )
         layout.addWidget(buttons)
         self._update()
 
@@ -89,10 +96,13 @@ class DoseCheckDialog(QDialog):
         self.error.clear_error()
         self.answer = None
         try:
-            self.answer = label_dose(self.catalog, str(self.indication_box.currentData()),
-                                     ige=self._number(self.ige_edit, "IgE"),
-                                     weight_kg=self._number(self.weight_edit, "weight"),
-                                     age_years=self._number(self.age_edit, "age"))
+            self.answer = label_dose(
+                self.catalog,
+                str(self.indication_box.currentData()),
+                ige=self._number(self.ige_edit, "IgE"),
+                weight_kg=self._number(self.weight_edit, "weight"),
+                age_years=self._number(self.age_edit, "age"),
+            )
         except InputError as exc:
             self.error.show_error(str(exc))
         text = ""
@@ -106,8 +116,12 @@ class DoseCheckDialog(QDialog):
     def ask(cls, catalog: Catalog, indication: str, parent: QWidget | None = None) -> DoseCheck | None:
         dialog = cls(catalog, indication, parent)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.answer is not None:
-            return DoseCheck(str(dialog.indication_box.currentData()), dialog.ige_edit.text(),
-                             dialog.weight_edit.text(), dialog.age_edit.text())
+            return DoseCheck(
+                str(dialog.indication_box.currentData()),
+                dialog.ige_edit.text(),
+                dialog.weight_edit.text(),
+                dialog.age_edit.text(),
+            )
         return None
 
 
@@ -119,12 +133,24 @@ class PreferencesDialog(QDialog):
         self.setWindowTitle("Preferences")
         self.payer_box, self.setting_box, self.m340b_box = QComboBox(), QComboBox(), QComboBox()
         for box, name, options, current in (
-            (self.payer_box, "Default payer type", (("medicare", "Medicare Part B"), ("medicaid", "Medicaid"),
-                                                    ("commercial", "Commercial")), prefs.payer),
-            (self.setting_box, "Default setting", (("office", "Office"), ("hospital-outpatient", "Hospital outpatient")),
-             prefs.setting),
-            (self.m340b_box, "Organization 340B modifier", (("", "None (not a 340B entity)"), ("JG", "JG"), ("TB", "TB")),
-             prefs.modifier_340b),
+            (
+                self.payer_box,
+                "Default payer type",
+                (("medicare", "Medicare Part B"), ("medicaid", "Medicaid"), ("commercial", "Commercial")),
+                prefs.payer,
+            ),
+            (
+                self.setting_box,
+                "Default setting",
+                (("office", "Office"), ("hospital-outpatient", "Hospital outpatient")),
+                prefs.setting,
+            ),
+            (
+                self.m340b_box,
+                "Organization 340B modifier",
+                (("", "None (not a 340B entity)"), ("JG", "JG"), ("TB", "TB")),
+                prefs.modifier_340b,
+            ),
         ):
             box.setAccessibleName(name)
             for value, label in options:
@@ -134,9 +160,11 @@ class PreferencesDialog(QDialog):
         form.addRow("Default &payer type", self.payer_box)
         form.addRow("Default &setting", self.setting_box)
         form.addRow("Organization &340B modifier", self.m340b_box)
-        note = QLabel("<small>JG or TB goes on 340B-acquired, separately payable Part B drug lines. Whether JG was "
-                      "retired in favour of TB from 2025 is not settled: lines with JG from 2025-01-01 carry a note "
-                      "to confirm with your MAC.</small>")
+        note = QLabel(
+            "<small>JG or TB goes on 340B-acquired, separately payable Part B drug lines. Whether JG was "
+            "retired in favour of TB from 2025 is not settled: lines with JG from 2025-01-01 carry a note "
+            "to confirm with your MAC.</small>"
+        )
         note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -148,8 +176,11 @@ class PreferencesDialog(QDialog):
         self.prefs = prefs
 
     def chosen(self) -> Preferences:
-        return self.prefs.with_changes(payer=self.payer_box.currentData(), setting=self.setting_box.currentData(),
-                                       modifier_340b=self.m340b_box.currentData())
+        return self.prefs.with_changes(
+            payer=self.payer_box.currentData(),
+            setting=self.setting_box.currentData(),
+            modifier_340b=self.m340b_box.currentData(),
+        )
 
     @classmethod
     def ask(cls, prefs: Preferences, parent: QWidget | None = None) -> Preferences | None:
@@ -162,14 +193,18 @@ class AboutDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("About omaliref")
         info = catalog.info
-        sources = "".join(f"<li><b>{escape(s.id)}</b> {escape(s.title)} <i>({escape(s.date)}; {s.kind})</i></li>"
-                          for s in catalog.sources.values())
+        sources = "".join(
+            f"<li><b>{escape(s.id)}</b> {escape(s.title)} <i>({escape(s.date)}; {s.kind})</i></li>"
+            for s in catalog.sources.values()
+        )
         view = QTextBrowser()
         view.setOpenExternalLinks(False)
-        view.setHtml(f"<h2>omaliref {escape(omaliref.__version__)}</h2><p>{escape(info.title)}</p>"
-                     f"<p><b>Data pack {escape(info.version)}, facts checked as of {info.as_of}.</b> Every fact cites "
-                     "its sources and a confidence; low-confidence facts must be checked with the payer.</p>"
-                     f"<h3>Sources ({len(catalog.sources)})</h3><ul>{sources}</ul>")
+        view.setHtml(
+            f"<h2>omaliref {escape(omaliref.__version__)}</h2><p>{escape(info.title)}</p>"
+            f"<p><b>Data pack {escape(info.version)}, facts checked as of {info.as_of}.</b> Every fact cites "
+            "its sources and a confidence; low-confidence facts must be checked with the payer.</p>"
+            f"<h3>Sources ({len(catalog.sources)})</h3><ul>{sources}</ul>"
+        )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -180,7 +215,12 @@ class AboutDialog(QDialog):
 
 def show_error(parent: QWidget | None, summary: str, log_path: str) -> None:
     """The one dialog for unexpected errors (the excepthook's)."""
-    box = QMessageBox(QMessageBox.Icon.Critical, "omaliref — unexpected error",
-                      f"Something went wrong: {summary}\n\nThe details are in the log:\n{log_path}\n\n"
-                      "Check the last result before you bill it.", QMessageBox.StandardButton.Ok, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Critical,
+        "omaliref — unexpected error",
+        f"Something went wrong: {summary}\n\nThe details are in the log:\n{log_path}\n\n"
+        "Check the last result before you bill it.",
+        QMessageBox.StandardButton.Ok,
+        parent,
+    )
     box.exec()

@@ -16,15 +16,20 @@ from omaliref.domain.vocab import (
 
 _PAYER: dict[PayerKind, str] = {"medicare": "Medicare Part B", "medicaid": "Medicaid", "commercial": "Commercial"}
 _SETTING: dict[Setting, str] = {"office": "Office", "hospital-outpatient": "Hospital outpatient"}
-_INDICATION: dict[Indication, str] = {"asthma": "Asthma", "crswnp": "CRSwNP (nasal polyps)",
-                                      "csu": "Chronic spontaneous urticaria",
-                                      "food-allergy": "IgE-mediated food allergy"}
+_INDICATION: dict[Indication, str] = {
+    "asthma": "Asthma",
+    "crswnp": "CRSwNP (nasal polyps)",
+    "csu": "Chronic spontaneous urticaria",
+    "food-allergy": "IgE-mediated food allergy",
+}
 
 PAYER_LABELS = tuple((p, _PAYER[p]) for p in PAYER_KINDS)
 SETTING_LABELS = tuple((s, _SETTING[s]) for s in SETTINGS)
 INDICATION_LABELS = (("", "— not set —"),) + tuple((i, _INDICATION[i]) for i in INDICATIONS)
 M340B_LABELS = (("", "None (not 340B)"),) + tuple((m, m) for m in MODIFIERS_340B)
 LEVEL_MARK: dict[WarningLevel, str] = {"error": "⛔ ERROR", "warning": "⚠ WARNING", "info": "ℹ note"}
-VERDICT_STYLE: dict[Verdict, str] = {"blockers": "background:#8b0000; color:white;",
-                                     "high-risk": "background:#ffd27f; color:#3a2600;",
-                                     "ready": "background:#1e5631; color:white;"}
+VERDICT_STYLE: dict[Verdict, str] = {
+    "blockers": "background:#8b0000; color:white;",
+    "high-risk": "background:#ffd27f; color:#3a2600;",
+    "ready": "background:#1e5631; color:white;",
+}

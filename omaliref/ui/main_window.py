@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -51,8 +52,7 @@ class MainWindow(QMainWindow):
     calculator: CalculatorPane
     checklist: ChecklistPane
 
-    def __init__(self, load: Loader, store: StateStore, prefs: Preferences, today: dt.date,
-                 parent: Any = None) -> None:
+    def __init__(self, load: Loader, store: StateStore, prefs: Preferences, today: dt.date, parent: Any = None) -> None:
         super().__init__(parent)
         self._load, self.store, self.prefs, self.today = load, store, prefs, today
         self.loaded = False
@@ -94,8 +94,8 @@ class MainWindow(QMainWindow):
         self.data_label = QLabel("Loading data pack…")
         self.statusBar().addPermanentWidget(self.data_label)
         self._build_menus()
-        QShortcut(QKeySequence("Ctrl+K"), self, activated=self.focus_search)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, activated=self.focus_search)
+        for keys in (QKeySequence("Ctrl+K"), QKeySequence(QKeySequence.StandardKey.Find)):
+            QShortcut(keys, self, self.focus_search)
         self.search_edit.installEventFilter(self)
         if prefs.window_geometry:
             self.restoreGeometry(QByteArray(base64.b64decode(prefs.window_geometry)))
@@ -133,9 +133,14 @@ class MainWindow(QMainWindow):
         calc_scroll.setWidgetResizable(True)
         calc_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         calc_scroll.setAccessibleName("Calculator pane")
-        for splitter, position, widget in ((self.left, 1, self.reference), (self.panes, 1, calc_scroll),
-                                           (self.panes, 2, self.checklist)):
-            splitter.replaceWidget(position, widget).deleteLater()
+        for splitter, position, widget in (
+            (self.left, 1, self.reference),
+            (self.panes, 1, calc_scroll),
+            (self.panes, 2, self.checklist),
+        ):
+            placeholder = splitter.replaceWidget(position, widget)
+            if placeholder is not None:
+                placeholder.deleteLater()
         self.data_label.setText(f"Data as of {catalog.info.as_of} · pack {catalog.info.version}")
         self.quarters_label = QLabel()
         self.quarters_label.setAccessibleName("Imported CMS quarters")
@@ -235,13 +240,17 @@ class MainWindow(QMainWindow):
 
     def _show(self, kind: str, ident: str, alerts: list[str] | None = None) -> None:
         """Show an entry of the curated pack, or one that only the imported CMS files hold."""
-        held = (kind == "code" and ident in self.catalog.codes) or (kind == "product" and ident in self.catalog.products) \
+        held = (
+            (kind == "code" and ident in self.catalog.codes)
+            or (kind == "product" and ident in self.catalog.products)
             or kind in ("modifier", "topic")
+        )
         if held or self.library.store is None:
             self.reference.show_entry(kind, ident, alerts)
         else:
-            merged = self.library.latest_catalog_for(ident if kind == "code" else None,
-                                                     ndc=ident if kind == "product" else None)
+            merged = self.library.latest_catalog_for(
+                ident if kind == "code" else None, ndc=ident if kind == "product" else None
+            )
             self.reference.show_entry(kind, ident, alerts, catalog=merged)
         self.entry_shown.emit(ident)
 
@@ -254,8 +263,9 @@ class MainWindow(QMainWindow):
         self._show(hit.entry.kind, hit.entry.id, list(hit.alerts))
         if hit.entry.kind == "code":
             imported = hit.entry.id not in self.catalog.codes
-            self.calculator.set_code(hit.entry.id, f"{hit.entry.id} — {hit.entry.title.split(' — ', 1)[-1][:60]}"
-                                     if imported else "")
+            self.calculator.set_code(
+                hit.entry.id, f"{hit.entry.id} — {hit.entry.title.split(' — ', 1)[-1][:60]}" if imported else ""
+            )
 
     def open_entry(self, ident: str) -> None:
         """Follow a link: a code, modifier, NDC or topic id."""
@@ -289,10 +299,8 @@ class MainWindow(QMainWindow):
 
         def build() -> None:
             index = self.library.build_index(entries)
-            try:
+            with contextlib.suppress(RuntimeError):  # the window was closed while the index was being built
                 self.index_ready.emit(index)
-            except RuntimeError:  # the window was closed while the index was being built
-                pass
 
         threading.Thread(target=build, name="omaliref-index", daemon=True).start()
 
@@ -378,8 +386,13 @@ class MainWindow(QMainWindow):
 
         snapshot = self.case_model.snapshot
         outcome = snapshot.current or snapshot.checklist
-        return audit_sheet(self.catalog, outcome, self.checklist.model.ticked, made_at=dt.datetime.now(),
-                           app_version=omaliref.__version__)
+        return audit_sheet(
+            self.catalog,
+            outcome,
+            self.checklist.model.ticked,
+            made_at=dt.datetime.now(),
+            app_version=omaliref.__version__,
+        )
 
     def export_pdf(self, path: str) -> None:
         from omaliref.ui.audit import write_pdf
@@ -398,8 +411,8 @@ class MainWindow(QMainWindow):
             self.export_pdf(path)
 
     def print_dialog(self) -> None:
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter  # only when printing is asked for
         from PySide6.QtGui import QTextDocument
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter  # only when printing is asked for
 
         printer = QPrinter()
         if QPrintDialog(printer, self).exec():

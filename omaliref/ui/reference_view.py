@@ -13,9 +13,11 @@ from omaliref.domain.model import Catalog, Code, Modifier, Product, Provenance, 
 from omaliref.domain.quantities import format_amount
 
 LINK_SCHEME = "entry"
-BADGE = {"high": ("#1e5631", "#dff0d8", "HIGH confidence"),
-         "medium": ("#7a4b00", "#fff0cc", "MEDIUM confidence"),
-         "low": ("#8b0000", "#fde2e2", "LOW confidence — check with the payer")}
+BADGE = {
+    "high": ("#1e5631", "#dff0d8", "HIGH confidence"),
+    "medium": ("#7a4b00", "#fff0cc", "MEDIUM confidence"),
+    "low": ("#8b0000", "#fde2e2", "LOW confidence — check with the payer"),
+}
 
 
 def _badge(confidence: str) -> str:
@@ -31,8 +33,10 @@ def _banner(messages: list[str]) -> str:
     if not messages:
         return ""
     rows = "".join(f"<p style='margin:2px'>⚠ <b>LOOK-ALIKE:</b> {escape(m)}</p>" for m in messages)
-    return (f'<table width="100%" cellpadding="6" style="background:#fde2e2; color:#5a0000; '
-            f'border:2px solid #8b0000;"><tr><td>{rows}</td></tr></table><br>')
+    return (
+        f'<table width="100%" cellpadding="6" style="background:#fde2e2; color:#5a0000; '
+        f'border:2px solid #8b0000;"><tr><td>{rows}</td></tr></table><br>'
+    )
 
 
 def _body(text: str) -> str:
@@ -69,37 +73,47 @@ def _sources(catalog: Catalog, provenances: list[Provenance]) -> str:
 def code_html(catalog: Catalog, code: Code, alerts: list[str]) -> str:
     unit = code.billing_unit
     unverified = "" if code.unit_verified else " <span style='color:#8b0000'>(NOT VERIFIED)</span>"
-    parts = [_banner(alerts),
-             f"<h1 style='margin-bottom:0'>{escape(code.code)} — {escape(code.descriptor)}</h1>",
-             f"<p style='font-size:20pt; margin-top:4px'><b>1 unit = {escape(format_amount(unit.amount))} "
-             f"{escape(unit.unit)}</b>{unverified}</p>",
-             f"<p>{_badge(code.provenance.confidence)} &nbsp; Status: <b>{escape(code.status)}</b>"]
+    parts = [
+        _banner(alerts),
+        f"<h1 style='margin-bottom:0'>{escape(code.code)} — {escape(code.descriptor)}</h1>",
+        f"<p style='font-size:20pt; margin-top:4px'><b>1 unit = {escape(format_amount(unit.amount))} "
+        f"{escape(unit.unit)}</b>{unverified}</p>",
+        f"<p>{_badge(code.provenance.confidence)} &nbsp; Status: <b>{escape(code.status)}</b>",
+    ]
     if code.effective_from:
-        parts.append(f" · effective {code.effective_from}"
-                     + (f" ({code.effective_from_confidence} confidence)" if code.effective_from_confidence else ""))
+        parts.append(
+            f" · effective {code.effective_from}"
+            + (f" ({code.effective_from_confidence} confidence)" if code.effective_from_confidence else "")
+        )
     if code.effective_to:
-        parts.append(f" · ended {code.effective_to}; replaced by "
-                     + ", ".join(_link(c) for c in code.replaced_by))
+        parts.append(f" · ended {code.effective_to}; replaced by " + ", ".join(_link(c) for c in code.replaced_by))
     parts.append("</p>")
     parts.append(f"<p>{escape(code.summary)}</p>")
     if code.notes:
         parts.append("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in code.notes) + "</ul>")
     if code.lookalikes:
-        parts.append("<p><b>Look-alike and similar codes:</b> " + " · ".join(
-            _link(o, f"{o} ({catalog.codes[o].drug})") for o in code.lookalikes) + "</p>")
+        parts.append(
+            "<p><b>Look-alike and similar codes:</b> "
+            + " · ".join(_link(o, f"{o} ({catalog.codes[o].drug})") for o in code.lookalikes)
+            + "</p>"
+        )
     if code.admin_codes:
         parts.append(f"<p><b>Administration code to pair:</b> {escape(', '.join(code.admin_codes))}</p>")
     products = catalog.products_for(code.code)
     if products:
-        parts.append("<h2>Packages</h2><table border='1' cellspacing='0' cellpadding='3' width='100%'>"
-                     "<tr><th>NDC</th><th>Presentation</th><th>Amount</th><th>Units each</th>"
-                     "<th>Container</th><th>Status</th></tr>")
+        parts.append(
+            "<h2>Packages</h2><table border='1' cellspacing='0' cellpadding='3' width='100%'>"
+            "<tr><th>NDC</th><th>Presentation</th><th>Amount</th><th>Units each</th>"
+            "<th>Container</th><th>Status</th></tr>"
+        )
         for p in products:
             units = p.container_amount.to(unit.unit).amount / unit.amount
             status = escape(p.marketing_status) + ("" if p.presentation_verified else "; presentation not confirmed")
-            parts.append(f"<tr><td style='white-space:nowrap'>{_link(p.ndc)}</td><td>{escape(p.presentation)}</td>"
-                         f"<td>{escape(str(p.container_amount))}</td><td align='right'>{format_amount(units)}</td>"
-                         f"<td>{escape(p.container_type)}</td><td>{status}</td></tr>")
+            parts.append(
+                f"<tr><td style='white-space:nowrap'>{_link(p.ndc)}</td><td>{escape(p.presentation)}</td>"
+                f"<td>{escape(str(p.container_amount))}</td><td align='right'>{format_amount(units)}</td>"
+                f"<td>{escape(p.container_type)}</td><td>{status}</td></tr>"
+            )
         parts.append("</table>")
     for topic in catalog.sections_for(code.code):
         parts.append(f"<h2>{escape(topic.title)}</h2><p>{_badge(topic.provenance.confidence)}</p>{_body(topic.body)}")
@@ -109,8 +123,12 @@ def code_html(catalog: Catalog, code: Code, alerts: list[str]) -> str:
 
 
 def modifier_html(catalog: Catalog, mod: Modifier) -> str:
-    parts = [f"<h1>Modifier {escape(mod.code)}</h1>", f"<p style='font-size:14pt'><b>{escape(mod.descriptor)}</b></p>",
-             f"<p>{_badge(mod.provenance.confidence)}</p>", f"<p>{escape(mod.meaning)}</p>"]
+    parts = [
+        f"<h1>Modifier {escape(mod.code)}</h1>",
+        f"<p style='font-size:14pt'><b>{escape(mod.descriptor)}</b></p>",
+        f"<p>{_badge(mod.provenance.confidence)}</p>",
+        f"<p>{escape(mod.meaning)}</p>",
+    ]
     dates = []
     if mod.effective_from:
         dates.append(f"exists from {mod.effective_from}")
@@ -124,8 +142,9 @@ def modifier_html(catalog: Catalog, mod: Modifier) -> str:
     if mod.payers:
         parts.append(f"<p><b>Payers:</b> {escape(', '.join(mod.payers))}</p>")
     if mod.common_errors:
-        parts.append("<h3>Common errors</h3><ul>" + "".join(f"<li>{escape(e)}</li>" for e in mod.common_errors)
-                     + "</ul>")
+        parts.append(
+            "<h3>Common errors</h3><ul>" + "".join(f"<li>{escape(e)}</li>" for e in mod.common_errors) + "</ul>"
+        )
     parts.append(_sources(catalog, [mod.provenance]))
     return "".join(parts)
 
@@ -133,25 +152,39 @@ def modifier_html(catalog: Catalog, mod: Modifier) -> str:
 def product_html(catalog: Catalog, product: Product) -> str:
     code = catalog.codes[product.code]
     units = product.container_amount.to(code.billing_unit.unit).amount / code.billing_unit.amount
-    rows = [("NDC (11-digit)", product.ndc11), ("As listed", product.listed_ndc), ("Presentation", product.presentation),
-            ("Labelled amount", str(product.container_amount)), (f"{code.code} units per container", format_amount(units)),
-            ("Containers per package", str(product.containers_per_package or "not established")),
-            ("Container type", product.container_type), ("Route", product.route),
-            ("Marketing status", product.marketing_status + (f" — {product.status_note}" if product.status_note else "")),
-            ("NDC unit on claims", f"{product.ndc_unit} {format_amount(product.ndc_quantity)} per container "
-                                   f"({product.ndc_unit_confidence} confidence; payer-specific)")]
+    rows = [
+        ("NDC (11-digit)", product.ndc11),
+        ("As listed", product.listed_ndc),
+        ("Presentation", product.presentation),
+        ("Labelled amount", str(product.container_amount)),
+        (f"{code.code} units per container", format_amount(units)),
+        ("Containers per package", str(product.containers_per_package or "not established")),
+        ("Container type", product.container_type),
+        ("Route", product.route),
+        ("Marketing status", product.marketing_status + (f" — {product.status_note}" if product.status_note else "")),
+        (
+            "NDC unit on claims",
+            f"{product.ndc_unit} {format_amount(product.ndc_quantity)} per container "
+            f"({product.ndc_unit_confidence} confidence; payer-specific)",
+        ),
+    ]
     table = "".join(f"<tr><td><b>{escape(k)}</b></td><td>{escape(v)}</td></tr>" for k, v in rows)
     notes = "".join(f"<li>{escape(n)}</li>" for n in product.notes)
-    return (f"<h1>{escape(product.ndc)} — {escape(product.brand)}</h1>"
-            f"<p style='font-size:14pt'>Billed under {_link(code.code)}: {escape(code.descriptor)}</p>"
-            f"<p>{_badge(product.provenance.confidence)}</p><table cellpadding='3'>{table}</table>"
-            + (f"<ul>{notes}</ul>" if notes else "") + _sources(catalog, [product.provenance]))
+    return (
+        f"<h1>{escape(product.ndc)} — {escape(product.brand)}</h1>"
+        f"<p style='font-size:14pt'>Billed under {_link(code.code)}: {escape(code.descriptor)}</p>"
+        f"<p>{_badge(product.provenance.confidence)}</p><table cellpadding='3'>{table}</table>"
+        + (f"<ul>{notes}</ul>" if notes else "")
+        + _sources(catalog, [product.provenance])
+    )
 
 
 def topic_html(catalog: Catalog, topic: Topic) -> str:
     back = f"<p>Part of {_link(topic.code)}</p>" if topic.code else ""
-    return (f"<h1>{escape(topic.title)}</h1>{back}<p>{_badge(topic.provenance.confidence)}</p>{_body(topic.body)}"
-            + _sources(catalog, [topic.provenance]))
+    return (
+        f"<h1>{escape(topic.title)}</h1>{back}<p>{_badge(topic.provenance.confidence)}</p>{_body(topic.body)}"
+        + _sources(catalog, [topic.provenance])
+    )
 
 
 class ReferenceView(QTextBrowser):
@@ -168,16 +201,20 @@ class ReferenceView(QTextBrowser):
         self.setAccessibleName("Reference")
         self.setHtml("<p>Type in the search box: a code (J2357), a drug or brand, an NDC, a modifier or a topic.</p>")
 
-    def show_entry(self, kind: str, ident: str, alerts: list[str] | None = None,
-                   catalog: Catalog | None = None) -> None:
+    def show_entry(
+        self, kind: str, ident: str, alerts: list[str] | None = None, catalog: Catalog | None = None
+    ) -> None:
         """Render an entry; `catalog` is the pack plus imported CMS data when the entry comes from an import."""
         cat = catalog or self.catalog
         self.current_id = ident
         if kind == "code":
             code = cat.codes[ident]
             shown = list(alerts or [])
-            shown += [f"{c.right}" for c in cat.corrections_for(ident)
-                      if c.always_show and f"Look-alike: {c.right}" not in shown]
+            shown += [
+                f"{c.right}"
+                for c in cat.corrections_for(ident)
+                if c.always_show and f"Look-alike: {c.right}" not in shown
+            ]
             html = code_html(cat, code, [a.removeprefix("Look-alike: ") for a in shown])
         elif kind == "modifier":
             html = modifier_html(cat, cat.modifiers[ident])

@@ -16,11 +16,16 @@ def write_screenshots(window: MainWindow, folder: Path) -> list[Path]:
     window.calculator.dose_edit.setText("225mg")
     window.calculator.containers_edit.setText("50242-0040-62x2")
     QApplication.processEvents()
-    shots = {"window.png": window, "reference.png": window.panes.widget(0),
-             "calculator.png": window.panes.widget(1), "checklist.png": window.checklist}
+    shots = {
+        "window.png": window,
+        "reference.png": window.panes.widget(0),
+        "calculator.png": window.panes.widget(1),
+        "checklist.png": window.checklist,
+    }
     written = []
     for name, widget in shots.items():
         path = folder / name
+        assert widget is not None, name  # the panes exist once the window has loaded
         widget.grab().save(str(path))
         written.append(path)
     return written

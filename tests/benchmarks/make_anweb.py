@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from tests.fixtures.cms import big_anweb, write_zip  # noqa: E402
+from tests.fixtures.cms import big_anweb, write_zip
 
 
 def main(out: str = "build/bench/october-2027-alpha-numeric-hcpcs-file.zip", count: int = 10_000) -> int:

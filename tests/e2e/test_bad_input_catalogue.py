@@ -55,11 +55,21 @@ CASES = [
     ("check-units-fraction", ["check", "J2357", "--dose", "150mg", "--units", "1.5"], "whole number"),
     ("check-units-zero", ["check", "J2357", "--dose", "150mg", "--units", "0"], "from 1 to"),
     ("check-units-letters", ["check", "J2357", "--dose", "150mg", "--units", "thirty"], "whole number"),
-    ("dose-indication", ["dose", "omalizumab", "--indication", "eczema", "--ige", "100", "--weight", "70"], "not known"),
-    ("dose-ige-negative", ["dose", "omalizumab", "--indication", "asthma", "--ige", "-1", "--weight", "70",
-                           "--age", "30"], "greater than zero"),
-    ("dose-weight-letters", ["dose", "omalizumab", "--indication", "asthma", "--ige", "100", "--weight", "heavy",
-                             "--age", "30"], "not a number"),
+    (
+        "dose-indication",
+        ["dose", "omalizumab", "--indication", "eczema", "--ige", "100", "--weight", "70"],
+        "not known",
+    ),
+    (
+        "dose-ige-negative",
+        ["dose", "omalizumab", "--indication", "asthma", "--ige", "-1", "--weight", "70", "--age", "30"],
+        "greater than zero",
+    ),
+    (
+        "dose-weight-letters",
+        ["dose", "omalizumab", "--indication", "asthma", "--ige", "100", "--weight", "heavy", "--age", "30"],
+        "not a number",
+    ),
     ("dose-other-drug", ["dose", "mepolizumab", "--indication", "asthma"], "only in the data pack for omalizumab"),
     ("show-unknown", ["show", "J9999"], "not a code, modifier, NDC or topic"),
     ("show-10k", ["show", LONG], "not a code, modifier, NDC or topic"),
@@ -92,6 +102,10 @@ def test_catalogue_size():
 
 def test_a_sample_through_the_console_script(tmp_path):
     for _, argv, fragment in CASES[::10]:
-        out = subprocess.run([sys.executable, "-m", "omaliref", *argv], capture_output=True, text=True,
-                             env={"PATH": "/usr/bin:/bin", "OMALIREF_STATE_DIR": str(tmp_path)})
+        out = subprocess.run(
+            [sys.executable, "-m", "omaliref", *argv],
+            capture_output=True,
+            text=True,
+            env={"PATH": "/usr/bin:/bin", "OMALIREF_STATE_DIR": str(tmp_path)},
+        )
         assert out.returncode == 2 and fragment in out.stderr and "Traceback" not in out.stderr

@@ -12,8 +12,9 @@ import pytest
 
 def run(*args, state=None):
     env = dict(os.environ, OMALIREF_STATE_DIR=str(state or "/nonexistent-omaliref"), QT_QPA_PLATFORM="offscreen")
-    return subprocess.run([sys.executable, "-m", "omaliref", *args], capture_output=True, text=True, env=env,
-                          timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "omaliref", *args], capture_output=True, text=True, env=env, timeout=60
+    )
 
 
 def as_json(*args):
@@ -58,12 +59,27 @@ def test_show_ndc_modifier_topic():
 
 def test_units_json_shape():
     data = as_json("units", "J2357", "--dose", "225mg", "--package", "50242-0040-62x2", "--date", "2026-11-01")
-    assert set(data) >= {"code", "billing_unit", "dose", "packages", "lines", "administered_units",
-                         "discarded_units", "warnings", "rules"}
+    assert set(data) >= {
+        "code",
+        "billing_unit",
+        "dose",
+        "packages",
+        "lines",
+        "administered_units",
+        "discarded_units",
+        "warnings",
+        "rules",
+    }
     assert [(l["modifiers"], l["units"]) for l in data["lines"]] == [([], 45), (["JW"], 15)]
     assert data["lines"][0]["ndc"] == "50242004062" and data["lines"][0]["ndc_unit"] == "UN"
-    assert data["packages"] == [{"ndc": "50242-0040-62", "description": data["packages"][0]["description"],
-                                 "count": 2, "container_amount": {"amount": "150", "unit": "mg"}}]
+    assert data["packages"] == [
+        {
+            "ndc": "50242-0040-62",
+            "description": data["packages"][0]["description"],
+            "count": 2,
+            "container_amount": {"amount": "150", "unit": "mg"},
+        }
+    ]
     assert all({"level", "message"} <= set(w) for w in data["warnings"])
 
 
@@ -77,17 +93,20 @@ def test_check_and_dose_and_checklist():
     assert any(i["id"] == "prior-auth" for i in checklist["items"])
 
 
-@pytest.mark.parametrize("args, fragment", [
-    (("show", "J9999"), "not a code, modifier, NDC or topic"),
-    (("units", "J2357", "--dose", "abc"), "not a dose unit"),
-    (("units", "J2357", "--dose", "150mg", "--payer", "tricare"), "not known"),
-    (("units", "J7402", "--dose", "375mg"), "J2357"),
-    (("search", "x", "--limit", "ten"), "whole number"),
-    (("check", "J2357", "--dose", "150mg", "--units", "1.5"), "whole number"),
-    (("dose", "nucala", "--indication", "asthma"), "only in the data pack for omalizumab"),
-    (("frobnicate",), "invalid choice"),
-    (("units", "J2357"), "required"),
-])
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (("show", "J9999"), "not a code, modifier, NDC or topic"),
+        (("units", "J2357", "--dose", "abc"), "not a dose unit"),
+        (("units", "J2357", "--dose", "150mg", "--payer", "tricare"), "not known"),
+        (("units", "J7402", "--dose", "375mg"), "J2357"),
+        (("search", "x", "--limit", "ten"), "whole number"),
+        (("check", "J2357", "--dose", "150mg", "--units", "1.5"), "whole number"),
+        (("dose", "nucala", "--indication", "asthma"), "only in the data pack for omalizumab"),
+        (("frobnicate",), "invalid choice"),
+        (("units", "J2357"), "required"),
+    ],
+)
 def test_bad_usage_exits_2_with_one_line(args, fragment):
     out = run(*args)
     assert out.returncode == 2

@@ -12,8 +12,9 @@ from tests.fixtures.cms import ASP_CSV, NAMES, quarter_zips, write_zip
 
 def run(state, *args):
     env = dict(os.environ, OMALIREF_STATE_DIR=str(state), QT_QPA_PLATFORM="offscreen")
-    return subprocess.run([sys.executable, "-m", "omaliref", *args], capture_output=True, text=True, env=env,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "omaliref", *args], capture_output=True, text=True, env=env, timeout=120
+    )
 
 
 def test_import_quarters_changes_and_units(tmp_path):
@@ -24,8 +25,11 @@ def test_import_quarters_changes_and_units(tmp_path):
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert [(r["kind"], r["quarter"], r["rows"], r["status"]) for r in data["imported"]] == [
-        ("hcpcs", "2027Q1", 4, "imported"), ("asp", "2027Q1", 5, "imported"), ("crosswalk", "2027Q1", 5, "imported"),
-        ("mue", "2027Q1", 4, "imported")]
+        ("hcpcs", "2027Q1", 4, "imported"),
+        ("asp", "2027Q1", 5, "imported"),
+        ("crosswalk", "2027Q1", 5, "imported"),
+        ("mue", "2027Q1", 4, "imported"),
+    ]
     again = json.loads(run(state, "import", *map(str, q1), "--json").stdout)
     assert {r["status"] for r in again["imported"]} == {"unchanged"}
     assert run(state, "import", *map(str, q2)).returncode == 0
@@ -40,8 +44,9 @@ def test_import_quarters_changes_and_units(tmp_path):
     only = json.loads(run(state, "changes", "--from", "2027Q1", "--to", "2027Q2", "--codes", "J2357", "--json").stdout)
     assert only["payment_limit_changes"] == [] and only["codes"] == ["J2357"]
 
-    units = json.loads(run(state, "units", "J0001", "--dose", "25mg", "--date", "2027-02-01", "--single-dose",
-                           "--json").stdout)
+    units = json.loads(
+        run(state, "units", "J0001", "--dose", "25mg", "--date", "2027-02-01", "--single-dose", "--json").stdout
+    )
     assert [(l["modifiers"], l["units"]) for l in units["lines"]] == [([], 3), (["JW"], 7)]
     assert units["payment_limit"]["per_unit"] == "12.345" and units["mue"][0]["value"] == 10
     assert units["lines"][0]["ndc_unit"] is None  # the crosswalk does not give it: never guessed

@@ -53,6 +53,7 @@ def test_frozen_cms_import(tmp_path):
     out = run("import", *map(str, zips), "--json", tmp_path=tmp_path)
     assert out.returncode == 0, out.stderr
     assert len(json.loads(out.stdout)["imported"]) == 4
-    units = json.loads(run("units", "J0001", "--dose", "25mg", "--date", "2027-02-01", "--json",
-                           tmp_path=tmp_path).stdout)
+    units = json.loads(
+        run("units", "J0001", "--dose", "25mg", "--date", "2027-02-01", "--json", tmp_path=tmp_path).stdout
+    )
     assert units["payment_limit"]["per_unit"] == "12.345"

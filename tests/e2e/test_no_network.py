@@ -11,8 +11,13 @@ import pytest
 from omaliref.cli import main
 
 COMMANDS = [
-    ["search", "xolair", "--json"], ["search", "omalizumb"], ["show", "J2357", "--json"], ["show", "50242021501"],
-    ["show", "jw"], ["show", "mue"], ["units", "J2357", "--dose", "375mg", "--json"],
+    ["search", "xolair", "--json"],
+    ["search", "omalizumb"],
+    ["show", "J2357", "--json"],
+    ["show", "50242021501"],
+    ["show", "jw"],
+    ["show", "mue"],
+    ["units", "J2357", "--dose", "375mg", "--json"],
     ["units", "J0490", "--dose", "735mg", "--package", "49401-0102-01", "--package", "49401-0101-01x3"],
     ["check", "J2357", "--dose", "150mg", "--units", "150", "--json"],
     ["dose", "omalizumab", "--indication", "asthma", "--ige", "150", "--weight", "95", "--age", "40"],
@@ -48,8 +53,12 @@ def test_gui_smoke_test_opens_no_socket(tmp_path):
         "from omaliref.cli import main\n"
         "raise SystemExit(main(['--smoke-test']))\n"
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
-                         env={"PATH": "/usr/bin:/bin", "QT_QPA_PLATFORM": "offscreen",
-                              "OMALIREF_STATE_DIR": str(tmp_path)})
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "QT_QPA_PLATFORM": "offscreen", "OMALIREF_STATE_DIR": str(tmp_path)},
+    )
     assert out.returncode == 0, out.stderr
     assert "SOCKET ATTEMPT" not in out.stderr

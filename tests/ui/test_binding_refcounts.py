@@ -20,7 +20,7 @@ def _drift(fn, n=500):
     for _ in range(n):
         fn()
     after = (sys.getrefcount(None), sys.getrefcount(True), sys.getrefcount(False))
-    return [a - b for a, b in zip(after, before)]
+    return [a - b for a, b in zip(after, before, strict=False)]
 
 
 def test_signal_emit_and_setters_keep_reference_counts(qtbot):
@@ -29,8 +29,12 @@ def test_signal_emit_and_setters_keep_reference_counts(qtbot):
     emitter.with_object.connect(lambda value: None)
     label = QLabel()
     qtbot.addWidget(label)
-    for name, fn in (("emit()", emitter.bare.emit), ("emit(obj)", lambda: emitter.with_object.emit(1)),
-                     ("setText", lambda: label.setText("x")), ("hide", label.hide)):
+    for name, fn in (
+        ("emit()", emitter.bare.emit),
+        ("emit(obj)", lambda: emitter.with_object.emit(1)),
+        ("setText", lambda: label.setText("x")),
+        ("hide", label.hide),
+    ):
         drift = _drift(fn)
         # immortal objects (Python 3.12+) report huge, fixed counts; any steady loss shows as a negative drift
         assert min(drift) > -50, f"{name} loses references to None/True/False: {drift} over 500 calls"

@@ -13,15 +13,19 @@ def import_through_menu(window, qtbot, monkeypatch, paths):
     with qtbot.waitSignal(window.statusBar().messageChanged, timeout=20000):
         window.import_action.trigger()
         dialog = window.import_progress
-        assert dialog.isVisible() and dialog.thread_.isRunning() or dialog.outcome
+        assert (dialog.isVisible() and dialog.thread_.isRunning()) or dialog.outcome
     dialog.wait()
     return dialog
 
 
 def test_import_through_the_progress_dialog(window, qtbot, monkeypatch, tmp_path):
     dialog = import_through_menu(window, qtbot, monkeypatch, quarter_zips(tmp_path / "q1"))
-    assert [(r.kind, r.status) for r in dialog.reports] == [("hcpcs", "imported"), ("asp", "imported"),
-                                                           ("crosswalk", "imported"), ("mue", "imported")]
+    assert [(r.kind, r.status) for r in dialog.reports] == [
+        ("hcpcs", "imported"),
+        ("asp", "imported"),
+        ("crosswalk", "imported"),
+        ("mue", "imported"),
+    ]
     assert dialog.value() == dialog.maximum()
     assert window.quarters_label.text() == "CMS quarters: 2027Q1"
     # the imported code is now searchable, opens in the reference, and calculates with its payment limit and MUE
@@ -46,8 +50,9 @@ def test_a_broken_file_is_reported_and_nothing_imported(window, qtbot, monkeypat
 def test_cancel_keeps_nothing(window, qtbot, monkeypatch, tmp_path):
     from omaliref.ui import cms_import_dialog
 
-    monkeypatch.setattr(MainWindow, "ask_import_paths",
-                        staticmethod(lambda parent: [str(p) for p in quarter_zips(tmp_path / "q1")]))
+    monkeypatch.setattr(
+        MainWindow, "ask_import_paths", staticmethod(lambda parent: [str(p) for p in quarter_zips(tmp_path / "q1")])
+    )
     real_run = cms_import_dialog.ImportWorker.run
 
     def cancel_first(self):

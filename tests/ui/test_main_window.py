@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QApplication
 from omaliref.data.state import Preferences
 from omaliref.ui.dialogs import DoseCheck, DoseCheckDialog, PreferencesDialog
 from omaliref.ui.main_window import MainWindow
-from omaliref.domain.dosing import label_dose
 
 
 def type_into(qtbot, widget, text):
@@ -83,8 +82,10 @@ def test_two_vials_for_225mg_gives_jw_line_and_blockers(window, qtbot):
     type_into(qtbot, window.calculator.dose_edit, "225mg")
     type_into(qtbot, window.calculator.containers_edit, "50242-0040-62x2")
     assert lines(window) == [("J2357", "—", "45"), ("J2357", "JW", "15")]
-    severities = {window.checklist.model.item(r).item.id: window.checklist.model.item(r).severity
-                  for r in range(window.checklist.model.rowCount())}
+    severities = {
+        window.checklist.model.item(r).item.id: window.checklist.model.item(r).severity
+        for r in range(window.checklist.model.rowCount())
+    }
     assert severities["jw-waste-documented"] == "blocker"
     assert "NOT READY" in window.checklist.verdict.text()
 
@@ -124,7 +125,8 @@ def test_copy_buttons_put_text_on_the_clipboard(window, qtbot):
     type_into(qtbot, window.calculator.containers_edit, "50242-0040-62x2")
     qtbot.mouseClick(window.calculator.copy_button, Qt.MouseButton.LeftButton)
     assert QApplication.clipboard().text() == (
-        "J2357 x 45 units  NDC N450242004062 UN1.5\nJ2357-JW x 15 units  NDC N450242004062 UN0.5")
+        "J2357 x 45 units  NDC N450242004062 UN1.5\nJ2357-JW x 15 units  NDC N450242004062 UN0.5"
+    )
     qtbot.mouseClick(window.checklist.copy_button, Qt.MouseButton.LeftButton)
     summary = QApplication.clipboard().text()
     assert "J2357-JW x 15 units" in summary and "Verdict: Not ready" in summary
@@ -155,15 +157,19 @@ def test_pdf_export_writes_a_pdf(window, qtbot, tmp_path, monkeypatch):
 
 def test_dose_check_warns_when_dose_differs(window, qtbot, monkeypatch, catalog):
     # asthma, IgE 150, 65 kg, 30 years: label 300 mg q4
-    monkeypatch.setattr(DoseCheckDialog, "ask",
-                        classmethod(lambda cls, *a, **k: DoseCheck("asthma", "150", "65", "30")))
+    monkeypatch.setattr(
+        DoseCheckDialog, "ask", classmethod(lambda cls, *a, **k: DoseCheck("asthma", "150", "65", "30"))
+    )
     type_into(qtbot, window.calculator.dose_edit, "375mg")
     qtbot.mouseClick(window.calculator.dose_button, Qt.MouseButton.LeftButton)
     texts = [window.calculator.warnings_list.item(i).text() for i in range(window.calculator.warnings_list.count())]
     assert any("differs from the label dose" in t for t in texts)
     assert window.checklist.indication == "asthma"
-    assert any(window.checklist.model.item(r).item.id == "dose-matches-label"
-               and window.checklist.model.item(r).severity == "high" for r in range(window.checklist.model.rowCount()))
+    assert any(
+        window.checklist.model.item(r).item.id == "dose-matches-label"
+        and window.checklist.model.item(r).severity == "high"
+        for r in range(window.checklist.model.rowCount())
+    )
 
 
 def test_dose_check_dialog_keys(qtbot, catalog):
@@ -198,13 +204,27 @@ def test_geometry_is_remembered(make_window, qtbot):
 
 
 def test_every_control_has_an_accessible_name(window):
-    from PySide6.QtWidgets import (QAbstractButton, QComboBox, QDateEdit, QHeaderView, QLineEdit, QListView,
-                                   QTableView, QTextBrowser)
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QComboBox,
+        QDateEdit,
+        QHeaderView,
+        QLineEdit,
+        QListView,
+        QTableView,
+        QTextBrowser,
+    )
+
     controls = []
     for kind in (QLineEdit, QComboBox, QAbstractButton, QDateEdit, QListView, QTableView, QTextBrowser):
-        controls += [w for w in window.findChildren(kind)
-                     if not w.objectName().startswith("qt_") and not isinstance(w, QHeaderView)
-                     and not isinstance(w.parent(), (QComboBox, QDateEdit)) and w.isVisibleTo(window)]
+        controls += [
+            w
+            for w in window.findChildren(kind)
+            if not w.objectName().startswith("qt_")
+            and not isinstance(w, QHeaderView)
+            and not isinstance(w.parent(), (QComboBox, QDateEdit))
+            and w.isVisibleTo(window)
+        ]
     assert len(controls) >= 15
     for widget in controls:
         name = widget.accessibleName() or (widget.text() if isinstance(widget, QAbstractButton) else "")

@@ -6,14 +6,22 @@ import gc
 import random
 import tracemalloc
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 ALPHABET = "J2357 omalizumb xolair 0123456789 mg mcg units x-.,;" + "jwzgtb" + "ü٣"
-SPECIAL = [Qt.Key.Key_Backspace, Qt.Key.Key_Backspace, Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_Escape,
-           Qt.Key.Key_Return]
+SPECIAL = [
+    Qt.Key.Key_Backspace,
+    Qt.Key.Key_Backspace,
+    Qt.Key.Key_Down,
+    Qt.Key.Key_Up,
+    Qt.Key.Key_Escape,
+    Qt.Key.Key_Return,
+]
 
 
+@pytest.mark.slow
 def test_random_typing_soak(window, qtbot):
     rng = random.Random(20261127)
     fields = [window.search_edit, window.calculator.dose_edit, window.calculator.containers_edit]

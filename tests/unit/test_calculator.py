@@ -12,19 +12,28 @@ from hypothesis import strategies as st
 
 from omaliref.domain.calculator import calculate, check_line
 from omaliref.domain.case import Case, case_from_input, parse_date
-from omaliref.domain.errors import InputError, LookalikeError, UnknownIdError
+from omaliref.domain.errors import InputError, LookalikeError
 from tests.conftest import TODAY
 
 
 def calc(catalog, code, dose, *packages, date=None, payer="medicare", separately_payable=True, m340b=""):
-    case = case_from_input(code=code, today=TODAY, dose=dose, containers=packages, date=date or "", payer=payer,
-                           separately_payable=separately_payable, modifier_340b=m340b)
+    case = case_from_input(
+        code=code,
+        today=TODAY,
+        dose=dose,
+        containers=packages,
+        date=date or "",
+        payer=payer,
+        separately_payable=separately_payable,
+        modifier_340b=m340b,
+    )
     return calculate(catalog, case)
 
 
 def line_check(catalog, code, dose, units, packages=()):
-    case = case_from_input(code=code, today=TODAY, dose=dose, containers=[f"{n}x{c}" for n, c in packages],
-                           units=str(units))
+    case = case_from_input(
+        code=code, today=TODAY, dose=dose, containers=[f"{n}x{c}" for n, c in packages], units=str(units)
+    )
     result = check_line(catalog, case)
     return result.ok, result.correct_units, result.reasons
 
@@ -34,6 +43,7 @@ def lines(result):
 
 
 # --- worked examples (codes-and-rules.md §3) -------------------------------------------------------------
+
 
 def test_example_1_whole_syringes_no_waste(catalog):
     r = calc(catalog, "J2357", "375mg", "50242-0227-01", "50242-0214-01")
@@ -69,8 +79,10 @@ def test_example_3_auto_picks_smallest_vial_combination(catalog):
 
 def test_example_4_cgs_305mg_from_400mg_vial(catalog):
     r = calc(catalog, "J0490", "305mg", "49401-0102-01")
-    assert [(l.modifiers[0] if l.modifiers and l.modifiers[0] == "JW" else "", l.units) for l in r.lines] == \
-        [("", 31), ("JW", 9)]
+    assert [(l.modifiers[0] if l.modifiers and l.modifiers[0] == "JW" else "", l.units) for l in r.lines] == [
+        ("", 31),
+        ("JW", 9),
+    ]
 
 
 def test_example_5_waste_below_one_unit_gets_jz_and_no_jw(catalog):
@@ -82,18 +94,22 @@ def test_example_5_waste_below_one_unit_gets_jz_and_no_jw(catalog):
 
 # --- arithmetic in products-and-dosing.md ------------------------------------------------------------------
 
-@pytest.mark.parametrize("code, dose, packages, expected", [
-    ("J2357", "150mg", ["50242-0215-01"], [("J2357", ("JZ",), 30)]),
-    ("J2182", "40mg", ["00173-0881-01"], [("J2182", (), 40), ("J2182", ("JW",), 60)]),
-    ("J0490", "700mg", ["49401-0102-01", "49401-0101-01x3"], [("J0490", ("JA",), 70), ("J0490", ("JW", "JA"), 6)]),
-    ("J7402", "1implant", [], [("J7402", ("JZ",), 135)]),
-    ("J7402", "2implants", [], [("J7402", ("JZ",), 270)]),
-    ("J7402", "1350mcg", ["10599-0003-01"], [("J7402", ("JZ",), 135)]),
-    ("J0561", "2.4MU", [], [("J0561", ("JZ",), 24)]),
-    ("J0561", "2400000units", ["60793-0702-10"], [("J0561", ("JZ",), 24)]),
-    ("J2357", "225mg", ["50242-0040-62x2"], [("J2357", (), 45), ("J2357", ("JW",), 15)]),
-    ("J2357", "600mg", [], [("J2357", ("JZ",), 120)]),
-])
+
+@pytest.mark.parametrize(
+    "code, dose, packages, expected",
+    [
+        ("J2357", "150mg", ["50242-0215-01"], [("J2357", ("JZ",), 30)]),
+        ("J2182", "40mg", ["00173-0881-01"], [("J2182", (), 40), ("J2182", ("JW",), 60)]),
+        ("J0490", "700mg", ["49401-0102-01", "49401-0101-01x3"], [("J0490", ("JA",), 70), ("J0490", ("JW", "JA"), 6)]),
+        ("J7402", "1implant", [], [("J7402", ("JZ",), 135)]),
+        ("J7402", "2implants", [], [("J7402", ("JZ",), 270)]),
+        ("J7402", "1350mcg", ["10599-0003-01"], [("J7402", ("JZ",), 135)]),
+        ("J0561", "2.4MU", [], [("J0561", ("JZ",), 24)]),
+        ("J0561", "2400000units", ["60793-0702-10"], [("J0561", ("JZ",), 24)]),
+        ("J2357", "225mg", ["50242-0040-62x2"], [("J2357", (), 45), ("J2357", ("JW",), 15)]),
+        ("J2357", "600mg", [], [("J2357", ("JZ",), 120)]),
+    ],
+)
 def test_products_file_arithmetic(catalog, code, dose, packages, expected):
     assert lines(calc(catalog, code, dose, *packages)) == expected
 
@@ -119,6 +135,7 @@ def test_admin_code_suggestion(catalog):
 
 
 # --- dates, payers, 340B -----------------------------------------------------------------------------------
+
 
 def test_no_jz_before_2023(catalog):
     r = calc(catalog, "J2357", "150mg", date="2022-12-31")
@@ -190,6 +207,7 @@ def test_replaced_code_after_its_end(catalog):
 
 # --- look-alikes and bad input -----------------------------------------------------------------------------
 
+
 def test_j7402_with_an_omalizumab_dose_points_to_j2357(catalog):
     with pytest.raises(LookalikeError) as info:
         calc(catalog, "J7402", "375mg")
@@ -208,27 +226,30 @@ def test_j2355_without_packages_says_it_is_not_omalizumab(catalog):
         calc(catalog, "J2355", "150mg")
 
 
-@pytest.mark.parametrize("code, dose, packages, fragment", [
-    ("J2357", "0mg", [], "greater than zero"),
-    ("J2357", "-150mg", [], "greater than zero"),
-    ("J2357", "nan", [], "not a number"),
-    ("J2357", "inf mg", [], "not a number"),
-    ("J2357", "abc", [], "not a dose unit"),
-    ("J2357", "1,5mg", [], "decimal point"),
-    ("J2357", "150", [], "no unit"),
-    ("J2357", "", [], "empty"),
-    ("J2357", "2400000units", [], "does not fit"),
-    ("J2357", "10000mg", [], "far above"),
-    ("J2357", "450mg", ["50242-0215-01"], "less than"),
-    ("J2182", "100mg", ["50242-0215-01"], "not J2182"),
-    ("J2357", "150mg", ["50242-0215-01x0"], "at least 1"),
-    ("J2357", "150mg", ["50242-0215-01x10000"], "more than"),
-    ("J2357", "150mg", ["12345-6789-01"], "not in the data pack"),
-    ("J2357", "150mg", ["123"], "not an NDC"),
-    ("J9999", "150mg", [], "not a code"),
-    ("J2357", "１５０mg", [], "non-ASCII"),
-    ("J2357", "150\x00mg", [], "control"),
-])
+@pytest.mark.parametrize(
+    "code, dose, packages, fragment",
+    [
+        ("J2357", "0mg", [], "greater than zero"),
+        ("J2357", "-150mg", [], "greater than zero"),
+        ("J2357", "nan", [], "not a number"),
+        ("J2357", "inf mg", [], "not a number"),
+        ("J2357", "abc", [], "not a dose unit"),
+        ("J2357", "1,5mg", [], "decimal point"),
+        ("J2357", "150", [], "no unit"),
+        ("J2357", "", [], "empty"),
+        ("J2357", "2400000units", [], "does not fit"),
+        ("J2357", "10000mg", [], "far above"),
+        ("J2357", "450mg", ["50242-0215-01"], "less than"),
+        ("J2182", "100mg", ["50242-0215-01"], "not J2182"),
+        ("J2357", "150mg", ["50242-0215-01x0"], "at least 1"),
+        ("J2357", "150mg", ["50242-0215-01x10000"], "more than"),
+        ("J2357", "150mg", ["12345-6789-01"], "not in the data pack"),
+        ("J2357", "150mg", ["123"], "not an NDC"),
+        ("J9999", "150mg", [], "not a code"),
+        ("J2357", "１５０mg", [], "non-ASCII"),
+        ("J2357", "150\x00mg", [], "control"),
+    ],
+)
 def test_bad_input_is_a_sentence(catalog, code, dose, packages, fragment):
     with pytest.raises(InputError) as info:
         calc(catalog, code, dose, *packages)
@@ -249,6 +270,7 @@ def test_far_future_and_ancient_dates(catalog):
 
 
 # --- check my line -----------------------------------------------------------------------------------------
+
 
 def test_check_line_mg_keyed_as_units(catalog):
     ok, correct, reasons = line_check(catalog, "J2357", "150mg", 150)
@@ -297,9 +319,11 @@ def cases(draw, catalog):
     sep = draw(st.booleans())
     m340b = draw(st.sampled_from(("", "JG", "TB")))
     from omaliref.domain.quantities import Quantity
+
     return Case(code, day, Quantity(dose, unit), containers, payer, separately_payable=sep, modifier_340b=m340b)
 
 
+@pytest.mark.slow
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_invariants(catalog, data):
@@ -327,12 +351,13 @@ def test_invariants(catalog, data):
 
 # --- the least-waste search: exact and polynomial ----------------------------------------------------------------
 
+
 def _brute_force(sizes, dose, cap):
     import itertools
 
     best = None
     for counts in itertools.product(*(range(cap + 1) for _ in sizes)):
-        total = sum(c * s for c, s in zip(counts, sizes))
+        total = sum(c * s for c, s in zip(counts, sizes, strict=False))
         if total < dose or sum(counts) > cap:
             continue
         key = (total - dose, sum(counts), tuple(-c for c in counts))
@@ -340,9 +365,13 @@ def _brute_force(sizes, dose, cap):
     return () if best is None else tuple(-c for c in best[2])
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
-@given(sizes=st.lists(st.integers(1, 40), min_size=1, max_size=3, unique=True),
-       dose=st.fractions(min_value=Fraction(1, 4), max_value=120, max_denominator=8), cap=st.integers(1, 8))
+@given(
+    sizes=st.lists(st.integers(1, 40), min_size=1, max_size=3, unique=True),
+    dose=st.fractions(min_value=Fraction(1, 4), max_value=120, max_denominator=8),
+    cap=st.integers(1, 8),
+)
 def test_least_waste_matches_brute_force(sizes, dose, cap):
     from omaliref.domain.calculator import least_waste_counts
 

@@ -16,15 +16,31 @@ from tests.conftest import TODAY
 
 
 def result(catalog, code, dose, *packages, payer="medicare", m340b=""):
-    return calculate(catalog, case_from_input(code=code, today=TODAY, dose=dose, containers=packages, payer=payer,
-                                              modifier_340b=m340b))
+    return calculate(
+        catalog,
+        case_from_input(code=code, today=TODAY, dose=dose, containers=packages, payer=payer, modifier_340b=m340b),
+    )
 
 
-def Case(code, payer="medicare", indication=None, *, setting="office", modifier_340b="", date_of_service=TODAY,
-         result=None, dose_answer=None):
+def Case(
+    code,
+    payer="medicare",
+    indication=None,
+    *,
+    setting="office",
+    modifier_340b="",
+    date_of_service=TODAY,
+    result=None,
+    dose_answer=None,
+):
     """The case, and the calculation and dose check made for it: what the checklist engine takes."""
-    return (case_module.Case(code, date_of_service, payer=payer, setting=setting, modifier_340b=modifier_340b,
-                             indication=indication), result, dose_answer)
+    return (
+        case_module.Case(
+            code, date_of_service, payer=payer, setting=setting, modifier_340b=modifier_340b, indication=indication
+        ),
+        result,
+        dose_answer,
+    )
 
 
 def evaluate(catalog, spec):
@@ -74,8 +90,11 @@ def test_medicaid_needs_ndc(catalog):
 
 
 def test_340b_items(catalog):
-    items = ids(evaluate(catalog, Case("J2357", "medicare", modifier_340b="JG",
-                                       result=result(catalog, "J2357", "150mg", m340b="JG"))))
+    items = ids(
+        evaluate(
+            catalog, Case("J2357", "medicare", modifier_340b="JG", result=result(catalog, "J2357", "150mg", m340b="JG"))
+        )
+    )
     assert "modifier-340b" in items and "modifier-340b-jg-2025" in items
     assert "modifier-340b" not in ids(evaluate(catalog, Case("J2357", "medicare")))
 
@@ -100,6 +119,7 @@ def test_dose_differs_from_label_escalates(catalog):
 
 def test_date_condition(catalog):
     import datetime as dt
+
     early = evaluate(catalog, Case("J2357", modifier_340b="JG", date_of_service=dt.date(2024, 6, 1)))
     assert "modifier-340b-jg-2025" not in ids(early)
 
@@ -120,8 +140,9 @@ def test_summary_text_has_lines_checks_and_no_free_text(catalog):
     assert "Verdict: Not ready" in text
 
 
-@pytest.mark.parametrize("fields", [{"payer": "tricare"}, {"setting": "home"}, {"indication": "eczema"},
-                                    {"code": "j2357x"}])
+@pytest.mark.parametrize(
+    "fields", [{"payer": "tricare"}, {"setting": "home"}, {"indication": "eczema"}, {"code": "j2357x"}]
+)
 def test_bad_case_values(catalog, fields):
     with pytest.raises(InputError):
         case_from_input(**({"code": "J2357", "today": TODAY} | fields))
@@ -137,13 +158,22 @@ def test_every_condition_key(catalog):
 
     prov = Provenance("high", ("S1",), dt.date(2026, 11, 27))
     conditions = {
-        "codes": ["J2182"], "payers": ["medicaid"], "indications": ["crswnp"], "settings": ["hospital-outpatient"],
-        "jw_used": True, "jz_used": True, "is_340b": True, "weight_based": False, "from": dt.date(2025, 1, 1),
-        "to": dt.date(2024, 12, 31), "escalate_on": "larger-container",
+        "codes": ["J2182"],
+        "payers": ["medicaid"],
+        "indications": ["crswnp"],
+        "settings": ["hospital-outpatient"],
+        "jw_used": True,
+        "jz_used": True,
+        "is_340b": True,
+        "weight_based": False,
+        "from": dt.date(2025, 1, 1),
+        "to": dt.date(2024, 12, 31),
+        "escalate_on": "larger-container",
     }
     assert set(conditions) == set(CONDITION_KEYS)
-    items = tuple(ChecklistItem(f"only-{k.replace('_', '-')}", k, "why", "advisory", {k: v}, prov)
-                  for k, v in conditions.items())
+    items = tuple(
+        ChecklistItem(f"only-{k.replace('_', '-')}", k, "why", "advisory", {k: v}, prov) for k, v in conditions.items()
+    )
     cat = replace(catalog, checklist=items)
     jw = result(catalog, "J2182", "40mg", "00173-0881-01")
     jz = result(catalog, "J2357", "150mg")
@@ -159,10 +189,15 @@ def test_every_condition_key(catalog):
     assert applies("jz_used", Case("J2357", result=jz)) and not applies("jz_used", Case("J2182", result=jw))
     assert applies("is_340b", Case("J2357", modifier_340b="TB")) and not applies("is_340b", Case("J2357"))
     assert applies("weight_based", Case("J2357", indication="csu")) and not applies(
-        "weight_based", Case("J2357", indication="asthma"))
+        "weight_based", Case("J2357", indication="asthma")
+    )
     late, early = dt.date(2025, 6, 1), dt.date(2024, 6, 1)
-    assert applies("from", Case("J2357", date_of_service=late)) and not applies("from", Case("J2357", date_of_service=early))
-    assert applies("to", Case("J2357", date_of_service=early)) and not applies("to", Case("J2357", date_of_service=late))
+    assert applies("from", Case("J2357", date_of_service=late)) and not applies(
+        "from", Case("J2357", date_of_service=early)
+    )
+    assert applies("to", Case("J2357", date_of_service=early)) and not applies(
+        "to", Case("J2357", date_of_service=late)
+    )
     assert applies("escalate_on", Case("J2357"))  # escalate_on never hides an item; it only raises it
 
 

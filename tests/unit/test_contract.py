@@ -27,16 +27,44 @@ def pack_copy(tmp_path, file, old, new):
     return root
 
 
-@pytest.mark.parametrize("file, old, new, record, field, fragment", [
-    ("rules.toml", 'id = "jz-required"', 'id = "jz-mandatory"', "jz-required", "id", "calculator applies this rule"),
-    ("checklist.toml", 'escalate_on = "jw-line"', 'escalate_on = "jw-lines"', "jw-waste-documented",
-     "when.escalate_on", "'jw-lines' is not one of"),
-    ("checklist.toml", 'payers = ["commercial"]', 'payers = ["comercial"]', "prior-auth", "when.payers",
-     "'comercial' is not one of"),
-    ("checklist.toml", 'settings = ["hospital-outpatient"]', 'settings = ["hospital"]', "opps-po-pn",
-     "when.settings", "'hospital' is not one of"),
-    ("products.toml", 'route = "SC"', 'route = "subcutaneous"', "", "route", "is not allowed"),
-])
+@pytest.mark.parametrize(
+    "file, old, new, record, field, fragment",
+    [
+        (
+            "rules.toml",
+            'id = "jz-required"',
+            'id = "jz-mandatory"',
+            "jz-required",
+            "id",
+            "calculator applies this rule",
+        ),
+        (
+            "checklist.toml",
+            'escalate_on = "jw-line"',
+            'escalate_on = "jw-lines"',
+            "jw-waste-documented",
+            "when.escalate_on",
+            "'jw-lines' is not one of",
+        ),
+        (
+            "checklist.toml",
+            'payers = ["commercial"]',
+            'payers = ["comercial"]',
+            "prior-auth",
+            "when.payers",
+            "'comercial' is not one of",
+        ),
+        (
+            "checklist.toml",
+            'settings = ["hospital-outpatient"]',
+            'settings = ["hospital"]',
+            "opps-po-pn",
+            "when.settings",
+            "'hospital' is not one of",
+        ),
+        ("products.toml", 'route = "SC"', 'route = "subcutaneous"', "", "route", "is not allowed"),
+    ],
+)
 def test_the_pack_must_hold_what_the_code_relies_on(tmp_path, file, old, new, record, field, fragment):
     with pytest.raises(PackError) as info:
         load_catalog(pack_copy(tmp_path, file, old, new))
@@ -61,9 +89,19 @@ def test_the_editors_guide_is_generated_from_the_schema():
     assert shipped == guide(), "resources/README.md is out of date: python -m omaliref.data.pack_schema > it"
 
 
-VOCABULARIES = {name: getattr(vocab, name) for name in (
-    "PAYER_KINDS", "SETTINGS", "INDICATIONS", "WARNING_LEVELS", "SEVERITIES", "VERDICTS", "CONFIDENCES",
-    "MUE_SETTINGS")}
+VOCABULARIES = {
+    name: getattr(vocab, name)
+    for name in (
+        "PAYER_KINDS",
+        "SETTINGS",
+        "INDICATIONS",
+        "WARNING_LEVELS",
+        "SEVERITIES",
+        "VERDICTS",
+        "CONFIDENCES",
+        "MUE_SETTINGS",
+    )
+}
 
 
 @pytest.mark.parametrize("name", VOCABULARIES)
@@ -71,6 +109,9 @@ def test_each_vocabulary_is_spelled_out_once(name):
     """No module but vocab.py writes the words of a vocabulary out as a sequence of literals."""
     words = VOCABULARIES[name]
     pattern = re.compile(r"""["']""" + r"""["'],\s*["']""".join(map(re.escape, words[:2])) + r"""["']""")
-    found = [str(p.relative_to(REPO)) for p in (REPO / "omaliref").rglob("*.py")
-             if p.name != "vocab.py" and pattern.search(p.read_text(encoding="utf-8"))]
+    found = [
+        str(p.relative_to(REPO))
+        for p in (REPO / "omaliref").rglob("*.py")
+        if p.name != "vocab.py" and pattern.search(p.read_text(encoding="utf-8"))
+    ]
     assert not found, f"{name} spelled out again in {found}: import it from omaliref.domain.vocab"

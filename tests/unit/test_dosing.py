@@ -10,11 +10,19 @@ from omaliref.domain.dosing import dose_matches, label_dose
 from omaliref.domain.errors import InputError
 
 
-@pytest.mark.parametrize("ige, weight, expected", [
-    (30, 30, ("dose", (150,), 4)), (100, 60, ("dose", (150,), 4)), (101, 60, ("dose", (300,), 4)),
-    (150, 95, ("dose", (225,), 2)), (450, 80, ("dose", (375,), 2)), (650, 55, ("dose", (375,), 2)),
-    (650, 65, ("no-dose", (), None)), (350, 100, ("no-dose", (), None)),
-])
+@pytest.mark.parametrize(
+    "ige, weight, expected",
+    [
+        (30, 30, ("dose", (150,), 4)),
+        (100, 60, ("dose", (150,), 4)),
+        (101, 60, ("dose", (300,), 4)),
+        (150, 95, ("dose", (225,), 2)),
+        (450, 80, ("dose", (375,), 2)),
+        (650, 55, ("dose", (375,), 2)),
+        (650, 65, ("no-dose", (), None)),
+        (350, 100, ("no-dose", (), None)),
+    ],
+)
 def test_asthma_12_plus_table(catalog, ige, weight, expected):
     a = label_dose(catalog, "asthma", ige=F(ige), weight_kg=F(weight), age_years=F(30))
     assert (a.status, a.doses_mg, a.interval_weeks) == expected
@@ -48,15 +56,18 @@ def test_csu_fixed(catalog):
     assert dose_matches(a, F(300)) and not dose_matches(a, F(375))
 
 
-@pytest.mark.parametrize("kwargs, fragment", [
-    ({"indication": "eczema", "ige": F(100), "weight_kg": F(70)}, "not known"),
-    ({"indication": "asthma", "ige": F(100), "weight_kg": F(70)}, "give the age"),
-    ({"indication": "asthma", "ige": F(100), "weight_kg": F(70), "age_years": F(4)}, "6 and older"),
-    ({"indication": "asthma", "ige": F(-1), "weight_kg": F(70), "age_years": F(30)}, "greater than zero"),
-    ({"indication": "crswnp", "ige": F(100), "weight_kg": F(70), "age_years": F(12)}, "18 years"),
-    ({"indication": "asthma", "ige": None, "weight_kg": F(70), "age_years": F(30)}, "IgE"),
-    ({"indication": "asthma", "ige": F(100), "weight_kg": F(900), "age_years": F(30)}, "kilograms"),
-])
+@pytest.mark.parametrize(
+    "kwargs, fragment",
+    [
+        ({"indication": "eczema", "ige": F(100), "weight_kg": F(70)}, "not known"),
+        ({"indication": "asthma", "ige": F(100), "weight_kg": F(70)}, "give the age"),
+        ({"indication": "asthma", "ige": F(100), "weight_kg": F(70), "age_years": F(4)}, "6 and older"),
+        ({"indication": "asthma", "ige": F(-1), "weight_kg": F(70), "age_years": F(30)}, "greater than zero"),
+        ({"indication": "crswnp", "ige": F(100), "weight_kg": F(70), "age_years": F(12)}, "18 years"),
+        ({"indication": "asthma", "ige": None, "weight_kg": F(70), "age_years": F(30)}, "IgE"),
+        ({"indication": "asthma", "ige": F(100), "weight_kg": F(900), "age_years": F(30)}, "kilograms"),
+    ],
+)
 def test_bad_dose_inputs(catalog, kwargs, fragment):
     indication = kwargs.pop("indication")
     with pytest.raises(InputError, match=fragment):

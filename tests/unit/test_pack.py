@@ -20,9 +20,17 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_every_record_has_sources_as_of_and_confidence(catalog):
-    records = [*catalog.codes.values(), *catalog.products.values(), *catalog.modifiers.values(),
-               *catalog.topics.values(), *catalog.corrections, *catalog.rules.values(), *catalog.dose_tables,
-               *catalog.fixed_doses, *catalog.checklist]
+    records = [
+        *catalog.codes.values(),
+        *catalog.products.values(),
+        *catalog.modifiers.values(),
+        *catalog.topics.values(),
+        *catalog.corrections,
+        *catalog.rules.values(),
+        *catalog.dose_tables,
+        *catalog.fixed_doses,
+        *catalog.checklist,
+    ]
     assert len(records) >= 150
     for record in records:
         prov = record.provenance
@@ -48,10 +56,19 @@ def test_every_source_id_the_domain_notes_cite_is_in_the_pack(catalog):
                     assert ident in named, f"{path.name} cites '{ident}', which resources/sources.toml lacks"
 
 
-@pytest.mark.parametrize("code, amount, unit", [
-    ("J2357", "5", "mg"), ("J7402", "10", "mcg"), ("J2182", "1", "mg"), ("J0490", "10", "mg"),
-    ("J0561", "100000", "units"), ("J2355", "5", "mg"), ("J2359", "0.5", "mg"), ("J0517", "1", "mg"),
-])
+@pytest.mark.parametrize(
+    "code, amount, unit",
+    [
+        ("J2357", "5", "mg"),
+        ("J7402", "10", "mcg"),
+        ("J2182", "1", "mg"),
+        ("J0490", "10", "mg"),
+        ("J0561", "100000", "units"),
+        ("J2355", "5", "mg"),
+        ("J2359", "0.5", "mg"),
+        ("J0517", "1", "mg"),
+    ],
+)
 def test_billing_units_match_shared_domain(catalog, code, amount, unit):
     c = catalog.codes[code]
     assert c.billing_unit.amount == Fraction(amount) and c.billing_unit.unit == unit
@@ -88,12 +105,21 @@ def test_jw_jz_dates(catalog):
     assert catalog.rules["jw-jz-returned"].effective_from == dt.date(2023, 10, 1)
 
 
-@pytest.mark.parametrize("ndc, code, units", [
-    ("50242-0215-01", "J2357", 30), ("50242-0040-62", "J2357", 30), ("50242-0214-01", "J2357", 15),
-    ("50242-0227-01", "J2357", 60), ("10599-0003-01", "J7402", 135), ("00173-0881-01", "J2182", 100),
-    ("49401-0101-01", "J0490", 12), ("49401-0102-01", "J0490", 40), ("60793-0701-10", "J0561", 12),
-    ("72606-0054-01", "Q5154", 60),
-])
+@pytest.mark.parametrize(
+    "ndc, code, units",
+    [
+        ("50242-0215-01", "J2357", 30),
+        ("50242-0040-62", "J2357", 30),
+        ("50242-0214-01", "J2357", 15),
+        ("50242-0227-01", "J2357", 60),
+        ("10599-0003-01", "J7402", 135),
+        ("00173-0881-01", "J2182", 100),
+        ("49401-0101-01", "J0490", 12),
+        ("49401-0102-01", "J0490", 40),
+        ("60793-0701-10", "J0561", 12),
+        ("72606-0054-01", "Q5154", 60),
+    ],
+)
 def test_units_per_container(catalog, ndc, code, units):
     p = catalog.products[ndc]
     c = catalog.codes[code]
@@ -107,15 +133,40 @@ def test_no_mue_value_is_shipped_as_fact(catalog):
 
 
 def test_every_code_of_section_1_is_present(catalog):
-    wanted = {"J2357", "J7402", "J7401", "S1090", "S1091", "Q5154", "J2182", "J0490", "J0561", "J0558", "J2355",
-              "J2356", "J0517", "J2786", "J3490", "J3590", "C2625", "J2359"}
+    wanted = {
+        "J2357",
+        "J7402",
+        "J7401",
+        "S1090",
+        "S1091",
+        "Q5154",
+        "J2182",
+        "J0490",
+        "J0561",
+        "J0558",
+        "J2355",
+        "J2356",
+        "J0517",
+        "J2786",
+        "J3490",
+        "J3590",
+        "C2625",
+        "J2359",
+    }
     assert wanted <= set(catalog.codes)
 
 
 def test_j2357_has_all_seven_sections(catalog):
     sections = [t.section for t in catalog.sections_for("J2357")]
-    assert sections == ["definition", "clinical-context", "modifiers", "documentation", "denials", "commercial",
-                        "similar-codes"]
+    assert sections == [
+        "definition",
+        "clinical-context",
+        "modifiers",
+        "documentation",
+        "denials",
+        "commercial",
+        "similar-codes",
+    ]
 
 
 def test_resource_names_cannot_escape_the_pack():
@@ -133,42 +184,117 @@ def _broken_pack(tmp_path: Path, file: str, old: str, new: str) -> Path:
     return root
 
 
-@pytest.mark.parametrize("file, old, new, expect", [
-    ("codes.toml", 'sources = ["S22", "palmetto-mau-2008"', 'sources = ["S999", "palmetto-mau-2008"',
-     ("codes.toml", "J2357", "sources", "unresolved source id 'S999'")),
-    ("codes.toml", 'code = "J2182"', 'code = "J2357"', ("codes.toml", "J2357", "code", "duplicate")),
-    ("products.toml", 'ndc = "50242-0215-01"', 'ndc = "50242-215-01"', ("products.toml", "50242-215-01", "ndc", "5-4-2")),
-    ("products.toml", 'container_amount = { amount = "150", unit = "mg" }\nvolume_ml = "1"\ncontainers_per_package = 1',
-     'container_amount = { amount = "150", unit = "furlongs" }\nvolume_ml = "1"\ncontainers_per_package = 1',
-     ("products.toml", "", "container_amount.unit", "does not parse")),
-    ("modifiers.toml", 'required_from = 2017-01-01', 'required_from = "2017-13-01"',
-     ("modifiers.toml", "JW", "required_from", "expected date")),
-    ("codes.toml", 'drug = "omalizumab"\n', 'drug = "omalizumab"\ncolour = "blue"\n',
-     ("codes.toml", "J2357", "colour", "unknown field")),
-    ("topics.toml", 'as_of = 2026-11-27\n', '\n', ("topics.toml", "j2357-definition", "as_of", "missing")),
-    ("rules.toml", 'confidence = "high"', 'confidence = "certain"', ("rules.toml", "units-round-up", "confidence", "must be one of")),
-    ("sources.toml", 'kind = "fda"', 'kind = "blog"', ("sources.toml", "S1", "kind", "must be one of")),
-    ("checklist.toml", 'when = { codes = ["J2357"] }', 'when = { codes = ["J9999"] }',
-     ("checklist.toml", "right-code-omalizumab", "when.codes", "not a code")),
-    ("pack.toml", 'version = "', 'version = ', ("pack.toml", "whole file", "", "not valid TOML")),
-    ("products.toml", 'container_amount = { amount = "75", unit = "mg" }\nvolume_ml = "0.5"\ncontainers_per_package = 1\ncontainer_type = "single-dose"\nroute = "SC"\nmarketing_status = "listed"\npresentation_verified = true',
-     'container_amount = { amount = "77", unit = "mg" }\nvolume_ml = "0.5"\ncontainers_per_package = 1\ncontainer_type = "single-dose"\nroute = "SC"\nmarketing_status = "listed"\npresentation_verified = true',
-     ("products.toml", "50242-0214-01", "container_amount", "not a whole number")),
-    ("codes.toml", 'lookalikes = ["J2355", "J2356", "J2359", "J7402", "Q5154", "J2182"]',
-     'lookalikes = ["J2355", "J9998"]', ("codes.toml", "J2357", "lookalikes", "'J9998' is not a code")),
-    ("codes.toml", 'effective_to = 2021-03-31', 'effective_to = 2018-03-31',
-     ("codes.toml", "J7401", "effective_to", "before effective_from")),
-    ("products.toml", 'code = "J2182"', 'code = "J2182X"', ("products.toml", "00173-0881-01", "code", "not a code")),
-    ("dose_tables.toml", '["375 q2", "-", "-", "-"],', '["375 q2", "-", "-"],',
-     ("dose_tables.toml", "asthma-12-plus", "cells", "one cell per weight band")),
-    ("dose_tables.toml", '"150 q4", "150 q4", "150 q4", "300 q4"', '"150 every 4", "150 q4", "150 q4", "300 q4"',
-     ("dose_tables.toml", "asthma-12-plus", "cells", "must look like")),
-    ("corrections.toml", 'points_to = "J2182"', 'points_to = "Z9999"', ("corrections.toml", "j2357-not-mepolizumab", "points_to", "not a code")),
-    ("topics.toml", 'section = "denials"', 'section = "gossip"', ("topics.toml", "j2357-denials", "section", "must be one of")),
-    ("sources.toml", 'url = "https://api.fda.gov/drug/label.json?search=openfda.generic_name%3A%22Omalizumab%22"',
-     'url = "ftp://example"', ("sources.toml", "S1", "url", "http")),
-    ("modifiers.toml", '[[modifier]]\ncode = "JW"', '[[modifier]]\ncode = "JWX"', ("modifiers.toml", "JWX", "code", "two-character")),
-])
+@pytest.mark.parametrize(
+    "file, old, new, expect",
+    [
+        (
+            "codes.toml",
+            'sources = ["S22", "palmetto-mau-2008"',
+            'sources = ["S999", "palmetto-mau-2008"',
+            ("codes.toml", "J2357", "sources", "unresolved source id 'S999'"),
+        ),
+        ("codes.toml", 'code = "J2182"', 'code = "J2357"', ("codes.toml", "J2357", "code", "duplicate")),
+        (
+            "products.toml",
+            'ndc = "50242-0215-01"',
+            'ndc = "50242-215-01"',
+            ("products.toml", "50242-215-01", "ndc", "5-4-2"),
+        ),
+        (
+            "products.toml",
+            'container_amount = { amount = "150", unit = "mg" }\nvolume_ml = "1"\ncontainers_per_package = 1',
+            'container_amount = { amount = "150", unit = "furlongs" }\nvolume_ml = "1"\ncontainers_per_package = 1',
+            ("products.toml", "", "container_amount.unit", "does not parse"),
+        ),
+        (
+            "modifiers.toml",
+            "required_from = 2017-01-01",
+            'required_from = "2017-13-01"',
+            ("modifiers.toml", "JW", "required_from", "expected date"),
+        ),
+        (
+            "codes.toml",
+            'drug = "omalizumab"\n',
+            'drug = "omalizumab"\ncolour = "blue"\n',
+            ("codes.toml", "J2357", "colour", "unknown field"),
+        ),
+        ("topics.toml", "as_of = 2026-11-27\n", "\n", ("topics.toml", "j2357-definition", "as_of", "missing")),
+        (
+            "rules.toml",
+            'confidence = "high"',
+            'confidence = "certain"',
+            ("rules.toml", "units-round-up", "confidence", "must be one of"),
+        ),
+        ("sources.toml", 'kind = "fda"', 'kind = "blog"', ("sources.toml", "S1", "kind", "must be one of")),
+        (
+            "checklist.toml",
+            'when = { codes = ["J2357"] }',
+            'when = { codes = ["J9999"] }',
+            ("checklist.toml", "right-code-omalizumab", "when.codes", "not a code"),
+        ),
+        ("pack.toml", 'version = "', "version = ", ("pack.toml", "whole file", "", "not valid TOML")),
+        (
+            "products.toml",
+            'container_amount = { amount = "75", unit = "mg" }\nvolume_ml = "0.5"\ncontainers_per_package = 1\ncontainer_type = "single-dose"\nroute = "SC"\nmarketing_status = "listed"\npresentation_verified = true',
+            'container_amount = { amount = "77", unit = "mg" }\nvolume_ml = "0.5"\ncontainers_per_package = 1\ncontainer_type = "single-dose"\nroute = "SC"\nmarketing_status = "listed"\npresentation_verified = true',
+            ("products.toml", "50242-0214-01", "container_amount", "not a whole number"),
+        ),
+        (
+            "codes.toml",
+            'lookalikes = ["J2355", "J2356", "J2359", "J7402", "Q5154", "J2182"]',
+            'lookalikes = ["J2355", "J9998"]',
+            ("codes.toml", "J2357", "lookalikes", "'J9998' is not a code"),
+        ),
+        (
+            "codes.toml",
+            "effective_to = 2021-03-31",
+            "effective_to = 2018-03-31",
+            ("codes.toml", "J7401", "effective_to", "before effective_from"),
+        ),
+        (
+            "products.toml",
+            'code = "J2182"',
+            'code = "J2182X"',
+            ("products.toml", "00173-0881-01", "code", "not a code"),
+        ),
+        (
+            "dose_tables.toml",
+            '["375 q2", "-", "-", "-"],',
+            '["375 q2", "-", "-"],',
+            ("dose_tables.toml", "asthma-12-plus", "cells", "one cell per weight band"),
+        ),
+        (
+            "dose_tables.toml",
+            '"150 q4", "150 q4", "150 q4", "300 q4"',
+            '"150 every 4", "150 q4", "150 q4", "300 q4"',
+            ("dose_tables.toml", "asthma-12-plus", "cells", "must look like"),
+        ),
+        (
+            "corrections.toml",
+            'points_to = "J2182"',
+            'points_to = "Z9999"',
+            ("corrections.toml", "j2357-not-mepolizumab", "points_to", "not a code"),
+        ),
+        (
+            "topics.toml",
+            'section = "denials"',
+            'section = "gossip"',
+            ("topics.toml", "j2357-denials", "section", "must be one of"),
+        ),
+        (
+            "sources.toml",
+            'url = "https://api.fda.gov/drug/label.json?search=openfda.generic_name%3A%22Omalizumab%22"',
+            'url = "ftp://example"',
+            ("sources.toml", "S1", "url", "http"),
+        ),
+        (
+            "modifiers.toml",
+            '[[modifier]]\ncode = "JW"',
+            '[[modifier]]\ncode = "JWX"',
+            ("modifiers.toml", "JWX", "code", "two-character"),
+        ),
+    ],
+)
 def test_broken_packs_are_rejected_with_file_record_field(tmp_path, file, old, new, expect):
     root = _broken_pack(tmp_path, file, old, new)
     with pytest.raises(PackError) as info:
@@ -185,18 +311,36 @@ def test_pack_loads_from_an_installed_wheel(tmp_path):
     """Build a wheel, install it into an empty target, and load the pack from there (not the checkout)."""
     pytest.importorskip("setuptools")
     wheel_dir, target = tmp_path / "wheel", tmp_path / "site"
-    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                            "-w", str(wheel_dir), str(REPO)], capture_output=True, text=True)
+    build = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(wheel_dir),
+            str(REPO),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert build.returncode == 0, build.stderr
     wheel = next(wheel_dir.glob("omaliref-*.whl"))
-    install = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),
-                              str(wheel)], capture_output=True, text=True)
+    install = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+        capture_output=True,
+        text=True,
+    )
     assert install.returncode == 0, install.stderr
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); import omaliref.data.pack as p; "
-            "assert p.__file__.startswith(sys.argv[1]), p.__file__; c = p.load_catalog(); "
-            "print(len(c.codes), c.codes['J2357'].billing_unit)")
-    run = subprocess.run([sys.executable, "-I", "-c", code, str(target)], capture_output=True, text=True,
-                         cwd=tmp_path)
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import omaliref.data.pack as p; "
+        "assert p.__file__.startswith(sys.argv[1]), p.__file__; c = p.load_catalog(); "
+        "print(len(c.codes), c.codes['J2357'].billing_unit)"
+    )
+    run = subprocess.run([sys.executable, "-I", "-c", code, str(target)], capture_output=True, text=True, cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert run.stdout.split()[1:] == ["5", "mg"]
 
@@ -207,10 +351,12 @@ def test_files_list_matches_resources_folder():
 
 
 def test_domain_and_data_do_not_import_qt():
-    code = ("import sys, omaliref.cli, omaliref.data.pack, omaliref.data.state, omaliref.domain.search, "
-            "omaliref.domain.calculator, omaliref.domain.checklist, omaliref.domain.dosing, omaliref.domain.outcome, omaliref.report.as_json; "
-            "omaliref.data.pack.shipped_catalog(); "
-            "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))]; print(bad); sys.exit(bool(bad))")
+    code = (
+        "import sys, omaliref.cli, omaliref.data.pack, omaliref.data.state, omaliref.domain.search, "
+        "omaliref.domain.calculator, omaliref.domain.checklist, omaliref.domain.dosing, omaliref.domain.outcome, omaliref.report.as_json; "
+        "omaliref.data.pack.shipped_catalog(); "
+        "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))]; print(bad); sys.exit(bool(bad))"
+    )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
 

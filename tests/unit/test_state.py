@@ -29,15 +29,28 @@ def test_env_var_and_override_relocate_everything(tmp_path, monkeypatch):
 
 def test_round_trip(tmp_path):
     s = store(tmp_path)
-    prefs = Preferences(payer="commercial", setting="hospital-outpatient", modifier_340b="TB",
-                        window_geometry="AdnQywADAAA=", checklist_ticks=("prior-auth",))
+    prefs = Preferences(
+        payer="commercial",
+        setting="hospital-outpatient",
+        modifier_340b="TB",
+        window_geometry="AdnQywADAAA=",
+        checklist_ticks=("prior-auth",),
+    )
     assert s.save(prefs)
     assert store(tmp_path).load() == prefs
 
 
-@pytest.mark.parametrize("content", ["{not json", '{"schema": 1, "preferences": {"payer": "x"}}', "",
-                                     '{"schema": 1, "preferences": {"patient_name": "Doe"}}', "[1, 2]",
-                                     '{"schema": 1, "preferences": {}, "checklist_ticks": ["Free text!"]}'])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{not json",
+        '{"schema": 1, "preferences": {"payer": "x"}}',
+        "",
+        '{"schema": 1, "preferences": {"patient_name": "Doe"}}',
+        "[1, 2]",
+        '{"schema": 1, "preferences": {}, "checklist_ticks": ["Free text!"]}',
+    ],
+)
 def test_damaged_file_is_kept_aside_and_defaults_used(tmp_path, content):
     s = store(tmp_path)
     s.path.parent.mkdir(parents=True)
