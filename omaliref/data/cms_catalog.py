@@ -15,7 +15,7 @@ from typing import Any
 
 from omaliref.data.cms_store import CmsStore
 from omaliref.domain.cms import Quarter, descriptor_dosage, dosage_quantity
-from omaliref.domain.cms_facts import MueLimit, PaymentLimit, QuarterFacts
+from omaliref.domain.cms_facts import MueLimit, PaymentLimit, QuarterFacts, decimal_text, money_text
 from omaliref.domain.errors import InputError
 from omaliref.domain.model import Catalog, Code, Product, Provenance, Source
 from omaliref.domain.quantities import Quantity
@@ -47,65 +47,64 @@ def _billing_unit(store: CmsStore, quarter: str, code: str, description: str) ->
     """(unit, where it came from, the raw text). ASP 'HCPCS Code Dosage' first, then the descriptor's tail."""
     asp = store.asp(quarter, code)
     for raw, origin in (
-        (asp["dosage"] if asp else "", source_id(quarter, "asp")),
+        (asp.dosage if asp else "", source_id(quarter, "asp")),
         (descriptor_dosage(description), source_id(quarter, "hcpcs")),
     ):
         parsed = dosage_quantity(raw) if raw else None
         if parsed:
             return Quantity(Fraction(parsed[0]), parsed[1]), origin, raw
-    return None, "", (asp["dosage"] if asp else "")
+    return None, "", (asp.dosage if asp else "")
 
 
 def imported_code(store: CmsStore, quarter: str, code: str) -> tuple[Code, tuple[Product, ...]] | None:
     row = store.hcpcs(quarter, code)
     if row is None:
         return None
-    unit, unit_source, raw_unit = _billing_unit(store, quarter, code, row["long_description"])
+    unit, unit_source, raw_unit = _billing_unit(store, quarter, code, row.long_description)
     record = store.import_for(quarter, "hcpcs")
     as_of = dt.date.fromisoformat(record.imported_at[:10]) if record else Quarter.parse(quarter).start
     hcpcs_source = source_id(quarter, "hcpcs")
     ids = tuple(dict.fromkeys(s for s in (hcpcs_source, unit_source) if s))
     prov = Provenance("high", ids, as_of)
-    term = dt.date.fromisoformat(row["term_date"]) if row["term_date"] else None
-    add = dt.date.fromisoformat(row["add_date"]) if row["add_date"] else None
+    term, add = row.term_date, row.add_date
     notes = [f"Imported from the CMS HCPCS file for {quarter}; not reviewed for the curated pack."]
     if unit is None:
         notes.append(f"No billing unit could be read (ASP dosage '{raw_unit}'); the calculator cannot use this code.")
     domain_code = Code(
         code=code,
-        descriptor=row["long_description"],
+        descriptor=row.long_description,
         descriptor_verified=True,
         billing_unit=unit or Quantity(Fraction(1), "per payer instruction"),
         unit_verified=unit is not None,
-        drug=row["short_description"] or row["long_description"],
+        drug=row.short_description or row.long_description,
         brands=(),
         category="drug" if unit else "other",
         status="terminated" if term else "active",
-        summary=row["long_description"],
+        summary=row.long_description,
         provenance=prov,
-        short_descriptor=row["short_description"],
+        short_descriptor=row.short_description,
         effective_from=add,
         effective_from_confidence="high" if add else "",
         effective_to=term,
-        replaced_by=(row["xref1"],) if row["xref1"] else (),
+        replaced_by=(row.xref1,) if row.xref1 else (),
         notes=tuple(notes),
     )
     products = []
     if unit is not None:
         for xw in store.crosswalk(quarter, code):
-            if not xw["ndc11"] or not xw["billunits"] or Decimal(xw["billunits"]) <= 0:
+            if not xw.ndc11 or xw.billunits is None or xw.billunits <= 0:
                 continue
-            ndc = f"{xw['ndc11'][:5]}-{xw['ndc11'][5:9]}-{xw['ndc11'][9:]}"
-            per_item = Fraction(Decimal(xw["billunits"])) * unit.amount
-            qty = Decimal(xw["pkg_qty"]) if xw["pkg_qty"] else None
+            ndc = f"{xw.ndc11[:5]}-{xw.ndc11[5:9]}-{xw.ndc11[9:]}"
+            per_item = Fraction(xw.billunits) * unit.amount
+            qty = xw.pkg_qty
             products.append(
                 Product(
                     ndc=ndc,
-                    listed_ndc=xw["ndc_raw"],
+                    listed_ndc=xw.ndc_raw,
                     code=code,
-                    brand=xw["drug_name"],
-                    presentation=f"{xw['drug_name']} ({xw['labeler']}), {xw['billunits']} units per item; PKG SIZE "
-                    f"{xw['pkg_size']} (unit not stated by CMS)",
+                    brand=xw.drug_name,
+                    presentation=f"{xw.drug_name} ({xw.labeler}), {decimal_text(xw.billunits)} units per item; "
+                    f"PKG SIZE {_text(xw.pkg_size)} (unit not stated by CMS)",
                     form="package",
                     container_amount=Quantity(per_item, unit.unit),
                     container_type="unknown",
@@ -114,9 +113,7 @@ def imported_code(store: CmsStore, quarter: str, code: str) -> tuple[Code, tuple
                     presentation_verified=False,
                     auto_select=True,
                     ndc_unit="",
-                    ndc_quantity=Fraction(Decimal(xw["pkg_size"]))
-                    if xw["pkg_size"] and Decimal(xw["pkg_size"]) > 0
-                    else Fraction(1),
+                    ndc_quantity=Fraction(xw.pkg_size) if xw.pkg_size and xw.pkg_size > 0 else Fraction(1),
                     ndc_unit_confidence="low",
                     provenance=Provenance("high", (source_id(quarter, "crosswalk"),), as_of),
                     containers_per_package=int(qty) if qty and qty == qty.to_integral_value() and qty > 0 else None,
@@ -177,7 +174,7 @@ def catalog_with_latest(
         return catalog
     if code is None and ndc is not None:
         rows = store.ndc(ndc.replace("-", ""))
-        code = rows[0]["code"] if rows else None
+        code = rows[0].code if rows else None
     if code is None:
         return catalog
     return _with_imported(catalog, store, quarter, code)
@@ -199,19 +196,25 @@ def quarter_facts(store: CmsStore | None, code: str, day: dt.date, setting: Sett
     if asp is not None:
         limit = PaymentLimit(
             quarter,
-            asp["dosage"],
-            Decimal(asp["payment_limit"]) if asp["payment_limit"] else None,
-            Decimal(asp["coinsurance"]) if asp["coinsurance"] else None,
-            asp["notes"],
+            asp.dosage,
+            asp.payment_limit,
+            asp.coinsurance,
+            asp.notes,
             source_id(quarter, "asp"),
         )
     table = MUE_TABLE_FOR_SETTING[setting]
     mues = tuple(
         MueLimit(
-            quarter, table, r["value"], r["mai"], r["mai_text"], r["rationale"], source_id(quarter, "mue", r["setting"])
+            quarter,
+            table,
+            m.row.value,
+            m.row.mai,
+            m.row.mai_text,
+            m.row.rationale,
+            source_id(quarter, "mue", m.setting),
         )
-        for r in store.mue(quarter, code)
-        if r["setting"] == table
+        for m in store.mue(quarter, code)
+        if m.setting == table
     )
     return QuarterFacts(quarter, limit, mues)
 
@@ -225,38 +228,38 @@ def search_entries(catalog: Catalog, store: CmsStore | None) -> list[SearchEntry
         return []
     entries = []
     for row in store.hcpcs_codes(quarter):
-        if row["code"] in catalog.codes:
+        if row.code in catalog.codes:
             continue
-        status = f"terminated {row['term_date']}" if row["term_date"] else "active"
+        status = f"terminated {row.term_date}" if row.term_date else "active"
         entries.append(
             SearchEntry(
-                row["code"],
+                row.code,
                 "code",
-                f"{row['code']} — {row['long_description']} [CMS {quarter}]",
+                f"{row.code} — {row.long_description} [CMS {quarter}]",
                 f"Imported from the CMS HCPCS file ({quarter}); {status}.",
-                row["code"],
-                (row["code"].lower(),),
-                (row["short_description"],),
-                row["long_description"],
+                row.code,
+                (row.code.lower(),),
+                (row.short_description,),
+                row.long_description,
                 IMPORTED_BIAS,
             )
         )
     known = {p.ndc11 for p in catalog.products.values()}
     for xw in store.crosswalk_all(quarter) if store.import_for(quarter, "crosswalk") else []:
-        if not xw["ndc11"] or xw["ndc11"] in known:
+        if not xw.ndc11 or xw.ndc11 in known:
             continue
-        known.add(xw["ndc11"])
-        ndc = f"{xw['ndc11'][:5]}-{xw['ndc11'][5:9]}-{xw['ndc11'][9:]}"
+        known.add(xw.ndc11)
+        ndc = f"{xw.ndc11[:5]}-{xw.ndc11[5:9]}-{xw.ndc11[9:]}"
         entries.append(
             SearchEntry(
                 ndc,
                 "product",
-                f"{ndc} — {xw['drug_name']} ({xw['code']}) [CMS {quarter}]",
-                f"{xw['labeler']}; {xw['billunits']} {xw['code']} units per item",
-                xw["code"],
-                (xw["ndc11"],),
-                (xw["drug_name"],),
-                xw["labeler"],
+                f"{ndc} — {xw.drug_name} ({xw.code}) [CMS {quarter}]",
+                f"{xw.labeler}; {_text(xw.billunits)} {xw.code} units per item",
+                xw.code,
+                (xw.ndc11,),
+                (xw.drug_name,),
+                xw.labeler,
                 IMPORTED_BIAS - 20,
             )
         )
@@ -267,10 +270,10 @@ def conflicts(curated: Code, store: CmsStore, quarter: str) -> list[str]:
     """Where the imported files disagree with the curated pack: both values, flagged."""
     row = store.hcpcs(quarter, curated.code)
     out = []
-    if row is not None and _norm(row["long_description"]) != _norm(curated.descriptor):
-        out.append(f"Descriptor: curated '{curated.descriptor}' vs CMS {quarter} '{row['long_description']}'")
+    if row is not None and _norm(row.long_description) != _norm(curated.descriptor):
+        out.append(f"Descriptor: curated '{curated.descriptor}' vs CMS {quarter} '{row.long_description}'")
     if row is not None:
-        unit, _origin, raw = _billing_unit(store, quarter, curated.code, row["long_description"])
+        unit, _origin, raw = _billing_unit(store, quarter, curated.code, row.long_description)
         if (
             unit is not None
             and curated.billing_unit.convertible_to(unit.unit)
@@ -278,6 +281,10 @@ def conflicts(curated: Code, store: CmsStore, quarter: str) -> list[str]:
         ):
             out.append(f"Billing unit: curated {curated.billing_unit} vs CMS {quarter} {raw or unit}")
     return out
+
+
+def _text(value: Decimal | None) -> str:
+    return decimal_text(value) if value is not None else "?"
 
 
 def _norm(text: str) -> str:
@@ -299,23 +306,23 @@ def imported_view(catalog: Catalog, store: CmsStore, code: str) -> dict[str, Any
         out.append(
             {
                 "quarter": q,
-                "descriptor": h["long_description"] if h else None,
-                "short_descriptor": h["short_description"] if h else None,
-                "termination_date": h["term_date"] if h else None,
-                "replaced_by": (h["xref1"] or None) if h else None,
-                "payment_limit": a["payment_limit"] if a else None,
-                "dosage": a["dosage"] if a else None,
-                "coinsurance": a["coinsurance"] if a else None,
+                "descriptor": h.long_description if h else None,
+                "short_descriptor": h.short_description if h else None,
+                "termination_date": h.term_date.isoformat() if h and h.term_date else None,
+                "replaced_by": (h.xref1 or None) if h else None,
+                "payment_limit": money_text(a.payment_limit) if a and a.payment_limit is not None else None,
+                "dosage": a.dosage if a else None,
+                "coinsurance": decimal_text(a.coinsurance) if a and a.coinsurance is not None else None,
                 "mue": [
-                    {"setting": m["setting"], "value": m["value"], "mai": m["mai"], "mai_text": m["mai_text"]}
+                    {"setting": m.setting, "value": m.row.value, "mai": m.row.mai, "mai_text": m.row.mai_text}
                     for m in store.mue(q, code)
                 ],
                 "ndcs": [
                     {
-                        "ndc": x["ndc_raw"],
-                        "drug_name": x["drug_name"],
-                        "billunits": x["billunits"],
-                        "pkg_qty": x["pkg_qty"],
+                        "ndc": x.ndc_raw,
+                        "drug_name": x.drug_name,
+                        "billunits": decimal_text(x.billunits) if x.billunits is not None else None,
+                        "pkg_qty": decimal_text(x.pkg_qty) if x.pkg_qty is not None else None,
                     }
                     for x in store.crosswalk(q, code)
                 ],

@@ -12,9 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
-from omaliref.domain.cms import AspRow, CrosswalkRow, HcpcsRow, MueRow, Parsed, Quarter
+from omaliref.domain.cms import AspRow, CrosswalkRow, HcpcsRow, MueRow, Parsed, Quarter, QuarterTables, SettingMue
 
 SCHEMA_VERSION = 1
 SCHEMA = """
@@ -267,36 +266,98 @@ class CmsStore:
                 return record
         return None
 
-    def _one(self, sql: str, params: tuple[object, ...]) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = self.db.execute(sql, params).fetchone()
-        return row
+    def hcpcs(self, quarter: str, code: str) -> HcpcsRow | None:
+        row = self.db.execute(
+            "SELECT * FROM hcpcs WHERE quarter=? AND code=? AND is_modifier=0", (quarter, code)
+        ).fetchone()
+        return _hcpcs(row) if row else None
 
-    def hcpcs(self, quarter: str, code: str) -> sqlite3.Row | None:
-        return self._one("SELECT * FROM hcpcs WHERE quarter=? AND code=? AND is_modifier=0", (quarter, code))
+    def hcpcs_codes(self, quarter: str) -> list[HcpcsRow]:
+        rows = self.db.execute("SELECT * FROM hcpcs WHERE quarter=? AND is_modifier=0 ORDER BY code", (quarter,))
+        return [_hcpcs(r) for r in rows]
 
-    def hcpcs_codes(self, quarter: str) -> list[sqlite3.Row]:
-        return self.db.execute(
-            "SELECT * FROM hcpcs WHERE quarter=? AND is_modifier=0 ORDER BY code", (quarter,)
-        ).fetchall()
+    def asp(self, quarter: str, code: str) -> AspRow | None:
+        row = self.db.execute("SELECT * FROM asp WHERE quarter=? AND code=?", (quarter, code)).fetchone()
+        return _asp(row) if row else None
 
-    def asp(self, quarter: str, code: str) -> sqlite3.Row | None:
-        return self._one("SELECT * FROM asp WHERE quarter=? AND code=?", (quarter, code))
+    def crosswalk(self, quarter: str, code: str) -> list[CrosswalkRow]:
+        rows = self.db.execute("SELECT * FROM crosswalk WHERE quarter=? AND code=? ORDER BY ndc_raw", (quarter, code))
+        return [_crosswalk(r) for r in rows]
 
-    def crosswalk(self, quarter: str, code: str) -> list[sqlite3.Row]:
-        return self.db.execute(
-            "SELECT * FROM crosswalk WHERE quarter=? AND code=? ORDER BY ndc_raw", (quarter, code)
-        ).fetchall()
+    def crosswalk_all(self, quarter: str) -> list[CrosswalkRow]:
+        rows = self.db.execute("SELECT * FROM crosswalk WHERE quarter=? ORDER BY code, ndc_raw", (quarter,))
+        return [_crosswalk(r) for r in rows]
 
-    def crosswalk_all(self, quarter: str) -> list[sqlite3.Row]:
-        return self.db.execute("SELECT * FROM crosswalk WHERE quarter=? ORDER BY code, ndc_raw", (quarter,)).fetchall()
+    def ndc(self, ndc11: str) -> list[CrosswalkRow]:
+        """Every crosswalk row of an NDC, newest quarter first."""
+        rows = self.db.execute("SELECT * FROM crosswalk WHERE ndc11=? ORDER BY quarter DESC", (ndc11,))
+        return [_crosswalk(r) for r in rows]
 
-    def ndc(self, ndc11: str) -> list[sqlite3.Row]:
-        return self.db.execute("SELECT * FROM crosswalk WHERE ndc11=? ORDER BY quarter DESC", (ndc11,)).fetchall()
+    def mue(self, quarter: str, code: str) -> list[SettingMue]:
+        rows = self.db.execute("SELECT * FROM mue WHERE quarter=? AND code=? ORDER BY setting", (quarter, code))
+        return [_mue(r) for r in rows]
 
-    def mue(self, quarter: str, code: str) -> list[sqlite3.Row]:
-        return self.db.execute(
-            "SELECT * FROM mue WHERE quarter=? AND code=? ORDER BY setting", (quarter, code)
-        ).fetchall()
+    def tables(self, quarter: str) -> QuarterTables:
+        """Everything one quarter holds, typed as the parsers made it (for `changes`)."""
+        q = (quarter,)
+        return QuarterTables(
+            hcpcs=[_hcpcs(r) for r in self.db.execute("SELECT * FROM hcpcs WHERE quarter=?", q)],
+            asp=[_asp(r) for r in self.db.execute("SELECT * FROM asp WHERE quarter=?", q)],
+            crosswalk=[_crosswalk(r) for r in self.db.execute("SELECT * FROM crosswalk WHERE quarter=?", q)],
+            mue=[_mue(r) for r in self.db.execute("SELECT * FROM mue WHERE quarter=?", q)],
+        )
 
-    def table(self, kind: str, quarter: str) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.db.execute(f"SELECT * FROM {TABLE_OF[kind]} WHERE quarter=?", (quarter,))]
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return Decimal(text) if text is not None and text != "" else None
+
+
+def _hcpcs(r: sqlite3.Row) -> HcpcsRow:
+    return HcpcsRow(
+        r["code"],
+        bool(r["is_modifier"]),
+        r["long_description"],
+        r["short_description"],
+        r["pricing"],
+        r["coverage"],
+        r["betos"],
+        r["xref1"],
+        _date(r["add_date"]),
+        _date(r["action_date"]),
+        _date(r["term_date"]),
+        r["action"],
+    )
+
+
+def _asp(r: sqlite3.Row) -> AspRow:
+    return AspRow(
+        r["code"],
+        r["short_description"],
+        r["dosage"],
+        _decimal(r["payment_limit"]),
+        _decimal(r["coinsurance"]),
+        r["notes"],
+    )
+
+
+def _crosswalk(r: sqlite3.Row) -> CrosswalkRow:
+    return CrosswalkRow(
+        r["code"],
+        r["ndc_raw"],
+        r["ndc11"],
+        r["labeler"],
+        r["drug_name"],
+        r["dosage"],
+        _decimal(r["pkg_size"]),
+        _decimal(r["pkg_qty"]),
+        _decimal(r["billunits"]),
+        _decimal(r["billunits_pkg"]),
+    )
+
+
+def _mue(r: sqlite3.Row) -> SettingMue:
+    return SettingMue(r["setting"], MueRow(r["code"], r["value"], r["mai"], r["mai_text"], r["rationale"]))

@@ -179,9 +179,7 @@ class Library:
             if q not in have:
                 raise InputError(f"Quarter {q} is not imported (imported: {', '.join(have) or 'none'}).")
         assert self.store is not None
-        store = self.store
-        tables = {q: {k: store.table(k, q) for k in ("hcpcs", "asp", "crosswalk", "mue")} for q in (old, new)}
-        return changes(tables[old], tables[new], codes)
+        return changes(self.store.tables(old), self.store.tables(new), codes)
 
     def import_files(
         self,

@@ -136,6 +136,24 @@ class MueRow:
 
 
 @dataclass(frozen=True)
+class SettingMue:
+    """An MUE row with the table (setting) it came from."""
+
+    setting: MueSetting
+    row: MueRow
+
+
+@dataclass(frozen=True)
+class QuarterTables:
+    """One imported quarter's rows of every kind, typed as parsed."""
+
+    hcpcs: list[HcpcsRow]
+    asp: list[AspRow]
+    crosswalk: list[CrosswalkRow]
+    mue: list[SettingMue]
+
+
+@dataclass(frozen=True)
 class Parsed:
     kind: str
     file: str

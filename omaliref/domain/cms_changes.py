@@ -1,67 +1,77 @@
-"""What changed between two imported CMS quarters: a pure diff of the stored tables."""
+"""What changed between two imported CMS quarters: a pure diff of their typed tables."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from omaliref.domain.cms import QuarterTables
+from omaliref.domain.cms_facts import money_text
+
+CHANGE_KINDS = (
+    "codes_added",
+    "codes_terminated",
+    "codes_removed",
+    "descriptor_changes",
+    "payment_limit_changes",
+    "mue_changes",
+    "ndcs_added",
+    "ndcs_removed",
+)
+
+
+def _limit(value: Decimal | None) -> str | None:
+    return money_text(value) if value is not None else None
+
 
 def changes(
-    old: dict[str, list[dict[str, object]]], new: dict[str, list[dict[str, object]]], codes: set[str] | None = None
+    old: QuarterTables, new: QuarterTables, codes: set[str] | None = None
 ) -> dict[str, list[dict[str, object]]]:
-    """What changed between two quarters: tables as lists of row dicts (from the store), keyed by kind."""
+    """Per kind of change, the rows that differ (limited to `codes` when given), as the public JSON shows them."""
 
-    def keep(code: object) -> bool:
+    def keep(code: str) -> bool:
         return codes is None or code in codes
 
-    def by(rows: list[dict[str, object]], *key: str) -> dict[tuple[object, ...], dict[str, object]]:
-        return {tuple(r[k] for k in key): r for r in rows if keep(r["code"])}
-
-    out: dict[str, list[dict[str, object]]] = {
-        k: []
-        for k in (
-            "codes_added",
-            "codes_terminated",
-            "codes_removed",
-            "descriptor_changes",
-            "payment_limit_changes",
-            "mue_changes",
-            "ndcs_added",
-            "ndcs_removed",
-        )
-    }
-    o, n = by(old.get("hcpcs", []), "code", "is_modifier"), by(new.get("hcpcs", []), "code", "is_modifier")
-    for key in sorted(n.keys() - o.keys(), key=str):
-        out["codes_added"].append({"code": key[0], "descriptor": n[key]["long_description"]})
-    for key in sorted(o.keys() - n.keys(), key=str):
-        out["codes_removed"].append({"code": key[0], "descriptor": o[key]["long_description"]})
-    for key in sorted(o.keys() & n.keys(), key=str):
-        if n[key]["term_date"] and not o[key]["term_date"]:
+    out: dict[str, list[dict[str, object]]] = {k: [] for k in CHANGE_KINDS}
+    o_h = {(r.code, r.is_modifier): r for r in old.hcpcs if keep(r.code)}
+    n_h = {(r.code, r.is_modifier): r for r in new.hcpcs if keep(r.code)}
+    for key in sorted(n_h.keys() - o_h.keys()):
+        out["codes_added"].append({"code": key[0], "descriptor": n_h[key].long_description})
+    for key in sorted(o_h.keys() - n_h.keys()):
+        out["codes_removed"].append({"code": key[0], "descriptor": o_h[key].long_description})
+    for key in sorted(o_h.keys() & n_h.keys()):
+        before, after = o_h[key], n_h[key]
+        if after.term_date and not before.term_date:
             out["codes_terminated"].append(
-                {"code": key[0], "termination_date": n[key]["term_date"], "replaced_by": n[key]["xref1"] or None}
+                {"code": key[0], "termination_date": after.term_date.isoformat(), "replaced_by": after.xref1 or None}
             )
-        if o[key]["long_description"] != n[key]["long_description"]:
+        if before.long_description != after.long_description:
             out["descriptor_changes"].append(
-                {"code": key[0], "from": o[key]["long_description"], "to": n[key]["long_description"]}
+                {"code": key[0], "from": before.long_description, "to": after.long_description}
             )
-    o, n = by(old.get("asp", []), "code"), by(new.get("asp", []), "code")
-    for key in sorted(o.keys() | n.keys(), key=str):
-        before = o.get(key, {}).get("payment_limit")
-        after = n.get(key, {}).get("payment_limit")
-        if before != after:
-            out["payment_limit_changes"].append({"code": key[0], "from": before, "to": after})
-    o, n = by(old.get("mue", []), "setting", "code"), by(new.get("mue", []), "setting", "code")
-    for key in sorted(o.keys() | n.keys(), key=str):
-        before, after = o.get(key), n.get(key)
-        if (before and (before["value"], before["mai"])) != (after and (after["value"], after["mai"])):
+    o_a = {r.code: r for r in old.asp if keep(r.code)}
+    n_a = {r.code: r for r in new.asp if keep(r.code)}
+    for code in sorted(o_a.keys() | n_a.keys()):
+        was = o_a[code].payment_limit if code in o_a else None
+        now = n_a[code].payment_limit if code in n_a else None
+        if was != now:
+            out["payment_limit_changes"].append({"code": code, "from": _limit(was), "to": _limit(now)})
+    o_m = {(m.setting, m.row.code): m.row for m in old.mue if keep(m.row.code)}
+    n_m = {(m.setting, m.row.code): m.row for m in new.mue if keep(m.row.code)}
+    for mkey in sorted(o_m.keys() | n_m.keys()):
+        b, a = o_m.get(mkey), n_m.get(mkey)
+        if (b and (b.value, b.mai)) != (a and (a.value, a.mai)):
             out["mue_changes"].append(
                 {
-                    "setting": key[0],
-                    "code": key[1],
-                    "from": before and {"value": before["value"], "mai": before["mai"]},
-                    "to": after and {"value": after["value"], "mai": after["mai"]},
+                    "setting": mkey[0],
+                    "code": mkey[1],
+                    "from": {"value": b.value, "mai": b.mai} if b else None,
+                    "to": {"value": a.value, "mai": a.mai} if a else None,
                 }
             )
-    o, n = by(old.get("crosswalk", []), "code", "ndc_raw"), by(new.get("crosswalk", []), "code", "ndc_raw")
-    for key in sorted(n.keys() - o.keys(), key=str):
-        out["ndcs_added"].append({"code": key[0], "ndc": key[1], "drug_name": n[key]["drug_name"]})
-    for key in sorted(o.keys() - n.keys(), key=str):
-        out["ndcs_removed"].append({"code": key[0], "ndc": key[1], "drug_name": o[key]["drug_name"]})
+    o_x = {(r.code, r.ndc_raw): r for r in old.crosswalk if keep(r.code)}
+    n_x = {(r.code, r.ndc_raw): r for r in new.crosswalk if keep(r.code)}
+    for xkey in sorted(n_x.keys() - o_x.keys()):
+        out["ndcs_added"].append({"code": xkey[0], "ndc": xkey[1], "drug_name": n_x[xkey].drug_name})
+    for xkey in sorted(o_x.keys() - n_x.keys()):
+        out["ndcs_removed"].append({"code": xkey[0], "ndc": xkey[1], "drug_name": o_x[xkey].drug_name})
     return out

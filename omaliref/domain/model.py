@@ -260,6 +260,11 @@ class Catalog:
         return tuple(self.sources[i] for i in dict.fromkeys(ids))
 
 
+def units_per_container(product: Product, code: Code) -> Fraction:
+    """How many billing units one container holds (whole for the curated pack; may be fractional when imported)."""
+    return product.container_amount.to(code.billing_unit.unit).amount / code.billing_unit.amount
+
+
 def normalize_code(text: str) -> str:
     """'j-2357 ' -> 'J2357'."""
     return "".join(ch for ch in text if ch.isalnum()).upper()

@@ -46,7 +46,12 @@ class SearchHit:
     entry: SearchEntry
     score: float
     reasons: tuple[str, ...]
-    alerts: tuple[str, ...]
+    corrections: tuple[Correction, ...]  # look-alike corrections that apply given what the coder typed
+
+    @property
+    def alerts(self) -> tuple[str, ...]:
+        """The corrections as the public JSON and the CLI print them."""
+        return tuple(f"Look-alike: {c.right}" for c in self.corrections)
 
 
 def fold(text: str) -> str:
@@ -258,12 +263,12 @@ class SearchIndex:
                     entry,
                     scores[index],
                     tuple(dict.fromkeys(reasons[index])),
-                    tuple(self.alerts_for(entry.code, folded_query, terms)),
+                    tuple(self.corrections_for(entry.code, folded_query, terms)),
                 )
             )
         return hits
 
-    def alerts_for(self, code: str, folded_query: str, terms: Iterable[str]) -> list[str]:
+    def corrections_for(self, code: str, folded_query: str, terms: Iterable[str]) -> list[Correction]:
         """Look-alike corrections that apply to a code given what the coder typed."""
         if not code:
             return []
@@ -273,7 +278,7 @@ class SearchIndex:
             if code not in correction.codes:
                 continue
             if correction.always_show or any(t in folded_query or t in term_set for t in correction.terms):
-                out.append(f"Look-alike: {correction.right}")
+                out.append(correction)
         return out
 
 

@@ -17,7 +17,7 @@ from omaliref.data.library import Entry
 from omaliref.domain.calculator import NDC_QUANTITY_PLACES, CalcResult, ClaimLine, LineCheck, Warning_
 from omaliref.domain.cms_facts import QuarterFacts, decimal_text, money_text
 from omaliref.domain.dosing import DoseAnswer
-from omaliref.domain.model import Catalog, Code, Modifier, Product, Topic
+from omaliref.domain.model import Catalog, Code, Modifier, Product, Topic, units_per_container
 from omaliref.domain.outcome import Outcome
 from omaliref.domain.quantities import Quantity, plain_amount
 from omaliref.domain.search import SearchHit
@@ -56,8 +56,7 @@ def hit(h: SearchHit) -> dict[str, Any]:
 
 
 def product(catalog: Catalog, p: Product) -> dict[str, Any]:
-    code = catalog.codes[p.code]
-    per_container = p.container_amount.to(code.billing_unit.unit).amount / code.billing_unit.amount
+    per_container = units_per_container(p, catalog.codes[p.code])
     return {
         "ndc": p.ndc,
         "ndc11": p.ndc11,

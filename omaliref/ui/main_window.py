@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, Qt, Signal
@@ -26,7 +26,7 @@ from omaliref.data.state import Preferences, StateStore
 
 if TYPE_CHECKING:  # the panes and the domain load after the first paint (see finish_loading)
     from omaliref.data.library import Library
-    from omaliref.domain.model import Catalog
+    from omaliref.domain.model import Catalog, Correction
     from omaliref.ui.calculator_pane import CalculatorPane
     from omaliref.ui.case_model import CaseModel
     from omaliref.ui.checklist_pane import ChecklistPane
@@ -236,9 +236,9 @@ class MainWindow(QMainWindow):
 
         hit = current.data(HIT_ROLE) if current.isValid() else None
         if hit is not None:
-            self._show(hit.entry.kind, hit.entry.id, list(hit.alerts))
+            self._show(hit.entry.kind, hit.entry.id, hit.corrections)
 
-    def _show(self, kind: str, ident: str, alerts: list[str] | None = None) -> None:
+    def _show(self, kind: str, ident: str, corrections: Sequence[Correction] = ()) -> None:
         """Show an entry of the curated pack, or one that only the imported CMS files hold."""
         held = (
             (kind == "code" and ident in self.catalog.codes)
@@ -246,12 +246,12 @@ class MainWindow(QMainWindow):
             or kind in ("modifier", "topic")
         )
         if held or self.library.store is None:
-            self.reference.show_entry(kind, ident, alerts)
+            self.reference.show_entry(kind, ident, corrections)
         else:
             merged = self.library.latest_catalog_for(
                 ident if kind == "code" else None, ndc=ident if kind == "product" else None
             )
-            self.reference.show_entry(kind, ident, alerts, catalog=merged)
+            self.reference.show_entry(kind, ident, corrections, catalog=merged)
         self.entry_shown.emit(ident)
 
     def _open_index(self, index: QModelIndex) -> None:
@@ -260,7 +260,7 @@ class MainWindow(QMainWindow):
         hit = index.data(HIT_ROLE) if index.isValid() else None
         if hit is None:
             return
-        self._show(hit.entry.kind, hit.entry.id, list(hit.alerts))
+        self._show(hit.entry.kind, hit.entry.id, hit.corrections)
         if hit.entry.kind == "code":
             imported = hit.entry.id not in self.catalog.codes
             self.calculator.set_code(

@@ -47,12 +47,12 @@ class ResultsModel(QAbstractListModel):
             return None
         hit = self._hits[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            alert = "  ⚠ look-alike" if hit.alerts else ""
+            alert = "  ⚠ look-alike" if hit.corrections else ""
             return f"{KIND_LABEL[hit.entry.kind]:<9} {hit.entry.title}{alert}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{hit.entry.summary}\n\nMatched: {'; '.join(hit.reasons)}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{hit.entry.kind} {hit.entry.title}" + (" with look-alike alert" if hit.alerts else "")
+            return f"{hit.entry.kind} {hit.entry.title}" + (" with look-alike alert" if hit.corrections else "")
         if role == HIT_ROLE:
             return hit
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 from typing import Any
 
@@ -9,7 +10,7 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser
 
-from omaliref.domain.model import Catalog, Code, Modifier, Product, Provenance, Topic
+from omaliref.domain.model import Catalog, Code, Correction, Modifier, Product, Provenance, Topic, units_per_container
 from omaliref.domain.quantities import format_amount
 
 LINK_SCHEME = "entry"
@@ -107,7 +108,7 @@ def code_html(catalog: Catalog, code: Code, alerts: list[str]) -> str:
             "<th>Container</th><th>Status</th></tr>"
         )
         for p in products:
-            units = p.container_amount.to(unit.unit).amount / unit.amount
+            units = units_per_container(p, code)
             status = escape(p.marketing_status) + ("" if p.presentation_verified else "; presentation not confirmed")
             parts.append(
                 f"<tr><td style='white-space:nowrap'>{_link(p.ndc)}</td><td>{escape(p.presentation)}</td>"
@@ -151,7 +152,7 @@ def modifier_html(catalog: Catalog, mod: Modifier) -> str:
 
 def product_html(catalog: Catalog, product: Product) -> str:
     code = catalog.codes[product.code]
-    units = product.container_amount.to(code.billing_unit.unit).amount / code.billing_unit.amount
+    units = units_per_container(product, code)
     rows = [
         ("NDC (11-digit)", product.ndc11),
         ("As listed", product.listed_ndc),
@@ -202,20 +203,15 @@ class ReferenceView(QTextBrowser):
         self.setHtml("<p>Type in the search box: a code (J2357), a drug or brand, an NDC, a modifier or a topic.</p>")
 
     def show_entry(
-        self, kind: str, ident: str, alerts: list[str] | None = None, catalog: Catalog | None = None
+        self, kind: str, ident: str, corrections: Sequence[Correction] = (), catalog: Catalog | None = None
     ) -> None:
         """Render an entry; `catalog` is the pack plus imported CMS data when the entry comes from an import."""
         cat = catalog or self.catalog
         self.current_id = ident
         if kind == "code":
             code = cat.codes[ident]
-            shown = list(alerts or [])
-            shown += [
-                f"{c.right}"
-                for c in cat.corrections_for(ident)
-                if c.always_show and f"Look-alike: {c.right}" not in shown
-            ]
-            html = code_html(cat, code, [a.removeprefix("Look-alike: ") for a in shown])
+            shown = list(dict.fromkeys([*corrections, *(c for c in cat.corrections_for(ident) if c.always_show)]))
+            html = code_html(cat, code, [c.right for c in shown])
         elif kind == "modifier":
             html = modifier_html(cat, cat.modifiers[ident])
         elif kind == "product":

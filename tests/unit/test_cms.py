@@ -169,10 +169,10 @@ def test_import_zips_and_idempotency(store, tmp_path):
         ("crosswalk", "imported", 5),
         ("mue", "imported", 4),
     ]
-    before = {k: store.table(k, "2027Q1") for k in ("hcpcs", "asp", "crosswalk", "mue")}
+    before = store.tables("2027Q1")
     again = import_paths(store, zips)
     assert {r.status for r in again} == {"unchanged"}
-    assert {k: store.table(k, "2027Q1") for k in before} == before
+    assert store.tables("2027Q1") == before
     assert len(store.imports()) == 4 and all(len(r.sha256) == 64 for r in store.imports())
 
 
@@ -210,7 +210,7 @@ def test_wrong_file_in_zip_and_zip_without_cms_files(store, tmp_path):
 
 def test_interrupted_import_leaves_the_previous_quarter_intact(store, tmp_path, monkeypatch):
     import_paths(store, quarter_zips(tmp_path / "q1"))
-    before = store.table("asp", "2027Q1")
+    before = store.tables("2027Q1").asp
     changed = write_zip(tmp_path / "asp2.zip", {NAMES["asp"]: ASP_CSV.replace("12.345", "99.999")})
     real = CmsStore._insert
 
@@ -222,7 +222,7 @@ def test_interrupted_import_leaves_the_previous_quarter_intact(store, tmp_path, 
     with pytest.raises(OSError):
         import_paths(store, [changed])
     monkeypatch.undo()
-    assert store.table("asp", "2027Q1") == before
+    assert store.tables("2027Q1").asp == before
     assert store.import_for("2027Q1", "asp").file.endswith("Payment Limit File 121626.csv")
 
 
@@ -297,9 +297,7 @@ def test_conflicts_are_flagged(catalog, two_quarters):
 
 
 def test_changes_between_quarters(two_quarters):
-    tables = {
-        q: {k: two_quarters.table(k, q) for k in ("hcpcs", "asp", "crosswalk", "mue")} for q in ("2027Q1", "2027Q2")
-    }
+    tables = {q: two_quarters.tables(q) for q in ("2027Q1", "2027Q2")}
     diff = changes(tables["2027Q1"], tables["2027Q2"])
     assert [c["code"] for c in diff["codes_added"]] == ["J0006"]
     assert [c["code"] for c in diff["descriptor_changes"]] == ["J2357"]
@@ -342,7 +340,7 @@ def test_terminated_code_shows_in_changes(store, tmp_path):
             write_zip(tmp_path / "b.zip", {"HCPC2027_APR_ANWEB.txt": later}),
         ],
     )
-    diff = changes({"hcpcs": store.table("hcpcs", "2027Q1")}, {"hcpcs": store.table("hcpcs", "2027Q2")})
+    diff = changes(store.tables("2027Q1"), store.tables("2027Q2"))
     assert diff["codes_terminated"] == [{"code": "J0007", "termination_date": "2027-03-31", "replaced_by": "J0001"}]
 
 
