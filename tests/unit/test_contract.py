@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,20 +10,11 @@ import pytest
 from omaliref.data import pack
 from omaliref.data.pack import load_catalog
 from omaliref.data.pack_schema import guide
-from omaliref.data.resources import pack_root
 from omaliref.domain import vocab
 from omaliref.domain.errors import PackError
+from tests.fixtures.pack import pack_copy
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def pack_copy(tmp_path, file, old, new):
-    root = tmp_path / "pack"
-    shutil.copytree(pack_root(), root, ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
-    text = (root / file).read_text(encoding="utf-8")
-    assert old in text, f"fixture anchor missing in {file}"
-    (root / file).write_text(text.replace(old, new, 1), encoding="utf-8")
-    return root
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 import subprocess
 import sys
 from fractions import Fraction
@@ -15,6 +14,7 @@ import pytest
 from omaliref.data.pack import FILES, load_catalog
 from omaliref.data.resources import pack_root, read_text
 from omaliref.domain.errors import PackError
+from tests.fixtures.pack import pack_copy
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -175,15 +175,6 @@ def test_resource_names_cannot_escape_the_pack():
             read_text(bad)
 
 
-def _broken_pack(tmp_path: Path, file: str, old: str, new: str) -> Path:
-    root = tmp_path / "pack"
-    shutil.copytree(pack_root(), root, ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
-    text = (root / file).read_text(encoding="utf-8")
-    assert old in text, f"fixture anchor missing in {file}"
-    (root / file).write_text(text.replace(old, new, 1), encoding="utf-8")
-    return root
-
-
 @pytest.mark.parametrize(
     "file, old, new, expect",
     [
@@ -296,7 +287,7 @@ def _broken_pack(tmp_path: Path, file: str, old: str, new: str) -> Path:
     ],
 )
 def test_broken_packs_are_rejected_with_file_record_field(tmp_path, file, old, new, expect):
-    root = _broken_pack(tmp_path, file, old, new)
+    root = pack_copy(tmp_path, file, old, new)
     with pytest.raises(PackError) as info:
         load_catalog(root)
     err = info.value
@@ -362,7 +353,7 @@ def test_domain_and_data_do_not_import_qt():
 
 
 def test_missing_file_is_named(tmp_path):
-    root = _broken_pack(tmp_path, "rules.toml", "[[rule]]", "[[rule]]")
+    root = pack_copy(tmp_path, "rules.toml", "[[rule]]", "[[rule]]")
     (root / "rules.toml").unlink()
     with pytest.raises(PackError) as info:
         load_catalog(root)
