@@ -25,7 +25,7 @@ from omaliref.domain.dosing import DoseAnswer, label_dose
 from omaliref.domain.errors import InputError
 from omaliref.domain.model import Catalog
 from omaliref.domain.quantities import parse_number
-from omaliref.domain.vocab import INDICATIONS
+from omaliref.ui.labels import INDICATION_LABELS
 from omaliref.ui.widgets import ErrorLabel
 
 
@@ -49,10 +49,9 @@ class DoseCheckDialog(QDialog):
         self.setWindowTitle("Omalizumab dose check")
         self.indication_box = QComboBox()
         self.indication_box.setAccessibleName("Indication")
-        for value in INDICATIONS:
-            self.indication_box.addItem(value, value)
-        if indication in INDICATIONS:
-            self.indication_box.setCurrentIndex(INDICATIONS.index(indication))
+        for value, label in INDICATION_LABELS[1:]:  # the dose check needs an indication: no "not set"
+            self.indication_box.addItem(label, value)
+        self.indication_box.setCurrentIndex(max(0, self.indication_box.findData(indication)))
         self.ige_edit, self.weight_edit, self.age_edit = QLineEdit(), QLineEdit(), QLineEdit()
         for edit, name, hint in (
             (self.ige_edit, "Baseline IgE", "IU/mL, before treatment"),
