@@ -110,7 +110,7 @@ def imported_code(store: CmsStore, quarter: str, code: str) -> tuple[Code, tuple
                     container_type="unknown",
                     route="",
                     marketing_status="listed",
-                    presentation_verified=False,
+                    presentation_verified=True,  # NDC and billing units per item come from the CMS crosswalk
                     auto_select=True,
                     ndc_unit="",
                     ndc_quantity=Fraction(xw.pkg_size) if xw.pkg_size and xw.pkg_size > 0 else Fraction(1),

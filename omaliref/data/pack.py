@@ -267,6 +267,18 @@ def _products(ck: _Checker, data: dict[str, Any], codes: Mapping[str, Code]) -> 
         units = amount.to(code.billing_unit.unit).amount / code.billing_unit.amount
         if units.denominator != 1:
             raise ck.fail(label, "container_amount", f"is not a whole number of {code.code} billing units")
+        if row["auto_select"] and not (
+            row["presentation_verified"]
+            and row["container_type"] != "unknown"
+            and row.get("container_type_confidence", "high") != "low"
+            and row["confidence"] != "low"
+        ):
+            raise ck.fail(
+                label,
+                "auto_select",
+                "only a verified package (NDC, contents and single-dose status "
+                "established, not low confidence) may be chosen automatically",
+            )
         per_package = row.get("containers_per_package")
         if per_package is not None and per_package <= 0:
             raise ck.fail(label, "containers_per_package", "must be a positive whole number")

@@ -268,35 +268,31 @@ def code_notes(catalog: Catalog, code: Code) -> Notes:
 # -- containers ------------------------------------------------------------------------------------------------
 
 
-_CONF_RANK = {"high": 0, "medium": 1, "low": 2}
-
-
-def selectable(catalog: Catalog, code: Code, day: dt.date) -> list[Product]:
-    """Packages the calculator may choose by itself on this date."""
+def selectable(catalog: Catalog, code: Code, day: dt.date, single_dose_confirmed: bool = False) -> list[Product]:
+    """Packages the calculator may choose by itself on this date: verified ones, and imported CMS packages (NDC and
+    contents from the crosswalk) once the coder has confirmed single-dose from the label."""
     return [
         p
         for p in catalog.products_for(code.code)
-        if p.auto_select and not (p.marketing_start and p.marketing_start > day)
+        if p.auto_select
+        and (p.verified or (p.container_type == "unknown" and p.presentation_verified and single_dose_confirmed))
+        and not (p.marketing_start and p.marketing_start > day)
     ]
 
 
 def best_combination(products: list[Product], dose: Fraction, unit: str) -> tuple[ContainerUse, ...]:
     """The combination that wastes least, then uses fewest containers, then the most of the larger packages.
 
-    One product per distinct size: among same-size packages the best-documented (verified presentation, higher
-    confidence, then NDC order) stands for the size, so ties never depend on file order. The search is a
+    One product per distinct size: among same-size packages a verified one, then a listed one, then the lowest NDC
+    stands for the size, so ties never depend on file order (and the 75 and 300 mg Xolair syringes are chosen
+    alike, never a syringe and an autoinjector by their records' confidence). The search is a
     reachability table over container counts (bitsets over the amounts reachable with at most k containers), so it
     is polynomial in the number of sizes and the container cap — never a walk over every combination.
     """
     by_size: dict[Fraction, Product] = {}
     for product in sorted(
         products,
-        key=lambda p: (
-            not p.presentation_verified,
-            p.marketing_status != "listed",
-            _CONF_RANK[p.provenance.confidence],
-            p.ndc,
-        ),
+        key=lambda p: (not p.verified, p.marketing_status != "listed", p.ndc),
     ):
         by_size.setdefault(product.container_amount.to(unit).amount, product)
     sizes = sorted(by_size, reverse=True)
@@ -367,15 +363,22 @@ def named_containers(catalog: Catalog, code: Code, case: Case, unit: str) -> tup
 
 
 def chosen_containers(
-    catalog: Catalog, code: Code, dose: Quantity, day: dt.date
+    catalog: Catalog, code: Code, dose: Quantity, day: dt.date, single_dose_confirmed: bool = False
 ) -> tuple[tuple[ContainerUse, ...], Notes]:
     """Rule smallest-container: the least-waste combination of the packages the calculator may choose."""
-    candidates = selectable(catalog, code, day)
+    candidates = selectable(catalog, code, day, single_dose_confirmed)
     if not candidates:
         hint = " ".join(c.right for c in catalog.corrections_for(code.code) if c.always_show)
+        unconfirmed = any(p.auto_select and p.container_type == "unknown" for p in catalog.products_for(code.code))
+        reason = (
+            "name the NDC opened, or confirm single-dose from the label (--single-dose) to let the calculator "
+            "choose among the CMS crosswalk's packages"
+            if unconfirmed
+            else "name the NDC opened"
+        )
         raise InputError(
-            f"The data pack has no packages for {code.code} ({code.drug}) that can be chosen "
-            f"automatically: name the NDC opened. {hint}".strip(),
+            f"The data pack has no packages for {code.code} ({code.drug}) that can be chosen automatically (only "
+            f"verified packages are): {reason}. {hint}".strip(),
             field="containers",
         )
     best = best_combination(candidates, dose.amount, dose.unit)
@@ -397,10 +400,15 @@ def chosen_containers(
 
 
 def smallest_container(
-    catalog: Catalog, code: Code, dose: Quantity, day: dt.date, discarded: Fraction
+    catalog: Catalog,
+    code: Code,
+    dose: Quantity,
+    day: dt.date,
+    discarded: Fraction,
+    single_dose_confirmed: bool = False,
 ) -> tuple[tuple[ContainerUse, ...], Notes]:
     """Rule smallest-container, for containers the coder named: would smaller ones have wasted less?"""
-    best = best_combination(selectable(catalog, code, day), dose.amount, dose.unit)
+    best = best_combination(selectable(catalog, code, day, single_dose_confirmed), dose.amount, dose.unit)
     if not best:
         return (), Notes()
     best_waste = (
@@ -573,9 +581,9 @@ def modifier_340b(catalog: Catalog, case: Case) -> tuple[tuple[str, ...], Notes]
         return (), _note(
             catalog, "warning", f"{case.modifier_340b} did not exist before {rule.effective_from}: not added.", rule.id
         )
-    notes = Notes(rules=(rule.id,))
     if case.modifier_340b == "JG" and catalog.rule("jg-confirm-2025").in_force_on(day):
-        notes += _note(
+        # JG after 2024 rests on the low-confidence rule alone: the high-confidence 340B rule is not cited for it.
+        return (case.modifier_340b,), _note(
             catalog,
             "warning",
             "JG on a date of service from 2025-01-01: sources conflict on whether JG "
@@ -583,7 +591,7 @@ def modifier_340b(catalog: Catalog, case: Case) -> tuple[tuple[str, ...], Notes]
             "jg-confirm-2025",
             applied=True,
         )
-    return (case.modifier_340b,), notes
+    return (case.modifier_340b,), Notes(rules=(rule.id,))
 
 
 ROUTE_MODIFIERS = {"IV": "JA", "SC": "JB"}
@@ -707,8 +715,15 @@ def package_notes(containers: tuple[ContainerUse, ...], day: dt.date) -> Notes:
                     sources=p.provenance.sources,
                 )
             )
-        elif not p.presentation_verified:
-            out.append(Warning_("info", f"{p.ndc}: {p.presentation}.", sources=p.provenance.sources))
+        elif not p.presentation_verified or (p.container_type != "unknown" and not p.verified):
+            out.append(
+                Warning_(
+                    "warning",
+                    f"{p.ndc} is not a verified package ({p.presentation}; {p.provenance.confidence} confidence): "
+                    "check the NDC, contents and single-dose status on the package label before billing.",
+                    sources=p.provenance.sources,
+                )
+            )
         if p.marketing_start and p.marketing_start > day:
             out.append(
                 Warning_(
@@ -746,7 +761,7 @@ def calculate(catalog: Catalog, case: Case) -> CalcResult:
 
     auto = not case.containers
     if auto:
-        containers, chosen = chosen_containers(catalog, code, dose, day)
+        containers, chosen = chosen_containers(catalog, code, dose, day, case.single_dose_confirmed)
         notes += chosen
     else:
         containers = named_containers(catalog, code, case, dose.unit)
@@ -758,7 +773,9 @@ def calculate(catalog: Catalog, case: Case) -> CalcResult:
     notes += counted + eligibility + waste + m340b_notes + route_notes
     better: tuple[ContainerUse, ...] = ()
     if not auto:
-        better, smaller = smallest_container(catalog, code, dose, day, units.discarded_amount)
+        better, smaller = smallest_container(
+            catalog, code, dose, day, units.discarded_amount, case.single_dose_confirmed
+        )
         notes += smaller
     lines = claim_lines(code, containers, units, emit_jw, emit_jz, m340b + route)
     if auto:

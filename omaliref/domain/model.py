@@ -115,6 +115,16 @@ class Product:
     def single_dose(self) -> bool:
         return self.container_type == "single-dose"
 
+    @property
+    def verified(self) -> bool:
+        """NDC, contents and single-dose status all established: only then may the calculator choose it itself."""
+        return (
+            self.presentation_verified
+            and self.container_type != "unknown"
+            and self.container_type_confidence != "low"
+            and self.provenance.confidence != "low"
+        )
+
 
 @dataclass(frozen=True)
 class Modifier:

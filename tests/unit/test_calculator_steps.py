@@ -92,7 +92,7 @@ def test_waste_modifiers_allowed(catalog, fields, allowed, rule):
 
 @pytest.mark.parametrize("offset, added", [(-1, ()), (0, ("TB",))])
 def test_340b_modifier_from_its_date(catalog, offset, added):
-    mods, notes = calc.modifier_340b(catalog, case(rule_day(catalog, "modifier-340b", offset), modifier_340b="TB"))
+    mods, _notes = calc.modifier_340b(catalog, case(rule_day(catalog, "modifier-340b", offset), modifier_340b="TB"))
     assert mods == added
 
 

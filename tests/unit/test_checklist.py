@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from omaliref.domain import case as case_module
@@ -95,8 +97,17 @@ def test_340b_items(catalog):
             catalog, Case("J2357", "medicare", modifier_340b="JG", result=result(catalog, "J2357", "150mg", m340b="JG"))
         )
     )
-    assert "modifier-340b" in items and "modifier-340b-jg-2025" in items
+    # From 2025-01-01 the 340B item is the one that says JG is unsettled (truth audit finding 3) ...
+    assert "modifier-340b-jg-2025" in items and "modifier-340b" not in items
+    assert (
+        catalog.checklist[[i.id for i in catalog.checklist].index("modifier-340b-jg-2025")].provenance.confidence
+        == "low"
+    )
+    # ... and through 2024 the high-confidence one applies.
+    early = ids(evaluate(catalog, Case("J2357", "medicare", modifier_340b="JG", date_of_service=dt.date(2024, 6, 3))))
+    assert "modifier-340b" in early and "modifier-340b-jg-2025" not in early
     assert "modifier-340b" not in ids(evaluate(catalog, Case("J2357", "medicare")))
+    assert not {"modifier-340b", "modifier-340b-jg-2025"} & set(ids(evaluate(catalog, Case("J2357", "medicare"))))
 
 
 def test_lookalike_codes_get_the_blocker(catalog):

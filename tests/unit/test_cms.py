@@ -254,9 +254,12 @@ def test_calculator_for_an_imported_only_code(catalog, two_quarters):
     assert [(l.modifiers, l.units) for l in r.lines] == [((), 3), (("JW",), 7)]
     assert r.quarter_facts.payment_limit.limit == Decimal("12.345")
     assert [(m.value, m.mai) for m in r.quarter_facts.mues] == [(10, 3)]
-    q2 = calc(catalog, two_quarters, "J0001", "25mg", date="2027-05-01")
+    q2 = calc(catalog, two_quarters, "J0001", "25mg", "99999-0001-10", date="2027-05-01")
     assert q2.quarter_facts.payment_limit.limit == Decimal("13.000")  # the date of service picks the quarter
     assert not q2.has_jw and any("not established" in w.message for w in q2.warnings)
+    # Unconfirmed single-dose status: the calculator does not choose a crosswalk package by itself.
+    with pytest.raises(InputError, match="confirm single-dose from the label"):
+        calc(catalog, two_quarters, "J0001", "25mg", date="2027-05-01")
 
 
 def test_units_above_the_mue_warn(catalog, two_quarters):

@@ -91,8 +91,12 @@ def test_unsettled_facts_are_marked_unsettled(catalog):
     assert not q5154.unit_verified and not q5154.descriptor_verified and q5154.provenance.confidence == "low"
     vial = catalog.products["50242-0040-62"]
     assert vial.marketing_status == "not verified"
-    for ndc in ("50242-0214-55", "50242-0215-55", "50242-0227-55"):
-        assert not catalog.products[ndc].presentation_verified
+    for ndc in ("50242-0214-55", "50242-0215-55", "50242-0227-55"):  # settled by the July 2024 CMS crosswalk
+        product = catalog.products[ndc]
+        assert product.form == "autoinjector" and product.verified
+        assert "cms-crosswalk-2024Q3" in product.provenance.sources
+    for ndc in ("50242-0214-03", "50242-0215-83", "50242-0227-99"):  # still "meaning not established"
+        assert not catalog.products[ndc].presentation_verified and not catalog.products[ndc].auto_select
     assert catalog.modifiers["JG"].provenance.confidence == "low"
     assert "NOT SETTLED" in catalog.modifiers["JG"].status_note
 
@@ -365,3 +369,26 @@ def test_pack_loads_from_the_source_checkout():
     root = pack_root()
     assert Path(str(root)).resolve() == (REPO / "resources").resolve()
     assert load_catalog(root).codes["J2357"].billing_unit.amount == 5
+
+
+AUTHORITATIVE = {"cms", "mac", "fda", "manufacturer", "medicaid-agency", "payer"}
+
+
+def test_a_fact_is_high_only_with_an_authoritative_source_or_two(catalog):
+    """Confidence follows the best source: trade press, compendia and blogs alone support medium at most."""
+    records = [
+        *catalog.codes.values(),
+        *catalog.products.values(),
+        *catalog.modifiers.values(),
+        *catalog.rules.values(),
+        *catalog.corrections,
+        *catalog.checklist,
+        *catalog.topics.values(),
+    ]
+    weak = []
+    for record in records:
+        prov = record.provenance
+        kinds = {catalog.sources[s].kind for s in prov.sources}
+        if prov.confidence == "high" and not kinds & AUTHORITATIVE and len(prov.sources) < 2:
+            weak.append(getattr(record, "id", None) or getattr(record, "code", None) or getattr(record, "ndc", None))
+    assert not weak, f"high confidence on third-party sources alone: {weak}"
