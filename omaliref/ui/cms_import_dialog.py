@@ -8,7 +8,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -83,7 +83,8 @@ class ImportProgressDialog(QProgressDialog):
         self.worker.cancelled.connect(self._cancelled)
         self.canceled.connect(self.worker.cancel)
         for signal in (self.worker.finished, self.worker.failed, self.worker.cancelled):
-            signal.connect(self.thread_.quit)
+            # Direct: quit() is thread-safe, and a queued quit could wait behind a GUI thread blocked in wait().
+            signal.connect(self.thread_.quit, Qt.ConnectionType.DirectConnection)
 
     def start(self) -> None:
         self.thread_.start()
