@@ -21,8 +21,15 @@ class _VersionAction(argparse.Action):
 
     def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
         import omaliref
+        from omaliref.data.resources import read_toml
+        from omaliref.domain.freshness import freshness
 
-        sys.stdout.write(f"omaliref {omaliref.__version__}\n")
+        info = read_toml("pack.toml")  # the pack's header only: --version stays quick
+        fresh = freshness(info["as_of"], _today())
+        sys.stdout.write(
+            f"omaliref {omaliref.__version__}\ndata pack {info['version']}, as of {info['as_of']} "
+            f"({fresh.age_text})\n" + (f"{fresh.banner}\n" if fresh.stale else "")
+        )
         raise SystemExit(0)
 
 

@@ -149,19 +149,35 @@ def entry(data: dict[str, Any]) -> str:
 def _code(data: dict[str, Any]) -> str:
     unit = data["billing_unit"]
     out = [
-        f"{data['code']} — {data['descriptor']}",
+        f"{data['code']} — {data['descriptor']}"
+        + ("" if data["descriptor_verified"] else "  (descriptor NOT VERIFIED)"),
         f"1 unit = {unit['amount']} {unit['unit']}" + ("" if data["unit_verified"] else "  (NOT VERIFIED)"),
         f"Status: {data['status']}; confidence {data['confidence']}; as of {data['as_of']}",
     ]
+    if data["effective_from"] or data["effective_to"]:
+        dates = [
+            f"from {data['effective_from']}" if data["effective_from"] else "",
+            f"to {data['effective_to']}" if data["effective_to"] else "",
+        ]
+        confidence = data["effective_from_confidence"]
+        out.append(
+            "Effective "
+            + " ".join(d for d in dates if d)
+            + (f" ({confidence} confidence)" if confidence else "")
+            + (f"; replaced by {', '.join(data['replaced_by'])}" if data["replaced_by"] else "")
+        )
     out += [f"! {a}" for a in data["alerts"]]
     out.append(data["summary"])
     out += [f"Note: {n}" for n in data["notes"]]
     for p in data["products"]:
-        out.append(
-            f"  {p['ndc']}  {p['presentation']}  ({p['units_per_container']} units; {p['confidence']} confidence)"
-        )
+        flags = [f"{p['units_per_container']} units", f"{p['confidence']} confidence"]
+        if not p["presentation_verified"]:
+            flags.append("not verified")
+        if p["marketing_status"] != "listed":
+            flags.append(f"marketing status {p['marketing_status']}")
+        out.append(f"  {p['ndc']}  {p['presentation']}  ({'; '.join(flags)})")
     for s in data["sections"]:
-        out += ["", s["title"], s["body"]]
+        out += ["", f"{s['title']}  ({s['confidence']} confidence; as of {s['as_of']})", s["body"]]
     out += [f"! CONFLICT: {c}" for c in data.get("conflicts", [])]
     if data.get("origin") == "cms-import":
         quarter = data["field_sources"]["descriptor"].rsplit("-", 1)[-1]

@@ -84,9 +84,15 @@ class MainWindow(QMainWindow):
         panes.addWidget(QLabel(""))
         panes.setSizes([520, 520, 400])
         panes.setChildrenCollapsible(False)
+        self.stale_pack_banner = QLabel()
+        self.stale_pack_banner.setAccessibleName("Data pack age warning")
+        self.stale_pack_banner.setWordWrap(True)
+        self.stale_pack_banner.setStyleSheet("background:#fff0cc; color:#4a2f00; padding:4px; font-weight:bold;")
+        self.stale_pack_banner.hide()
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.search_edit)
+        layout.addWidget(self.stale_pack_banner)
         layout.addWidget(panes, 1)
         self.setCentralWidget(central)
         self.panes = panes
@@ -141,7 +147,7 @@ class MainWindow(QMainWindow):
             placeholder = splitter.replaceWidget(position, widget)
             if placeholder is not None:
                 placeholder.deleteLater()
-        self.data_label.setText(f"Data as of {catalog.info.as_of} · pack {catalog.info.version}")
+        self._show_freshness()
         self.quarters_label = QLabel()
         self.quarters_label.setAccessibleName("Imported CMS quarters")
         self.statusBar().addPermanentWidget(self.quarters_label)
@@ -332,8 +338,19 @@ class MainWindow(QMainWindow):
         dialog.start()
         return dialog
 
+    def _show_freshness(self) -> None:
+        """The pack's age in the status bar; a banner once a newer CMS quarter has begun and is not imported."""
+        from omaliref.domain.freshness import freshness
+
+        info = self.catalog.info
+        fresh = freshness(info.as_of, self.today, self.library.quarters())
+        self.data_label.setText(f"Data as of {info.as_of} ({fresh.age_text}) · pack {info.version}")
+        self.stale_pack_banner.setText(f"⚠ {fresh.banner}")
+        self.stale_pack_banner.setVisible(fresh.stale)
+
     def _import_done(self, outcome: str) -> None:
         self.library.reopen()
+        self._show_freshness()
         self._rebuild_index()
         self._show_quarters()
         self.statusBar().showMessage(outcome, 15000)

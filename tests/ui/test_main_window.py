@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from omaliref.data.state import Preferences
 from omaliref.ui.dialogs import DoseCheck, DoseCheckDialog, PreferencesDialog
 from omaliref.ui.main_window import MainWindow
+from tests.conftest import TODAY
 
 
 def type_into(qtbot, widget, text):
@@ -278,3 +280,17 @@ def test_unexpected_errors_reach_the_log_and_one_dialog(window, qtbot, tmp_path,
         handler.close()
     assert shown == [("RuntimeError: boom in a slot", str(log_path))]
     assert "boom in a slot" in log_path.read_text() and "Traceback" in log_path.read_text()
+
+
+def test_pack_age_in_the_status_bar_and_a_banner_once_a_new_quarter_began(qtbot, isolated_state):
+    from omaliref.app import build_window
+
+    window = build_window(str(isolated_state), today=dt.date(2027, 1, 4))
+    qtbot.addWidget(window)
+    window.show()
+    assert "days old" in window.data_label.text()
+    assert window.stale_pack_banner.isVisible() and "2027Q1" in window.stale_pack_banner.text()
+    fresh = build_window(str(isolated_state), today=TODAY)
+    qtbot.addWidget(fresh)
+    fresh.show()
+    assert not fresh.stale_pack_banner.isVisible()

@@ -66,3 +66,79 @@ def test_bicillin_ndcs_are_confirmed_by_the_cms_crosswalk(catalog):
         product = catalog.products[ndc]
         assert product.verified and "cms-crosswalk-2024Q1" in product.provenance.sources
         assert product.container_amount.to("units").amount / 100_000 == units
+
+
+# --- finding 4: text views show what the JSON says ------------------------------------------------------------
+
+
+def test_every_modifier_text_shows_its_note_dates_and_confidence(catalog):
+    from omaliref.report import as_json, as_text
+
+    for modifier in catalog.modifiers.values():
+        data = as_json.modifier(catalog, modifier)
+        text = as_text.entry(data)
+        assert f"Confidence {data['confidence']}" in text, modifier.code
+        for key in ("status_note", "effective_from", "required_from"):
+            if data[key]:
+                assert data[key] in text, (modifier.code, key)
+
+
+def test_every_code_text_shows_unverified_flags_and_section_confidence(catalog):
+    from omaliref.report import as_json, as_text
+
+    for code in catalog.codes.values():
+        data = as_json.code(catalog, code)
+        text = as_text.entry(data)
+        assert f"confidence {data['confidence']}" in text
+        assert ("descriptor NOT VERIFIED" in text) is not data["descriptor_verified"]
+        assert ("(NOT VERIFIED)" in text) is not data["unit_verified"]
+        for section in data["sections"]:
+            assert f"{section['title']}  ({section['confidence']} confidence" in text
+        for note in data["notes"]:
+            assert note in text
+
+
+# --- findings 9, 10, 11, 13: scoped statements ------------------------------------------------------------------
+
+
+def _checklist_ids(catalog, **fields):
+    from omaliref.domain.outcome import evaluate
+
+    case = case_from_input(code="J2357", today=TODAY, **fields)
+    return {a.item.id: a for a in evaluate(catalog, case).checklist.items}
+
+
+def test_ngs_article_is_conditional_on_the_mac_being_ngs(catalog):
+    item = _checklist_ids(catalog, payer="medicare")["dx-ngs-a52448"]
+    assert item.item.text.startswith("If your MAC is NGS")
+
+
+def test_step_therapy_is_not_an_original_medicare_item(catalog):
+    assert "step-therapy" not in _checklist_ids(catalog, payer="medicare")
+    item = _checklist_ids(catalog, payer="commercial")["step-therapy"]
+    assert "Medicare Advantage" in item.item.text and "Original Medicare has no step therapy" in item.item.text
+
+
+def test_refund_percentage_is_at_least_ten_percent(catalog):
+    body = catalog.topics["discarded-drug-policy"].body
+    assert "at least 10%" in body and "above 10% of allowed" not in body
+
+
+def test_imported_bicillin_substitutes_are_scoped_to_nc_medicaid(catalog):
+    j0561 = catalog.codes["J0561"]
+    assert j0561.brands == ("Bicillin L-A",)
+    assert any("NC Medicaid only" in note and "2025-08-01" in note for note in j0561.notes)
+
+
+# --- finding 15: stale data is never silent --------------------------------------------------------------------
+
+
+def test_a_new_quarter_after_the_pack_date_makes_the_pack_stale():
+    from omaliref.domain.freshness import freshness
+
+    as_of = dt.date(2026, 11, 27)
+    same_quarter = freshness(as_of, dt.date(2026, 12, 31))
+    assert not same_quarter.stale and same_quarter.age_text == "34 days old" and same_quarter.banner == ""
+    next_quarter = freshness(as_of, dt.date(2027, 1, 2))
+    assert next_quarter.stale and "2027Q1" in next_quarter.banner and "import" in next_quarter.banner
+    assert not freshness(as_of, dt.date(2027, 1, 2), imported_quarters=["2027Q1"]).stale
