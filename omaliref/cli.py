@@ -8,9 +8,11 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 from omaliref.domain.errors import InputError, OmalirefError, PackError
+from omaliref.domain.vocab import OUTPUT_FORMATS
 
 
 class _VersionAction(argparse.Action):
@@ -75,13 +77,23 @@ def build_parser() -> argparse.ArgumentParser:
             help="container opened, by NDC, with a count: 50242-0040-62x2 (repeatable)",
         )
         p.add_argument("--date", help="date of service YYYY-MM-DD (default today)")
-        p.add_argument("--payer", default="medicare", help="medicare, medicaid or commercial")
+        p.add_argument(
+            "--payer",
+            default="medicare",
+            help="medicare, medicare-advantage, medicaid or commercial (the generic profile of that kind)",
+        )
+        p.add_argument("--payer-profile", default="", metavar="ID", help="a payer profile (omaliref payers lists them)")
         p.add_argument(
             "--setting",
             default="office",
             help="office (CMS-1500, practitioner MUE) or hospital-outpatient (UB-04, outpatient MUE)",
         )
-        p.add_argument("--340b", dest="modifier_340b", default="", help="the organization's 340B modifier: JG or TB")
+        p.add_argument(
+            "--340b",
+            dest="modifier_340b",
+            default="",
+            help="the line's 340B modifier: JG, TB, U8, UD, or yes (the payer profile's)",
+        )
         p.add_argument("--not-separately-payable", action="store_true", help="packaged OPPS, FQHC/RHC or CAP: no JW/JZ")
         p.add_argument(
             "--single-dose",
@@ -90,7 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
         )
         p.add_argument("--json", action="store_true")
 
-    case_args(sub.add_parser("units", help="claim lines for a dose and the containers opened"), True)
+    p = sub.add_parser("units", help="claim lines for a dose and the containers opened")
+    case_args(p, True)
+    p.add_argument("--format", default="text", help="text, json, cms1500 (item 24A), ub04 (FL43) or x12 (837 lines)")
 
     p = sub.add_parser("check", help="check the units you intend to bill")
     case_args(p, True)
@@ -106,6 +120,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", help="import CMS quarterly files (zips as downloaded, or extracted files)")
     p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("payers", help="payer profiles: list, show ID, check FILE")
+    p.add_argument("action", nargs="?", default="list", help="list (default), show or check")
+    p.add_argument("target", nargs="?", default="", help="the profile id (show) or the file (check)")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("quarters", help="list the imported CMS quarters")
@@ -144,11 +163,13 @@ def _library() -> Any:
     return Library.open()
 
 
-def _case(args: argparse.Namespace, **extra: str) -> Any:
+def _case(args: argparse.Namespace, library: Any, **extra: str) -> Any:
     """The one Case for the command's arguments (units, check and checklist share them)."""
     from omaliref.domain.case import case_from_input
 
+    profile = library.profile_for(args.payer, args.payer_profile)
     return case_from_input(
+        profile=profile,
         code=args.code,
         today=_today(),
         dose=args.dose,
@@ -185,20 +206,25 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_units(args: argparse.Namespace) -> int:
     from omaliref.report import as_json, as_text
 
+    form = "json" if args.json else args.format.strip().lower()
+    if form not in OUTPUT_FORMATS:
+        raise InputError(f"Format '{args.format[:40]}' is not known: use {', '.join(OUTPUT_FORMATS)}.")
     library = _library()
-    outcome = library.evaluate(_case(args))
-    _emit(
-        args,
-        as_json.units(library.catalog_for(outcome.case.code, outcome.case.date_of_service), outcome),
-        as_text.outcome(outcome),
-    )
+    outcome = library.evaluate(_case(args, library))
+    data = as_json.units(library.catalog_for(outcome.case.code, outcome.case.date_of_service), outcome)
+    if form == "json":
+        args.json = True
+        _emit(args, data, "")
+    else:
+        _emit(args, data, as_text.outcome(outcome) if form == "text" else as_text.claim_form(data, form))
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from omaliref.report import as_json, as_text
 
-    result = _library().check_line(_case(args, units=args.units))
+    library = _library()
+    result = library.check_line(_case(args, library, units=args.units))
     _emit(args, as_json.line_check(result), as_text.line_check(result))
     return 0
 
@@ -230,7 +256,9 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     from omaliref.report import as_json, as_text
 
     library = _library()
-    case = _case(args, indication=args.indication, ige=args.ige or "", weight=args.weight or "", age=args.age or "")
+    case = _case(
+        args, library, indication=args.indication, ige=args.ige or "", weight=args.weight or "", age=args.age or ""
+    )
     outcome = library.evaluate(case)
     catalog = library.catalog_for(case.code, case.date_of_service)
     _emit(args, as_json.checklist(catalog, outcome), as_text.checklist_summary(catalog, outcome))
@@ -274,7 +302,47 @@ def cmd_changes(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_payers(args: argparse.Namespace) -> int:
+    from omaliref.report import as_json, as_text
+
+    action = args.action or "list"
+    if action == "check":
+        from omaliref.data.payers import parse_profiles
+
+        if not args.target:
+            raise InputError("Name the payer file to check: omaliref payers check FILE.")
+        path = args.target
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"The payer file {path[:200]} cannot be read ({exc.__class__.__name__}).") from None
+        found = parse_profiles(text, path, origin=path)  # a PackError here is exit 3 with file, record and field
+        data = {"file": path, "profiles": [as_json.profile(p) for p in found]}
+        _emit(args, data, f"{path}: {len(found)} payer profile(s) valid: " + ", ".join(p.id for p in found))
+        return 0
+    library = _library()
+    profiles = library.profiles
+    for notice in profiles.notices:
+        sys.stderr.write(f"omaliref: {notice}\n")
+    if action == "show":
+        if not args.target:
+            raise InputError("Name the profile to show: omaliref payers show ID.")
+        p = library.profile(args.target)
+        _emit(args, as_json.profile(p), as_text.profile(p))
+        return 0
+    if action != "list":
+        raise InputError(f"'{action[:40]}' is not a payers action: use list, show ID or check FILE.")
+    data = {
+        "profiles": [as_json.profile(p) for p in profiles.by_id.values()],
+        "files": list(profiles.files),
+        "notices": list(profiles.notices),
+    }
+    _emit(args, data, as_text.profiles(list(profiles.by_id.values())))
+    return 0
+
+
 COMMANDS = {
+    "payers": cmd_payers,
     "search": cmd_search,
     "show": cmd_show,
     "units": cmd_units,

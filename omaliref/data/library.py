@@ -14,12 +14,14 @@ from typing import Any
 
 from omaliref.data.cms_store import CmsStore, ImportRecord, ImportReport
 from omaliref.data.pack import shipped_catalog
+from omaliref.data.payers import PROFILE_FOR_KIND, Profiles, load_profiles, organization_files
 from omaliref.data.state import CMS_DB_NAME, StateDirs
 from omaliref.domain.calculator import LineCheck, check_line
 from omaliref.domain.case import Case
 from omaliref.domain.errors import InputError, UnknownIdError
 from omaliref.domain.model import Catalog, Code, Modifier, Product, Topic, normalize_code
 from omaliref.domain.outcome import Outcome, evaluate
+from omaliref.domain.payer import PayerProfile
 from omaliref.domain.search import SearchEntry, SearchHit, SearchIndex, entries_from_catalog
 
 Progress = Callable[[int, int, str], None]  # (done, total, what)
@@ -41,21 +43,32 @@ class Entry:
 class Library:
     """The curated pack and the imported CMS store (None when nothing was ever imported)."""
 
-    def __init__(self, catalog: Catalog, store: CmsStore | None = None, database: Path | None = None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        store: CmsStore | None = None,
+        database: Path | None = None,
+        config_dir: Path | None = None,
+    ) -> None:
         self.catalog = catalog
         self.store = store
         self.database = database or (store.path if store is not None else self.database_path())
+        self.config_dir = config_dir or StateDirs.resolve().config
         self._index: SearchIndex | None = None
+        self._profiles: Profiles | None = None
 
     @classmethod
     def open(cls, state_dir: str | None = None) -> Library:
         """The shipped pack, and the import database if one was created (reading never creates it)."""
         database = cls.database_path(state_dir)
-        return cls(shipped_catalog(), CmsStore(database) if database.exists() else None, database)
+        config = StateDirs.resolve(state_dir).config
+        return cls(shipped_catalog(), CmsStore(database) if database.exists() else None, database, config)
 
     def for_thread(self) -> Library:
         """The same library with its own database connection (SQLite connections stay on their thread)."""
-        return Library(self.catalog, CmsStore(self.database) if self.database.exists() else None, self.database)
+        return Library(
+            self.catalog, CmsStore(self.database) if self.database.exists() else None, self.database, self.config_dir
+        )
 
     def reopen(self) -> None:
         """Pick up what another connection (an import worker) wrote; the index is rebuilt on next use."""
@@ -148,6 +161,35 @@ class Library:
         raise UnknownIdError(
             f"'{text[:40]}' is not a code, modifier, NDC or topic in the data pack; try 'omaliref search'."
         )
+
+    # -- payer profiles ------------------------------------------------------------------------------------
+
+    @property
+    def profiles(self) -> Profiles:
+        """Built-in profiles merged with the organization's files (read once; a broken file is a notice)."""
+        if self._profiles is None:
+            built_in = {k: v for k, v in self.catalog.payer_profiles.items() if isinstance(v, PayerProfile)}
+            self._profiles = load_profiles(built_in, organization_files(self.config_dir))
+        return self._profiles
+
+    def profile(self, ident: str) -> PayerProfile:
+        key = ident.strip().lower()
+        found = self.profiles.by_id.get(key)
+        if found is None:
+            raise UnknownIdError(
+                f"Payer profile '{ident.strip()[:40]}' is not known: use one of {', '.join(self.profiles.by_id)} "
+                "(omaliref payers lists them).",
+                field="payer",
+            )
+        return found
+
+    def profile_for(self, payer: str = "", profile_id: str = "") -> PayerProfile:
+        """--payer-profile ID, else the built-in profile that the payer kind (--payer) stands for."""
+        if profile_id.strip():
+            return self.profile(profile_id)
+        from omaliref.domain.case import parse_payer
+
+        return self.profile(PROFILE_FOR_KIND[parse_payer(payer or "medicare")])
 
     # -- cases ---------------------------------------------------------------------------------------------
 

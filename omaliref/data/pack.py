@@ -47,6 +47,7 @@ FILES = (
     "rules.toml",
     "dose_tables.toml",
     "checklist.toml",
+    "payers.toml",
 )
 NDC_PATTERN = re.compile(r"\d{5}-\d{4}-\d{2}")
 Schema = Mapping[str, Field]
@@ -205,7 +206,23 @@ def load_catalog(root: Traversable | None = None) -> Catalog:
         for other in (*code.lookalikes, *code.replaced_by):
             if other not in codes:
                 raise checker.fail(f"code '{code.code}'", "lookalikes", f"'{other}' is not a code in the pack")
-    return Catalog(info, codes, products, modifiers, topics, corrections, rules, sources, tables, fixed, checklist)
+    from omaliref.data.payers import parse_profiles
+
+    profiles = parse_profiles(read_text("payers.toml", root), "payers.toml", origin="built-in", source_ids=ids)
+    return Catalog(
+        info,
+        codes,
+        products,
+        modifiers,
+        topics,
+        corrections,
+        rules,
+        sources,
+        tables,
+        fixed,
+        checklist,
+        {p.id: p for p in profiles},
+    )
 
 
 def _codes(ck: _Checker, data: dict[str, Any]) -> dict[str, Code]:
@@ -242,6 +259,7 @@ def _codes(ck: _Checker, data: dict[str, Any]) -> dict[str, Code]:
             replaced_by=tuple(row.get("replaced_by", ())),
             routes=tuple(row["routes"]),
             route_modifier_required=row.get("route_modifier_required", False),
+            weight_based=row.get("weight_based", False),
             admin_codes=tuple(row["admin_codes"]),
             lookalikes=tuple(row["lookalikes"]),
             notes=tuple(row["notes"]),

@@ -10,7 +10,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from omaliref.domain.checklist import CONDITION_KEYS, ESCALATIONS
-from omaliref.domain.vocab import CONFIDENCES, CONTAINER_TYPES, INDICATIONS, PAYER_KINDS, ROUTES, SETTINGS, SEVERITIES
+from omaliref.domain.payer import PROFILE_340B
+from omaliref.domain.vocab import (
+    CONFIDENCES,
+    CONTAINER_TYPES,
+    DEVICE_UNITS,
+    INDICATIONS,
+    JW_JZ_POLICIES,
+    MULTI_NDC_MODES,
+    PAYER_KINDS,
+    ROUTES,
+    SETTINGS,
+    SEVERITIES,
+)
 
 # Who published a source. A copy hosted by someone else keeps its publisher's kind and says so in its title
 # ("copy hosted by …"); the kind is never the host's.
@@ -101,6 +113,9 @@ TABLES: dict[str, Table] = {
                 "replaced_by": _o("strs", "Codes that replace it after effective_to."),
                 "routes": _f("strs", "Routes of administration."),
                 "route_modifier_required": _o("bool", "JA/JB route modifier needed (multi-route codes)."),
+                "weight_based": _o(
+                    "bool", "The label dose depends on body weight (Texas Medicaid allows JW only for those)."
+                ),
                 "admin_codes": _f("strs", "Administration CPT codes usually billed with it."),
                 "lookalikes": _f("strs", "Codes commonly confused with it (must exist in the pack)."),
                 "summary": _f("str", "One paragraph for the reference pane."),
@@ -266,6 +281,49 @@ TABLES: dict[str, Table] = {
     )
 }
 
+# Payer profiles: resources/payers.toml (built in) and the organization's payers.toml files, checked the same way.
+PAYER = Table(
+    "payers.toml",
+    "payer",
+    "id",
+    "Payer profiles: how one payer wants a case on its claim. Built-in "
+    "profiles cite sources; the organization's files (site or user config folder, or OMALIREF_PAYERS) "
+    "may add or replace profiles by id.",
+    {
+        "id": _f("str", "lower-case-words-with-hyphens; an organization's profile with a built-in id replaces it."),
+        "name": _f("str", "What the coder sees in the picker."),
+        "kind": _f("str", "Payer kind (the checklist and the Medicare rules key on it).", PAYER_KINDS),
+        "multi_ndc": _o(
+            "str",
+            "Several NDCs for one dose: one line per NDC, with KP/KQ, or one line with the others "
+            "in the note (CMS-1500 item 19 / 837P NTE; professional claims only). Default "
+            "split-lines.",
+            MULTI_NDC_MODES,
+        ),
+        "jw_jz": _o(
+            "str",
+            "Discarded-drug modifiers: the Medicare convention, JW only, JW only for weight-based "
+            "drugs from single-dose vials (Texas Medicaid), or none. Default medicare.",
+            JW_JZ_POLICIES,
+        ),
+        "modifier_340b": _o("str", "The payer's 340B modifier (--340b yes applies it). Default none.", PROFILE_340B),
+        "ndc_unit_devices": _o("str", "NDC unit for prefilled syringes and autoinjectors. Default ML.", DEVICE_UNITS),
+        "ndc_required": _o("bool", "An NDC unit and quantity are required on every drug line. Default true."),
+        "cms1500_ndc_gap": _o(
+            "int",
+            "Blanks between the NDC and the unit in CMS-1500 item 24A: 0, 1 (NUCC) or 3 "
+            "(Medicare's print layout). Default 1.",
+        ),
+        "max_units": _o("dict", "Maximum units per administration by code, e.g. { J2357 = 120 }."),
+        "prior_authorization": _o("bool", "The payer requires prior authorization (a checklist item)."),
+        "step_therapy": _o("bool", "The payer applies step therapy to these biologics (a checklist item)."),
+        "mac": _o("str", "Medicare: the MAC jurisdiction, e.g. J6 or JK (NGS); empty when not known."),
+        "sample": _o("bool", "A published example to confirm with the payer before relying on it."),
+        "note": _o("str", "What the coder should know about the profile."),
+        "sources": _o("strs", "Source ids (built-in profiles: from sources.toml; organization files: free text)."),
+    },
+)
+
 # The closed words a checklist condition may use (checked at load, so a typo never silently hides an item).
 CONDITION_WORDS: dict[str, tuple[str, ...]] = {
     "payers": PAYER_KINDS,
@@ -285,7 +343,7 @@ def guide() -> str:
         "file, record and field for any problem. How to add a code, a package or a rule: CONTRIBUTING.md.",
         "",
     ]
-    for t in TABLES.values():
+    for t in (*TABLES.values(), PAYER):
         out += [
             f"## `{t.file}`: `[[{t.table}]]` (key `{t.key}`)",
             "",

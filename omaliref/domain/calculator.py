@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from math import gcd, lcm
@@ -18,8 +19,9 @@ from omaliref.domain.cms_facts import QuarterFacts
 from omaliref.domain.errors import InputError, LookalikeError
 from omaliref.domain.model import Catalog, Code, Product
 from omaliref.domain.notes import Notes, Warning_
+from omaliref.domain.payer import PayerProfile
 from omaliref.domain.quantities import Quantity, format_amount, plain_amount
-from omaliref.domain.vocab import LineKind, WarningLevel
+from omaliref.domain.vocab import FORM_FOR_SETTING, MEDICARE_340B_MODIFIERS, LineKind, WarningLevel
 
 __all__ = ["Notes", "Warning_"]  # re-exported: the calculator's public result types
 
@@ -46,6 +48,11 @@ RULE_IDS = (
     "ndc-format",
     "ndc-unit-syringe",
     "admin-code",
+    "ndc-line-per-ndc",
+    "jw-line-ndc",
+    "payer-jw-jz-policy",
+    "payer-340b-modifier",
+    "payer-max-units",
 )
 
 
@@ -76,6 +83,7 @@ class ClaimLine:
     units: int
     kind: LineKind
     ndc_parts: tuple[NdcPart, ...]
+    note: str = ""  # the other NDCs, for a payer that wants one line (CMS-1500 item 19 / 837P NTE)
 
     @property
     def ndc(self) -> str | None:
@@ -512,9 +520,16 @@ def waste_modifiers_allowed(catalog: Catalog, case: Case, containers: tuple[Cont
     return allowed, notes
 
 
-def waste_modifiers(catalog: Catalog, case: Case, units: Units, allowed: bool) -> tuple[bool, bool, Notes]:
-    """Rules jw-min-one-unit, cap-labelled-contents, jw-required, jz-optional, jz-required, jw-jz-returned and
-    jw-jz-other-payers, in force on the date of service: (emit JW, emit JZ, notes)."""
+def waste_modifiers(
+    catalog: Catalog,
+    case: Case,
+    units: Units,
+    allowed: bool,
+    code: Code | None = None,
+    containers: tuple[ContainerUse, ...] = (),
+) -> tuple[bool, bool, Notes]:
+    """Rules jw-min-one-unit, cap-labelled-contents, jw-required, jz-optional, jz-required, jw-jz-returned,
+    jw-jz-other-payers and payer-jw-jz-policy, in force on the date of service: (emit JW, emit JZ, notes)."""
     day = case.date_of_service
     notes = Notes()
     emit_jw = allowed and units.discarded >= 1
@@ -549,30 +564,56 @@ def waste_modifiers(catalog: Catalog, case: Case, units: Units, allowed: bool) -
             notes += _note(
                 catalog, "info", f"JZ did not exist before {jz_opt.effective_from}: not emitted.", "jz-optional"
             )
+    profile = case.payer_profile
+    if profile.jw_jz != "medicare" and (emit_jw or emit_jz or units.discarded >= 1):
+        emit_jw, emit_jz, policy = _payer_waste_policy(catalog, profile, emit_jw, emit_jz, code, containers)
+        return emit_jw, emit_jz, notes + policy
     if (emit_jw or emit_jz) and case.payer != "medicare":
         notes += _note(
             catalog,
             "warning",
-            f"JW/JZ shown by the Medicare convention; {case.payer} plans vary — check this payer's rule.",
+            f"JW/JZ shown by the Medicare convention ({profile.name}); {case.payer} plans vary — check this payer's "
+            "rule.",
             "jw-jz-other-payers",
             applied=True,
         )
     return emit_jw, emit_jz, notes
 
 
+def _payer_waste_policy(
+    catalog: Catalog,
+    profile: PayerProfile,
+    emit_jw: bool,
+    emit_jz: bool,
+    code: Code | None,
+    containers: tuple[ContainerUse, ...],
+) -> tuple[bool, bool, Notes]:
+    """Rule payer-jw-jz-policy: the payer profile's own JW/JZ policy replaces the Medicare convention."""
+    if profile.jw_jz == "none":
+        jw, jz, text = False, False, "no JW or JZ"
+    elif profile.jw_jz == "jw-only":
+        jw, jz, text = emit_jw, False, "JW for waste, never JZ"
+    else:  # jw-weight-based-only
+        weight_vials = bool(code and code.weight_based) and all(c.product.form == "vial" for c in containers)
+        jw, jz = emit_jw and weight_vials, False
+        text = "JW only for weight-based drugs from single-dose vials, never JZ" + (
+            "" if weight_vials or not emit_jw else " — this case is not one, so its waste is not billed"
+        )
+    policy = _note(catalog, "info", f"{profile.name}: {text} (payer profile).", "payer-jw-jz-policy", applied=True)
+    return jw, jz, policy
+
+
 def modifier_340b(catalog: Catalog, case: Case) -> tuple[tuple[str, ...], Notes]:
-    """Rules modifier-340b and jg-confirm-2025."""
+    """Rules modifier-340b, jg-confirm-2025 (Medicare) and payer-340b-modifier (other payers' profiles)."""
     if not case.modifier_340b:
         return (), Notes()
-    rule, day = catalog.rule("modifier-340b"), case.date_of_service
     if case.payer != "medicare":
-        return (), _note(
-            catalog,
-            "info",
-            "340B modifier not added: the JG/TB requirement in the data pack is "
-            f"Medicare Part B; check {case.payer} rules.",
-            rule.id,
+        return _payer_340b(catalog, case)
+    if case.modifier_340b not in MEDICARE_340B_MODIFIERS:
+        raise InputError(
+            f"{case.modifier_340b} is a Medicaid program's 340B modifier; Medicare Part B uses JG or TB.", field="340b"
         )
+    rule, day = catalog.rule("modifier-340b"), case.date_of_service
     if not case.separately_payable:
         return (), _note(
             catalog, "info", "340B modifier not added: the requirement covers separately payable Part B drugs.", rule.id
@@ -592,6 +633,29 @@ def modifier_340b(catalog: Catalog, case: Case) -> tuple[tuple[str, ...], Notes]
             applied=True,
         )
     return (case.modifier_340b,), Notes(rules=(rule.id,))
+
+
+def _payer_340b(catalog: Catalog, case: Case) -> tuple[tuple[str, ...], Notes]:
+    """Rule payer-340b-modifier: a non-Medicare payer's 340B modifier comes from its profile."""
+    profile = case.payer_profile
+    if profile.modifier_340b == "none":
+        return (), _note(
+            catalog,
+            "info",
+            f"340B modifier not added: {profile.name} names no 340B modifier (the JG/TB requirement in the data pack "
+            f"is Medicare Part B's); check {case.payer} rules.",
+            "modifier-340b",
+        )
+    notes = Notes(rules=("payer-340b-modifier",))
+    if case.modifier_340b != profile.modifier_340b:
+        notes += _note(
+            catalog,
+            "warning",
+            f"{profile.name} uses {profile.modifier_340b} for 340B drugs, not {case.modifier_340b}: "
+            f"{profile.modifier_340b} is on the lines.",
+            "payer-340b-modifier",
+        )
+    return (profile.modifier_340b,), notes
 
 
 ROUTE_MODIFIERS = {"IV": "JA", "SC": "JB"}
@@ -634,50 +698,153 @@ def route_modifier(
 # -- lines and the notes about them ----------------------------------------------------------------------------
 
 
+DEVICE_FORMS = ("prefilled-syringe", "autoinjector")
+
+
+@dataclass(frozen=True)
+class NdcGroup:
+    """The containers of one NDC, what of the dose they gave and what of them was thrown away."""
+
+    use: ContainerUse
+    unit: str  # the NDC unit of measure on the claim
+    quantity: Fraction  # NDC quantity of all its containers
+    given: Fraction  # amount of the dose drawn from them (in the billing unit's unit)
+    given_units: int
+    discarded_units: int
+
+    @property
+    def labelled(self) -> Fraction:
+        return self.use.product.container_amount.amount * self.use.count
+
+    def part(self, amount: Fraction) -> NdcPart:
+        """This NDC with the quantity for `amount` of its contents (the amount given, or the amount wasted)."""
+        share = amount / self.labelled if self.labelled else Fraction(0)
+        return NdcPart(self.use.product.ndc, self.unit, self.quantity * share, self.use.count)
+
+
+def ndc_groups(
+    containers: tuple[ContainerUse, ...], dose: Quantity, billing: Fraction, discarded: int, profile: PayerProfile
+) -> tuple[NdcGroup, ...]:
+    """Split the dose over the NDCs, largest containers first: administered units are rounded once for the dose
+    (the last NDC drawn from takes the rounding), and the whole discarded units go to the NDCs they were left in."""
+    groups = []
+    remaining, jw_left = dose.amount, discarded
+    for use in containers:
+        product = use.product
+        labelled = product.container_amount.to(dose.unit).amount * use.count
+        given = min(labelled, remaining)
+        remaining -= given
+        given_units = -int(-given // billing)
+        room = int(labelled / billing) - given_units
+        wasted = min(int((labelled - given) // billing), room, jw_left)
+        jw_left -= wasted
+        device_un = product.form in DEVICE_FORMS and profile.ndc_unit_devices == "UN" and product.ndc_unit
+        unit = "UN" if device_un else product.ndc_unit
+        per_container = Fraction(1) if device_un else product.ndc_quantity
+        groups.append(NdcGroup(use, unit, per_container * use.count, given, given_units, wasted))
+    return tuple(groups)
+
+
 def claim_lines(
-    code: Code, containers: tuple[ContainerUse, ...], units: Units, emit_jw: bool, emit_jz: bool, extra: tuple[str, ...]
+    code: Code,
+    containers: tuple[ContainerUse, ...],
+    dose: Quantity,
+    units: Units,
+    emit_jw: bool,
+    emit_jz: bool,
+    extra: tuple[str, ...],
+    profile: PayerProfile,
+    leading: tuple[str, ...] = (),
 ) -> tuple[ClaimLine, ...]:
-    total_units = units.administered + (units.discarded if emit_jw else 0)
-
-    def parts(share_units: int) -> tuple[NdcPart, ...]:
-        # The NDC quantity of each line is its share (in billed units) of the containers opened.
-        share = Fraction(share_units, total_units) if total_units else Fraction(0)
-        return tuple(
-            NdcPart(c.product.ndc, c.product.ndc_unit, c.product.ndc_quantity * c.count * share, c.count)
-            for c in containers
-        )
-
+    """Rules ndc-line-per-ndc and jw-line-ndc: one line per NDC (or one line with a note, as the payer wants);
+    units over all lines always equal the administered units plus the JW units."""
+    groups = ndc_groups(containers, dose, code.billing_unit.amount, units.discarded if emit_jw else 0, profile)
+    given = [g for g in groups if g.given_units]
+    wasted = [g for g in groups if g.discarded_units]
+    admin_mods = leading + (("JZ",) if emit_jz else ())
+    if profile.multi_ndc == "single-line-note" or len(groups) == 1:
+        first = given[0]
+        lines = [
+            ClaimLine(
+                code.code,
+                admin_mods + extra,
+                units.administered,
+                "administered",
+                (first.part(first.given),),
+                _other_ndcs(g.part(g.given) for g in given[1:]),
+            )
+        ]
+        if wasted:
+            lines.append(
+                ClaimLine(
+                    code.code,
+                    leading + ("JW",) + extra,
+                    sum(g.discarded_units for g in wasted),
+                    "discarded",
+                    (wasted[0].part(wasted[0].labelled - wasted[0].given),),
+                    _other_ndcs(g.part(g.labelled - g.given) for g in wasted[1:]),
+                )
+            )
+        return tuple(lines)
+    kp_kq = profile.multi_ndc == "split-lines-kp-kq" and len(given) > 1
     lines = [
         ClaimLine(
             code.code,
-            (("JZ",) if emit_jz else ()) + extra,
-            units.administered,
+            admin_mods + ((("KP",) if i == 0 else ("KQ",)) if kp_kq else ()) + extra,
+            g.given_units,
             "administered",
-            parts(units.administered),
+            (g.part(g.given),),
         )
+        for i, g in enumerate(given)
     ]
-    if emit_jw:
-        lines.append(ClaimLine(code.code, ("JW",) + extra, units.discarded, "discarded", parts(units.discarded)))
+    lines += [
+        ClaimLine(code.code, leading + ("JW",) + extra, g.discarded_units, "discarded", (g.part(g.labelled - g.given),))
+        for g in wasted
+    ]
     return tuple(lines)
 
 
-def ndc_notes(catalog: Catalog, containers: tuple[ContainerUse, ...], emit_jw: bool) -> Notes:
-    """Rules ndc-format and ndc-unit-syringe: how the NDC, its unit and its quantity go on the lines."""
+def _other_ndcs(parts: Iterable[NdcPart]) -> str:
+    """The note a single-line payer wants for the other NDCs (CMS-1500 item 19 / 837P NTE)."""
+    shown = [
+        f"N4{p.ndc.replace('-', '')} {p.ndc_unit}{plain_amount(p.ndc_quantity, NDC_QUANTITY_PLACES)}" for p in parts
+    ]
+    return ("Also NDC " + "; ".join(shown)) if shown else ""
+
+
+def ndc_notes(
+    catalog: Catalog, containers: tuple[ContainerUse, ...], lines: tuple[ClaimLine, ...], profile: PayerProfile
+) -> Notes:
+    """Rules ndc-line-per-ndc, jw-line-ndc, ndc-format and ndc-unit-syringe: how the NDCs go on the lines."""
     notes = Notes()
-    if emit_jw:
-        notes += _note(
-            catalog,
-            "info",
-            "NDC quantity is split between the administered and JW lines in "
-            "proportion to their units; some payers want it otherwise — verify per payer.",
-            "ndc-format",
-        )
     if len({c.product.ndc for c in containers}) > 1:
+        how = {
+            "split-lines": "one line per NDC, the units split",
+            "split-lines-kp-kq": "one line per NDC, KP on the first and KQ on the others",
+            "single-line-note": "one line with the first NDC; the others in the note (item 19 / NTE)",
+        }[profile.multi_ndc]
+        notes += _note(catalog, "info", f"Several NDCs: {how} ({profile.name}).", "ndc-line-per-ndc", applied=True)
+    if any(line.kind == "discarded" for line in lines):
         notes += _note(
             catalog,
             "info",
-            "More than one NDC: a payer that requires an NDC on every line needs one line per NDC (see the NDC parts).",
-            "ndc-format",
+            "NDC quantity by amount: each line's NDC quantity is the amount given or wasted in the NDC's unit, and "
+            "the JW line repeats the NDC of the container the drug was discarded from (LifeWise 2024 convention; "
+            "no CMS text says which NDC) — verify per payer.",
+            "jw-line-ndc",
+            applied=True,
+        )
+    fractional_un = sorted(
+        {p.ndc for line in lines for p in line.ndc_parts if p.ndc_unit == "UN" and p.ndc_quantity.denominator != 1}
+    )
+    if fractional_un:
+        notes += _note(
+            catalog,
+            "warning",
+            "UN counts containers, but the quantity by amount is a fraction for "
+            + ", ".join(fractional_un)
+            + ": some payers want whole containers — check the payer's rule before sending.",
+            "jw-line-ndc",
         )
     missing = [c.product.ndc for c in containers if not c.product.ndc_unit]
     if missing:
@@ -686,7 +853,8 @@ def ndc_notes(catalog: Catalog, containers: tuple[ContainerUse, ...], emit_jw: b
             "warning",
             "The NDC unit of measure is not in the data for "
             + ", ".join(missing)
-            + ": take it (UN, ML, …) and the quantity from the package label.",
+            + ": take it (UN, ML, …) and the quantity from the package label"
+            + (f" ({profile.name} requires them on every drug line)." if profile.ndc_required else "."),
             "ndc-format",
         )
     elif any(c.product.ndc_unit_confidence == "low" for c in containers):
@@ -697,6 +865,23 @@ def ndc_notes(catalog: Catalog, containers: tuple[ContainerUse, ...], emit_jw: b
             + "/".join(sorted({c.product.ndc_unit for c in containers}))
             + " is the default for this container; some payers want UN — verify per payer.",
             "ndc-unit-syringe",
+            applied=True,
+        )
+    return notes
+
+
+def payer_limits(catalog: Catalog, code: Code, lines: tuple[ClaimLine, ...], profile: PayerProfile) -> Notes:
+    """Rule payer-max-units."""
+    notes = Notes()
+    total = sum(line.units for line in lines)
+    limit = profile.max_units.get(code.code)
+    if limit is not None and total > limit:
+        notes += _note(
+            catalog,
+            "warning",
+            f"{total} units are more than {profile.name}'s maximum of {limit} {code.code} units: expect a denial "
+            "unless the payer granted an exception.",
+            "payer-max-units",
             applied=True,
         )
     return notes
@@ -767,7 +952,7 @@ def calculate(catalog: Catalog, case: Case) -> CalcResult:
         containers = named_containers(catalog, code, case, dose.unit)
     units, counted = count_units(code, containers, dose)
     allowed, eligibility = waste_modifiers_allowed(catalog, case, containers)
-    emit_jw, emit_jz, waste = waste_modifiers(catalog, case, units, allowed)
+    emit_jw, emit_jz, waste = waste_modifiers(catalog, case, units, allowed, code, containers)
     m340b, m340b_notes = modifier_340b(catalog, case)
     route, route_notes = route_modifier(catalog, code, case, containers)
     notes += counted + eligibility + waste + m340b_notes + route_notes
@@ -777,10 +962,14 @@ def calculate(catalog: Catalog, case: Case) -> CalcResult:
             catalog, code, dose, day, units.discarded_amount, case.single_dose_confirmed
         )
         notes += smaller
-    lines = claim_lines(code, containers, units, emit_jw, emit_jz, m340b + route)
+    # Illinois Medicaid: UD is the first modifier on institutional claims (rule payer-340b-modifier).
+    leading = m340b if m340b == ("UD",) and FORM_FOR_SETTING[case.setting] == "ub04" else ()
+    extra = m340b + route if not leading else route
+    lines = claim_lines(code, containers, dose, units, emit_jw, emit_jz, extra, case.payer_profile, leading)
     if auto:
         notes += Notes(rules=("smallest-container",))
-    notes += ndc_notes(catalog, containers, emit_jw) + package_notes(containers, day) + Notes(rules=("admin-code",))
+    notes += ndc_notes(catalog, containers, lines, case.payer_profile) + package_notes(containers, day)
+    notes += payer_limits(catalog, code, lines, case.payer_profile) + Notes(rules=("admin-code",))
     return CalcResult(
         case=case,
         code=code,

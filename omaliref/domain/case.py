@@ -14,6 +14,7 @@ from typing import cast
 
 from omaliref.domain.errors import InputError
 from omaliref.domain.model import normalize_code
+from omaliref.domain.payer import PayerProfile, generic_profile
 from omaliref.domain.quantities import Quantity, parse_number, parse_quantity
 from omaliref.domain.vocab import (
     INDICATIONS,
@@ -51,6 +52,11 @@ class Case:
     weight_kg: Fraction | None = None
     age_years: Fraction | None = None
     units_intended: int | None = field(default=None)  # `check`: the units the coder means to bill
+    profile: PayerProfile | None = None  # the payer's profile; None: the generic profile of `payer`
+
+    @property
+    def payer_profile(self) -> PayerProfile:
+        return self.profile or generic_profile(self.payer)
 
 
 def parse_code(text: str) -> str:
@@ -159,10 +165,20 @@ def parse_indication(text: str) -> Indication | None:
     return cast(Indication, _choice(text, INDICATIONS, "Indication", "indication"))
 
 
-def parse_340b(text: str) -> Modifier340B:
+def parse_340b(text: str, profile: PayerProfile | None = None) -> Modifier340B:
+    """JG, TB, U8, UD, none, or yes (the payer profile's 340B modifier)."""
     value = text.strip().upper()
-    if value in ("", "NONE"):
+    if value in ("", "NONE", "NO"):
         return ""
+    if value == "YES":
+        if profile is None or profile.modifier_340b == "none":
+            name = f"payer profile '{profile.id}'" if profile else "the payer"
+            raise InputError(
+                f"--340b yes needs a 340B modifier, and {name} names none: give JG, TB, U8 or UD, or choose a "
+                "profile that names one.",
+                field="340b",
+            )
+        value = profile.modifier_340b
     if value not in MODIFIERS_340B:
         raise InputError(
             f"340B modifier '{text.strip()[:40]}' is not known: use {words(MODIFIERS_340B)} or none.", field="340b"
@@ -208,6 +224,7 @@ def case_from_input(
     weight: str = "",
     age: str = "",
     units: str = "",
+    profile: PayerProfile | None = None,
 ) -> Case:
     """Raw text (CLI arguments or UI field texts) -> a Case, or an InputError naming the field to fix."""
     day = parse_date(date) if date.strip() else today
@@ -218,19 +235,27 @@ def case_from_input(
         raise InputError(
             "--package needs --dose: the containers only mean something with the dose given.", field="dose"
         )
+    parsed_setting = parse_setting(setting)
+    if profile is not None and profile.multi_ndc == "single-line-note" and parsed_setting == "hospital-outpatient":
+        raise InputError(
+            f"Payer profile '{profile.id}' puts a second NDC in a line note (CMS-1500 item 19 / 837P NTE), which a "
+            "hospital outpatient claim (UB-04 / 837I) has no place for: choose a profile that splits lines.",
+            field="payer",
+        )
     return Case(
         code=parse_code(code),
         date_of_service=day,
         dose=parsed_dose,
         containers=parsed_containers,
-        payer=parse_payer(payer),
-        setting=parse_setting(setting),
+        payer=profile.kind if profile is not None else parse_payer(payer),
+        setting=parsed_setting,
         separately_payable=separately_payable,
-        modifier_340b=parse_340b(modifier_340b),
+        modifier_340b=parse_340b(modifier_340b, profile),
         single_dose_confirmed=single_dose_confirmed,
         indication=parse_indication(indication),
         ige=parse_optional_number(ige, "IgE", "ige"),
         weight_kg=parse_optional_number(weight, "weight", "weight"),
         age_years=parse_optional_number(age, "age", "age"),
         units_intended=parse_whole(units, "units", 1, 1_000_000, "units") if units.strip() else None,
+        profile=profile,
     )

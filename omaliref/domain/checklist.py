@@ -32,6 +32,9 @@ CONDITION_KEYS = {
     "from": "date",
     "to": "date",
     "escalate_on": "str",
+    "ngs_mac": "bool",
+    "prior_authorization": "bool",
+    "step_therapy": "bool",
 }
 # The findings this module raises that a checklist item may escalate on, and the severity each escalates to.
 ESCALATIONS: dict[str, Severity] = {
@@ -57,8 +60,9 @@ class ChecklistItem:
 class AppliedItem:
     item: ChecklistItem
     severity: Severity  # after escalation by a finding
-    conditional: bool  # shown because the case does not yet say whether it applies (no calculation yet)
+    conditional: bool  # shown because the case does not yet say whether it applies (no calculation, no MAC)
     escalated_by: str = ""
+    detail: str = ""  # what the payer profile adds, e.g. its 340B modifier
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,15 @@ def _matches(when: Mapping[str, Any], case: Case, result: CalcResult | None) -> 
         return False, False
     if "is_340b" in when and bool(case.modifier_340b) != when["is_340b"]:
         return False, False
+    profile = case.payer_profile
+    for key in ("prior_authorization", "step_therapy"):
+        if key in when and getattr(profile, key) != when[key]:
+            return False, False
+    if "ngs_mac" in when:
+        if profile.ngs is None:
+            conditional = True  # the profile names no MAC: the item says "if your MAC is NGS"
+        elif profile.ngs != when["ngs_mac"]:
+            return False, False
     date: dt.date = case.date_of_service
     if "from" in when and date < when["from"]:
         return False, False
@@ -168,6 +181,12 @@ def checklist_for(catalog: Catalog, case: Case, result: CalcResult | None, answe
             target = ESCALATIONS[trigger]
             if SEVERITIES.index(target) < SEVERITIES.index(item.severity):  # escalate, never soften
                 severity, by = target, trigger
-        applied.append(AppliedItem(item, severity, conditional, by))
+        profile = case.payer_profile
+        detail = (
+            f"{profile.name}: {profile.modifier_340b}"
+            if "is_340b" in item.when and profile.modifier_340b != "none"
+            else ""
+        )
+        applied.append(AppliedItem(item, severity, conditional, by, detail))
     applied.sort(key=lambda a: (SEVERITIES.index(a.severity), a.item.id))
     return Evaluation(tuple(applied), tuple(findings))

@@ -69,6 +69,7 @@ class Code:
     replaced_by: tuple[str, ...] = ()
     routes: tuple[str, ...] = ()
     route_modifier_required: bool = False
+    weight_based: bool = False  # the label dose depends on body weight
     admin_codes: tuple[str, ...] = ()
     lookalikes: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
@@ -231,6 +232,7 @@ class Catalog:
     dose_tables: tuple[DoseTable, ...] = ()
     fixed_doses: tuple[FixedDose, ...] = ()
     checklist: tuple[object, ...] = field(default=())
+    payer_profiles: Mapping[str, object] = field(default_factory=dict)  # built-in PayerProfile by id
 
     def code(self, code: str) -> Code:
         key = normalize_code(code)

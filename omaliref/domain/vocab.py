@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-PayerKind = Literal["medicare", "medicaid", "commercial"]
+PayerKind = Literal["medicare", "medicare-advantage", "medicaid", "commercial"]
 Setting = Literal["office", "hospital-outpatient"]
-Modifier340B = Literal["", "JG", "TB"]
+Modifier340B = Literal["", "JG", "TB", "U8", "UD"]
+MultiNdc = Literal["split-lines", "split-lines-kp-kq", "single-line-note"]
+JwJzPolicy = Literal["medicare", "jw-only", "jw-weight-based-only", "none"]
+DeviceUnit = Literal["ML", "UN"]
+ClaimForm = Literal["cms1500", "ub04"]
+OutputFormat = Literal["text", "json", "cms1500", "ub04", "x12"]
 Indication = Literal["asthma", "crswnp", "csu", "food-allergy"]
 WarningLevel = Literal["error", "warning", "info"]
 Severity = Literal["blocker", "high", "advisory"]
@@ -26,6 +31,17 @@ CmsKind = Literal["hcpcs", "asp", "crosswalk", "mue"]
 PAYER_KINDS: tuple[PayerKind, ...] = get_args(PayerKind)
 SETTINGS: tuple[Setting, ...] = get_args(Setting)
 MODIFIERS_340B: tuple[str, ...] = tuple(m for m in get_args(Modifier340B) if m)
+MEDICARE_340B_MODIFIERS = ("JG", "TB")  # Medicare Part B's; U8 and UD are Medicaid programs'
+MULTI_NDC_MODES: tuple[MultiNdc, ...] = get_args(MultiNdc)
+JW_JZ_POLICIES: tuple[JwJzPolicy, ...] = get_args(JwJzPolicy)
+DEVICE_UNITS: tuple[DeviceUnit, ...] = get_args(DeviceUnit)
+OUTPUT_FORMATS: tuple[OutputFormat, ...] = get_args(OutputFormat)
+CMS1500_NDC_GAPS = (0, 1, 3)  # blanks between the NDC and the unit qualifier in item 24A (NUCC 1; Medicare print 3)
+NGS_JURISDICTIONS = ("J6", "JK")  # National Government Services' Part A/B jurisdictions
+# The claim form of each setting: office claims are professional (CMS-1500 / 837P), hospital outpatient claims are
+# institutional (UB-04 / 837I, drugs requiring detailed coding under revenue code 0636).
+FORM_FOR_SETTING: dict[Setting, ClaimForm] = {"office": "cms1500", "hospital-outpatient": "ub04"}
+DRUG_REVENUE_CODE = "0636"
 INDICATIONS: tuple[Indication, ...] = get_args(Indication)
 WARNING_LEVELS: tuple[WarningLevel, ...] = get_args(WarningLevel)  # most severe first
 SEVERITIES: tuple[Severity, ...] = get_args(Severity)  # most severe first

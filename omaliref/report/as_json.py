@@ -15,12 +15,15 @@ from omaliref.data.cms_catalog import source_id
 from omaliref.data.cms_store import ImportRecord, ImportReport
 from omaliref.data.library import Entry
 from omaliref.domain.calculator import NDC_QUANTITY_PLACES, CalcResult, ClaimLine, LineCheck, Warning_
+from omaliref.domain.claim_forms import fl43, item_24a, x12_segments
 from omaliref.domain.cms_facts import QuarterFacts, decimal_text, money_text
 from omaliref.domain.dosing import DoseAnswer
 from omaliref.domain.model import Catalog, Code, Modifier, Product, Topic, units_per_container
 from omaliref.domain.outcome import Outcome
+from omaliref.domain.payer import PayerProfile
 from omaliref.domain.quantities import Quantity, plain_amount
 from omaliref.domain.search import SearchHit
+from omaliref.domain.vocab import FORM_FOR_SETTING, Setting
 
 
 def quantity(q: Quantity) -> dict[str, str]:
@@ -169,7 +172,7 @@ def warning(w: Warning_) -> dict[str, Any]:
     return {"level": w.level, "message": w.message, "rule": w.rule or None, "source_ids": list(w.sources)}
 
 
-def line(claim_line: ClaimLine) -> dict[str, Any]:
+def line(claim_line: ClaimLine, setting: Setting = "office", gap: int = 1) -> dict[str, Any]:
     return {
         "code": claim_line.code,
         "modifiers": list(claim_line.modifiers),
@@ -190,6 +193,32 @@ def line(claim_line: ClaimLine) -> dict[str, Any]:
             }
             for p in claim_line.ndc_parts
         ],
+        "note": claim_line.note or None,
+        "cms1500_24a": item_24a(claim_line, gap),
+        "ub04_fl43": fl43(claim_line),
+        "x12": list(x12_segments(claim_line, setting)),
+    }
+
+
+def profile(p: PayerProfile) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "name": p.name,
+        "kind": p.kind,
+        "multi_ndc": p.multi_ndc,
+        "jw_jz": p.jw_jz,
+        "modifier_340b": p.modifier_340b,
+        "ndc_unit_devices": p.ndc_unit_devices,
+        "ndc_required": p.ndc_required,
+        "cms1500_ndc_gap": p.cms1500_ndc_gap,
+        "max_units": dict(p.max_units),
+        "prior_authorization": p.prior_authorization,
+        "step_therapy": p.step_therapy,
+        "mac": p.mac or None,
+        "sample": p.sample,
+        "note": p.note or None,
+        "sources": list(p.sources),
+        "origin": p.origin,
     }
 
 
@@ -217,7 +246,9 @@ def calc_result(catalog: Catalog, r: CalcResult) -> dict[str, Any]:
             for c in r.containers
         ],
         "labelled_contents": quantity(r.labelled_contents),
-        "lines": [line(cl) for cl in r.lines],
+        "lines": [line(cl, r.case.setting, r.case.payer_profile.cms1500_ndc_gap) for cl in r.lines],
+        "profile": profile(r.case.payer_profile),
+        "claim_form": FORM_FOR_SETTING[r.case.setting],
         "administered_units": r.administered_units,
         "administered_amount": quantity(r.dose_in_billing_unit),
         "discarded_units": r.discarded_units,

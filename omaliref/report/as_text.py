@@ -9,6 +9,7 @@ from typing import Any
 from omaliref.domain.calculator import CalcResult, LineCheck
 from omaliref.domain.model import Catalog
 from omaliref.domain.outcome import Outcome
+from omaliref.domain.payer import PayerProfile
 from omaliref.domain.search import SearchHit
 from omaliref.domain.vocab import Verdict
 
@@ -45,13 +46,13 @@ def outcome(o: Outcome) -> str:
     assert r is not None
     out = [
         f"{r.code.code} — {r.code.descriptor} (1 unit = {r.code.billing_unit})",
-        f"Date of service {r.date_of_service}; payer {r.case.payer}; setting {r.case.setting}",
+        f"Date of service {r.date_of_service}; payer {r.case.payer_profile.name}; setting {r.case.setting}",
         f"Containers: {containers_text(r)}",
         units_summary(r),
         "",
         "Claim lines:",
     ]
-    out += [f"  {line.keyed_text()}" for line in r.lines]
+    out += [f"  {line.keyed_text()}" + (f"  [note: {line.note}]" if line.note else "") for line in r.lines]
     if r.admin_code_suggestion:
         out.append(f"  Administration (separate line): {r.admin_code_suggestion}")
     if o.warnings:
@@ -216,3 +217,59 @@ def changes(data: dict[str, Any], keys: list[str]) -> str:
             lines.append(f"{key.replace('_', ' ')} ({len(rows)}):")
             lines += [f"  {row}" for row in rows]
     return "\n".join(lines if len(lines) > 1 else lines + ["  no changes"])
+
+
+def profile(p: PayerProfile) -> str:
+    lines_mode = {
+        "split-lines": "one line per NDC",
+        "split-lines-kp-kq": "one line per NDC, KP on the first and KQ on the others",
+        "single-line-note": "one line, the other NDCs in the note (item 19 / NTE)",
+    }[p.multi_ndc]
+    out = [
+        f"{p.id} — {p.name}" + ("  (SAMPLE: confirm with the payer)" if p.sample else ""),
+        f"Kind {p.kind}; from {p.origin}" + (f"; MAC {p.mac}" if p.mac else ""),
+        f"Several NDCs: {lines_mode}",
+        f"JW/JZ: {p.jw_jz}; 340B modifier: {p.modifier_340b}; prefilled syringes and autoinjectors in "
+        f"{p.ndc_unit_devices}; NDC {'required' if p.ndc_required else 'not required'} on every drug line",
+        f"CMS-1500 item 24A: {p.cms1500_ndc_gap} blank(s) between the NDC and the unit",
+    ]
+    if p.max_units:
+        out.append("Maximum units: " + ", ".join(f"{code} {n}" for code, n in p.max_units.items()))
+    if p.prior_authorization or p.step_therapy:
+        out.append(
+            "Requires: "
+            + ", ".join(
+                n for n, on in (("prior authorization", p.prior_authorization), ("step therapy", p.step_therapy)) if on
+            )
+        )
+    if p.note:
+        out.append(p.note)
+    if p.sources:
+        out.append("Sources: " + ", ".join(p.sources))
+    return "\n".join(out)
+
+
+def profiles(found: list[PayerProfile]) -> str:
+    return "\n".join(
+        f"{p.id:24} {p.kind:19} {p.name}"
+        + (" [sample]" if p.sample else "")
+        + ("" if p.origin == "built-in" else f" [{p.origin}]")
+        for p in found
+    )
+
+
+def claim_form(data: dict[str, Any], form: str) -> str:
+    """`units --format cms1500|ub04|x12`: the lines as that form carries them, one claim line per row."""
+    rows = []
+    for line in data["lines"]:
+        mods = " ".join(line["modifiers"])
+        if form == "x12":
+            rows += line["x12"]
+        elif form == "cms1500":
+            rows.append(
+                f"{line['code']} {mods:<8} {line['units']:>5}  {line['cms1500_24a'] or '(no NDC unit)'}"
+                + (f"  [item 19: {line['note']}]" if line["note"] else "")
+            )
+        else:
+            rows.append(f"0636 {line['code']} {mods:<8} {line['units']:>5}  {line['ub04_fl43'] or '(no NDC unit)'}")
+    return "\n".join(rows)

@@ -14,7 +14,12 @@ from omaliref.domain.vocab import (
     WarningLevel,
 )
 
-_PAYER: dict[PayerKind, str] = {"medicare": "Medicare Part B", "medicaid": "Medicaid", "commercial": "Commercial"}
+_PAYER: dict[PayerKind, str] = {
+    "medicare": "Medicare Part B",
+    "medicare-advantage": "Medicare Advantage",
+    "medicaid": "Medicaid",
+    "commercial": "Commercial",
+}
 _SETTING: dict[Setting, str] = {"office": "Office", "hospital-outpatient": "Hospital outpatient"}
 _INDICATION: dict[Indication, str] = {
     "asthma": "Asthma",

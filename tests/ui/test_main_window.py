@@ -77,7 +77,7 @@ def lines(window):
 
 def test_calculator_375mg_auto_gives_jz_75(window, qtbot):
     type_into(qtbot, window.calculator.dose_edit, "375mg")
-    assert lines(window) == [("J2357", "JZ", "75")]
+    assert lines(window) == [("J2357", "JZ", "60"), ("J2357", "JZ", "15")]  # 75 units, one line per NDC
 
 
 def test_two_vials_for_225mg_gives_jw_line_and_blockers(window, qtbot):
@@ -104,12 +104,12 @@ def test_package_picker_appends_ndc(window, qtbot):
 
 def test_bad_dose_text_shows_inline_message_and_keeps_last_result_stale(window, qtbot):
     type_into(qtbot, window.calculator.dose_edit, "375mg")
-    assert lines(window) == [("J2357", "JZ", "75")]
+    assert lines(window) == [("J2357", "JZ", "60"), ("J2357", "JZ", "15")]  # 75 units, one line per NDC
     qtbot.keyClicks(window.calculator.dose_edit, "x")  # "375mgx" is not a dose
     assert window.calculator.dose_error.isVisible()
     assert "not a dose unit" in window.calculator.dose_error.text()
     assert window.calculator.stale and window.calculator.stale_banner.isVisible()
-    assert lines(window) == [("J2357", "JZ", "75")]  # last good result still shown, greyed
+    assert lines(window) == [("J2357", "JZ", "60"), ("J2357", "JZ", "15")]  # last good result still shown, greyed
     assert window.calculator.claim_lines_text() == ""  # but never copied while stale
     qtbot.keyClick(window.calculator.dose_edit, Qt.Key.Key_Backspace)
     assert not window.calculator.dose_error.isVisible() and not window.calculator.stale

@@ -47,12 +47,14 @@ def lines(result):
 
 def test_example_1_whole_syringes_no_waste(catalog):
     r = calc(catalog, "J2357", "375mg", "50242-0227-01", "50242-0214-01")
-    assert lines(r) == [("J2357", ("JZ",), 75)]
+    # 75 units with JZ, one line per NDC (an 837 line carries one NDC): 60 from the 300 mg, 15 from the 75 mg
+    assert lines(r) == [("J2357", ("JZ",), 60), ("J2357", ("JZ",), 15)]
+    assert r.total_billed_units == 75
 
 
 def test_example_1_auto_selection_chooses_300_plus_75(catalog):
     r = calc(catalog, "J2357", "375mg")
-    assert lines(r) == [("J2357", ("JZ",), 75)]
+    assert lines(r) == [("J2357", ("JZ",), 60), ("J2357", ("JZ",), 15)]
     assert sorted(c.product.container_amount.amount for c in r.containers) == [75, 300]
     assert r.auto_selected
 
@@ -67,8 +69,11 @@ def test_example_2_vial_partial_use(catalog):
 
 def test_example_3_belimumab_rounding(catalog):
     r = calc(catalog, "J0490", "735mg", "49401-0102-01", "49401-0101-01x3")
-    assert lines(r) == [("J0490", ("JA",), 74), ("J0490", ("JW", "JA"), 2)]
-    assert r.total_billed_units == 76 and r.labelled_contents.amount == 760
+    # 74 administered (73.5 rounded up once for the dose) and 2 JW, split by NDC: the 400 mg vial gives 40 units,
+    # the 120 mg vials the other 34, and the 25 mg left in a 120 mg vial is the JW line with that vial's NDC.
+    assert lines(r) == [("J0490", ("JA",), 40), ("J0490", ("JA",), 34), ("J0490", ("JW", "JA"), 2)]
+    assert [line.ndc for line in r.lines] == ["49401-0102-01", "49401-0101-01", "49401-0101-01"]
+    assert r.administered_units == 74 and r.total_billed_units == 76 and r.labelled_contents.amount == 760
     assert "waste-round-down" in r.rules and "route-modifier-j0490" in r.rules
 
 
@@ -100,7 +105,12 @@ def test_example_5_waste_below_one_unit_gets_jz_and_no_jw(catalog):
     [
         ("J2357", "150mg", ["50242-0215-01"], [("J2357", ("JZ",), 30)]),
         ("J2182", "40mg", ["00173-0881-01"], [("J2182", (), 40), ("J2182", ("JW",), 60)]),
-        ("J0490", "700mg", ["49401-0102-01", "49401-0101-01x3"], [("J0490", ("JA",), 70), ("J0490", ("JW", "JA"), 6)]),
+        (
+            "J0490",
+            "700mg",
+            ["49401-0102-01", "49401-0101-01x3"],
+            [("J0490", ("JA",), 40), ("J0490", ("JA",), 30), ("J0490", ("JW", "JA"), 6)],
+        ),
         ("J7402", "1implant", [], [("J7402", ("JZ",), 135)]),
         ("J7402", "2implants", [], [("J7402", ("JZ",), 270)]),
         ("J7402", "1350mcg", ["10599-0003-01"], [("J7402", ("JZ",), 135)]),
@@ -123,10 +133,10 @@ def test_ndc_quantity_and_unit(catalog):
     assert [(l.ndc_unit, l.ndc_quantity) for l in vial.lines] == [("UN", Fraction(1, 2)), ("UN", Fraction(1, 2))]
 
 
-def test_two_ndcs_leave_line_ndc_empty_and_list_parts(catalog):
+def test_two_ndcs_are_two_lines_each_with_one_ndc(catalog):
     r = calc(catalog, "J2357", "375mg")
-    assert r.lines[0].ndc is None
-    assert {p.ndc for p in r.lines[0].ndc_parts} == {"50242-0227-01", "50242-0214-01"}
+    assert [line.ndc for line in r.lines] == ["50242-0227-01", "50242-0214-01"]
+    assert all(len(line.ndc_parts) == 1 for line in r.lines)
 
 
 def test_admin_code_suggestion(catalog):

@@ -123,7 +123,9 @@ def test_smallest_container_flags_a_larger_vial(catalog):
 
 
 def test_ndc_notes_flag_a_syringe_unit_as_payer_specific(catalog):
-    notes = calc.ndc_notes(catalog, (use(catalog, "50242-0215-01"),), emit_jw=False)
+    from omaliref.domain.payer import generic_profile
+
+    notes = calc.ndc_notes(catalog, (use(catalog, "50242-0215-01"),), (), generic_profile("medicare"))
     assert "ndc-unit-syringe" in notes.rules
 
 

@@ -34,11 +34,18 @@ def Case(
     date_of_service=TODAY,
     result=None,
     dose_answer=None,
+    profile=None,
 ):
     """The case, and the calculation and dose check made for it: what the checklist engine takes."""
     return (
         case_module.Case(
-            code, date_of_service, payer=payer, setting=setting, modifier_340b=modifier_340b, indication=indication
+            code,
+            date_of_service,
+            payer=profile.kind if profile else payer,
+            setting=setting,
+            modifier_340b=modifier_340b,
+            indication=indication,
+            profile=profile,
         ),
         result,
         dose_answer,
@@ -180,6 +187,9 @@ def test_every_condition_key(catalog):
         "from": dt.date(2025, 1, 1),
         "to": dt.date(2024, 12, 31),
         "escalate_on": "larger-container",
+        "ngs_mac": True,
+        "prior_authorization": True,
+        "step_therapy": True,
     }
     assert set(conditions) == set(CONDITION_KEYS)
     items = tuple(
@@ -210,6 +220,15 @@ def test_every_condition_key(catalog):
         "to", Case("J2357", date_of_service=late)
     )
     assert applies("escalate_on", Case("J2357"))  # escalate_on never hides an item; it only raises it
+    from omaliref.domain.payer import PayerProfile
+
+    ngs = PayerProfile("ngs", "NGS", "medicare", mac="J6")
+    jm = PayerProfile("jm", "Palmetto", "medicare", mac="JM")
+    assert applies("ngs_mac", Case("J2357", profile=ngs)) and not applies("ngs_mac", Case("J2357", profile=jm))
+    unknown_mac = evaluate(cat, Case("J2357"))  # no MAC named: shown, as conditional
+    assert any(a.item.id == "only-ngs-mac" and a.conditional for a in unknown_mac.items)
+    for key in ("prior_authorization", "step_therapy"):
+        assert applies(key, Case("J2357", "commercial")) and not applies(key, Case("J2357", "medicare"))
 
 
 def test_shipped_items_for_setting_and_indication(catalog):

@@ -38,11 +38,11 @@ REPO = Path(__file__).resolve().parents[2]
         ),
         (
             "checklist.toml",
-            'payers = ["commercial"]',
-            'payers = ["comercial"]',
-            "prior-auth",
+            'payers = ["medicaid"]',
+            'payers = ["medicade"]',
+            "prior-auth-medicaid",
             "when.payers",
-            "'comercial' is not one of",
+            "'medicade' is not one of",
         ),
         (
             "checklist.toml",
