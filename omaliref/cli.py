@@ -316,7 +316,11 @@ def cmd_payers(args: argparse.Namespace) -> int:
             text = Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"The payer file {path[:200]} cannot be read ({exc.__class__.__name__}).") from None
-        found = parse_profiles(text, path, origin=path)  # a PackError here is exit 3 with file, record and field
+        try:
+            found = parse_profiles(text, path, origin=path)
+        except PackError as exc:
+            sys.stderr.write(f"omaliref: the payer file is invalid: {exc}\n")
+            return 3
         data = {"file": path, "profiles": [as_json.profile(p) for p in found]}
         _emit(args, data, f"{path}: {len(found)} payer profile(s) valid: " + ", ".join(p.id for p in found))
         return 0

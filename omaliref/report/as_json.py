@@ -326,6 +326,7 @@ def checklist(catalog: Catalog, outcome: Outcome, ticked: frozenset[str] = froze
                 "base_severity": a.item.severity,
                 "conditional": a.conditional,
                 "escalated_by": a.escalated_by or None,
+                "detail": a.detail or None,
                 "ticked": a.item.id in ticked,
                 "sources": list(a.item.provenance.sources),
             }
