@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QCompleter,
     QDateEdit,
     QFormLayout,
     QHBoxLayout,
@@ -25,12 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from omaliref.data.payers import PROFILE_FOR_KIND
 from omaliref.domain.calculator import CalcResult
 from omaliref.domain.outcome import Outcome
 from omaliref.domain.quantities import format_amount
 from omaliref.report import as_text
 from omaliref.ui.case_model import CaseModel, CaseSnapshot
-from omaliref.ui.labels import LEVEL_MARK, M340B_LABELS, PAYER_LABELS
+from omaliref.ui.labels import LEVEL_MARK, LINE_VIEW_LABELS, M340B_LABELS, SETTING_LABELS
 from omaliref.ui.models import ClaimLinesModel
 from omaliref.ui.widgets import ErrorLabel, WrappingItemDelegate
 
@@ -39,6 +42,7 @@ class CalculatorPane(QWidget):
     """Edits the case's calculation fields and renders the outcome the CaseModel computes."""
 
     dose_check_requested = Signal()
+    copy_message = Signal(str)  # what a copy did, for the status bar
 
     def __init__(self, case_model: CaseModel, parent: Any = None) -> None:
         super().__init__(parent)
@@ -47,6 +51,7 @@ class CalculatorPane(QWidget):
         self.catalog = self.library.catalog
         today = case_model.today
         self.snapshot: CaseSnapshot = case_model.snapshot
+        self._copied = ""  # what this pane last put on the clipboard
 
         title = QLabel("<h2>Unit &amp; waste calculator</h2>")
         self.code_box = QComboBox()
@@ -72,9 +77,24 @@ class CalculatorPane(QWidget):
         self.date_edit.setDate(QDate(today.year, today.month, today.day))
         self.date_error = ErrorLabel("date")
         self.payer_box = QComboBox()
-        self.payer_box.setAccessibleName("Payer type")
-        for value, label in PAYER_LABELS:
-            self.payer_box.addItem(label, value)
+        self.payer_box.setAccessibleName("Payer profile")
+        self.payer_box.setEditable(True)  # type-ahead: any part of the name finds the profile
+        self.payer_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for profile in self.library.profiles.by_id.values():
+            origin = "" if profile.origin == "built-in" else f"  [{Path(profile.origin).name}]"
+            self.payer_box.addItem(profile.name + origin, profile.id)
+        completer = self.payer_box.completer()
+        if completer is not None:
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.setting_box = QComboBox()
+        self.setting_box.setAccessibleName("Setting")
+        for setting, label in SETTING_LABELS:
+            self.setting_box.addItem(label, setting)
+        self.view_box = QComboBox()
+        self.view_box.setAccessibleName("Show claim lines as")
+        for value, label in LINE_VIEW_LABELS:
+            self.view_box.addItem(label, value)
         self.separately_payable = QCheckBox("Separately payable (not packaged OPPS, FQHC/RHC or CAP)")
         self.separately_payable.setAccessibleName("Separately payable")
         self.separately_payable.setChecked(True)
@@ -103,6 +123,7 @@ class CalculatorPane(QWidget):
         form.addRow("Date of &service", self.date_edit)
         form.addRow("", self.date_error)
         form.addRow("&Payer", self.payer_box)
+        form.addRow("Se&tting", self.setting_box)
         form.addRow("", self.separately_payable)
         form.addRow("", self.single_dose_confirmed)
         form.addRow("340&B modifier", self.m340b_box)
@@ -143,6 +164,10 @@ class CalculatorPane(QWidget):
         self.dose_button = QPushButton("Omalizumab dose chec&k…")
         self.dose_button.setAccessibleName("Omalizumab dose check")
         buttons = QHBoxLayout()
+        view_label = QLabel("Show &as")
+        view_label.setBuddy(self.view_box)
+        buttons.addWidget(view_label)
+        buttons.addWidget(self.view_box)
         buttons.addWidget(self.copy_button)
         buttons.addWidget(self.dose_button)
         buttons.addStretch(1)
@@ -195,7 +220,9 @@ class CalculatorPane(QWidget):
         self.dose_edit.textChanged.connect(lambda text: case_model.update(dose=text))
         self.containers_edit.textChanged.connect(lambda text: case_model.update(containers=text))
         self.date_edit.dateChanged.connect(lambda _date: case_model.update(date=self.date_of_service.isoformat()))
-        self.payer_box.currentIndexChanged.connect(lambda _i: case_model.update(payer=self.payer))
+        self.payer_box.currentIndexChanged.connect(self._profile_changed)
+        self.setting_box.currentIndexChanged.connect(lambda _i: case_model.update(setting=self.setting))
+        self.view_box.currentIndexChanged.connect(lambda _i: self.lines_model.set_view(self.view_box.currentData()))
         self.separately_payable.toggled.connect(lambda on: case_model.update(separately_payable=on))
         self.single_dose_confirmed.toggled.connect(lambda on: case_model.update(single_dose_confirmed=on))
         self.m340b_box.currentIndexChanged.connect(lambda _i: case_model.update(modifier_340b=self.modifier_340b))
@@ -219,7 +246,25 @@ class CalculatorPane(QWidget):
 
     @property
     def payer(self) -> str:
-        return str(self.payer_box.currentData())
+        """The payer kind of the chosen profile."""
+        return str(self.library.profile(self.profile_id).kind)
+
+    @property
+    def profile_id(self) -> str:
+        """The chosen profile; while the type-ahead text matches none, the last one chosen."""
+        data = self.payer_box.currentData()
+        return str(data) if data else self.case_model.fields.payer_profile or "medicare-part-b"
+
+    def _profile_changed(self, index: int) -> None:
+        if index >= 0:  # -1 while the coder is still typing a name that matches no profile
+            self.case_model.update(payer=self.payer, payer_profile=self.profile_id)
+
+    @property
+    def setting(self) -> str:
+        return str(self.setting_box.currentData())
+
+    def set_setting(self, setting: str) -> None:
+        self.setting_box.setCurrentIndex(max(0, self.setting_box.findData(setting)))
 
     @property
     def modifier_340b(self) -> str:
@@ -239,8 +284,10 @@ class CalculatorPane(QWidget):
         if index >= 0:
             self.code_box.setCurrentIndex(index)
 
-    def set_defaults(self, payer: str, modifier_340b: str) -> None:
-        self.payer_box.setCurrentIndex(max(0, self.payer_box.findData(payer)))
+    def set_defaults(self, payer: str, modifier_340b: str, profile_id: str = "") -> None:
+        """The desk's payer (a profile id, else the built-in profile of the payer kind) and 340B modifier."""
+        wanted = profile_id or PROFILE_FOR_KIND.get(payer, "medicare-part-b")
+        self.payer_box.setCurrentIndex(max(0, self.payer_box.findData(wanted)))
         self.m340b_box.setCurrentIndex(max(0, self.m340b_box.findData(modifier_340b)))
 
     def _code_changed(self) -> None:
@@ -286,6 +333,10 @@ class CalculatorPane(QWidget):
 
     def show_snapshot(self, snapshot: CaseSnapshot) -> None:
         self.snapshot = snapshot
+        if snapshot.fields.setting != self.setting:  # another pane (or Preferences) changed it
+            self.setting_box.blockSignals(True)
+            self.set_setting(snapshot.fields.setting)
+            self.setting_box.blockSignals(False)
         for label in set(self._errors().values()):
             label.clear_error()
         error = snapshot.error
@@ -315,7 +366,7 @@ class CalculatorPane(QWidget):
         r = outcome.calculation
         assert r is not None
         self.stale_banner.hide()
-        self.lines_model.set_lines(r.lines)
+        self.lines_model.set_lines(r.lines, r.case.setting, r.case.payer_profile.cms1500_ndc_gap)
         self.summary.setText(as_text.units_summary(r))
         self.admin_label.setText(f"<b>Administration code (its own line):</b> {r.admin_code_suggestion}")
         self.warnings_list.clear()
@@ -332,10 +383,30 @@ class CalculatorPane(QWidget):
         )
 
     def claim_lines_text(self) -> str:
+        """The lines exactly as the table shows them (header + one claim line per row, tab-separated); '' when
+        there is nothing current to copy."""
         current = self.snapshot.current
-        return as_text.claim_lines(current.calculation) if current and current.calculation else ""
+        return self.lines_model.tsv() if current and current.calculation else ""
 
     def copy_claim_lines(self) -> None:
+        """Copy what the table shows and say so; with invalid or stale input refuse out loud, and take back lines
+        this pane had put on the clipboard (they may be the previous case's)."""
+        clipboard = QGuiApplication.clipboard()
         text = self.claim_lines_text()
-        if text:
-            QGuiApplication.clipboard().setText(text)
+        if not text:
+            if self._copied and clipboard.text() == self._copied:
+                clipboard.clear()
+            self._copied = ""
+            self.copy_message.emit(
+                "Nothing copied: the input is not valid, so there are no current claim lines"
+                + (" (the lines shown are stale)." if self.snapshot.stale else ".")
+            )
+            return
+        clipboard.setText(text)
+        self._copied = text
+        r = self.snapshot.outcome.calculation if self.snapshot.outcome else None
+        count = len(r.lines) if r else 0
+        self.copy_message.emit(
+            f"Copied {count} line{'s' * (count != 1)} · {r.code.code if r else ''} · DOS "
+            f"{r.date_of_service if r else ''} · {self.view_box.currentText()}"
+        )

@@ -28,6 +28,7 @@ class CaseFields:
     containers: str = ""
     date: str = ""
     payer: str = "medicare"
+    payer_profile: str = ""  # a profile id; empty: the built-in profile of `payer`
     setting: str = "office"
     modifier_340b: str = ""
     separately_payable: bool = True
@@ -80,6 +81,7 @@ class CaseModel(QObject):
             code=f.code,
             date=self.today.isoformat(),
             payer=f.payer,
+            payer_profile=f.payer_profile,
             setting=f.setting,
             modifier_340b=f.modifier_340b,
             separately_payable=f.separately_payable,
@@ -108,6 +110,7 @@ class CaseModel(QObject):
             ige=f.ige,
             weight=f.weight,
             age=f.age,
+            profile=self.library.profile_for(f.payer, f.payer_profile),
         )
 
     def recompute(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -14,18 +15,21 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 import omaliref
+from omaliref.data.payers import PROFILE_FOR_KIND
 from omaliref.data.state import Preferences
 from omaliref.domain.dosing import DoseAnswer, label_dose
 from omaliref.domain.errors import InputError
 from omaliref.domain.model import Catalog
+from omaliref.domain.payer import PayerProfile
 from omaliref.domain.quantities import parse_number
-from omaliref.ui.labels import INDICATION_LABELS
+from omaliref.ui.labels import INDICATION_LABELS, PAYER_LABELS, SETTING_LABELS
 from omaliref.ui.widgets import ErrorLabel
 
 
@@ -125,28 +129,26 @@ class DoseCheckDialog(QDialog):
 
 
 class PreferencesDialog(QDialog):
-    """Defaults for new cases: payer type, setting and the organization's 340B modifier."""
+    """Defaults for new cases (payer profile, setting, the organization's 340B modifier), and where each payer
+    profile comes from."""
 
-    def __init__(self, prefs: Preferences, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, prefs: Preferences, profiles: Sequence[PayerProfile] = (), parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
+        self.profiles = {p.id: p for p in profiles}
         self.payer_box, self.setting_box, self.m340b_box = QComboBox(), QComboBox(), QComboBox()
+        profile_options = tuple((p.id, p.name) for p in profiles) or tuple(
+            (PROFILE_FOR_KIND[kind], label) for kind, label in PAYER_LABELS
+        )
+        current_profile = prefs.payer_profile or PROFILE_FOR_KIND.get(prefs.payer, "medicare-part-b")
         for box, name, options, current in (
-            (
-                self.payer_box,
-                "Default payer type",
-                (("medicare", "Medicare Part B"), ("medicaid", "Medicaid"), ("commercial", "Commercial")),
-                prefs.payer,
-            ),
-            (
-                self.setting_box,
-                "Default setting",
-                (("office", "Office"), ("hospital-outpatient", "Hospital outpatient")),
-                prefs.setting,
-            ),
+            (self.payer_box, "Default payer profile", profile_options, current_profile),
+            (self.setting_box, "Default setting", SETTING_LABELS, prefs.setting),
             (
                 self.m340b_box,
-                "Organization 340B modifier",
+                "Organization 340B modifier (Medicare)",
                 (("", "None (not a 340B entity)"), ("JG", "JG"), ("TB", "TB")),
                 prefs.modifier_340b,
             ),
@@ -156,34 +158,51 @@ class PreferencesDialog(QDialog):
                 box.addItem(label, value)
             box.setCurrentIndex(max(0, box.findData(current)))
         form = QFormLayout()
-        form.addRow("Default &payer type", self.payer_box)
+        form.addRow("Default &payer", self.payer_box)
         form.addRow("Default &setting", self.setting_box)
         form.addRow("Organization &340B modifier", self.m340b_box)
         note = QLabel(
             "<small>JG or TB goes on 340B-acquired, separately payable Part B drug lines. Whether JG was "
             "retired in favour of TB from 2025 is not settled: lines with JG from 2025-01-01 carry a note "
-            "to confirm with your MAC.</small>"
+            "to confirm with your MAC. Other payers' 340B modifiers (U8, UD) come from their payer profile.</small>"
         )
         note.setWordWrap(True)
+        self.origins = QPlainTextEdit()
+        self.origins.setReadOnly(True)
+        self.origins.setAccessibleName("Payer profiles and where each comes from")
+        self.origins.setPlainText(
+            "\n".join(
+                f"{p.name} — {'built in' if p.origin == 'built-in' else p.origin}" + (" (sample)" if p.sample else "")
+                for p in profiles
+            )
+        )
+        self.origins.setMaximumHeight(150)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)
+        layout.addWidget(QLabel("<b>Payer profiles</b> (an organization's payers.toml adds or replaces them)"))
+        layout.addWidget(self.origins)
         layout.addWidget(buttons)
         self.prefs = prefs
 
     def chosen(self) -> Preferences:
+        profile_id = str(self.payer_box.currentData())
+        profile = self.profiles.get(profile_id)
         return self.prefs.with_changes(
-            payer=self.payer_box.currentData(),
+            payer=profile.kind if profile else self.prefs.payer,
+            payer_profile=profile_id,
             setting=self.setting_box.currentData(),
             modifier_340b=self.m340b_box.currentData(),
         )
 
     @classmethod
-    def ask(cls, prefs: Preferences, parent: QWidget | None = None) -> Preferences | None:
-        dialog = cls(prefs, parent)
+    def ask(
+        cls, prefs: Preferences, profiles: Sequence[PayerProfile] = (), parent: QWidget | None = None
+    ) -> Preferences | None:
+        dialog = cls(prefs, profiles, parent)
         return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 

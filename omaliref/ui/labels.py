@@ -32,6 +32,12 @@ PAYER_LABELS = tuple((p, _PAYER[p]) for p in PAYER_KINDS)
 SETTING_LABELS = tuple((s, _SETTING[s]) for s in SETTINGS)
 INDICATION_LABELS = (("", "— not set —"),) + tuple((i, _INDICATION[i]) for i in INDICATIONS)
 M340B_LABELS = (("", "None (not 340B)"),) + tuple((m, m) for m in MODIFIERS_340B)
+LINE_VIEW_LABELS = (
+    ("fields", "Fields to key"),
+    ("cms1500", "CMS-1500 item 24A"),
+    ("ub04", "UB-04 FL43"),
+    ("x12", "837 lines"),
+)
 LEVEL_MARK: dict[WarningLevel, str] = {"error": "⛔ ERROR", "warning": "⚠ WARNING", "info": "ℹ note"}
 VERDICT_STYLE: dict[Verdict, str] = {
     "blockers": "background:#8b0000; color:white;",

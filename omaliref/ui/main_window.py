@@ -163,8 +163,11 @@ class MainWindow(QMainWindow):
         QWidget.setTabOrder(self.results_view, self.reference)
         QWidget.setTabOrder(self.reference, self.calculator.code_box)
 
-        self.calculator.set_defaults(prefs.payer, prefs.modifier_340b)
-        self.checklist.set_setting(prefs.setting)
+        self.calculator.set_defaults(prefs.payer, prefs.modifier_340b, prefs.payer_profile)
+        self.calculator.set_setting(prefs.setting)
+        self.calculator.copy_message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        for notice in self.library.profiles.notices:  # a broken organization payer file
+            self.statusBar().showMessage(notice, 20000)
         for act in self._needs_data:
             act.setEnabled(True)
         self.loaded = True
@@ -383,12 +386,12 @@ class MainWindow(QMainWindow):
     def preferences_dialog(self) -> None:
         from omaliref.ui.dialogs import PreferencesDialog
 
-        chosen = PreferencesDialog.ask(self.prefs, self)
+        chosen = PreferencesDialog.ask(self.prefs, list(self.library.profiles.by_id.values()), self)
         if chosen is not None:
             self.prefs = chosen
             self._save()
-            self.calculator.set_defaults(chosen.payer, chosen.modifier_340b)
-            self.checklist.set_setting(chosen.setting)
+            self.calculator.set_defaults(chosen.payer, chosen.modifier_340b, chosen.payer_profile)
+            self.calculator.set_setting(chosen.setting)
 
     def about_dialog(self) -> None:
         from omaliref.ui.dialogs import AboutDialog

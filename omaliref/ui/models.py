@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from omaliref.domain.calculator import NDC_QUANTITY_PLACES, ClaimLine
+from omaliref.domain.calculator import ClaimLine
 from omaliref.domain.checklist import AppliedItem
-from omaliref.domain.quantities import plain_amount
+from omaliref.domain.claim_forms import fl43, item_24a, keyed, x12_segments
 from omaliref.domain.search import SearchHit
+from omaliref.domain.vocab import DRUG_REVENUE_CODE, Setting
 
 Index = QModelIndex | QPersistentModelIndex
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -59,35 +60,56 @@ class ResultsModel(QAbstractListModel):
 
 
 class ClaimLinesModel(QAbstractTableModel):
-    """The claim lines a coder keys, in the order they go on the claim."""
+    """The claim lines a coder keys, in the order they go on the claim, as the chosen form shows them."""
 
-    HEADERS = ("Code", "Modifiers", "Units", "NDC (N4)", "NDC unit", "NDC qty")
+    VIEWS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "fields": ("Code", "Modifiers", "Units", "NDC (N4)", "NDC unit", "NDC qty", "Note (item 19)"),
+        "cms1500": ("Code", "Modifiers", "Units", "Item 24A (shaded)", "Item 19"),
+        "ub04": ("Rev. code", "HCPCS", "Modifiers", "Units", "FL43"),
+        "x12": ("Code", "Modifiers", "Units", "837 service line and its Loop 2410"),
+    }
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._lines: list[ClaimLine] = []
         self.stale = False
+        self.view = "fields"
+        self.setting: Setting = "office"
+        self.gap = 1
 
-    def set_lines(self, lines: Sequence[ClaimLine], *, stale: bool = False) -> None:
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return self.VIEWS[self.view]
+
+    def set_lines(self, lines: Sequence[ClaimLine], setting: Setting = "office", gap: int = 1) -> None:
         self.beginResetModel()
-        self._lines = list(lines)
-        self.stale = stale
+        self._lines, self.setting, self.gap = list(lines), setting, gap
+        self.stale = False
+        self.endResetModel()
+
+    def set_view(self, view: str) -> None:
+        self.beginResetModel()
+        self.view = view
         self.endResetModel()
 
     def set_stale(self, stale: bool) -> None:
         if stale != self.stale and self._lines:
             self.stale = stale
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._lines) - 1, len(self.HEADERS) - 1))
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._lines) - 1, len(self.headers) - 1))
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._lines)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
+        return 0 if parent.isValid() else len(self.headers)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < 6:
-            return self.HEADERS[section]
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.headers)
+        ):
+            return self.headers[section]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -96,34 +118,34 @@ class ClaimLinesModel(QAbstractTableModel):
         line = self._lines[index.row()]
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._cell(line, column)
-        if role == Qt.ItemDataRole.FontRole and column in (0, 1, 2):
+            return self.cells(line)[column]
+        if role == Qt.ItemDataRole.FontRole and self.headers[column] in ("Code", "HCPCS", "Modifiers", "Units"):
             font = QFont()
             font.setBold(True)
             font.setPointSizeF(font.pointSizeF() * 1.35)
             return font
         if role == Qt.ItemDataRole.ForegroundRole and self.stale:
             return QBrush(QColor("#8a8a8a"))
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
+        if role == Qt.ItemDataRole.TextAlignmentRole and self.headers[column] == "Units":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return line.keyed_text()
+            return line.keyed_text() + (f"\n{line.note}" if line.note else "")
         return None
 
-    @staticmethod
-    def _cell(line: ClaimLine, column: int) -> str:
-        if column == 0:
-            return line.code
-        if column == 1:
-            return " ".join(line.modifiers) or "—"
-        if column == 2:
-            return str(line.units)
-        parts = line.ndc_parts
-        if column == 3:
-            return "\n".join(p.ndc.replace("-", "") for p in parts)
-        if column == 4:
-            return "\n".join(p.ndc_unit for p in parts)
-        return "\n".join(plain_amount(p.ndc_quantity, NDC_QUANTITY_PLACES) for p in parts)
+    def cells(self, line: ClaimLine) -> tuple[str, ...]:
+        """The row as shown in the current view (what Copy claim lines copies)."""
+        k = keyed(line)
+        if self.view == "cms1500":
+            return k.code, k.modifiers, str(k.units), item_24a(line, self.gap) or "(no NDC unit)", k.note
+        if self.view == "ub04":
+            return DRUG_REVENUE_CODE, k.code, k.modifiers, str(k.units), fl43(line) or "(no NDC unit)"
+        if self.view == "x12":
+            return k.code, k.modifiers, str(k.units), " ".join(x12_segments(line, self.setting))
+        return k.code, k.modifiers, str(k.units), k.ndc, k.ndc_unit, k.ndc_quantity, k.note
+
+    def tsv(self) -> str:
+        """The table as shown: a header row, then one claim line per row, fields separated by tabs."""
+        return "\n".join(["\t".join(self.headers), *("\t".join(self.cells(line)) for line in self._lines)])
 
 
 class ChecklistModel(QAbstractListModel):

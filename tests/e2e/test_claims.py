@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -42,7 +41,7 @@ def run_json(argv, capsys):
 
 def run_err(argv, capsys):
     code = main(argv)
-    out, err = capsys.readouterr()
+    _out, err = capsys.readouterr()
     return code, err
 
 
@@ -173,7 +172,7 @@ def test_split_lines_have_one_ndc_and_keep_the_units(catalog, data):
     )
     try:
         result = calculate(catalog, case)
-    except Exception as exc:  # noqa: BLE001 - only a sentence is acceptable
+    except Exception as exc:
         from omaliref.domain.errors import InputError
 
         assert isinstance(exc, InputError) and str(exc)

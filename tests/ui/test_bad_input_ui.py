@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QDate
 
-GOOD = [("J2357", "—", "45"), ("J2357", "JW", "15")]
+GOOD = [("J2357", "", "45"), ("J2357", "JW", "15")]
 CASES = [
     # (field, text, expected fragment, error label)
     ("dose", "abc", "not a dose unit", "dose_error"),

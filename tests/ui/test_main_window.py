@@ -83,7 +83,7 @@ def test_calculator_375mg_auto_gives_jz_75(window, qtbot):
 def test_two_vials_for_225mg_gives_jw_line_and_blockers(window, qtbot):
     type_into(qtbot, window.calculator.dose_edit, "225mg")
     type_into(qtbot, window.calculator.containers_edit, "50242-0040-62x2")
-    assert lines(window) == [("J2357", "—", "45"), ("J2357", "JW", "15")]
+    assert lines(window) == [("J2357", "", "45"), ("J2357", "JW", "15")]
     severities = {
         window.checklist.model.item(r).item.id: window.checklist.model.item(r).severity
         for r in range(window.checklist.model.rowCount())
@@ -126,8 +126,11 @@ def test_copy_buttons_put_text_on_the_clipboard(window, qtbot):
     type_into(qtbot, window.calculator.dose_edit, "225mg")
     type_into(qtbot, window.calculator.containers_edit, "50242-0040-62x2")
     qtbot.mouseClick(window.calculator.copy_button, Qt.MouseButton.LeftButton)
+    # tab-separated fields, one claim line per row, exactly as the table shows them
     assert QApplication.clipboard().text() == (
-        "J2357 x 45 units  NDC N450242004062 UN1.5\nJ2357-JW x 15 units  NDC N450242004062 UN0.5"
+        "Code\tModifiers\tUnits\tNDC (N4)\tNDC unit\tNDC qty\tNote (item 19)\n"
+        "J2357\t\t45\t50242004062\tUN\t1.5\t\n"
+        "J2357\tJW\t15\t50242004062\tUN\t0.5\t"
     )
     qtbot.mouseClick(window.checklist.copy_button, Qt.MouseButton.LeftButton)
     summary = QApplication.clipboard().text()

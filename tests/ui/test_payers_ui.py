@@ -1,0 +1,78 @@
+"""The payer picker (type-ahead over built-in and organization profiles), the lines view switch, and copy."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from omaliref.app import build_window
+from tests.conftest import TODAY
+
+ORG = """
+[[payer]]
+id = "acme-medicaid"
+name = "Acme Health Medicaid"
+kind = "medicaid"
+ndc_unit_devices = "UN"
+"""
+
+
+def pick_profile(qtbot, window, typed):
+    """Type part of a profile's name, as a coder would, then take the first completion with Down and Enter."""
+    box = window.calculator.payer_box
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box.lineEdit(), typed)
+    popup = box.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    return box
+
+
+def test_type_ahead_picks_a_profile_and_the_lines_follow_it(window, qtbot):
+    box = pick_profile(qtbot, window, "palmetto")
+    assert box.currentData() == "palmetto-jm-part-b"
+    qtbot.keyClicks(window.calculator.dose_edit, "375mg")
+    qtbot.keyClicks(window.calculator.containers_edit, "50242-0227-01, 50242-0214-01")
+    model = window.calculator.lines_model
+    assert model.rowCount() == 1 and model.index(0, 2).data() == "75"
+    assert model.index(0, 6).data() == "Also NDC N450242021401 ML0.5"
+
+
+def test_org_profile_is_in_the_picker_with_its_origin(qtbot, isolated_state, tmp_path, monkeypatch):
+    org = tmp_path / "payers.toml"
+    org.write_text(ORG, encoding="utf-8")
+    monkeypatch.setenv("OMALIREF_PAYERS", str(org))
+    window = build_window(str(isolated_state), today=TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    box = window.calculator.payer_box
+    index = box.findData("acme-medicaid")
+    assert index >= 0 and box.itemText(index) == "Acme Health Medicaid  [payers.toml]"
+    pick_profile(qtbot, window, "acme")
+    assert box.currentData() == "acme-medicaid"
+    qtbot.keyClicks(window.calculator.dose_edit, "300mg")
+    assert window.calculator.lines_model.index(0, 4).data() == "UN"  # this payer wants syringes in UN
+
+
+def test_view_switch_and_copy_say_what_was_copied(window, qtbot):
+    qtbot.keyClicks(window.calculator.dose_edit, "375mg")
+    view = window.calculator.view_box
+    view.setFocus()
+    view.setCurrentIndex(view.findData("cms1500"))
+    assert window.calculator.lines_model.headers[3] == "Item 24A (shaded)"
+    qtbot.mouseClick(window.calculator.copy_button, Qt.MouseButton.LeftButton)
+    copied = QApplication.clipboard().text().splitlines()
+    assert copied[1] == "J2357\tJZ\t60\tN450242022701 ML2\t" and copied[2] == "J2357\tJZ\t15\tN450242021401 ML0.5\t"
+    assert window.statusBar().currentMessage().startswith("Copied 2 lines · J2357 · DOS 2026-11-27")
+
+
+def test_copy_refuses_out_loud_and_takes_back_its_lines_when_the_input_is_invalid(window, qtbot):
+    qtbot.keyClicks(window.calculator.dose_edit, "375mg")
+    qtbot.mouseClick(window.calculator.copy_button, Qt.MouseButton.LeftButton)
+    assert "J2357" in QApplication.clipboard().text()
+    qtbot.keyClicks(window.calculator.dose_edit, "x")  # "375mgx": invalid, the lines go stale
+    qtbot.mouseClick(window.calculator.copy_button, Qt.MouseButton.LeftButton)
+    assert window.statusBar().currentMessage().startswith("Nothing copied")
+    assert "J2357" not in QApplication.clipboard().text()  # the stale lines are no longer on the clipboard
