@@ -34,6 +34,7 @@ class Preferences:
     modifier_340b: str = ""
     payer_profile: str = ""  # a payer profile id; empty: the built-in profile of `payer`
     window_geometry: str = ""  # base64 of QWidget.saveGeometry(); opaque to the domain
+    pane_state: str = ""  # base64 of QSplitter.saveState(): the pane sizes
     checklist_ticks: tuple[str, ...] = ()
 
     def with_changes(self, **changes: Any) -> Preferences:
@@ -71,6 +72,8 @@ def validate(prefs: Preferences) -> Preferences:
         raise ValueError("340B modifier must be JG, TB or empty")
     if prefs.payer_profile and not _ID.fullmatch(prefs.payer_profile):
         raise ValueError("payer profile must be a profile id")
+    if not _GEOMETRY.fullmatch(prefs.pane_state):
+        raise ValueError("pane state must be base64")
     if not _GEOMETRY.fullmatch(prefs.window_geometry):
         raise ValueError("window geometry must be base64")
     if len(prefs.checklist_ticks) > MAX_TICKS or not all(_ID.fullmatch(t) for t in prefs.checklist_ticks):
@@ -88,6 +91,7 @@ def to_json(prefs: Preferences) -> dict[str, Any]:
             "modifier_340b": prefs.modifier_340b,
             "payer_profile": prefs.payer_profile,
             "window_geometry": prefs.window_geometry,
+            "pane_state": prefs.pane_state,
         },
         "checklist_ticks": list(prefs.checklist_ticks),
     }
@@ -99,7 +103,7 @@ def from_json(data: Any) -> Preferences:
     if data.get("schema") != SCHEMA_VERSION:
         raise ValueError(f"schema {data.get('schema')!r}")
     raw = data.get("preferences", {})
-    allowed = {"payer", "setting", "modifier_340b", "payer_profile", "window_geometry"}
+    allowed = {"payer", "setting", "modifier_340b", "payer_profile", "window_geometry", "pane_state"}
     if not isinstance(raw, dict) or set(raw) - allowed or not all(isinstance(v, str) for v in raw.values()):
         raise ValueError("unexpected preference keys")
     ticks = data.get("checklist_ticks", [])

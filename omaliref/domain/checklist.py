@@ -63,6 +63,7 @@ class AppliedItem:
     conditional: bool  # shown because the case does not yet say whether it applies (no calculation, no MAC)
     escalated_by: str = ""
     detail: str = ""  # what the payer profile adds, e.g. its 340B modifier
+    condition: str = ""  # when conditional: what it hinges on, e.g. "if JW is billed", "if your MAC is NGS"
 
 
 @dataclass(frozen=True)
@@ -123,44 +124,45 @@ def _findings(result: CalcResult | None, answer: DoseAnswer | None) -> list[Find
     return out
 
 
-def _matches(when: Mapping[str, Any], case: Case, result: CalcResult | None) -> tuple[bool, bool]:
-    """(applies, conditional). Conditional when the item hinges on JW/JZ and there is no calculation yet."""
-    conditional = False
+def _matches(when: Mapping[str, Any], case: Case, result: CalcResult | None) -> tuple[bool, str]:
+    """(applies, condition): the condition is '' when the item surely applies, else what it hinges on (JW/JZ with
+    no calculation yet, an NGS item with no MAC named)."""
+    conditional = ""
     if "codes" in when and case.code not in when["codes"]:
-        return False, False
+        return False, ""
     if "payers" in when and case.payer not in when["payers"]:
-        return False, False
+        return False, ""
     if "settings" in when and case.setting not in when["settings"]:
-        return False, False
+        return False, ""
     if "indications" in when and case.indication not in when["indications"]:
-        return False, False
+        return False, ""
     if "weight_based" in when and (case.indication in WEIGHT_BASED_INDICATIONS) != when["weight_based"]:
-        return False, False
+        return False, ""
     if "is_340b" in when and bool(case.modifier_340b) != when["is_340b"]:
-        return False, False
+        return False, ""
     profile = case.payer_profile
     for key in ("prior_authorization", "step_therapy"):
         if key in when and getattr(profile, key) != when[key]:
-            return False, False
+            return False, ""
     if "ngs_mac" in when:
         if profile.ngs is None:
-            conditional = True  # the profile names no MAC: the item says "if your MAC is NGS"
+            conditional = "if your MAC is NGS"  # the profile names no MAC
         elif profile.ngs != when["ngs_mac"]:
-            return False, False
+            return False, ""
     date: dt.date = case.date_of_service
     if "from" in when and date < when["from"]:
-        return False, False
+        return False, ""
     if "to" in when and date > when["to"]:
-        return False, False
+        return False, ""
     for key, attr in (("jw_used", "has_jw"), ("jz_used", "has_jz")):
         if key in when:
             if result is None:
                 if when[key]:
-                    conditional = True
+                    conditional = conditional or f"if {key[:2].upper()} is billed"
                 else:
-                    return False, False
+                    return False, ""
             elif getattr(result, attr) != when[key]:
-                return False, False
+                return False, ""
     return True, conditional
 
 
@@ -171,7 +173,7 @@ def checklist_for(catalog: Catalog, case: Case, result: CalcResult | None, answe
     applied = []
     for item in catalog.checklist:
         assert isinstance(item, ChecklistItem)
-        applies, conditional = _matches(item.when, case, result)
+        applies, condition = _matches(item.when, case, result)
         if not applies:
             continue
         severity: Severity = item.severity
@@ -187,6 +189,6 @@ def checklist_for(catalog: Catalog, case: Case, result: CalcResult | None, answe
             if "is_340b" in item.when and profile.modifier_340b != "none"
             else ""
         )
-        applied.append(AppliedItem(item, severity, conditional, by, detail))
+        applied.append(AppliedItem(item, severity, bool(condition), by, detail, condition))
     applied.sort(key=lambda a: (SEVERITIES.index(a.severity), a.item.id))
     return Evaluation(tuple(applied), tuple(findings))

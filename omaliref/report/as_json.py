@@ -327,6 +327,7 @@ def checklist(catalog: Catalog, outcome: Outcome, ticked: frozenset[str] = froze
                 "conditional": a.conditional,
                 "escalated_by": a.escalated_by or None,
                 "detail": a.detail or None,
+                "condition": a.condition or None,
                 "ticked": a.item.id in ticked,
                 "sources": list(a.item.provenance.sources),
             }

@@ -95,10 +95,11 @@ class CalculatorPane(QWidget):
         self.view_box.setAccessibleName("Show claim lines as")
         for value, label in LINE_VIEW_LABELS:
             self.view_box.addItem(label, value)
-        self.separately_payable = QCheckBox("Separately payable (not packaged OPPS, FQHC/RHC or CAP)")
+        self.separately_payable = QCheckBox("Separately payable")
+        self.separately_payable.setToolTip("Untick for packaged OPPS drugs, FQHC/RHC or CAP: no JW/JZ then.")
         self.separately_payable.setAccessibleName("Separately payable")
         self.separately_payable.setChecked(True)
-        self.single_dose_confirmed = QCheckBox("Label says single-dose (packages whose status the data lacks)")
+        self.single_dose_confirmed = QCheckBox("Label says single-dose")
         self.single_dose_confirmed.setAccessibleName("Label says single-dose")
         self.single_dose_confirmed.setToolTip(
             "Imported CMS packages do not say whether they are single-dose: "
@@ -148,8 +149,9 @@ class CalculatorPane(QWidget):
         self.lines_view.verticalHeader().hide()
         self.lines_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.lines_view.horizontalHeader().setStretchLastSection(True)
-        self.lines_view.setMinimumHeight(110)
+        self.lines_view.setMinimumHeight(70)
         self.lines_view.setMaximumHeight(190)
+        self.lines_view.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
         self.admin_label = QLabel()
         self.admin_label.setWordWrap(True)
         self.warnings_list = QListWidget()
@@ -161,7 +163,8 @@ class CalculatorPane(QWidget):
         self.rules_label.setAccessibleName("Rules applied")
         self.copy_button = QPushButton("Copy claim &lines")
         self.copy_button.setAccessibleName("Copy claim lines")
-        self.dose_button = QPushButton("Omalizumab dose chec&k…")
+        self.dose_button = QPushButton("Dose chec&k…")
+        self.dose_button.setToolTip("Omalizumab label dose from the verified US tables (indication, IgE, weight)")
         self.dose_button.setAccessibleName("Omalizumab dose check")
         buttons = QHBoxLayout()
         view_label = QLabel("Show &as")
@@ -184,9 +187,9 @@ class CalculatorPane(QWidget):
         layout.addWidget(self.warnings_list, 2)
         layout.addWidget(self.rules_label)
 
-        for box in (self.code_box, self.package_box, self.payer_box, self.m340b_box):
+        for box in (self.code_box, self.package_box, self.payer_box, self.setting_box, self.m340b_box, self.view_box):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            box.setMinimumContentsLength(16)
+            box.setMinimumContentsLength(10)
         self.warnings_list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.warnings_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.warnings_list.setItemDelegate(WrappingItemDelegate(self.warnings_list))
@@ -209,10 +212,12 @@ class CalculatorPane(QWidget):
         QWidget.setTabOrder(self.containers_edit, self.package_box)
         QWidget.setTabOrder(self.package_box, self.date_edit)
         QWidget.setTabOrder(self.date_edit, self.payer_box)
-        QWidget.setTabOrder(self.payer_box, self.separately_payable)
+        QWidget.setTabOrder(self.payer_box, self.setting_box)
+        QWidget.setTabOrder(self.setting_box, self.separately_payable)
         QWidget.setTabOrder(self.separately_payable, self.single_dose_confirmed)
         QWidget.setTabOrder(self.single_dose_confirmed, self.m340b_box)
-        QWidget.setTabOrder(self.m340b_box, self.copy_button)
+        QWidget.setTabOrder(self.m340b_box, self.view_box)
+        QWidget.setTabOrder(self.view_box, self.copy_button)
         QWidget.setTabOrder(self.copy_button, self.dose_button)
 
         self.code_box.currentIndexChanged.connect(self._code_changed)

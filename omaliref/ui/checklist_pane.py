@@ -22,13 +22,13 @@ from omaliref.domain.checklist import Evaluation
 from omaliref.domain.vocab import SEVERITIES
 from omaliref.report.as_text import VERDICT_TEXT, checklist_summary
 from omaliref.ui.case_model import CaseModel, CaseSnapshot
-from omaliref.ui.labels import INDICATION_LABELS, SETTING_LABELS, VERDICT_STYLE
+from omaliref.ui.labels import INDICATION_LABELS, VERDICT_STYLE
 from omaliref.ui.models import ChecklistModel
 from omaliref.ui.widgets import WrappingItemDelegate
 
 
 class ChecklistPane(QWidget):
-    """Edits the case's indication and setting, renders its checklist, and keeps the case's ticks."""
+    """Edits the case's indication, renders its checklist, and keeps the case's ticks."""
 
     ticks_changed = Signal(object)  # frozenset of ticked ids
 
@@ -45,13 +45,8 @@ class ChecklistPane(QWidget):
         self.indication_box.setAccessibleName("Indication")
         for value, label in INDICATION_LABELS:
             self.indication_box.addItem(label, value)
-        self.setting_box = QComboBox()
-        self.setting_box.setAccessibleName("Setting")
-        for value, label in SETTING_LABELS:
-            self.setting_box.addItem(label, value)
         form = QFormLayout()
         form.addRow("&Indication", self.indication_box)
-        form.addRow("Se&tting", self.setting_box)
         self.model = ChecklistModel(self)
         self.view = QListView()
         self.view.setAccessibleName("Checklist items")
@@ -84,12 +79,10 @@ class ChecklistPane(QWidget):
         layout.addWidget(self.why)
         layout.addWidget(self.findings)
         layout.addLayout(buttons)
-        QWidget.setTabOrder(self.indication_box, self.setting_box)
-        QWidget.setTabOrder(self.setting_box, self.view)
+        QWidget.setTabOrder(self.indication_box, self.view)
         QWidget.setTabOrder(self.view, self.copy_button)
 
         self.indication_box.currentIndexChanged.connect(lambda _i: case_model.update(indication=self.indication))
-        self.setting_box.currentIndexChanged.connect(lambda _i: case_model.update(setting=self.setting))
         case_model.changed.connect(self.show_snapshot)
         self.model.ticks_changed.connect(self._ticks_changed)
         self.view.selectionModel().currentChanged.connect(self._show_why)
@@ -101,13 +94,14 @@ class ChecklistPane(QWidget):
 
     @property
     def setting(self) -> str:
-        return str(self.setting_box.currentData())
+        """The case's setting (chosen in the calculator pane, next to the payer)."""
+        return self.case_model.fields.setting
 
     def set_indication(self, indication: str) -> None:
         self.indication_box.setCurrentIndex(max(0, self.indication_box.findData(indication)))
 
     def set_setting(self, setting: str) -> None:
-        self.setting_box.setCurrentIndex(max(0, self.setting_box.findData(setting)))
+        self.case_model.update(setting=setting)
 
     @property
     def evaluation(self) -> Evaluation | None:
@@ -117,8 +111,6 @@ class ChecklistPane(QWidget):
     def show_snapshot(self, snapshot: CaseSnapshot) -> None:
         if snapshot.fields.indication != self.indication:
             self.set_indication(snapshot.fields.indication)
-        if snapshot.fields.setting != self.setting:
-            self.set_setting(snapshot.fields.setting)
         self.snapshot = snapshot
         evaluation = self.evaluation
         if evaluation is None:

@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # the panes and the domain load after the first paint (see fi
     from omaliref.ui.reference_view import ReferenceView
 
 RESULT_LIMIT = 30
+SMALL_SCREEN_WIDTH = 1366  # office workstations: the window opens maximized up to this width
 Loader = Callable[[], "Library"]
 
 
@@ -82,8 +83,8 @@ class MainWindow(QMainWindow):
         panes.addWidget(self.left)
         panes.addWidget(QLabel(""))
         panes.addWidget(QLabel(""))
-        panes.setSizes([520, 520, 400])
         panes.setChildrenCollapsible(False)
+        panes.setCollapsible(0, True)  # the reference pane may be folded away to give the calculator room
         self.stale_pack_banner = QLabel()
         self.stale_pack_banner.setAccessibleName("Data pack age warning")
         self.stale_pack_banner.setWordWrap(True)
@@ -103,13 +104,43 @@ class MainWindow(QMainWindow):
         for keys in (QKeySequence("Ctrl+K"), QKeySequence(QKeySequence.StandardKey.Find)):
             QShortcut(keys, self, self.focus_search)
         self.search_edit.installEventFilter(self)
-        if prefs.window_geometry:
-            self.restoreGeometry(QByteArray(base64.b64decode(prefs.window_geometry)))
-        else:
-            self.resize(1480, 900)
+        if not (prefs.window_geometry and self.restoreGeometry(QByteArray(base64.b64decode(prefs.window_geometry)))):
+            self._first_size()
+        self._pane_sizes()
         for notice in store.notices:
             self.statusBar().showMessage(notice, 15000)
         self.search_edit.setFocus()
+
+    def toggle_reference(self) -> None:
+        """Fold the reference pane away (or back) so the calculator and checklist get the width."""
+        sizes = self.panes.sizes()
+        if sizes[0] > 0:
+            self._reference_width = sizes[0]
+            self.panes.setSizes([0, sizes[1] + sizes[0] // 2, sizes[2] + sizes[0] - sizes[0] // 2])
+        else:
+            width = getattr(self, "_reference_width", 360)
+            self.panes.setSizes([width, max(200, sizes[1] - width // 2), max(200, sizes[2] - width + width // 2)])
+        self.reference_action.setChecked(self.panes.sizes()[0] > 0)
+
+    def _pane_sizes(self) -> None:
+        """The saved pane sizes, or proportions that leave the calculator room on a 1366 px screen."""
+        if self.prefs.pane_state and self.panes.restoreState(QByteArray(base64.b64decode(self.prefs.pane_state))):
+            return
+        width = max(self.width(), 900)
+        self.panes.setSizes([int(width * 0.27), int(width * 0.43), int(width * 0.30)])
+
+    def _first_size(self) -> None:
+        """Never larger than the screen: maximized on a desk screen up to 1366 px wide, else 1480 x 900 at most."""
+        screen = self.screen()
+        if screen is None:
+            self.resize(1366, 768)
+            return
+        area = screen.availableGeometry()
+        if area.width() <= SMALL_SCREEN_WIDTH:
+            self.resize(area.width(), area.height())
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+        else:
+            self.resize(min(1480, int(area.width() * 0.95)), min(900, int(area.height() * 0.95)))
 
     def finish_loading(self) -> None:
         """Load the pack and build the panes; typing done meanwhile is searched as soon as the index is ready."""
@@ -204,6 +235,12 @@ class MainWindow(QMainWindow):
         action(edit_menu, "Copy checklist &summary", lambda: self.checklist.copy_summary(), "Ctrl+Shift+S")
         edit_menu.addSeparator()
         action(edit_menu, "&Preferences…", self.preferences_dialog, QKeySequence.StandardKey.Preferences)
+        view_menu = self.menuBar().addMenu("&View")
+        self.reference_action = action(
+            view_menu, "&Reference pane", self.toggle_reference, "Ctrl+Shift+R", needs_data=False
+        )
+        self.reference_action.setCheckable(True)
+        self.reference_action.setChecked(True)
         help_menu = self.menuBar().addMenu("&Help")
         action(help_menu, "&About omaliref and the data pack", self.about_dialog)
 
@@ -449,6 +486,9 @@ class MainWindow(QMainWindow):
             super().closeEvent(event)
             return
         geometry = base64.b64encode(bytes(self.saveGeometry().data())).decode("ascii")
+        self.prefs = self.prefs.with_changes(
+            pane_state=base64.b64encode(bytes(self.panes.saveState().data())).decode("ascii")
+        )
         self.prefs = self.prefs.with_changes(window_geometry=geometry)
         self._save()
         super().closeEvent(event)

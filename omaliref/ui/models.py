@@ -185,7 +185,7 @@ class ChecklistModel(QAbstractListModel):
         applied = self._items[index.row()]
         marker, fg, bg = SEVERITY_STYLE[applied.severity]
         if role == Qt.ItemDataRole.DisplayRole:
-            prefix = "IF JW IS BILLED: " if applied.conditional else ""
+            prefix = f"{applied.condition.upper()}: " if applied.condition else ""
             return f"[{marker}] {prefix}{applied.item.text}"
         if role == Qt.ItemDataRole.CheckStateRole:
             return Qt.CheckState.Checked if applied.item.id in self._ticked else Qt.CheckState.Unchecked

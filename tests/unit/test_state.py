@@ -121,7 +121,14 @@ def test_only_whitelisted_values_can_be_saved(tmp_path):
     s.save(Preferences(payer="commercial", checklist_ticks=("prior-auth",)))
     data = json.loads(s.path.read_text())
     assert set(data) == {"schema", "preferences", "checklist_ticks"}
-    assert set(data["preferences"]) == {"payer", "setting", "modifier_340b", "payer_profile", "window_geometry"}
+    assert set(data["preferences"]) == {
+        "payer",
+        "setting",
+        "modifier_340b",
+        "payer_profile",
+        "window_geometry",
+        "pane_state",
+    }
 
 
 def test_locked_directory_simulated(tmp_path, monkeypatch):

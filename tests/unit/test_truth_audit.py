@@ -109,8 +109,8 @@ def _checklist_ids(catalog, **fields):
 
 
 def test_ngs_article_is_conditional_on_the_mac_being_ngs(catalog):
-    item = _checklist_ids(catalog, payer="medicare")["dx-ngs-a52448"]
-    assert item.item.text.startswith("If your MAC is NGS")
+    item = _checklist_ids(catalog, payer="medicare")["dx-ngs-a52448"]  # no MAC named
+    assert item.conditional and item.condition == "if your MAC is NGS" and item.item.text.startswith("NGS")
 
 
 def test_step_therapy_is_not_an_original_medicare_item(catalog):
