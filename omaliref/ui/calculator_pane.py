@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -29,13 +29,14 @@ from PySide6.QtWidgets import (
 
 from omaliref.data.payers import PROFILE_FOR_KIND
 from omaliref.domain.calculator import CalcResult
+from omaliref.domain.errors import LookalikeError
 from omaliref.domain.outcome import Outcome
 from omaliref.domain.quantities import format_amount
 from omaliref.report import as_text
-from omaliref.ui.case_model import CaseModel, CaseSnapshot
+from omaliref.ui.case_model import CaseFields, CaseModel, CaseSnapshot
 from omaliref.ui.labels import LEVEL_MARK, LINE_VIEW_LABELS, M340B_LABELS, SETTING_LABELS
 from omaliref.ui.models import ClaimLinesModel
-from omaliref.ui.widgets import ErrorLabel, WrappingItemDelegate
+from omaliref.ui.widgets import ErrorLabel, PackageBox, WrappingItemDelegate
 
 
 class CalculatorPane(QWidget):
@@ -52,6 +53,7 @@ class CalculatorPane(QWidget):
         today = case_model.today
         self.snapshot: CaseSnapshot = case_model.snapshot
         self._copied = ""  # what this pane last put on the clipboard
+        self._suggested = ""  # the code a look-alike error points to
 
         title = QLabel("<h2>Unit &amp; waste calculator</h2>")
         self.code_box = QComboBox()
@@ -68,7 +70,7 @@ class CalculatorPane(QWidget):
         self.containers_edit.setAccessibleName("Containers opened")
         self.containers_edit.setPlaceholderText("empty = choose automatically; or NDCxCOUNT, e.g. 50242-0040-62x2")
         self.containers_error = ErrorLabel("containers")
-        self.package_box = QComboBox()
+        self.package_box = PackageBox()
         self.package_box.setAccessibleName("Add a package")
         self.date_edit = QDateEdit()
         self.date_edit.setAccessibleName("Date of service")
@@ -110,10 +112,16 @@ class CalculatorPane(QWidget):
         for modifier, label in M340B_LABELS:
             self.m340b_box.addItem(label, modifier)
         self.code_error = ErrorLabel("code")
+        self.fix_button = QPushButton()  # the one-key fix a look-alike error offers
+        self.fix_button.setAccessibleName("Use the suggested code")
+        self.fix_button.hide()
+        self.fix_button.clicked.connect(self._use_suggested_code)
+        QShortcut(QKeySequence("Alt+U"), self, self._use_suggested_code)  # the one-key fix, wherever the focus is
 
         form = QFormLayout()
         form.addRow("&Code", self.code_box)
         form.addRow("", self.code_error)
+        form.addRow("", self.fix_button)
         form.addRow("D&ose", self.dose_edit)
         form.addRow("", self.dose_error)
         containers_label = QLabel("Co&ntainers")
@@ -207,21 +215,9 @@ class CalculatorPane(QWidget):
             self.dose_button,
         ):
             widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        QWidget.setTabOrder(self.code_box, self.dose_edit)
-        QWidget.setTabOrder(self.dose_edit, self.containers_edit)
-        QWidget.setTabOrder(self.containers_edit, self.package_box)
-        QWidget.setTabOrder(self.package_box, self.date_edit)
-        QWidget.setTabOrder(self.date_edit, self.payer_box)
-        QWidget.setTabOrder(self.payer_box, self.setting_box)
-        QWidget.setTabOrder(self.setting_box, self.separately_payable)
-        QWidget.setTabOrder(self.separately_payable, self.single_dose_confirmed)
-        QWidget.setTabOrder(self.single_dose_confirmed, self.m340b_box)
-        QWidget.setTabOrder(self.m340b_box, self.view_box)
-        QWidget.setTabOrder(self.view_box, self.copy_button)
-        QWidget.setTabOrder(self.copy_button, self.dose_button)
 
         self.code_box.currentIndexChanged.connect(self._code_changed)
-        self.package_box.activated.connect(self._package_chosen)
+        self.package_box.chosen.connect(self._package_chosen)
         self.dose_edit.textChanged.connect(lambda text: case_model.update(dose=text))
         self.containers_edit.textChanged.connect(lambda text: case_model.update(containers=text))
         self.date_edit.dateChanged.connect(lambda _date: case_model.update(date=self.date_of_service.isoformat()))
@@ -236,6 +232,24 @@ class CalculatorPane(QWidget):
         case_model.changed.connect(self.show_snapshot)
         self._fill_packages()
         case_model.update(code=self.code)
+
+    def tab_chain(self) -> list[QWidget]:
+        """The order Tab visits the fields, code and dose first (set by the window once the pane is placed)."""
+        return [
+            self.code_box,
+            self.dose_edit,
+            self.containers_edit,
+            self.package_box,
+            self.date_edit,
+            self.payer_box,
+            self.setting_box,
+            self.separately_payable,
+            self.single_dose_confirmed,
+            self.m340b_box,
+            self.view_box,
+            self.copy_button,
+            self.dose_button,
+        ]
 
     def _calculable_codes(self) -> list[str]:
         codes = [c for c in self.catalog.codes.values() if c.category == "drug"]
@@ -305,11 +319,28 @@ class CalculatorPane(QWidget):
         for product in self.library.packages_for(self.code):
             self.package_box.addItem(f"{product.ndc} — {product.container_amount} {product.form}", product.ndc)
 
+    def show_fields(self, fields: CaseFields) -> None:
+        """Put the model's case fields back into the widgets (after New case)."""
+        self.dose_edit.setText(fields.dose)
+        self.containers_edit.setText(fields.containers)
+        self.single_dose_confirmed.setChecked(fields.single_dose_confirmed)
+        day = dt.date.fromisoformat(fields.date) if fields.date else self.case_model.today
+        self.date_edit.setDate(QDate(day.year, day.month, day.day))
+
+    def _use_suggested_code(self) -> None:
+        """The one-key fix of a look-alike error: switch to the code the error points to."""
+        if self._suggested:
+            self.set_code(self._suggested)
+            self.dose_edit.setFocus()
+
+    def add_container(self, ndc: str) -> None:
+        text = self.containers_edit.text().strip()
+        self.containers_edit.setText(f"{text}, {ndc}x1" if text else f"{ndc}x1")
+
     def _package_chosen(self, index: int) -> None:
         ndc = self.package_box.itemData(index)
         if ndc:
-            text = self.containers_edit.text().strip()
-            self.containers_edit.setText(f"{text}, {ndc}x1" if text else f"{ndc}x1")
+            self.add_container(str(ndc))
         self.package_box.setCurrentIndex(0)
 
     # -- show what the model computed ----------------------------------------------------------------------
@@ -347,6 +378,10 @@ class CalculatorPane(QWidget):
         error = snapshot.error
         if error is not None and error.field in ("indication", "ige", "weight", "age"):
             error = None  # the checklist pane and the dose check own those fields
+        self._suggested = error.points_to if isinstance(error, LookalikeError) else ""
+        self.fix_button.setVisible(bool(self._suggested))
+        if self._suggested:
+            self.fix_button.setText(f"Use {self._suggested}  (Alt+U)")
         if error is not None:
             field = error.field if error.field in self._errors() else "dose"
             self._errors()[field].show_error(str(error))

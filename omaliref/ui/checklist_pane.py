@@ -65,7 +65,7 @@ class ChecklistPane(QWidget):
         self.findings = QLabel()
         self.findings.setWordWrap(True)
         self.findings.setAccessibleName("Findings")
-        self.copy_button = QPushButton("Copy s&ummary")
+        self.copy_button = QPushButton("Copy su&mmary")
         self.copy_button.setAccessibleName("Copy summary")
         buttons = QHBoxLayout()
         buttons.addWidget(self.copy_button)
@@ -79,14 +79,15 @@ class ChecklistPane(QWidget):
         layout.addWidget(self.why)
         layout.addWidget(self.findings)
         layout.addLayout(buttons)
-        QWidget.setTabOrder(self.indication_box, self.view)
-        QWidget.setTabOrder(self.view, self.copy_button)
 
         self.indication_box.currentIndexChanged.connect(lambda _i: case_model.update(indication=self.indication))
         case_model.changed.connect(self.show_snapshot)
         self.model.ticks_changed.connect(self._ticks_changed)
         self.view.selectionModel().currentChanged.connect(self._show_why)
         self.copy_button.clicked.connect(self.copy_summary)
+
+    def tab_chain(self) -> list[QWidget]:
+        return [self.indication_box, self.view, self.copy_button]
 
     @property
     def indication(self) -> str:

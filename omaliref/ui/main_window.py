@@ -12,10 +12,12 @@ from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
     QMainWindow,
+    QPushButton,
     QScrollArea,
     QSplitter,
     QVBoxLayout,
@@ -92,7 +94,15 @@ class MainWindow(QMainWindow):
         self.stale_pack_banner.hide()
         central = QWidget()
         layout = QVBoxLayout(central)
-        layout.addWidget(self.search_edit)
+        top = QHBoxLayout()
+        top.addWidget(self.search_edit, 1)
+        self.new_case_button = QPushButton("New case")
+        self.new_case_button.setAccessibleName("New case")
+        self.new_case_button.setToolTip("Clear the patient's case (Ctrl+N); payer, setting and 340B stay")
+        self.new_case_button.clicked.connect(self.new_case)
+        self.new_case_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Ctrl+N from the keyboard; Tab goes on
+        top.addWidget(self.new_case_button)
+        layout.addLayout(top)
         layout.addWidget(self.stale_pack_banner)
         layout.addWidget(panes, 1)
         self.setCentralWidget(central)
@@ -103,6 +113,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         for keys in (QKeySequence("Ctrl+K"), QKeySequence(QKeySequence.StandardKey.Find)):
             QShortcut(keys, self, self.focus_search)
+        QShortcut(QKeySequence("Ctrl+D"), self, self.focus_dose)
         self.search_edit.installEventFilter(self)
         if not (prefs.window_geometry and self.restoreGeometry(QByteArray(base64.b64decode(prefs.window_geometry)))):
             self._first_size()
@@ -162,7 +173,6 @@ class MainWindow(QMainWindow):
         self.results_view.setModel(self.results)
         self.reference = ReferenceView(catalog)
         self.case_model = CaseModel(self.library, self.today, self)
-        self.case_model.set_ticked(frozenset(prefs.checklist_ticks))
         self.calculator = CalculatorPane(self.case_model)
         self.checklist = ChecklistPane(self.case_model)
         self.calc_scroll = calc_scroll = QScrollArea()  # kept: replaceWidget does not pass ownership in PySide
@@ -189,9 +199,14 @@ class MainWindow(QMainWindow):
         self.results_view.activated.connect(self._open_index)
         self.reference.entry_requested.connect(self.open_entry)
         self.calculator.dose_check_requested.connect(self.dose_check)
-        self.checklist.ticks_changed.connect(self._save_ticks)
-        QWidget.setTabOrder(self.search_edit, self.results_view)
-        QWidget.setTabOrder(self.results_view, self.reference)
+        # Tab goes from the search box straight to the calculator (arrow keys move through the results, links in
+        # the reference are clicked): search -> code -> dose is two presses.
+        self.results_view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.reference.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        calc_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        chain = [self.search_edit, *self.calculator.tab_chain(), *self.checklist.tab_chain()]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
         QWidget.setTabOrder(self.reference, self.calculator.code_box)
 
         self.calculator.set_defaults(prefs.payer, prefs.modifier_340b, prefs.payer_profile)
@@ -233,6 +248,7 @@ class MainWindow(QMainWindow):
         edit_menu = self.menuBar().addMenu("&Edit")
         action(edit_menu, "Copy claim &lines", lambda: self.calculator.copy_claim_lines(), "Ctrl+Shift+C")
         action(edit_menu, "Copy checklist &summary", lambda: self.checklist.copy_summary(), "Ctrl+Shift+S")
+        self.new_case_action = action(edit_menu, "&New case", self.new_case, QKeySequence.StandardKey.New)
         edit_menu.addSeparator()
         action(edit_menu, "&Preferences…", self.preferences_dialog, QKeySequence.StandardKey.Preferences)
         view_menu = self.menuBar().addMenu("&View")
@@ -245,6 +261,22 @@ class MainWindow(QMainWindow):
         action(help_menu, "&About omaliref and the data pack", self.about_dialog)
 
     # -- search ------------------------------------------------------------------------------------------
+
+    def focus_dose(self) -> None:
+        if self.loaded:
+            self.calculator.dose_edit.setFocus()
+            self.calculator.dose_edit.selectAll()
+
+    def new_case(self) -> None:
+        """Start the next patient's case clean: dose, containers, indication, IgE, weight and ticks go; the desk
+        settings (payer, setting, 340B) stay."""
+        if not self.loaded:
+            return
+        self.case_model.new_case()
+        self.calculator.show_fields(self.case_model.fields)
+        self.search_edit.clear()
+        self.statusBar().showMessage("New case: the previous case's inputs and ticks are cleared.", 8000)
+        self.focus_dose()
 
     def focus_search(self) -> None:
         self.search_edit.setFocus()
@@ -312,6 +344,12 @@ class MainWindow(QMainWindow):
             self.calculator.set_code(
                 hit.entry.id, f"{hit.entry.id} — {hit.entry.title.split(' — ', 1)[-1][:60]}" if imported else ""
             )
+        elif hit.entry.kind == "product" and hit.entry.code:
+            # an NDC opened from search: its code, and that container opened
+            imported = hit.entry.code not in self.catalog.codes
+            self.calculator.set_code(hit.entry.code, f"{hit.entry.code} — imported" if imported else "")
+            self.calculator.add_container(hit.entry.id)
+            self.calculator.dose_edit.setFocus()
 
     def open_entry(self, ident: str) -> None:
         """Follow a link: a code, modifier, NDC or topic id."""
@@ -404,10 +442,6 @@ class MainWindow(QMainWindow):
         ChangesDialog.show_for(self.library, self)
 
     # -- case wiring -------------------------------------------------------------------------------------
-
-    def _save_ticks(self, ticked: frozenset[str]) -> None:
-        self.prefs = self.prefs.with_changes(checklist_ticks=tuple(sorted(ticked)))
-        self._save()
 
     def _save(self) -> None:
         if not self.store.save(self.prefs) and self.store.notices:

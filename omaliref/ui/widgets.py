@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QFontMetrics, QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLabel, QStyledItemDelegate, QStyleOptionViewItem
 
 
 class ErrorLabel(QLabel):
@@ -44,3 +44,37 @@ class WrappingItemDelegate(QStyledItemDelegate):
         width = max(self.view.viewport().width() - reserved, 120)
         rect = QFontMetrics(font).boundingRect(QRect(0, 0, width, 100_000), int(Qt.TextFlag.TextWordWrap), text)
         return QSize(base.width(), max(base.height(), rect.height() + 10))
+
+
+class PackageBox(QComboBox):
+    """A package list that adds only on purpose: Enter, or a pick from its open list. Arrow keys on the closed box
+    move through the packages without adding one on every press."""
+
+    chosen = Signal(int)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._popup_open = False
+        self.activated.connect(self._activated)
+
+    def showPopup(self) -> None:
+        self._popup_open = True
+        super().showPopup()
+
+    def hidePopup(self) -> None:
+        super().hidePopup()
+        QTimer.singleShot(0, self._popup_closed)  # activated is emitted after the popup hides
+
+    def _popup_closed(self) -> None:
+        self._popup_open = False
+
+    def _activated(self, index: int) -> None:
+        if self._popup_open:
+            self.chosen.emit(index)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self._popup_open:
+            self.chosen.emit(self.currentIndex())
+            event.accept()
+            return
+        super().keyPressEvent(event)

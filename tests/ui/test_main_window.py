@@ -95,9 +95,11 @@ def test_two_vials_for_225mg_gives_jw_line_and_blockers(window, qtbot):
 def test_package_picker_appends_ndc(window, qtbot):
     type_into(qtbot, window.calculator.dose_edit, "150mg")
     box = window.calculator.package_box
-    index = box.findData("50242-0215-01")
-    box.setCurrentIndex(index)
-    box.activated.emit(index)
+    box.setFocus()
+    for _ in range(box.findData("50242-0215-01")):  # arrow keys move through the list without adding
+        qtbot.keyClick(box, Qt.Key.Key_Down)
+    assert window.calculator.containers_edit.text() == ""
+    qtbot.keyClick(box, Qt.Key.Key_Return)  # Enter adds the package shown
     assert window.calculator.containers_edit.text() == "50242-0215-01x1"
     assert lines(window) == [("J2357", "JZ", "30")]
 
@@ -137,15 +139,20 @@ def test_copy_buttons_put_text_on_the_clipboard(window, qtbot):
     assert "J2357-JW x 15 units" in summary and "Verdict: Not ready" in summary
 
 
-def test_ticking_items_changes_verdict_and_is_saved(window, qtbot, isolated_state):
+def test_ticking_items_changes_verdict_and_ticks_belong_to_the_case(make_window, qtbot, isolated_state):
+    window = make_window()
     window.checklist.set_indication("csu")
     type_into(qtbot, window.calculator.dose_edit, "300mg")
     model = window.checklist.model
     for row in range(model.rowCount()):
         model.setData(model.index(row, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
     assert "READY: NOTHING OPEN" in window.checklist.verdict.text()
+    window.close()  # ticks are the coder's confirmations for this case: never saved, never restored
     saved = json.loads((Path(isolated_state) / "config" / "state.json").read_text())
-    assert "right-code-omalizumab" in saved["checklist_ticks"]
+    assert saved["checklist_ticks"] == []
+    again = make_window()
+    type_into(qtbot, again.calculator.dose_edit, "300mg")
+    assert not again.checklist.model.ticked
 
 
 def test_pdf_export_writes_a_pdf(window, qtbot, tmp_path, monkeypatch):

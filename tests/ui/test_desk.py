@@ -1,0 +1,93 @@
+"""At the charge-entry desk, by keyboard: short paths, a one-key fix, NDC from search, and a clean new case."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+KEYS = []
+
+
+def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier):
+    """One keystroke to whatever has the focus, as the coder's keyboard would send it."""
+    KEYS.append(key)
+    qtbot.keyClick(QApplication.focusWidget() or window, key, modifier)
+
+
+def type_text(qtbot, window, text):
+    for ch in text:
+        KEYS.append(ch)
+        qtbot.keyClicks(QApplication.focusWidget() or window, ch)
+
+
+def test_tab_from_search_reaches_the_dose_in_at_most_three_presses(window, qtbot):
+    window.activateWindow()
+    window.search_edit.setFocus()
+    qtbot.waitUntil(window.search_edit.hasFocus)
+    presses = 0
+    while not window.calculator.dose_edit.hasFocus() and presses < 10:
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        presses += 1
+    assert window.calculator.dose_edit.hasFocus() and presses <= 3
+
+
+def test_j2357_375mg_to_the_clipboard_in_at_most_twelve_keystrokes(window, qtbot):
+    KEYS.clear()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # shortcuts reach the active window only
+    window.search_edit.setFocus()
+    qtbot.waitUntil(window.search_edit.hasFocus)
+    while not window.calculator.dose_edit.hasFocus() and len(KEYS) < 5:
+        press(qtbot, window, Qt.Key.Key_Tab)
+    type_text(qtbot, window, "375mg")
+    modifiers = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    press(qtbot, window, Qt.Key.Key_C, modifiers)
+    rows = QApplication.clipboard().text().splitlines()
+    assert rows[1:] == ["J2357\tJZ\t60\t50242022701\tML\t2\t", "J2357\tJZ\t15\t50242021401\tML\t0.5\t"]
+    assert len(KEYS) <= 12
+
+
+def test_ctrl_d_focuses_the_dose(window, qtbot):
+    window.activateWindow()
+    window.search_edit.setFocus()
+    qtbot.keyClick(window.search_edit, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert window.calculator.dose_edit.hasFocus()
+
+
+def test_a_look_alike_error_offers_a_one_key_fix(window, qtbot):
+    calc = window.calculator
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    calc.set_code("J7402")
+    qtbot.keyClicks(calc.dose_edit, "375mg")  # omalizumab's dose on the Sinuva implant code
+    assert calc.fix_button.isVisible() and calc.fix_button.text() == "Use J2357  (Alt+U)"
+    qtbot.keyClick(calc.dose_edit, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)
+    assert calc.code == "J2357" and not calc.fix_button.isVisible()
+    assert window.calculator.lines_model.rowCount() == 2
+
+
+def test_opening_an_ndc_from_search_sets_the_code_and_adds_the_container(window, qtbot):
+    qtbot.keyClicks(window.search_edit, "50242-0215-01")
+    qtbot.keyClick(window.search_edit, Qt.Key.Key_Return)
+    assert window.calculator.code == "J2357"
+    assert window.calculator.containers_edit.text() == "50242-0215-01x1"
+    qtbot.keyClicks(window.calculator.dose_edit, "150mg")
+    assert window.calculator.lines_model.index(0, 2).data() == "30"
+
+
+def test_new_case_clears_the_patient_and_keeps_the_desk(window, qtbot):
+    calc, checklist = window.calculator, window.checklist
+    calc.setting_box.setCurrentIndex(calc.setting_box.findData("hospital-outpatient"))
+    checklist.set_indication("asthma")
+    qtbot.keyClicks(calc.dose_edit, "225mg")
+    qtbot.keyClicks(calc.containers_edit, "50242-0040-62x2")
+    model = checklist.model
+    model.setData(model.index(0, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+    assert model.ticked
+    qtbot.keyClick(window.search_edit, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert calc.dose_edit.text() == "" and calc.containers_edit.text() == ""
+    assert checklist.indication == "" and not model.ticked
+    assert calc.setting == "hospital-outpatient" and calc.profile_id == "medicare-part-b"  # the desk stays
+    assert "New case" in window.statusBar().currentMessage()
+    qtbot.mouseClick(window.new_case_button, Qt.MouseButton.LeftButton)  # the visible button does the same
+    assert calc.dose_edit.hasFocus()
