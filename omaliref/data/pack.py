@@ -230,14 +230,7 @@ def _codes(ck: _Checker, data: dict[str, Any]) -> dict[str, Code]:
     for label, row in ck.records(data, "code", "code"):
         if normalize_code(row["code"]) != row["code"] or not re.fullmatch(r"[A-Z]\d{4}", row["code"]):
             raise ck.fail(label, "code", "must be a HCPCS Level II code such as J2357")
-        limit = None
-        if "max_single_dose" in row:
-            raw_limit = row["max_single_dose"]
-            qty = ck.quantity(label, "max_single_dose", raw_limit)
-            lim_sources = raw_limit.get("sources", [])
-            if not lim_sources or any(s not in ck.source_ids for s in lim_sources):
-                raise ck.fail(label, "max_single_dose.sources", "cite resolvable source ids")
-            limit = DoseLimit(qty, str(raw_limit.get("note", "")), tuple(lim_sources))
+        limit, lowest = (_dose_limit(ck, label, row, name) for name in ("max_single_dose", "min_single_dose"))
         if "effective_from" in row and "effective_to" in row and row["effective_to"] < row["effective_from"]:
             raise ck.fail(label, "effective_to", "is before effective_from")
         out[row["code"]] = Code(
@@ -264,8 +257,20 @@ def _codes(ck: _Checker, data: dict[str, Any]) -> dict[str, Code]:
             lookalikes=tuple(row["lookalikes"]),
             notes=tuple(row["notes"]),
             max_single_dose=limit,
+            min_single_dose=lowest,
         )
     return out
+
+
+def _dose_limit(ck: _Checker, label: str, row: dict[str, Any], name: str) -> DoseLimit | None:
+    if name not in row:
+        return None
+    raw = row[name]
+    qty = ck.quantity(label, name, raw)
+    sources = raw.get("sources", [])
+    if not sources or any(s not in ck.source_ids for s in sources):
+        raise ck.fail(label, f"{name}.sources", "cite resolvable source ids")
+    return DoseLimit(qty, str(raw.get("note", "")), tuple(sources))
 
 
 def _products(ck: _Checker, data: dict[str, Any], codes: Mapping[str, Code]) -> dict[str, Product]:

@@ -121,6 +121,11 @@ TABLES: dict[str, Table] = {
                 "summary": _f("str", "One paragraph for the reference pane."),
                 "notes": _f("strs", "Further notes, each a sentence."),
                 "max_single_dose": _o("dose_limit", "Largest label dose: { amount, unit, note, sources }."),
+                "min_single_dose": _o(
+                    "dose_limit",
+                    "Smallest label dose: { amount, unit, note, sources }; a dose below a "
+                    "quarter of it is refused as a slip, below it warned.",
+                ),
                 **PROVENANCE,
             },
         ),

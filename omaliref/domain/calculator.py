@@ -213,6 +213,21 @@ def code_in_force(code: Code, day: dt.date) -> Notes:
     return Notes()
 
 
+def future_date(case: Case) -> Notes:
+    """A date of service after the day the case is entered is allowed (scheduled doses) but never silent."""
+    if case.today is not None and case.date_of_service > case.today:
+        return Notes(
+            (
+                Warning_(
+                    "warning",
+                    f"The date of service {case.date_of_service} is in the future (today is "
+                    f"{case.today}): check the date before billing.",
+                ),
+            )
+        )
+    return Notes()
+
+
 def require_calculable(code: Code) -> None:
     if code.category != "drug" or code.billing_unit.unit not in CALCULABLE_UNITS:
         raise InputError(
@@ -223,33 +238,72 @@ def require_calculable(code: Code) -> None:
 
 
 def dose_limits(catalog: Catalog, code: Code, given: Quantity, dose: Quantity) -> Notes:
-    """Far above the label maximum is a typo (refused); above it is a warning."""
-    if code.max_single_dose is None:
-        return Notes()
-    limit = code.max_single_dose.quantity.to(dose.unit)
-    if dose.amount > 4 * limit.amount:
-        raise _lookalike_or(
-            catalog,
-            code,
-            given,
-            InputError(
-                f"A {given} dose is far above the largest {code.code} label dose ({code.max_single_dose.quantity}): "
-                "check the dose and its unit.",
-                field="dose",
-            ),
-        )
-    if dose.amount > limit.amount:
-        return Notes(
-            (
-                Warning_(
-                    "warning",
-                    f"The dose is above the largest label dose for {code.code} "
-                    f"({code.max_single_dose.quantity}; {code.max_single_dose.note}).",
-                    sources=code.max_single_dose.sources,
+    """Far above the largest label dose, or far below the smallest, is a slip (refused, with a suggestion when the
+    number fits as billing units); above the largest or below the smallest is a warning."""
+    notes = Notes()
+    if code.max_single_dose is not None:
+        limit = code.max_single_dose.quantity.to(dose.unit)
+        if dose.amount > 4 * limit.amount:
+            raise _lookalike_or(
+                catalog,
+                code,
+                given,
+                InputError(
+                    f"A {given} dose is far above the largest {code.code} label dose "
+                    f"({code.max_single_dose.quantity}): check the dose and its unit.",
+                    field="dose",
                 ),
             )
-        )
-    return Notes()
+        if dose.amount > limit.amount:
+            notes += Notes(
+                (
+                    Warning_(
+                        "warning",
+                        f"The dose is above the largest label dose for {code.code} "
+                        f"({code.max_single_dose.quantity}; {code.max_single_dose.note}).",
+                        sources=code.max_single_dose.sources,
+                    ),
+                )
+            )
+    if code.min_single_dose is not None:
+        lowest = code.min_single_dose.quantity.to(dose.unit)
+        if dose.amount * 4 < lowest.amount:
+            raise InputError(
+                f"A {given} dose is far below the smallest {code.code} label dose ({code.min_single_dose.quantity}: "
+                f"{code.min_single_dose.note}).{_as_billing_units(code, given)}",
+                field="dose",
+            )
+        if dose.amount < lowest.amount:
+            notes += Notes(
+                (
+                    Warning_(
+                        "warning",
+                        f"The dose is below the smallest labelled dose for {code.code} "
+                        f"({code.min_single_dose.quantity}; {code.min_single_dose.note}): check the dose.",
+                        sources=code.min_single_dose.sources,
+                    ),
+                )
+            )
+    return notes
+
+
+def _as_billing_units(code: Code, given: Quantity) -> str:
+    """' Did you mean …?' when the number typed, read as billing units, is a dose within the label range."""
+    as_units = Quantity(given.amount * code.billing_unit.amount, code.billing_unit.unit)
+    lowest, highest = code.min_single_dose, code.max_single_dose
+    if lowest is None or not as_units.convertible_to(lowest.quantity.unit):
+        return ""
+    amount = as_units.to(lowest.quantity.unit).amount
+    if amount < lowest.quantity.amount or (highest and amount > highest.quantity.to(lowest.quantity.unit).amount):
+        return ""
+    shown, typed = (
+        f"{format_amount(as_units.amount)} {as_units.unit}",
+        f"{format_amount(as_units.amount)}{as_units.unit}",
+    )
+    if as_units.unit == "units" and as_units.amount >= 1_000_000:
+        millions = format_amount(as_units.amount / 1_000_000)
+        shown, typed = f"{millions} MU = {shown}", f"{millions}MU"
+    return f" Did you mean {format_amount(given.amount)} billing units, {shown}? Type the dose itself (e.g. {typed})."
 
 
 def code_notes(catalog: Catalog, code: Code) -> Notes:
@@ -939,7 +993,7 @@ def calculate(catalog: Catalog, case: Case) -> CalcResult:
         raise InputError("Type the dose given, e.g. 375mg.", field="dose")
     code = catalog.code(case.code)
     day = case.date_of_service
-    notes = code_in_force(code, day)
+    notes = code_in_force(code, day) + future_date(case)
     require_calculable(code)
     dose = dose_for_code(code, case.dose, catalog)
     notes += dose_limits(catalog, code, case.dose, dose) + code_notes(catalog, code)

@@ -53,6 +53,7 @@ class Case:
     age_years: Fraction | None = None
     units_intended: int | None = field(default=None)  # `check`: the units the coder means to bill
     profile: PayerProfile | None = None  # the payer's profile; None: the generic profile of `payer`
+    today: dt.date | None = None  # the day the case was entered (a later date of service is warned about)
 
     @property
     def payer_profile(self) -> PayerProfile:
@@ -258,4 +259,5 @@ def case_from_input(
         age_years=parse_optional_number(age, "age", "age"),
         units_intended=parse_whole(units, "units", 1, 1_000_000, "units") if units.strip() else None,
         profile=profile,
+        today=today,
     )

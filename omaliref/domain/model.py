@@ -74,6 +74,7 @@ class Code:
     lookalikes: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     max_single_dose: DoseLimit | None = None
+    min_single_dose: DoseLimit | None = None
 
     def in_force_on(self, day: dt.date) -> bool:
         after_start = self.effective_from is None or day >= self.effective_from

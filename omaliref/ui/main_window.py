@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
+import itertools
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -205,9 +206,8 @@ class MainWindow(QMainWindow):
         self.reference.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         calc_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         chain = [self.search_edit, *self.calculator.tab_chain(), *self.checklist.tab_chain()]
-        for first, second in zip(chain, chain[1:], strict=False):
+        for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
-        QWidget.setTabOrder(self.reference, self.calculator.code_box)
 
         self.calculator.set_defaults(prefs.payer, prefs.modifier_340b, prefs.payer_profile)
         self.calculator.set_setting(prefs.setting)

@@ -399,3 +399,37 @@ def test_least_waste_is_fast_with_many_sizes():
     for dose in (Fraction(300), Fraction(600), Fraction(2395), Fraction(MAX_CONTAINERS * 400)):
         assert least_waste_counts(sizes, dose, MAX_CONTAINERS)
     assert time.perf_counter() - start < 2  # the old enumeration took minutes for 600 with 7 sizes
+
+
+# --- plausibility: the lower bound, with a suggestion, and future dates ------------------------------------------
+
+
+def test_a_dose_far_below_the_smallest_label_dose_is_refused_with_a_suggestion(catalog):
+    with pytest.raises(InputError) as info:
+        calc(catalog, "J0561", "24units")
+    message = str(info.value)
+    assert "far below the smallest J0561 label dose" in message and "Did you mean 24 billing units, 2.4 MU" in message
+
+
+def test_a_dose_below_the_smallest_label_dose_is_warned(catalog):
+    r = calc(catalog, "J2357", "37.5mg")
+    assert any(
+        w.level == "warning" and "below the smallest labelled dose for J2357 (75 mg" in w.message for w in r.warnings
+    )
+
+
+def test_a_future_date_of_service_is_warned(catalog):
+    r = calc(catalog, "J2357", "150mg", date="2026-12-20")
+    assert any("is in the future" in w.message for w in r.warnings)
+    assert not any("is in the future" in w.message for w in calc(catalog, "J2357", "150mg").warnings)
+
+
+@pytest.mark.parametrize("typed", ["2026-06-01", "06/01/2026", "6/1/2026", "20260601"])
+def test_date_formats_a_coder_types(typed):
+    assert parse_date(typed) == dt.date(2026, 6, 1)
+
+
+@pytest.mark.parametrize("typed", ["2022-13-01", "13/01/2026", "2026-6", "01.06.2026", "2026/06/01"])
+def test_dates_are_never_reinterpreted(typed):
+    with pytest.raises(InputError, match="not a date"):
+        parse_date(typed)
