@@ -31,7 +31,7 @@ def audit_sheet(
         return "".join(parts)
     case, r = outcome.case, outcome.calculation
     parts.append(
-        f"<p>Date of service {case.date_of_service} · payer {escape(case.payer)} · setting "
+        f"<p>Date of service {case.date_of_service} · payer {escape(case.payer_profile.name)} · setting "
         f"{escape(case.setting)} · indication {escape(case.indication or 'not given')} · 340B "
         f"{escape(case.modifier_340b or 'no')} · CMS quarter "
         f"{escape((r.quarter_facts.quarter if r and r.quarter_facts else None) or 'none imported')}</p>"

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDateEdit,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -36,7 +35,7 @@ from omaliref.report import as_text
 from omaliref.ui.case_model import CaseFields, CaseModel, CaseSnapshot
 from omaliref.ui.labels import LEVEL_MARK, LINE_VIEW_LABELS, M340B_LABELS, SETTING_LABELS
 from omaliref.ui.models import ClaimLinesModel
-from omaliref.ui.widgets import ErrorLabel, PackageBox, WrappingItemDelegate
+from omaliref.ui.widgets import DateField, ErrorLabel, PackageBox, WrappingItemDelegate
 
 
 class CalculatorPane(QWidget):
@@ -72,10 +71,9 @@ class CalculatorPane(QWidget):
         self.containers_error = ErrorLabel("containers")
         self.package_box = PackageBox()
         self.package_box.setAccessibleName("Add a package")
-        self.date_edit = QDateEdit()
+        self.date_edit = DateField()
         self.date_edit.setAccessibleName("Date of service")
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit.setPlaceholderText("2026-06-01, 06/01/2026 or 20260601")
         self.date_edit.setDate(QDate(today.year, today.month, today.day))
         self.date_error = ErrorLabel("date")
         self.payer_box = QComboBox()
@@ -220,7 +218,7 @@ class CalculatorPane(QWidget):
         self.package_box.chosen.connect(self._package_chosen)
         self.dose_edit.textChanged.connect(lambda text: case_model.update(dose=text))
         self.containers_edit.textChanged.connect(lambda text: case_model.update(containers=text))
-        self.date_edit.dateChanged.connect(lambda _date: case_model.update(date=self.date_of_service.isoformat()))
+        self.date_edit.textChanged.connect(lambda text: case_model.update(date=text))
         self.payer_box.currentIndexChanged.connect(self._profile_changed)
         self.setting_box.currentIndexChanged.connect(lambda _i: case_model.update(setting=self.setting))
         self.view_box.currentIndexChanged.connect(lambda _i: self.lines_model.set_view(self.view_box.currentData()))
@@ -291,8 +289,9 @@ class CalculatorPane(QWidget):
 
     @property
     def date_of_service(self) -> dt.date:
+        """The typed date, or the day the case is entered while the text is not a date (the field says why)."""
         q = self.date_edit.date()
-        return dt.date(q.year(), q.month(), q.day())
+        return dt.date(q.year(), q.month(), q.day()) if q.isValid() else self.case_model.today
 
     def set_code(self, code: str, label: str = "") -> None:
         """Select a code; an imported code not yet in the list is added with its label."""
@@ -387,12 +386,30 @@ class CalculatorPane(QWidget):
             self._errors()[field].show_error(str(error))
             self.lines_model.set_stale(True)
             self.stale_banner.setVisible(snapshot.stale)
+            self._grey_out(snapshot.stale)
             return
+        self._grey_out(False)
         outcome = snapshot.outcome
         if outcome is None or outcome.calculation is None:
             self._show_empty()
             return
         self._show_result(outcome)
+
+    def _grey_out(self, stale: bool) -> None:
+        """Stale everywhere: the warnings and rules of the last valid input grey out with its lines."""
+        grey = "color:#6b6b6b;" if stale else ""
+        self.warnings_list.setStyleSheet(f"QListWidget {{ {grey} }}" if stale else "")
+        self.rules_label.setStyleSheet(grey)
+        self.summary.setStyleSheet(grey)
+        mark = "STALE — "
+        for i in range(self.warnings_list.count()):
+            item = self.warnings_list.item(i)
+            if stale and not item.text().startswith(mark):
+                item.setText(mark + item.text())
+        if stale and not self.rules_label.text().startswith(mark):
+            self.rules_label.setText(mark + self.rules_label.text())
+        if stale and not self.summary.text().startswith(mark):
+            self.summary.setText(mark + self.summary.text())
 
     def _show_empty(self) -> None:
         self.stale_banner.hide()

@@ -124,7 +124,14 @@ class ChecklistPane(QWidget):
         lines = [f"[{f.severity.upper()}] {f.message}" for f in own]
         if from_calc:
             lines.append(f"[ADVISORY] {from_calc} calculator warning(s): see the calculator pane.")
-        self.findings.setText("<b>Findings:</b><br>" + "<br>".join(lines) if lines else "")
+        if snapshot.stale:  # the calculation behind the findings is from the last valid input
+            self.findings.setText(
+                "<span style='color:#6b6b6b'><b>STALE — the input is not valid; findings without a calculation:</b><br>"
+                + "<br>".join(lines)
+                + "</span>"
+            )
+        else:
+            self.findings.setText("<b>Findings:</b><br>" + "<br>".join(lines) if lines else "")
 
     def _show_verdict(self) -> None:
         if self.evaluation is None:

@@ -492,12 +492,20 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Audit sheet written to {path}", 8000)
 
     @staticmethod
-    def ask_pdf_path(parent: QWidget) -> str:
-        path, _ = QFileDialog.getSaveFileName(parent, "Export audit sheet", "omaliref-audit.pdf", "PDF (*.pdf)")
+    def ask_pdf_path(parent: QWidget, suggested: str = "omaliref-audit.pdf") -> str:
+        path, _ = QFileDialog.getSaveFileName(parent, "Export audit sheet", suggested, "PDF (*.pdf)")
         return path
 
+    def audit_file_name(self) -> str:
+        """omaliref-audit-J2357-DOS2026-11-27-143205.pdf: code, date of service and time, so no export silently
+        overwrites the last."""
+        fields = self.case_model.fields
+        current = self.case_model.snapshot.checklist
+        day = current.case.date_of_service if current else self.today
+        return f"omaliref-audit-{fields.code}-DOS{day}-{dt.datetime.now():%H%M%S}.pdf"
+
     def export_pdf_dialog(self) -> None:
-        path = self.ask_pdf_path(self)
+        path = self.ask_pdf_path(self, self.audit_file_name())
         if path:
             self.export_pdf(path)
 

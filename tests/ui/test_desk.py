@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -91,3 +92,59 @@ def test_new_case_clears_the_patient_and_keeps_the_desk(window, qtbot):
     assert "New case" in window.statusBar().currentMessage()
     qtbot.mouseClick(window.new_case_button, Qt.MouseButton.LeftButton)  # the visible button does the same
     assert calc.dose_edit.hasFocus()
+
+
+def test_the_date_field_takes_the_forms_coders_type_and_never_reinterprets(window, qtbot):
+    calc = window.calculator
+    qtbot.keyClicks(calc.dose_edit, "150mg")
+    for typed, expected in (("2022-06-01", "2022-06-01"), ("06/01/2026", "2026-06-01"), ("20260601", "2026-06-01")):
+        calc.date_edit.clear()
+        qtbot.keyClicks(calc.date_edit, typed)
+        assert str(calc.snapshot.current.case.date_of_service) == expected
+    calc.date_edit.clear()
+    qtbot.keyClicks(calc.date_edit, "2022-13-01")
+    assert calc.date_error.isVisible() and "not a date" in calc.date_error.text()
+    assert calc.stale
+
+
+def test_stale_greys_warnings_rules_and_findings_and_marks_them(window, qtbot):
+    calc = window.calculator
+    qtbot.keyClicks(calc.dose_edit, "225mg")
+    qtbot.keyClicks(calc.containers_edit, "50242-0040-62x2")
+    assert not calc.warnings_list.item(0).text().startswith("STALE")
+    qtbot.keyClicks(calc.dose_edit, "x")
+    assert calc.stale
+    assert all(calc.warnings_list.item(i).text().startswith("STALE — ") for i in range(calc.warnings_list.count()))
+    assert calc.rules_label.text().startswith("STALE — ") and "6b6b6b" in calc.rules_label.styleSheet()
+    assert "STALE" in window.checklist.findings.text()
+    qtbot.keyClick(calc.dose_edit, Qt.Key.Key_Backspace)
+    assert not calc.stale and not calc.rules_label.text().startswith("STALE")
+
+
+@pytest.mark.parametrize(
+    "window_colour, text_colour",
+    [
+        ("#ffffff", "#000000"),  # light
+        ("#2b2b2b", "#eeeeee"),  # dark
+        ("#000000", "#ffff00"),  # high contrast (yellow on black)
+        ("#800000", "#ffffff"),  # a dark red theme: neither red reads, the palette's text colour is used
+    ],
+)
+def test_error_text_reads_at_4_5_to_1_on_every_palette(qtbot, window_colour, text_colour):
+    from PySide6.QtGui import QColor, QPalette
+
+    from omaliref.ui.widgets import ErrorLabel, contrast
+
+    label = ErrorLabel("dose")
+    qtbot.addWidget(label)
+    palette = label.palette()
+    palette.setColor(QPalette.ColorRole.Window, QColor(window_colour))
+    palette.setColor(QPalette.ColorRole.WindowText, QColor(text_colour))
+    label.setPalette(palette)
+    colour = QColor(label.styleSheet().split("color:")[1].split(";")[0])
+    assert contrast(colour, QColor(window_colour)) >= 4.5
+
+
+def test_an_error_is_an_accessible_description(window, qtbot):
+    qtbot.keyClicks(window.calculator.dose_edit, "abc")
+    assert "not a dose unit" in window.calculator.dose_error.accessibleDescription()

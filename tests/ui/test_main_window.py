@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import unicodedata
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -159,12 +161,40 @@ def test_pdf_export_writes_a_pdf(window, qtbot, tmp_path, monkeypatch):
     type_into(qtbot, window.calculator.dose_edit, "225mg")
     type_into(qtbot, window.calculator.containers_edit, "50242-0040-62x2")
     target = tmp_path / "audit.pdf"
-    monkeypatch.setattr(MainWindow, "ask_pdf_path", staticmethod(lambda parent: str(target)))
+    suggested = []
+
+    def ask(parent, name="omaliref-audit.pdf"):
+        suggested.append(name)
+        return str(target)
+
+    monkeypatch.setattr(MainWindow, "ask_pdf_path", staticmethod(ask))
     window.export_action.trigger()
     data = target.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 2000
     html = window.audit_sheet_html()
     assert "J2357-JW x 15 units" in html and "Data pack" in html and "Sources" in html
+    window.checklist.set_indication("asthma")
+    window.calculator.m340b_box.setCurrentIndex(window.calculator.m340b_box.findData("TB"))
+    window.export_action.trigger()
+    # the file name carries code, date of service and time; the sheet carries what an auditor needs
+    assert re.fullmatch(r"omaliref-audit-J2357-DOS2026-11-27-\d{6}\.pdf", suggested[0])
+    import pypdf
+
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(str(target)).pages)
+    text = " ".join(unicodedata.normalize("NFKC", text).split())  # PDF text extraction yields ligatures
+    for needed in (
+        "Made 20",
+        "omaliref ",
+        "Data pack 2026.12.0",
+        "Date of service 2026-11-27",
+        "payer Medicare Part B",
+        "setting office",
+        "indication asthma",
+        "340B TB",
+        "CMS quarter none imported",
+        "https://",
+    ):
+        assert needed in text, needed
 
 
 def test_dose_check_warns_when_dose_differs(window, qtbot, monkeypatch, catalog):
