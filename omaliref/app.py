@@ -63,7 +63,13 @@ def build_window(state_dir: str | None = None, today: dt.date | None = None, *, 
     return window
 
 
-def run(*, smoke_test: bool = False, screenshot_dir: str | None = None, state_dir: str | None = None) -> int:
+def run(
+    *,
+    smoke_test: bool = False,
+    screenshot_dir: str | None = None,
+    state_dir: str | None = None,
+    size: tuple[int, int] | None = None,
+) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -105,7 +111,7 @@ def run(*, smoke_test: bool = False, screenshot_dir: str | None = None, state_di
         from omaliref.ui.screenshots import write_screenshots
 
         window.finish_loading()
-        for path in write_screenshots(window, Path(screenshot_dir)):
+        for path in write_screenshots(window, Path(screenshot_dir), size):
             sys.stdout.write(f"{path}\n")
         return 0
     QTimer.singleShot(0, window.finish_loading)  # after the first paint

@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--state-dir", help="folder for everything the app writes (overrides OMALIREF_STATE_DIR)")
     parser.add_argument("--smoke-test", action="store_true", help="build the window, search, calculate, exit 0")
     parser.add_argument("--screenshot", metavar="DIR", help="write a PNG of each pane to DIR and exit")
+    parser.add_argument("--size", metavar="WxH", help="with --screenshot: the window size, e.g. 1366x768")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     p = sub.add_parser("search", help="search codes, modifiers, NDCs and topics")
@@ -374,6 +375,16 @@ def _bind_negative_values(argv: Sequence[str]) -> list[str]:
     return out
 
 
+def _screenshot_size(text: str) -> tuple[int, int]:
+    """'1366x768' -> (1366, 768), within what a screen can be."""
+    import re
+
+    match = re.fullmatch(r"\s*(\d{3,5})\s*[xX×]\s*(\d{3,5})\s*", text)
+    if not match or not (640 <= int(match.group(1)) <= 7680 and 480 <= int(match.group(2)) <= 4320):
+        raise InputError(f"--size '{text[:40]}' is not a window size: use WIDTHxHEIGHT, e.g. 1366x768.")
+    return int(match.group(1)), int(match.group(2))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(_bind_negative_values(sys.argv[1:] if argv is None else argv))
     if args.state_dir:
@@ -383,7 +394,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return COMMANDS[args.command](args)
         from omaliref.app import run  # Qt only when the GUI is asked for
 
-        return run(smoke_test=args.smoke_test, screenshot_dir=args.screenshot, state_dir=args.state_dir)
+        size = _screenshot_size(args.size) if args.size else None
+        if args.screenshot and Path(args.screenshot).exists() and not Path(args.screenshot).is_dir():
+            raise InputError(f"--screenshot needs a folder; {args.screenshot[:200]} is a file.")
+        return run(smoke_test=args.smoke_test, screenshot_dir=args.screenshot, state_dir=args.state_dir, size=size)
     except PackError as exc:
         sys.stderr.write(f"omaliref: the data pack is invalid: {exc}\n")
         return 3

@@ -138,6 +138,9 @@ class MainWindow(QMainWindow):
         """The saved pane sizes, or proportions that leave the calculator room on a 1366 px screen."""
         if self.prefs.pane_state and self.panes.restoreState(QByteArray(base64.b64decode(self.prefs.pane_state))):
             return
+        self.fit_panes()
+
+    def fit_panes(self) -> None:
         width = max(self.width(), 900)
         self.panes.setSizes([int(width * 0.27), int(width * 0.43), int(width * 0.30)])
 

@@ -138,3 +138,18 @@ def test_state_dir_flag_relocates_logs(tmp_path):
     assert out.returncode == 0
     assert (tmp_path / "elsewhere" / "logs" / "omaliref.log").exists()
     assert not (tmp_path / "env").exists()
+
+
+def test_screenshot_at_a_given_size(tmp_path):
+    out = run("--state-dir", str(tmp_path / "state"), "--screenshot", str(tmp_path / "shots"), "--size", "1366x768")
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "shots" / "window-1366x768.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_screenshot_into_a_file_or_a_bad_size_is_one_sentence(tmp_path):
+    target = tmp_path / "taken.png"
+    target.write_bytes(b"x")
+    out = run("--screenshot", str(target))
+    assert out.returncode == 2 and "needs a folder" in out.stderr and target.read_bytes() == b"x"
+    out = run("--screenshot", str(tmp_path / "s"), "--size", "huge")
+    assert out.returncode == 2 and "not a window size" in out.stderr
