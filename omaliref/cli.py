@@ -121,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", help="import CMS quarterly files (zips as downloaded, or extracted files)")
     p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--quarter", default="", help="for a file that does not say its quarter, e.g. 2027Q1")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("payers", help="payer profiles: list, show ID, check FILE")
@@ -129,6 +130,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("quarters", help="list the imported CMS quarters")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser(
+        "review", help="the curated pack against an imported quarter: confirmed, contradicted, not listed"
+    )
+    p.add_argument("--quarter", default="", help="the quarter to check against (default: the newest with each file)")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("changes", help="what changed between two imported quarters")
@@ -267,12 +274,16 @@ def cmd_checklist(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from omaliref.domain.cms import FileFormatError
+    from omaliref.domain.cms import FileFormatError, Quarter
     from omaliref.report import as_json, as_text
 
+    try:
+        quarter = Quarter.parse(args.quarter) if args.quarter.strip() else None
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
     library = _library()
     try:
-        reports = library.import_files(args.paths)
+        reports = library.import_files(args.paths, quarter=quarter)
     except FileFormatError as exc:
         raise InputError(f"Nothing was imported: {exc}.") from None
     data = as_json.import_reports(reports, library.quarters())
@@ -301,6 +312,21 @@ def cmd_changes(args: argparse.Namespace) -> int:
     data = as_json.changes(old, new, codes, diff)
     _emit(args, data, as_text.changes(data, list(diff)))
     return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """Exit 0 when nothing contradicts the pack, 1 when something does (scripts can gate on it)."""
+    from omaliref.domain.cms import Quarter
+    from omaliref.report import as_json, as_text
+
+    try:
+        quarter = str(Quarter.parse(args.quarter)) if args.quarter else None
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    library = _library()
+    data = as_json.review(quarter, library.catalog.info.version, library.review(quarter))
+    _emit(args, data, as_text.review(data))
+    return 1 if data["counts"]["contradicted"] else 0
 
 
 def cmd_payers(args: argparse.Namespace) -> int:
@@ -356,6 +382,7 @@ COMMANDS = {
     "checklist": cmd_checklist,
     "import": cmd_import,
     "quarters": cmd_quarters,
+    "review": cmd_review,
     "changes": cmd_changes,
 }
 

@@ -1,13 +1,17 @@
-"""Read CMS files as downloaded (zips or extracted files), parse them all, then store them.
+"""Read CMS files as downloaded or passed around (zips, extracted files, renamed files, the XLSX edition), parse
+them all, then store them.
 
-Everything is parsed before anything is written: if one file does not match its layout the whole import is
-refused with that file's name and line, so the database never holds a half-updated quarter.
+Files are recognized by their content, not their names. Everything is parsed before anything is written: if one
+file does not match its layout the whole import is refused with that file's name and line, so the database never
+holds a half-updated quarter. Rows with one unusable value are left out and reported.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import stat
+import warnings
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -15,18 +19,32 @@ from pathlib import Path
 
 from omaliref.data.cms_store import CmsStore, ImportCancelled, ImportReport
 from omaliref.data.state import CMS_DB_NAME, StateDirs
-from omaliref.domain.cms import FileFormatError, Parsed, decode, kind_of, parse
+from omaliref.domain.cms import (
+    FileFormatError,
+    HcpcsRecord,
+    Parsed,
+    Quarter,
+    decode,
+    hcpcs_records_from_rows,
+    kind_of_text,
+    parse,
+    parse_hcpcs_records,
+)
 from omaliref.domain.errors import InputError
+from omaliref.domain.vocab import CmsKind
 
 DB_NAME = CMS_DB_NAME
 MAX_MEMBER_BYTES = 200 * 1024 * 1024  # a real ANWEB TXT is ~10 MB; anything far larger is not a CMS file
+MAX_MEMBERS = 2_000
+XLSX_SIGNATURE = "xl/workbook.xml"
 
 
 @dataclass(frozen=True)
 class Member:
-    kind: str
+    kind: CmsKind
     name: str  # as shown to the user: zip/member or the file name
     data: bytes
+    xlsx: bool = False
 
 
 Progress = Callable[[int, int, str], None]  # (done, total, file name)
@@ -40,6 +58,96 @@ def open_store(state_dir: str | None = None) -> CmsStore:
     return CmsStore(db_path(state_dir))
 
 
+def _xlsx_rows(data: bytes, name: str, limit: int | None = None) -> list[tuple[object, ...]]:
+    """The first sheet's rows (openpyxl, read-only: the XLSX edition is streamed, not loaded whole)."""
+    import io
+
+    import openpyxl  # only an XLSX import needs it
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # CMS's sheets carry headers/footers openpyxl cannot parse
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            try:
+                sheet = book.worksheets[0]
+                rows = []
+                for index, row in enumerate(sheet.iter_rows(values_only=True)):
+                    if limit is not None and index >= limit:
+                        break
+                    rows.append(tuple(row))
+                return rows
+            finally:
+                book.close()
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError) as exc:
+        raise FileFormatError(name, 0, f"a readable XLSX workbook ({exc.__class__.__name__})") from None
+
+
+def _is_xlsx(data: bytes) -> bool:
+    import io
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return XLSX_SIGNATURE in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def _kind(name: str, data: bytes) -> tuple[CmsKind | None, bool]:
+    """What this file is, from its content: (kind, is the XLSX edition)."""
+    if data[:2] == b"PK" and _is_xlsx(data):
+        rows = _xlsx_rows(data, name, limit=60)
+        names = {str(c).strip().upper() for row in rows for c in row if c is not None}
+        return ("hcpcs" if {"HCPC", "SEQNUM", "RECID"} <= names else None), True
+    return kind_of_text(decode(data[:200_000])), False
+
+
+def _read_regular(path: Path) -> bytes:
+    """A regular file's bytes; FIFOs, devices and links to them are refused before anything is read."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise InputError(f"{path} cannot be read ({exc.strerror or exc.__class__.__name__}).") from None
+    if not stat.S_ISREG(mode):
+        raise InputError(f"{path} is not a regular file (a pipe, device or folder): name the CMS files themselves.")
+    if path.stat().st_size > MAX_MEMBER_BYTES:
+        raise FileFormatError(path.name, 0, "a CMS file under 200 MB")
+    return path.read_bytes()
+
+
+def _zip_members(path: Path, data: bytes) -> list[Member]:
+    import io
+
+    members: list[Member] = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = [i for i in archive.infolist() if not i.is_dir()]
+            if len(infos) > MAX_MEMBERS:
+                raise FileFormatError(path.name, 0, f"a CMS zip (it has {len(infos)} members)")
+            for info in infos:
+                label = f"{path.name}/{info.filename}"
+                if info.flag_bits & 0x1:
+                    raise FileFormatError(
+                        label, 0, "an unencrypted file: damaged or unsupported zip; download it again"
+                    )
+                if info.file_size > MAX_MEMBER_BYTES or (
+                    info.compress_size and info.file_size / info.compress_size > 1000
+                ):
+                    raise FileFormatError(
+                        label, 0, "a CMS file under 200 MB (this member is far larger, or compressed beyond reason)"
+                    )
+                member = archive.read(info)
+                kind, xlsx = _kind(label, member)
+                if kind is not None:
+                    members.append(Member(kind, label, member, xlsx))
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError) as exc:
+        raise FileFormatError(
+            path.name, 0, f"a readable zip ({exc.__class__.__name__}): damaged or unsupported zip; download it again"
+        ) from None
+    text_hcpcs = any(m.kind == "hcpcs" and not m.xlsx for m in members)
+    # a zip with both editions of the HCPCS file: the TXT is imported, the XLSX (the same records) is not
+    return [m for m in members if not (m.xlsx and text_hcpcs)]
+
+
 def read_members(paths: Sequence[str | Path]) -> list[Member]:
     members: list[Member] = []
     for raw in paths:
@@ -48,46 +156,45 @@ def read_members(paths: Sequence[str | Path]) -> list[Member]:
             raise InputError(f"{path} does not exist.")
         if path.is_dir():
             raise InputError(f"{path} is a folder: name the zips or files inside it.")
-        if zipfile.is_zipfile(path):
-            found = 0
-            with zipfile.ZipFile(path) as archive:
-                for info in archive.infolist():
-                    kind = kind_of(info.filename)
-                    if kind is None or info.is_dir():
-                        continue
-                    if info.file_size > MAX_MEMBER_BYTES:
-                        raise FileFormatError(f"{path.name}/{info.filename}", 0, "a CMS file under 200 MB")
-                    members.append(Member(kind, f"{path.name}/{info.filename}", archive.read(info)))
-                    found += 1
+        data = _read_regular(path)
+        if data[:2] == b"PK" and not _is_xlsx(data):
+            found = _zip_members(path, data)
             if not found:
                 raise FileFormatError(
                     path.name,
                     0,
-                    "a CMS file inside the zip (HCPCS ANWEB .txt, ASP payment "
-                    "limit or ASP NDC-HCPCS crosswalk 'section 508' .csv, or MCR_MUE_… .csv)",
+                    "a CMS file inside the zip (the HCPCS file, the ASP payment "
+                    "limits, the ASP NDC-HCPCS crosswalk or an MUE table)",
                 )
-        else:
-            kind = kind_of(path.name)
-            if kind is None:
-                raise FileFormatError(
-                    path.name,
-                    0,
-                    "a CMS file name (HCPC20YY_MON_ANWEB….txt, 'section 508 version "
-                    "of … Payment Limit File ….csv', '… ASP NDC-HCPCS Crosswalk ….csv' or "
-                    "MCR_MUE_<Setting>_Eff_MM-DD-YYYY.csv)",
-                )
-            if path.stat().st_size > MAX_MEMBER_BYTES:
-                raise FileFormatError(path.name, 0, "a CMS file under 200 MB")
-            members.append(Member(kind, path.name, path.read_bytes()))
+            members += found
+            continue
+        kind, xlsx = _kind(path.name, data)
+        if kind is None:
+            raise FileFormatError(
+                path.name,
+                1,
+                "a CMS file: the HCPCS Level II file (TXT or XLSX), the ASP "
+                "payment-limit file, the ASP NDC-HCPCS crosswalk or an NCCI MUE table (recognized "
+                "by their content)",
+            )
+        members.append(Member(kind, path.name, data, xlsx))
     return members
 
 
-def parse_members(members: Sequence[Member]) -> list[tuple[Parsed, str]]:
-    out = []
-    for member in members:
-        parsed = parse(member.kind, decode(member.data), member.name)
-        out.append((parsed, hashlib.sha256(member.data).hexdigest()))
-    return out
+def parse_member(member: Member, quarter: Quarter | None = None) -> Parsed:
+    if member.xlsx:
+        records, skipped = hcpcs_records_from_rows(_xlsx_rows(member.data, member.name), member.name)
+        return parse_hcpcs_records(records, member.name, skipped, quarter)
+    return parse(member.kind, decode(member.data), member.name, quarter)
+
+
+def hcpcs_records(member: Member) -> list[HcpcsRecord]:
+    """The records of an HCPCS member (for comparing the two editions)."""
+    from omaliref.domain.cms import hcpcs_records_from_text
+
+    if member.xlsx:
+        return hcpcs_records_from_rows(_xlsx_rows(member.data, member.name), member.name)[0]
+    return hcpcs_records_from_text(decode(member.data), member.name)[0]
 
 
 def import_paths(
@@ -97,8 +204,10 @@ def import_paths(
     progress: Progress | None = None,
     should_cancel: Callable[[], bool] = lambda: False,
     now: dt.datetime | None = None,
+    quarter: Quarter | None = None,
 ) -> list[ImportReport]:
-    """Parse every file, then store each in its own transaction; cancel between and within files."""
+    """Parse every file, then store each in its own transaction; cancel between and within files. `quarter` is
+    used only for a file that does not say which quarter it is for."""
     members = read_members(paths)
     if not members:
         raise InputError("No CMS files were given.")
@@ -109,7 +218,7 @@ def import_paths(
             raise ImportCancelled()
         if progress:
             progress(index, total, f"reading {member.name}")
-        parsed.extend(parse_members([member]))
+        parsed.append((parse_member(member, quarter), hashlib.sha256(member.data).hexdigest()))
     reports = []
     stamp = now or dt.datetime.now()
     for index, (item, sha) in enumerate(parsed):

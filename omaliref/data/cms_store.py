@@ -13,7 +13,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from omaliref.domain.cms import AspRow, CrosswalkRow, HcpcsRow, MueRow, Parsed, Quarter, QuarterTables, SettingMue
+from omaliref.domain.cms import (
+    AspRow,
+    CrosswalkRow,
+    HcpcsRow,
+    MueRow,
+    Parsed,
+    Quarter,
+    QuarterTables,
+    SettingMue,
+    SkippedRow,
+)
 
 SCHEMA_VERSION = 1
 SCHEMA = """
@@ -59,6 +69,7 @@ class ImportReport:
     skipped: int
     status: str  # "imported", "replaced" (a different file for the same quarter) or "unchanged"
     sha256: str
+    skipped_rows: tuple[SkippedRow, ...] = ()  # rows with an unusable value, left out (file, line, field, value)
 
 
 @dataclass(frozen=True)
@@ -107,7 +118,15 @@ class CmsStore:
         ).fetchone()
         if existing and existing["sha256"] == sha256:
             return ImportReport(
-                parsed.file, parsed.kind, q, parsed.setting, len(parsed.rows), parsed.skipped, "unchanged", sha256
+                parsed.file,
+                parsed.kind,
+                q,
+                parsed.setting,
+                len(parsed.rows),
+                parsed.skipped,
+                "unchanged",
+                sha256,
+                parsed.skipped_rows,
             )
         try:
             with self.db:  # one transaction: all rows or none
@@ -146,6 +165,7 @@ class CmsStore:
             parsed.skipped,
             "replaced" if existing else "imported",
             sha256,
+            parsed.skipped_rows,
         )
 
     def _delete(self, kind: str, quarter: str, setting: str) -> None:
@@ -291,6 +311,11 @@ class CmsStore:
     def ndc(self, ndc11: str) -> list[CrosswalkRow]:
         """Every crosswalk row of an NDC, newest quarter first."""
         rows = self.db.execute("SELECT * FROM crosswalk WHERE ndc11=? ORDER BY quarter DESC", (ndc11,))
+        return [_crosswalk(r) for r in rows]
+
+    def crosswalk_ndc(self, quarter: str, ndc11: str) -> list[CrosswalkRow]:
+        """One quarter's crosswalk rows of an NDC (under whatever code CMS lists it)."""
+        rows = self.db.execute("SELECT * FROM crosswalk WHERE quarter=? AND ndc11=? ORDER BY code", (quarter, ndc11))
         return [_crosswalk(r) for r in rows]
 
     def mue(self, quarter: str, code: str) -> list[SettingMue]:

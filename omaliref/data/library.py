@@ -18,9 +18,11 @@ from omaliref.data.payers import PROFILE_FOR_KIND, Profiles, load_profiles, orga
 from omaliref.data.state import CMS_DB_NAME, StateDirs
 from omaliref.domain.calculator import LineCheck, check_line
 from omaliref.domain.case import Case
+from omaliref.domain.cms import Quarter
 from omaliref.domain.errors import InputError, UnknownIdError
 from omaliref.domain.model import Catalog, Code, Modifier, Product, Topic, normalize_code
 from omaliref.domain.outcome import Outcome, evaluate
+from omaliref.domain.pack_review import ReviewItem
 from omaliref.domain.payer import PayerProfile
 from omaliref.domain.search import SearchEntry, SearchHit, SearchIndex, entries_from_catalog
 
@@ -223,18 +225,51 @@ class Library:
         assert self.store is not None
         return changes(self.store.tables(old), self.store.tables(new), codes)
 
+    def review(self, quarter: str | None = None) -> list[ReviewItem]:
+        """Every curated code and package against an imported quarter: `quarter` when it holds the file needed,
+        else the newest quarter that does (per file kind, so a code is read from an HCPCS file and a package
+        from a crosswalk)."""
+        have = self.quarters()
+        if quarter is not None and quarter not in have:
+            raise InputError(f"Quarter {quarter} is not imported (imported: {', '.join(have) or 'none'}).")
+        codes = sorted(self.catalog.codes, key=str)
+        products = sorted(self.catalog.products.values(), key=lambda p: (p.code, p.ndc))
+        return [self.review_of("code", c, quarter) for c in codes] + [
+            self.review_of("product", p.ndc, quarter) for p in products
+        ]
+
+    def review_of(self, kind: str, ident: str, quarter: str | None = None) -> ReviewItem:
+        """One curated code or package against the imported files (the reference pane's CMS line)."""
+        from omaliref.data.cms_catalog import conflicts, source_id
+        from omaliref.domain.pack_review import review_code, review_package
+
+        store = self.store
+        file_kind = "hcpcs" if kind == "code" else "crosswalk"
+        holding = [q for q in self.quarters() if store is not None and store.import_for(q, file_kind) is not None]
+        q = quarter if quarter in holding else (holding[-1] if holding else None)
+        source = source_id(q, file_kind) if q else ""
+        if kind == "code":
+            code = self.catalog.codes[ident]
+            row = store.hcpcs(q, code.code) if store is not None and q else None
+            found = conflicts(code, store, q) if store is not None and q and row else []
+            return review_code(code, q, row, found, source)
+        product = self.catalog.products[ident]
+        rows = store.crosswalk_ndc(q, product.ndc11) if store is not None and q else []
+        return review_package(product, self.catalog.codes[product.code], q, rows, source)
+
     def import_files(
         self,
         paths: Sequence[str | Path],
         *,
         progress: Progress | None = None,
         should_cancel: Callable[[], bool] = lambda: False,
+        quarter: Quarter | None = None,
     ) -> list[ImportReport]:
         """Import CMS files (creating the database on first use); the index is rebuilt on next use."""
         from omaliref.data.cms_import import import_paths
 
         if self.store is None:
             self.store = CmsStore(self.database)
-        reports = import_paths(self.store, paths, progress=progress, should_cancel=should_cancel)
+        reports = import_paths(self.store, paths, progress=progress, should_cancel=should_cancel, quarter=quarter)
         self._index = None
         return reports

@@ -1,7 +1,9 @@
-"""Parsers for the CMS quarterly files (layouts in docs/domain/cms-file-formats.md). Pure: text in, rows out.
+"""Parsers for the CMS quarterly files (layouts in docs/domain/cms-files.md). Pure: text or records in, rows out.
 
-Every parser refuses a file that does not match its layout with a FileFormatError naming the file, the line and
-what was expected, so a partial import is never presented as complete. CPT (numeric) and CDT (D-series) rows are
+A file is recognized by its content (the name is only a hint): the ASP payment-limit preamble and header, the
+crosswalk's title and `_YYYY_CODE` header, the MUE notice and header, the HCPCS record layout. A file whose layout
+does not match is refused whole with file, line and what was expected; a row that fits the layout but has one
+unusable value is skipped and reported (file, line, field, value). CPT (numeric) and CDT (D-series) rows are
 dropped: they are AMA/ADA content the app may not redistribute.
 """
 
@@ -11,11 +13,12 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from omaliref.domain.errors import OmalirefError
-from omaliref.domain.vocab import MueSetting
+from omaliref.domain.vocab import CmsKind, MueSetting
 
 MONTHS = {
     m: i
@@ -47,6 +50,13 @@ MUE_FILE_SETTINGS: dict[str, MueSetting] = {
     "OutpatientHospitalServices": "outpatient-hospital",
     "DMESupplierServices": "dme-supplier",
 }
+MUE_HEADER_SETTINGS: dict[str, MueSetting] = {
+    "practitioner": "practitioner",
+    "outpatient hospital": "outpatient-hospital",
+    "dme supplier": "dme-supplier",
+}
+MAX_NUMBER = Decimal(10) ** 9  # no CMS payment limit, package size or MUE comes near a billion
+EARLIEST_QUARTER_YEAR, LATEST_QUARTER_YEAR = 2000, 2100
 
 
 class FileFormatError(OmalirefError):
@@ -55,6 +65,22 @@ class FileFormatError(OmalirefError):
     def __init__(self, file: str, line: int, expected: str) -> None:
         self.file, self.line, self.expected = file, line, expected
         super().__init__(f"{file}, line {line}: {expected}")
+
+
+class QuarterUnknown(FileFormatError):
+    """Nothing in the file says which quarter it is for: the import must be told (--quarter)."""
+
+    def __init__(self, file: str) -> None:
+        super().__init__(
+            file,
+            0,
+            "a quarter: nothing in the file says which quarter it is for — give it, e.g. "
+            "--quarter 2027Q1 (or the Quarter field of the import dialog)",
+        )
+
+
+class CellError(ValueError):
+    """One value of a row that fits the layout cannot be used; the row is skipped and reported."""
 
 
 @dataclass(frozen=True)
@@ -81,8 +107,11 @@ class Quarter:
     @classmethod
     def parse(cls, text: str) -> Quarter:
         m = re.fullmatch(r"\s*(\d{4})\s*-?\s*Q([1-4])\s*", text, flags=re.I)
-        if not m:
-            raise ValueError(f"'{text[:20]}' is not a quarter: use YYYYQn, e.g. 2027Q1")
+        if not m or not EARLIEST_QUARTER_YEAR <= int(m.group(1)) <= LATEST_QUARTER_YEAR:
+            raise ValueError(
+                f"'{text[:20]}' is not a quarter: use YYYYQn from {EARLIEST_QUARTER_YEAR} to "
+                f"{LATEST_QUARTER_YEAR}, e.g. 2027Q1"
+            )
         return cls(int(m.group(1)), int(m.group(2)))
 
 
@@ -154,8 +183,19 @@ class QuarterTables:
 
 
 @dataclass(frozen=True)
+class SkippedRow:
+    """A row that fits the layout but holds one value that cannot be used: left out, and said so."""
+
+    file: str
+    line: int
+    field: str
+    value: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Parsed:
-    kind: str
+    kind: CmsKind
     file: str
     quarter: Quarter
     effective_from: dt.date
@@ -163,138 +203,320 @@ class Parsed:
     rows: tuple[object, ...]
     setting: str = ""  # MUE only
     skipped: int = 0  # CPT/CDT or non-record rows left out
+    skipped_rows: tuple[SkippedRow, ...] = ()  # rows with an unusable value, left out
 
 
 def decode(data: bytes) -> str:
-    """cp1252 first (curly quotes in notices), latin-1 as the fallback that never fails."""
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+    """UTF-8 when the bytes are UTF-8 (a BOM is dropped), else cp1252 (CMS's own), else latin-1 (never fails)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
 
 
-def _date8(text: str, file: str, line: int, field: str) -> dt.date | None:
+def _date8(text: str, field: str) -> dt.date | None:
     text = text.strip()
     if not text:
         return None
     try:
-        return dt.datetime.strptime(text, "%Y%m%d").date()
+        day = dt.datetime.strptime(text, "%Y%m%d").date()
     except ValueError:
-        raise FileFormatError(file, line, f"{field} '{text}' is not a YYYYMMDD date") from None
+        raise CellError(f"{field} '{text[:20]}' is not a YYYYMMDD date") from None
+    if not 1900 <= day.year <= LATEST_QUARTER_YEAR:
+        raise CellError(f"{field} '{text}' is outside any plausible date")
+    return day
 
 
-def _decimal(text: str, file: str, line: int, field: str) -> Decimal | None:
+def number(text: str, field: str) -> Decimal | None:
+    """A CMS number ('1,234.5', 'N/A' or empty = none); NaN, infinities, negatives and absurd sizes are refused."""
     text = text.strip().replace(",", "")
     if not text or text.upper() == "N/A":
         return None
+    if len(text) > 30:
+        raise CellError(f"{field} '{text[:20]}…' is too long to be a number")
     try:
-        return Decimal(text)
+        value = Decimal(text)
     except InvalidOperation:
-        raise FileFormatError(file, line, f"{field} '{text[:20]}' is not a number") from None
+        raise CellError(f"{field} '{text[:20]}' is not a number") from None
+    if not value.is_finite() or value < 0 or value >= MAX_NUMBER:
+        raise CellError(f"{field} '{text[:20]}' is not a finite, non-negative number of sane size")
+    return value
 
 
-# --- HCPCS Level II ANWEB fixed-width TXT --------------------------------------------------------------
+# --- recognizing a file by its content ------------------------------------------------------------------
 
 _RECORD = re.compile(r"([A-V]\d{4}|   [A-Z0-9]{2})(\d{5})([3478])")
 
 
-def quarter_from_hcpcs_name(file: str) -> Quarter:
-    m = re.search(r"HCPC(\d{4})_([A-Z]{3})", file, flags=re.I)
-    if not m or m.group(2).upper() not in ("JAN", "APR", "JUL", "OCT"):
-        raise FileFormatError(file, 0, "file name like HCPC2027_JAN_ANWEB….txt (year and quarter month)")
-    return Quarter(int(m.group(1)), (MONTHS[m.group(2).upper()] - 1) // 3 + 1)
+def kind_of_text(text: str) -> CmsKind | None:
+    """Which CMS file this text is, from its first lines; None when it is none of them."""
+    head = text[:20_000]
+    lowered = head.lower()
+    if "awp" in lowered[:400] and "crosswalk" in lowered[:400]:
+        return None  # the AWP crosswalk CMS ships beside the ASP one: not what the calculator uses
+    if "payment allowance limits for medicare part b drugs" in lowered or re.search(
+        r"(?im)^\W*hcpcs code\W*,.*payment limit", head
+    ):
+        return "asp"
+    if re.search(r"(?i)ndc\s*-\s*hcpcs\s+crosswalk", head[:2000]) or re.search(r"(?im)^\W*_\d{4}_code\W*,", head):
+        return "crosswalk"
+    if "mue values" in lowered and "hcpcs/" in lowered:
+        return "mue"
+    records = [line for line in head.splitlines() if _RECORD.match(line) and len(line.rstrip()) >= 90]
+    if len(records) >= 3:
+        return "hcpcs"
+    return None
 
 
-def parse_hcpcs(text: str, file: str) -> Parsed:
-    quarter = quarter_from_hcpcs_name(file)
-    groups: dict[tuple[str, str], list[tuple[int, str]]] = {}
-    firsts: dict[tuple[str, str], tuple[int, str]] = {}
+# --- HCPCS Level II file: records from the TXT (fixed width) or the XLSX edition ------------------------
+
+
+@dataclass(frozen=True)
+class HcpcsRecord:
+    """One record line (TXT) or row (XLSX): code, sequence number, record id, its slice of the long description,
+    and on a first line (record id 3 or 7) the detail fields."""
+
+    line: int
+    code: str
+    seq: int
+    recid: str
+    description: str
+    details: dict[str, str] | None = None
+
+
+DETAIL_FIELDS = (
+    "short_description",
+    "pricing",
+    "coverage",
+    "betos",
+    "xref1",
+    "add_date",
+    "action_date",
+    "term_date",
+    "action",
+)
+_TXT_SLICES = {
+    "short_description": (91, 119),
+    "pricing": (119, 121),
+    "coverage": (229, 230),
+    "betos": (256, 259),
+    "xref1": (204, 209),
+    "add_date": (268, 276),
+    "action_date": (276, 284),
+    "term_date": (284, 292),
+    "action": (292, 293),
+}
+XLSX_COLUMNS = {
+    "code": "HCPC",
+    "seq": "SEQNUM",
+    "recid": "RECID",
+    "description": "LONG DESCRIPTION",
+    "short_description": "SHORT DESCRIPTION",
+    "pricing": "PRICE1",
+    "coverage": "COV",
+    "betos": "BETOS",
+    "xref1": "XREF1",
+    "add_date": "ADD DT",
+    "action_date": "ACT EFF DT",
+    "term_date": "TERM DT",
+    "action": "ACTION CD",
+}
+
+
+def hcpcs_records_from_text(text: str, file: str) -> tuple[list[HcpcsRecord], int]:
+    """The records of the TXT edition and how many disclaimer lines came before them."""
+    records: list[HcpcsRecord] = []
     skipped = 0
-    lines = text.splitlines()
-    for number, raw in enumerate(lines, start=1):
+    for number_, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
             continue
         m = _RECORD.match(raw)
         if not m:
-            if groups:  # a non-record line after records began: the file is not what it claims
+            if records:  # a non-record line after records began: the file is not what it claims
                 raise FileFormatError(
-                    file, number, "a 320-character HCPCS record (code, sequence number, record id 3/4/7/8)"
+                    file, number_, "a 320-character HCPCS record (code, sequence number, record id 3/4/7/8)"
                 )
             skipped += 1  # disclaimer text before the records
             continue
         code, seq, recid = m.group(1).strip(), int(m.group(2)), m.group(3)
-        family = "proc" if recid in "34" else "mod"
-        key = (code, family)
         line = raw.ljust(320)
-        groups.setdefault(key, []).append((seq, line[11:91]))
+        details = None
         if recid in "37":
             if len(raw.rstrip()) < 293:  # a first line always carries the action code in column 293
                 raise FileFormatError(
                     file,
-                    number,
+                    number_,
                     f"the first record line of {code} to hold the detail fields "
                     f"through the action code, column 293 (it ends at column "
                     f"{len(raw.rstrip())}: truncated file?)",
                 )
-            firsts[key] = (number, line)
-    if not groups:
+            details = {name: line[a:b].strip() for name, (a, b) in _TXT_SLICES.items()}
+        records.append(HcpcsRecord(number_, code, seq, recid, line[11:91], details))
+    return records, skipped
+
+
+def hcpcs_records_from_rows(rows: Iterable[Sequence[object]], file: str) -> tuple[list[HcpcsRecord], int]:
+    """The records of the XLSX edition: disclaimer rows, then a header row naming the columns (or a header in
+    row 1), then one row per record line."""
+    columns: dict[str, int] | None = None
+    records: list[HcpcsRecord] = []
+    skipped = 0
+    for number_, row in enumerate(rows, start=1):
+        cells = ["" if c is None else str(c) for c in row]
+        if columns is None:
+            names = [c.strip().upper() for c in cells]
+            if "HCPC" in names and "RECID" in names:
+                missing = [name for name in XLSX_COLUMNS.values() if name not in names]
+                if missing:
+                    raise FileFormatError(file, number_, f"a '{missing[0]}' column in the HCPCS header row")
+                columns = {key: names.index(name) for key, name in XLSX_COLUMNS.items()}
+            else:
+                skipped += 1
+                if number_ > 50:
+                    raise FileFormatError(
+                        file, number_, "the HCPCS header row (HCPC, SEQNUM, RECID, …) within the first 50 rows"
+                    )
+            continue
+        if not any(c.strip() for c in cells):
+            continue
+
+        def cell(key: str, cells: list[str] = cells, columns: dict[str, int] = columns) -> str:
+            index = columns[key]
+            return cells[index] if index < len(cells) else ""
+
+        code, seq, recid = cell("code").strip(), cell("seq").strip(), cell("recid").strip()
+        if not (re.fullmatch(r"[A-Z0-9]{2,5}", code) and seq.isdigit() and recid in ("3", "4", "7", "8")):
+            raise FileFormatError(file, number_, "an HCPCS record row (code, sequence number, record id 3/4/7/8)")
+        details = {name: cell(name).strip() for name in DETAIL_FIELDS} if recid in "37" else None
+        records.append(HcpcsRecord(number_, code, int(seq), recid, cell("description"), details))
+    if columns is None:
+        raise FileFormatError(file, 1, "the HCPCS header row (HCPC, SEQNUM, RECID, …)")
+    return records, skipped
+
+
+def quarter_from_hcpcs_name(file: str) -> Quarter | None:
+    """HCPC2027_JAN_ANWEB… -> 2027Q1; the annual HCPC2019_CONTR_ANWEB… is January's."""
+    m = re.search(r"HCPC(\d{4})_([A-Z]{3,5})", file, flags=re.I)
+    if not m:
+        return None
+    year, month = int(m.group(1)), m.group(2).upper()
+    if month == "CONTR":
+        month = "JAN"
+    if month not in ("JAN", "APR", "JUL", "OCT") or not EARLIEST_QUARTER_YEAR <= year <= LATEST_QUARTER_YEAR:
+        raise FileFormatError(file, 0, f"a file name whose year and quarter month are possible, not '{m.group(0)}'")
+    return Quarter(year, (MONTHS[month] - 1) // 3 + 1)
+
+
+def quarter_from_records(records: Sequence[HcpcsRecord]) -> Quarter | None:
+    """The quarter of the latest action effective date in the file (a quarter's file carries that quarter's
+    actions); None when no record has one."""
+    latest = None
+    for record in records:
+        text = (record.details or {}).get("action_date", "")
+        if re.fullmatch(r"\d{8}", text):
+            day = dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+            latest = day if latest is None or day > latest else latest
+    return Quarter.of(latest) if latest and EARLIEST_QUARTER_YEAR <= latest.year <= LATEST_QUARTER_YEAR else None
+
+
+def parse_hcpcs_records(
+    records: Sequence[HcpcsRecord], file: str, skipped: int = 0, quarter: Quarter | None = None
+) -> Parsed:
+    """Group the record lines into codes; the quarter comes from the name, else the records, else `quarter`."""
+    if not records:
         raise FileFormatError(file, 1, "HCPCS Level II records (none found)")
-    rows = []
-    for key, slices in groups.items():
-        code, family = key
-        if key not in firsts:
-            raise FileFormatError(file, len(lines), f"a first record line (record id 3 or 7) for {code}")
-        number, line = firsts[key]
-        description = " ".join(s.strip() for _, s in sorted(slices))
-        description = re.sub(r"\s{2,}", " ", description).strip()
+    found = quarter_from_hcpcs_name(file) or quarter_from_records(records) or quarter
+    if found is None:
+        raise QuarterUnknown(file)
+    groups: dict[tuple[str, str], list[HcpcsRecord]] = {}
+    for record in records:
+        groups.setdefault((record.code, "proc" if record.recid in "34" else "mod"), []).append(record)
+    rows, bad = [], []
+    for (code, family), lines in groups.items():
+        first = next((r for r in lines if r.details is not None), None)
+        if first is None:
+            raise FileFormatError(file, lines[-1].line, f"a first record line (record id 3 or 7) for {code}")
         if family == "proc" and not LEVEL2.fullmatch(code):
             skipped += 1
             continue
-        rows.append(
-            HcpcsRow(
-                code=code,
-                is_modifier=family == "mod",
-                long_description=description,
-                short_description=line[91:119].strip(),
-                pricing=line[119:121].strip(),
-                coverage=line[229:230].strip(),
-                betos=line[256:259].strip(),
-                xref1=line[204:209].strip(),
-                add_date=_date8(line[268:276], file, number, "ADD_DT"),
-                action_date=_date8(line[276:284], file, number, "ACT_EFF_DT"),
-                term_date=_date8(line[284:292], file, number, "TERM_DT"),
-                action=line[292:293].strip(),
-            )
+        description = re.sub(
+            r"\s{2,}", " ", " ".join(r.description.strip() for r in sorted(lines, key=lambda r: r.seq))
         )
-    return Parsed("hcpcs", file, quarter, quarter.start, quarter.end, tuple(rows), skipped=skipped)
+        d = first.details or {}
+        dates: dict[str, dt.date | None] = {}
+        for key, cms_name in (("add_date", "ADD_DT"), ("action_date", "ACT_EFF_DT"), ("term_date", "TERM_DT")):
+            try:
+                dates[key] = _date8(d[key], cms_name)
+            except CellError as exc:
+                bad.append(SkippedRow(file, first.line, cms_name, d[key], str(exc)))
+                break
+        else:
+            rows.append(
+                HcpcsRow(
+                    code,
+                    family == "mod",
+                    description.strip(),
+                    d["short_description"],
+                    d["pricing"],
+                    d["coverage"],
+                    d["betos"],
+                    d["xref1"],
+                    dates["add_date"],
+                    dates["action_date"],
+                    dates["term_date"],
+                    d["action"],
+                )
+            )
+    return Parsed("hcpcs", file, found, found.start, found.end, tuple(rows), skipped=skipped, skipped_rows=tuple(bad))
+
+
+def parse_hcpcs(text: str, file: str, quarter: Quarter | None = None) -> Parsed:
+    records, skipped = hcpcs_records_from_text(text, file)
+    return parse_hcpcs_records(records, file, skipped, quarter)
 
 
 # --- CSV helpers ---------------------------------------------------------------------------------------
 
 
-def _records(text: str) -> list[tuple[int, list[str]]]:
-    """CSV records with the physical line each starts on (quoted cells may span lines)."""
+def _records(text: str, file: str) -> list[tuple[int, list[str]]]:
+    """CSV records with the physical line each starts on (quoted cells may span lines); CR-only line ends too."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     reader = csv.reader(io.StringIO(text))
     out = []
     line = 1
-    for record in reader:
-        out.append((line, record))
-        line = reader.line_num + 1
+    try:
+        for record in reader:
+            out.append((line, record))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise FileFormatError(file, line, f"well-formed CSV ({exc})") from None
     return out
 
 
 def _effective(records: list[tuple[int, list[str]]], file: str, before: int) -> tuple[dt.date, dt.date]:
     pattern = re.compile(
-        r"Effective\s+([A-Za-z]+)\s+(\d{1,2}),\s*(\d{4})\s+through\s+([A-Za-z]+)\s+(\d{1,2}),\s*(\d{4})", flags=re.I
+        r"Effective\s+([A-Za-z]+)\s+(\d{1,2}),\s*(\d{4})\s+through\s+([A-Za-z]+)\s+(\d{1,2}),"
+        r"\s*(\d{4})",
+        flags=re.I,
     )
-    for _, record in records[:before]:
+    for line, record in records[:before]:
         m = pattern.search(" ".join(record))
         if m:
             try:
                 start = dt.date(int(m.group(3)), MONTH_NAMES[m.group(1).lower()], int(m.group(2)))
                 end = dt.date(int(m.group(6)), MONTH_NAMES[m.group(4).lower()], int(m.group(5)))
             except (KeyError, ValueError):
-                break
+                raise FileFormatError(file, line, f"an effective line with real dates, not '{m.group(0)}'") from None
+            if (
+                end < start
+                or (end - start).days > 400
+                or not EARLIEST_QUARTER_YEAR <= start.year <= LATEST_QUARTER_YEAR
+            ):
+                raise FileFormatError(file, line, f"an effective range of one quarter, not '{m.group(0)}'")
             return start, end
     raise FileFormatError(file, 1, "an 'Effective <Month D, YYYY> through <Month D, YYYY>' line before the header")
 
@@ -344,11 +566,44 @@ def _level2_rows(
     return rows, skipped, line
 
 
+def _tolerant(
+    file: str, found: list[tuple[int, list[str], str]], make: object, unique: bool = True
+) -> tuple[list[object], list[SkippedRow]]:
+    """Rows built by `make(line, record, code)`; a row with an unusable value, or a second row for the same key
+    when keys must be unique, is skipped and reported."""
+    rows: list[object] = []
+    bad: list[SkippedRow] = []
+    seen: dict[object, int] = {}
+    for line, record, code in found:
+        try:
+            row = make(line, record, code)  # type: ignore[operator]
+        except CellError as exc:
+            message = str(exc)
+            field, _, rest = message.partition(" '")
+            bad.append(SkippedRow(file, line, field, rest.partition("'")[0], message))
+            continue
+        key = getattr(row, "code", code) if unique else None
+        if unique and key in seen:
+            bad.append(
+                SkippedRow(
+                    file,
+                    line,
+                    "code",
+                    code,
+                    f"a second row for {code} (the first is line {seen[key]}); the first is kept",
+                )
+            )
+            continue
+        seen[key] = line
+        rows.append(row)
+    return rows, bad
+
+
 # --- ASP payment limits --------------------------------------------------------------------------------
 
 
-def parse_asp(text: str, file: str) -> Parsed:
-    records = _records(text)
+def parse_asp(text: str, file: str, quarter: Quarter | None = None) -> Parsed:
+    records = _records(text, file)
     h = _header_index(records, file, re.compile(r"HCPCS Code", re.I), "'HCPCS Code'")
     start, end = _effective(records, file, h)
     line, header = records[h]
@@ -370,19 +625,19 @@ def parse_asp(text: str, file: str) -> Parsed:
         else None
     )
     found, skipped, _ = _level2_rows(records[h + 1 :], file, "payment-limit")
-    rows = [
-        AspRow(
+
+    def make(line: int, record: list[str], code: str) -> AspRow:
+        return AspRow(
             code,
             _cell(record, cols["desc"]),
             _cell(record, cols["dosage"]),
-            _decimal(_cell(record, cols["limit"]), file, line, "Payment Limit"),
-            _decimal(_cell(record, coins), file, line, "Co-insurance") if coins is not None else None,
+            number(_cell(record, cols["limit"]), "Payment Limit"),
+            number(_cell(record, coins), "Co-insurance") if coins is not None else None,
             _cell(record, cols["notes"]),
         )
-        for line, record, code in found
-    ]
-    q = Quarter.of(start)
-    return Parsed("asp", file, q, start, end, tuple(rows), skipped=skipped)
+
+    rows, bad = _tolerant(file, found, make)
+    return Parsed("asp", file, Quarter.of(start), start, end, tuple(rows), skipped=skipped, skipped_rows=tuple(bad))
 
 
 # --- ASP NDC-HCPCS crosswalk ---------------------------------------------------------------------------
@@ -390,8 +645,8 @@ def parse_asp(text: str, file: str) -> Parsed:
 NDC542 = re.compile(r"\d{5}-\d{4}-\d{2}")
 
 
-def parse_crosswalk(text: str, file: str) -> Parsed:
-    records = _records(text)
+def parse_crosswalk(text: str, file: str, quarter: Quarter | None = None) -> Parsed:
+    records = _records(text, file)
     h = _header_index(records, file, re.compile(r"_\d{4}_CODE", re.I), "'_YYYY_CODE'")
     start, end = _effective(records, file, h)
     line, header = records[h]
@@ -411,24 +666,26 @@ def parse_crosswalk(text: str, file: str) -> Parsed:
         line,
     )
     found, skipped, _ = _level2_rows(records[h + 1 :], file, "crosswalk")
-    rows = []
-    for line, record, code in found:
+
+    def make(line: int, record: list[str], code: str) -> CrosswalkRow:
         raw = _cell(record, cols["ndc"])
-        rows.append(
-            CrosswalkRow(
-                code,
-                raw,
-                raw.replace("-", "") if NDC542.fullmatch(raw) else "",
-                _cell(record, cols["labeler"]),
-                _cell(record, cols["drug"]),
-                _cell(record, cols["dosage"]),
-                _decimal(_cell(record, cols["size"]), file, line, "PKG SIZE"),
-                _decimal(_cell(record, cols["qty"]), file, line, "PKG QTY"),
-                _decimal(_cell(record, cols["units"]), file, line, "BILLUNITS"),
-                _decimal(_cell(record, cols["units_pkg"]), file, line, "BILLUNITSPKG"),
-            )
+        return CrosswalkRow(
+            code,
+            raw,
+            raw.replace("-", "") if NDC542.fullmatch(raw) else "",
+            _cell(record, cols["labeler"]),
+            _cell(record, cols["drug"]),
+            _cell(record, cols["dosage"]),
+            number(_cell(record, cols["size"]), "PKG SIZE"),
+            number(_cell(record, cols["qty"]), "PKG QTY"),
+            number(_cell(record, cols["units"]), "BILLUNITS"),
+            number(_cell(record, cols["units_pkg"]), "BILLUNITSPKG"),
         )
-    return Parsed("crosswalk", file, Quarter.of(start), start, end, tuple(rows), skipped=skipped)
+
+    rows, bad = _tolerant(file, found, make, unique=False)  # a code has many NDCs
+    return Parsed(
+        "crosswalk", file, Quarter.of(start), start, end, tuple(rows), skipped=skipped, skipped_rows=tuple(bad)
+    )
 
 
 # --- NCCI MUE tables -----------------------------------------------------------------------------------
@@ -436,68 +693,74 @@ def parse_crosswalk(text: str, file: str) -> Parsed:
 _MUE_NAME = re.compile(r"MCR_MUE_(\w+?)_Eff_(\d{2})-(\d{2})-(\d{4})", re.I)
 
 
-def parse_mue(text: str, file: str) -> Parsed:
-    m = _MUE_NAME.search(file)
-    if not m or m.group(1) not in MUE_FILE_SETTINGS:
-        raise FileFormatError(file, 0, "file name like MCR_MUE_PractitionerServices_Eff_01-01-2027.csv")
-    setting = MUE_FILE_SETTINGS[m.group(1)]
-    start = dt.date(int(m.group(4)), int(m.group(2)), int(m.group(3)))
-    records = _records(text)
+def parse_mue(text: str, file: str, quarter: Quarter | None = None) -> Parsed:
+    """The setting comes from the header ('Practitioner Services MUE Values'), the quarter from the name's
+    effective date, else from `quarter`."""
+    records = _records(text, file)
     h = _header_index(records, file, re.compile(r"HCPCS/\s*CPT Code", re.I), "'HCPCS/CPT Code'")
     line, header = records[h]
     if len(header) < 4 or "mue values" not in header[1].lower() or "adjudication" not in header[2].lower():
         raise FileFormatError(
             file, line, "header columns: HCPCS/CPT Code, … MUE Values, MUE Adjudication Indicator, MUE Rationale"
         )
+    heading = re.sub(r"\s+", " ", header[1].lower())
+    setting = next((s for words, s in MUE_HEADER_SETTINGS.items() if words in heading), None)
+    m = _MUE_NAME.search(file)
+    if setting is None and m and m.group(1) in MUE_FILE_SETTINGS:
+        setting = MUE_FILE_SETTINGS[m.group(1)]
+    if setting is None:
+        raise FileFormatError(
+            file,
+            line,
+            "an MUE header naming its setting (Practitioner, Outpatient Hospital or DME Supplier Services MUE Values)",
+        )
+    found_quarter = quarter
+    if m:
+        try:
+            found_quarter = Quarter.of(dt.date(int(m.group(4)), int(m.group(2)), int(m.group(3))))
+        except ValueError:
+            raise FileFormatError(file, 0, f"a file name with a real effective date, not '{m.group(0)}'") from None
+        if not EARLIEST_QUARTER_YEAR <= found_quarter.year <= LATEST_QUARTER_YEAR:
+            raise FileFormatError(file, 0, f"a file name with a plausible effective date, not '{m.group(0)}'")
+    if found_quarter is None:
+        raise QuarterUnknown(file)
     found, skipped, _ = _level2_rows(records[h + 1 :], file, "MUE")
-    rows = []
-    for line, record, code in found:
+
+    def make(line: int, record: list[str], code: str) -> MueRow:
         value_text, mai_text = _cell(record, 1), _cell(record, 2)
-        if not value_text.isdigit() or mai_text[:1] not in ("1", "2", "3"):
-            raise FileFormatError(file, line, "a whole-number MUE value and an adjudication indicator 1, 2 or 3")
-        rows.append(MueRow(code, int(value_text), int(mai_text[0]), mai_text[1:].strip(), _cell(record, 3)))
-    q = Quarter.of(start)
-    return Parsed("mue", file, q, q.start, q.end, tuple(rows), setting=setting, skipped=skipped)
+        if not value_text.isdigit() or len(value_text) > 6:
+            raise CellError(f"MUE Values '{value_text[:20]}' is not a whole number of units")
+        if mai_text[:1] not in ("1", "2", "3"):
+            raise CellError(f"MUE Adjudication Indicator '{mai_text[:20]}' is not 1, 2 or 3")
+        return MueRow(code, int(value_text), int(mai_text[0]), mai_text[1:].strip(), _cell(record, 3))
+
+    rows, bad = _tolerant(file, found, make)
+    q = found_quarter
+    return Parsed(
+        "mue", file, q, q.start, q.end, tuple(rows), setting=setting, skipped=skipped, skipped_rows=tuple(bad)
+    )
 
 
-# --- which parser a file needs -------------------------------------------------------------------------
-
-MEMBER_PATTERNS = (
-    ("hcpcs", re.compile(r"(?i)(^|/)HCPC\d{4}_[^/]*ANWEB[^/]*\.txt$")),
-    ("asp", re.compile(r"(?i)(^|/)section 508 version of [^/]*(Payment Limit File|ASP Pricing File)[^/]*\.csv$")),
-    ("crosswalk", re.compile(r"(?i)(^|/)section 508 version of [^/]*\bASP NDC-HCPCS Crosswalk[^/]*\.csv$")),
-    ("mue", re.compile(r"(?i)(^|/)MCR_MUE_\w+_Eff_\d{2}-\d{2}-\d{4}\.csv$")),
-)
-EXCLUDE = re.compile(r"(?i)TRANS|Correction|recordlayout|proc_notes")
 PARSERS = {"hcpcs": parse_hcpcs, "asp": parse_asp, "crosswalk": parse_crosswalk, "mue": parse_mue}
 
 
-def kind_of(name: str) -> str | None:
-    if EXCLUDE.search(name.rsplit("/", 1)[-1]):
-        return None
-    for kind, pattern in MEMBER_PATTERNS:
-        if pattern.search(name):
-            return kind
-    return None
-
-
-def parse(kind: str, text: str, file: str) -> Parsed:
-    return PARSERS[kind](text, file)
+def parse(kind: str, text: str, file: str, quarter: Quarter | None = None) -> Parsed:
+    return PARSERS[kind](text, file, quarter)
 
 
 def dosage_quantity(dosage: str) -> tuple[Decimal, str] | None:
     """'10 MG' -> (10, 'mg'); '100 UNITS' -> (100, 'units'); None when it is not a unit the calculator knows."""
-    m = re.fullmatch(r"\s*(?:per\s+)?([\d.]+)\s*([A-Za-z]+)\s*", dosage)
+    m = re.fullmatch(r"\s*(?:per\s+)?([\d.,]+)\s*([A-Za-z]+)\s*", dosage)
     if not m:
         return None
     unit = {"mg": "mg", "mcg": "mcg", "g": "g", "gm": "g", "unit": "units", "units": "units", "iu": "units"}.get(
         m.group(2).lower()
     )
     try:
-        amount = Decimal(m.group(1))
+        amount = Decimal(m.group(1).replace(",", ""))
     except InvalidOperation:
         return None
-    return (amount, unit) if unit and amount > 0 else None
+    return (amount, unit) if unit and amount.is_finite() and amount > 0 else None
 
 
 def descriptor_dosage(description: str) -> str:

@@ -27,6 +27,7 @@ Route = Literal["SC", "IV", "IM", "implant", ""]
 ContainerType = Literal["single-dose", "multi-dose", "unknown"]
 MueSetting = Literal["practitioner", "outpatient-hospital", "dme-supplier"]
 CmsKind = Literal["hcpcs", "asp", "crosswalk", "mue"]
+ReviewVerdict = Literal["confirmed", "contradicted", "not-listed", "not-imported"]  # the pack vs a CMS quarter
 
 PAYER_KINDS: tuple[PayerKind, ...] = get_args(PayerKind)
 SETTINGS: tuple[Setting, ...] = get_args(Setting)
@@ -46,6 +47,7 @@ INDICATIONS: tuple[Indication, ...] = get_args(Indication)
 WARNING_LEVELS: tuple[WarningLevel, ...] = get_args(WarningLevel)  # most severe first
 SEVERITIES: tuple[Severity, ...] = get_args(Severity)  # most severe first
 VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
+REVIEW_VERDICTS: tuple[ReviewVerdict, ...] = get_args(ReviewVerdict)
 LINE_KINDS: tuple[LineKind, ...] = get_args(LineKind)
 CONFIDENCES: tuple[Confidence, ...] = get_args(Confidence)  # best first
 ROUTES: tuple[Route, ...] = get_args(Route)

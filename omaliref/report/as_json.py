@@ -20,10 +20,11 @@ from omaliref.domain.cms_facts import QuarterFacts, decimal_text, money_text
 from omaliref.domain.dosing import DoseAnswer
 from omaliref.domain.model import Catalog, Code, Modifier, Product, Topic, units_per_container
 from omaliref.domain.outcome import Outcome
+from omaliref.domain.pack_review import ReviewItem
 from omaliref.domain.payer import PayerProfile
 from omaliref.domain.quantities import Quantity, plain_amount
 from omaliref.domain.search import SearchHit
-from omaliref.domain.vocab import FORM_FOR_SETTING, Setting
+from omaliref.domain.vocab import FORM_FOR_SETTING, REVIEW_VERDICTS, Setting
 
 
 def quantity(q: Quantity) -> dict[str, str]:
@@ -388,6 +389,27 @@ def entry(e: Entry) -> dict[str, Any]:
 
 def import_reports(reports: list[ImportReport], quarters: list[str]) -> dict[str, Any]:
     return {"imported": [dataclasses.asdict(r) for r in reports], "quarters": quarters}
+
+
+def review(quarter: str | None, pack_version: str, items: list[ReviewItem]) -> dict[str, Any]:
+    """`omaliref review --json`: every curated code and package with its verdict against a CMS quarter."""
+    return {
+        "pack_version": pack_version,
+        "quarter_requested": quarter,
+        "counts": {verdict: sum(1 for i in items if i.verdict == verdict) for verdict in REVIEW_VERDICTS},
+        "items": [
+            {
+                "kind": i.kind,
+                "id": i.id,
+                "code": i.code,
+                "verdict": i.verdict,
+                "quarter": i.quarter,
+                "detail": i.detail,
+                "source_id": i.source_id or None,
+            }
+            for i in items
+        ],
+    }
 
 
 def quarters(records: list[ImportRecord]) -> dict[str, Any]:

@@ -187,12 +187,16 @@ def _code(data: dict[str, Any]) -> str:
 
 
 def import_reports(data: dict[str, Any]) -> str:
-    return "\n".join(
-        f"{r['status']:9} {r['quarter']} {r['kind']:9}{(' ' + r['setting']) if r['setting'] else ''}: {r['rows']} rows"
-        + (f" ({r['skipped']} CPT/CDT or non-record rows left out)" if r["skipped"] else "")
-        + f" — {r['file']}"
-        for r in data["imported"]
-    )
+    out = []
+    for r in data["imported"]:
+        out.append(
+            f"{r['status']:9} {r['quarter']} {r['kind']:9}{(' ' + r['setting']) if r['setting'] else ''}: "
+            f"{r['rows']} rows"
+            + (f" ({r['skipped']} CPT/CDT or non-record rows left out)" if r["skipped"] else "")
+            + f" — {r['file']}"
+        )
+        out += [f"  skipped line {row['line']}: {row['reason']}" for row in r["skipped_rows"]]
+    return "\n".join(out)
 
 
 def quarters(data: dict[str, Any]) -> str:
@@ -206,6 +210,21 @@ def quarters(data: dict[str, Any]) -> str:
         )
         or "No CMS quarter imported yet (omaliref import PATH…)."
     )
+
+
+def review(data: dict[str, Any]) -> str:
+    counts = data["counts"]
+    lines = [
+        f"Data pack {data['pack_version']} against "
+        + (f"CMS {data['quarter_requested']}" if data["quarter_requested"] else "the newest imported CMS files")
+        + ": "
+        + ", ".join(f"{n} {verdict}" for verdict, n in counts.items() if n)
+    ]
+    order = {"contradicted": 0, "not-listed": 1, "not-imported": 2, "confirmed": 3}
+    for item in sorted(data["items"], key=lambda i: order[i["verdict"]]):
+        mark = "!!" if item["verdict"] == "contradicted" else "  "
+        lines.append(f"{mark}{item['verdict']:<13} {item['kind']:<8} {item['id']:<14} {item['detail']}")
+    return "\n".join(lines)
 
 
 def changes(data: dict[str, Any], keys: list[str]) -> str:

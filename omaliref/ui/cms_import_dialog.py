@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from omaliref.data.cms_store import ImportCancelled, ImportReport
 from omaliref.data.library import Library
-from omaliref.domain.cms import FileFormatError
+from omaliref.domain.cms import FileFormatError, Quarter, QuarterUnknown
 from omaliref.domain.errors import InputError
 
 
@@ -35,10 +35,11 @@ class ImportWorker(QObject):
     finished = Signal(object)  # list[ImportReport]
     failed = Signal(str)
     cancelled = Signal()
+    quarter_unknown = Signal(str)  # the file that does not say its quarter
 
-    def __init__(self, paths: Sequence[str], library: Library) -> None:
+    def __init__(self, paths: Sequence[str], library: Library, quarter: Quarter | None = None) -> None:
         super().__init__()
-        self.paths, self.library = list(paths), library
+        self.paths, self.library, self.quarter = list(paths), library, quarter
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
@@ -48,12 +49,19 @@ class ImportWorker(QObject):
         library = self.library.for_thread()
         try:
             reports = library.import_files(
-                self.paths, progress=lambda d, t, n: self.progress.emit(d, t, n), should_cancel=self._cancel.is_set
+                self.paths,
+                progress=lambda d, t, n: self.progress.emit(d, t, n),
+                should_cancel=self._cancel.is_set,
+                quarter=self.quarter,
             )
         except ImportCancelled:
             self.cancelled.emit()
+        except QuarterUnknown as exc:
+            self.quarter_unknown.emit(exc.file)
         except (FileFormatError, InputError, OSError) as exc:
             self.failed.emit(f"Nothing was imported: {exc}")
+        except Exception as exc:  # the dialog must end, whatever went wrong in the worker
+            self.failed.emit(f"Nothing was imported: unexpected {exc.__class__.__name__}: {str(exc)[:200]}")
         else:
             self.finished.emit(reports)
         finally:
@@ -73,16 +81,21 @@ class ImportProgressDialog(QProgressDialog):
         self.setAutoReset(False)
         self.reports: list[ImportReport] = []
         self.outcome = ""
+        self.paths, self.library = list(paths), library
+        self._connect(ImportWorker(paths, library))
+
+    def _connect(self, worker: ImportWorker) -> None:
         self.thread_ = QThread(self)
-        self.worker = ImportWorker(paths, library)
+        self.worker = worker
         self.worker.moveToThread(self.thread_)
         self.thread_.started.connect(self.worker.run)
         self.worker.progress.connect(self._progress)
         self.worker.finished.connect(self._finished)
         self.worker.failed.connect(self._failed)
         self.worker.cancelled.connect(self._cancelled)
+        self.worker.quarter_unknown.connect(self._ask_quarter)
         self.canceled.connect(self.worker.cancel)
-        for signal in (self.worker.finished, self.worker.failed, self.worker.cancelled):
+        for signal in (self.worker.finished, self.worker.failed, self.worker.cancelled, self.worker.quarter_unknown):
             # Direct: quit() is thread-safe, and a queued quit could wait behind a GUI thread blocked in wait().
             signal.connect(self.thread_.quit, Qt.ConnectionType.DirectConnection)
 
@@ -103,12 +116,44 @@ class ImportProgressDialog(QProgressDialog):
 
     def _finished(self, reports: list[ImportReport]) -> None:
         self.reports = reports
-        self._end(
-            "; ".join(
-                f"{r.quarter} {r.kind}{' ' + r.setting if r.setting else ''}: {r.status} ({r.rows} rows)"
-                for r in reports
-            )
+        outcome = "; ".join(
+            f"{r.quarter} {r.kind}{' ' + r.setting if r.setting else ''}: {r.status} ({r.rows} rows)" for r in reports
         )
+        skipped = [row for r in reports for row in r.skipped_rows]
+        if skipped:
+            outcome += f"; {len(skipped)} row(s) left out: " + "; ".join(
+                f"{row.file} line {row.line}: {row.reason}" for row in skipped[:5]
+            )
+            if len(skipped) > 5:
+                outcome += f"; and {len(skipped) - 5} more (omaliref import lists them all)"
+        self._end(outcome)
+
+    @staticmethod
+    def ask_quarter_text(parent: QWidget, file: str) -> str:
+        """The quarter a file is for, asked of the coder (tests replace this)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        text, ok = QInputDialog.getText(
+            parent,
+            "Which quarter?",
+            f"Nothing in {file} says which quarter it is for.\nQuarter (e.g. 2027Q1):",
+        )
+        return text.strip() if ok else ""
+
+    def _ask_quarter(self, file: str) -> None:
+        """A file without a quarter: ask for one and import again, or end with nothing imported."""
+        self.thread_.wait(5000)
+        answer = self.ask_quarter_text(self, file)
+        if not answer:
+            self._end(f"Nothing was imported: {file} does not say which quarter it is for.")
+            return
+        try:
+            quarter = Quarter.parse(answer)
+        except ValueError as exc:
+            self._end(f"Nothing was imported: {exc}")
+            return
+        self._connect(ImportWorker(self.paths, self.library, quarter))
+        self.start()
 
     def _failed(self, message: str) -> None:
         self._end(message)
@@ -122,7 +167,7 @@ class ImportProgressDialog(QProgressDialog):
 
 def ask_import_paths(parent: QWidget) -> list[str]:
     paths, _ = QFileDialog.getOpenFileNames(
-        parent, "Import CMS quarterly files", "", "CMS files (*.zip *.txt *.csv);;All files (*)"
+        parent, "Import CMS quarterly files", "", "CMS files (*.zip *.txt *.csv *.xlsx);;All files (*)"
     )
     return paths
 

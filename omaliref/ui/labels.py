@@ -9,6 +9,7 @@ from omaliref.domain.vocab import (
     SETTINGS,
     Indication,
     PayerKind,
+    ReviewVerdict,
     Setting,
     Verdict,
     WarningLevel,
@@ -28,6 +29,13 @@ _INDICATION: dict[Indication, str] = {
     "food-allergy": "IgE-mediated food allergy",
 }
 
+# the reference pane's line for a curated fact checked against the imported CMS files ("" = say nothing)
+REVIEW_LABELS: dict[ReviewVerdict, str] = {
+    "confirmed": "Confirmed by CMS",
+    "contradicted": "CONTRADICTED by CMS — check before billing",
+    "not-listed": "Not listed by CMS",
+    "not-imported": "",
+}
 PAYER_LABELS = tuple((p, _PAYER[p]) for p in PAYER_KINDS)
 SETTING_LABELS = tuple((s, _SETTING[s]) for s in SETTINGS)
 INDICATION_LABELS = (("", "— not set —"),) + tuple((i, _INDICATION[i]) for i in INDICATIONS)

@@ -30,6 +30,7 @@ from omaliref.data.state import Preferences, StateStore
 if TYPE_CHECKING:  # the panes and the domain load after the first paint (see finish_loading)
     from omaliref.data.library import Library
     from omaliref.domain.model import Catalog, Correction
+    from omaliref.domain.pack_review import ReviewItem
     from omaliref.ui.calculator_pane import CalculatorPane
     from omaliref.ui.case_model import CaseModel
     from omaliref.ui.checklist_pane import ChecklistPane
@@ -327,13 +328,20 @@ class MainWindow(QMainWindow):
             or kind in ("modifier", "topic")
         )
         if held or self.library.store is None:
-            self.reference.show_entry(kind, ident, corrections)
+            self.reference.show_entry(kind, ident, corrections, review=self._review_of(kind, ident))
         else:
             merged = self.library.latest_catalog_for(
                 ident if kind == "code" else None, ndc=ident if kind == "product" else None
             )
             self.reference.show_entry(kind, ident, corrections, catalog=merged)
         self.entry_shown.emit(ident)
+
+    def _review_of(self, kind: str, ident: str) -> ReviewItem | None:
+        """What the imported CMS files say about a curated code or package (None before any import)."""
+        if self.library.store is None or kind not in ("code", "product"):
+            return None
+        held = self.catalog.codes if kind == "code" else self.catalog.products
+        return self.library.review_of(kind, ident) if ident in held else None
 
     def _open_index(self, index: QModelIndex) -> None:
         from omaliref.ui.models import HIT_ROLE
@@ -360,11 +368,11 @@ class MainWindow(QMainWindow):
 
         key = normalize_code(ident)
         if key in self.catalog.codes:
-            self.reference.show_entry("code", key)
+            self.reference.show_entry("code", key, review=self._review_of("code", key))
         elif key in self.catalog.modifiers:
             self.reference.show_entry("modifier", key)
         elif ident in self.catalog.products:
-            self.reference.show_entry("product", ident)
+            self.reference.show_entry("product", ident, review=self._review_of("product", ident))
         elif ident in self.catalog.topics:
             self.reference.show_entry("topic", ident)
         else:

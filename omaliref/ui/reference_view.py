@@ -11,7 +11,9 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser
 
 from omaliref.domain.model import Catalog, Code, Correction, Modifier, Product, Provenance, Topic, units_per_container
+from omaliref.domain.pack_review import ReviewItem
 from omaliref.domain.quantities import format_amount
+from omaliref.ui.labels import REVIEW_LABELS
 
 LINK_SCHEME = "entry"
 BADGE = {
@@ -71,7 +73,7 @@ def _sources(catalog: Catalog, provenances: list[Provenance]) -> str:
     return f"<h3>Sources</h3><p>Checked as of {as_of}.</p><ul>{''.join(rows)}</ul>"
 
 
-def code_html(catalog: Catalog, code: Code, alerts: list[str]) -> str:
+def code_html(catalog: Catalog, code: Code, alerts: list[str], review: ReviewItem | None = None) -> str:
     unit = code.billing_unit
     unverified = "" if code.unit_verified else " <span style='color:#8b0000'>(NOT VERIFIED)</span>"
     parts = [
@@ -89,6 +91,7 @@ def code_html(catalog: Catalog, code: Code, alerts: list[str]) -> str:
     if code.effective_to:
         parts.append(f" · ended {code.effective_to}; replaced by " + ", ".join(_link(c) for c in code.replaced_by))
     parts.append("</p>")
+    parts.append(review_html(review))
     parts.append(f"<p>{escape(code.summary)}</p>")
     if code.notes:
         parts.append("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in code.notes) + "</ul>")
@@ -150,7 +153,15 @@ def modifier_html(catalog: Catalog, mod: Modifier) -> str:
     return "".join(parts)
 
 
-def product_html(catalog: Catalog, product: Product) -> str:
+def review_html(review: ReviewItem | None) -> str:
+    """The CMS line: what the newest imported file says about this curated fact (nothing before any import)."""
+    if review is None or not REVIEW_LABELS[review.verdict]:
+        return ""
+    colour = "#9c0006" if review.verdict == "contradicted" else "#333333"
+    return f"<p style='color:{colour}'><b>{escape(REVIEW_LABELS[review.verdict])}.</b> {escape(review.detail)}</p>"
+
+
+def product_html(catalog: Catalog, product: Product, review: ReviewItem | None = None) -> str:
     code = catalog.codes[product.code]
     units = units_per_container(product, code)
     rows = [
@@ -174,7 +185,7 @@ def product_html(catalog: Catalog, product: Product) -> str:
     return (
         f"<h1>{escape(product.ndc)} — {escape(product.brand)}</h1>"
         f"<p style='font-size:14pt'>Billed under {_link(code.code)}: {escape(code.descriptor)}</p>"
-        f"<p>{_badge(product.provenance.confidence)}</p><table cellpadding='3'>{table}</table>"
+        f"<p>{_badge(product.provenance.confidence)}</p>{review_html(review)}<table cellpadding='3'>{table}</table>"
         + (f"<ul>{notes}</ul>" if notes else "")
         + _sources(catalog, [product.provenance])
     )
@@ -203,7 +214,12 @@ class ReferenceView(QTextBrowser):
         self.setHtml("<p>Type in the search box: a code (J2357), a drug or brand, an NDC, a modifier or a topic.</p>")
 
     def show_entry(
-        self, kind: str, ident: str, corrections: Sequence[Correction] = (), catalog: Catalog | None = None
+        self,
+        kind: str,
+        ident: str,
+        corrections: Sequence[Correction] = (),
+        catalog: Catalog | None = None,
+        review: ReviewItem | None = None,
     ) -> None:
         """Render an entry; `catalog` is the pack plus imported CMS data when the entry comes from an import."""
         cat = catalog or self.catalog
@@ -211,11 +227,11 @@ class ReferenceView(QTextBrowser):
         if kind == "code":
             code = cat.codes[ident]
             shown = list(dict.fromkeys([*corrections, *(c for c in cat.corrections_for(ident) if c.always_show)]))
-            html = code_html(cat, code, [c.right for c in shown])
+            html = code_html(cat, code, [c.right for c in shown], review)
         elif kind == "modifier":
             html = modifier_html(cat, cat.modifiers[ident])
         elif kind == "product":
-            html = product_html(cat, cat.products[ident])
+            html = product_html(cat, cat.products[ident], review)
         else:
             html = topic_html(cat, cat.topics[ident])
         self.setHtml(html)

@@ -60,9 +60,9 @@ def test_import_quarters_changes_and_units(tmp_path):
 
 
 def test_broken_file_is_refused_with_its_line(tmp_path):
-    bad = write_zip(tmp_path / "bad.zip", {NAMES["asp"]: ASP_CSV.replace("12.345", "twelve")})
+    bad = write_zip(tmp_path / "bad.zip", {NAMES["asp"]: ASP_CSV.replace("HCPCS Code Dosage", "Dose")})
     out = run(tmp_path / "state", "import", str(bad))
-    assert out.returncode == 2 and "Nothing was imported" in out.stderr and "line 11" in out.stderr
+    assert out.returncode == 2 and "Nothing was imported" in out.stderr and "line 9" in out.stderr
     assert "Traceback" not in out.stderr
     assert json.loads(run(tmp_path / "state", "quarters", "--json").stdout)["quarters"] == []
 

@@ -57,3 +57,15 @@ def test_frozen_cms_import(tmp_path):
         run("units", "J0001", "--dose", "25mg", "--date", "2027-02-01", "--json", tmp_path=tmp_path).stdout
     )
     assert units["payment_limit"]["per_unit"] == "12.345"
+
+
+def test_frozen_imports_the_real_xlsx_edition_and_reviews(tmp_path):
+    """openpyxl must be in the bundle: the XLSX edition of the HCPCS file is read only by it."""
+    from tests.e2e.test_cms_real import ANWEB_XLSX, CROSSWALK_JUL24
+
+    out = run("import", str(ANWEB_XLSX), str(CROSSWALK_JUL24), "--json", tmp_path=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert [r["quarter"] for r in json.loads(out.stdout)["imported"]] == ["2020Q2", "2024Q3"]
+    review = run("review", "--json", tmp_path=tmp_path)
+    assert review.returncode == 0, review.stdout
+    assert json.loads(review.stdout)["counts"]["confirmed"] > 0

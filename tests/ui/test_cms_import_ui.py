@@ -43,9 +43,9 @@ def test_import_through_the_progress_dialog(window, qtbot, monkeypatch, tmp_path
 
 
 def test_a_broken_file_is_reported_and_nothing_imported(window, qtbot, monkeypatch, tmp_path):
-    bad = write_zip(tmp_path / "bad.zip", {NAMES["asp"]: ASP_CSV.replace("12.345", "twelve")})
+    bad = write_zip(tmp_path / "bad.zip", {NAMES["asp"]: ASP_CSV.replace("HCPCS Code Dosage", "Dose")})
     dialog = import_through_menu(window, qtbot, monkeypatch, [bad])
-    assert "Nothing was imported" in dialog.outcome and "line 11" in dialog.outcome
+    assert "Nothing was imported" in dialog.outcome and "line 9" in dialog.outcome
     assert window.quarters_label.text() == "No CMS quarter imported"
 
 
@@ -91,3 +91,53 @@ def test_imported_codes_are_searchable_after_a_restart(make_window, qtbot, monke
     qtbot.keyClicks(second.search_edit, "J0001")
     qtbot.waitUntil(lambda: second.reference.current_id == "J0001", timeout=10000)
     assert second.quarters_label.text() == "CMS quarters: 2027Q1"
+
+
+def test_reference_pane_marks_a_package_the_imported_crosswalk_contradicts(window, qtbot, monkeypatch, tmp_path):
+    """After importing real CMS files, a curated package shows what CMS says: confirmed, or contradicted in red."""
+    from tests.e2e.test_cms_real import CROSSWALK_JUL24
+
+    doctored = tmp_path / "crosswalk.csv"
+    text = CROSSWALK_JUL24.read_text(encoding="utf-8")
+    doctored.write_text(text.replace("XOLAIR PFS,5 MG,2,1,60,60", "XOLAIR PFS,5 MG,2,1,30,30"), encoding="utf-8")
+    import_through_menu(window, qtbot, monkeypatch, [doctored])
+    qtbot.keyClicks(window.search_edit, "50242-0227-01")
+    assert window.reference.current_id == "50242-0227-01"
+    shown = window.reference.toPlainText()
+    assert "CONTRADICTED by CMS — check before billing. CMS 2024Q3 XOLAIR PFS:" in shown and "pack 60, CMS 30" in shown
+    window.search_edit.clear()
+    qtbot.keyClicks(window.search_edit, "50242-0215-55")
+    assert (
+        "Confirmed by CMS. CMS 2024Q3: XOLAIR AUTOINJECTOR under J2357, 30 billing units"
+        in window.reference.toPlainText()
+    )
+
+
+def test_skipped_rows_are_reported_in_the_dialog(window, qtbot, monkeypatch):
+    from tests.e2e.test_cms_real import CROSSWALK_APR24
+
+    dialog = import_through_menu(window, qtbot, monkeypatch, [CROSSWALK_APR24])
+    assert "2024Q2 crosswalk: imported" in dialog.outcome
+    assert "1 row(s) left out:" in dialog.outcome and "line 20: BILLUNITS '21.3125?' is not a number" in dialog.outcome
+
+
+def test_a_file_without_a_quarter_asks_for_one(window, qtbot, monkeypatch, tmp_path):
+    """The coder is asked which quarter; the answer is used, never a guess; no answer imports nothing."""
+    from omaliref.ui.cms_import_dialog import ImportProgressDialog
+    from tests.e2e.test_cms_real import quarterless_hcpcs_file
+
+    nameless = quarterless_hcpcs_file(tmp_path)
+    asked = []
+    monkeypatch.setattr(
+        ImportProgressDialog, "ask_quarter_text", staticmethod(lambda parent, file: asked.append(file) or "")
+    )
+    dialog = import_through_menu(window, qtbot, monkeypatch, [nameless])
+    qtbot.waitUntil(lambda: bool(dialog.outcome), timeout=10000)
+    assert asked == ["codes.txt"] and "does not say which quarter" in dialog.outcome
+    assert window.library.quarters() == []
+
+    monkeypatch.setattr(ImportProgressDialog, "ask_quarter_text", staticmethod(lambda parent, file: "2019q1"))
+    dialog = import_through_menu(window, qtbot, monkeypatch, [nameless])
+    qtbot.waitUntil(lambda: bool(dialog.outcome), timeout=10000)
+    dialog.wait()
+    assert [(r.kind, r.quarter) for r in dialog.reports] == [("hcpcs", "2019Q1")]

@@ -18,7 +18,7 @@ from omaliref.domain.cms import (
     Quarter,
     descriptor_dosage,
     dosage_quantity,
-    kind_of,
+    kind_of_text,
     parse,
 )
 from omaliref.domain.cms_changes import changes
@@ -98,15 +98,7 @@ def test_latin1_bytes_decode():
         ("hcpcs", anweb_text()[:700], NAMES["hcpcs"], 5, "truncated"),
         ("hcpcs", anweb_text() + "this is not a record\r\n", NAMES["hcpcs"], 9, "320-character HCPCS record"),
         ("hcpcs", anweb_text(), "HCPC2027_FEB_ANWEB.txt", 0, "quarter month"),
-        ("hcpcs", anweb_text().replace("20260630", "20261399"), NAMES["hcpcs"], 7, "TERM_DT"),
         ("asp", ASP_CSV.replace("HCPCS Code,Short", "Code,Short"), NAMES["asp"], 1, "'HCPCS Code'"),
-        (
-            "asp",
-            ASP_CSV.replace("J0001,Inj examplemab 10 mg,10 MG,12.345", "J0001,Inj examplemab 10 mg,10 MG,twelve"),
-            NAMES["asp"],
-            11,
-            "Payment Limit",
-        ),
         (
             "asp",
             ASP_CSV.replace('"Effective January 1, 2027 through March 31, 2027"', "Effective soon"),
@@ -115,8 +107,7 @@ def test_latin1_bytes_decode():
             "Effective",
         ),
         ("crosswalk", CROSSWALK_CSV.replace(",BILLUNITS,", ",UNITS,"), NAMES["crosswalk"], 9, "'billunits' column"),
-        ("mue", MUE_CSV.replace("J0001,10,3 Date", "J0001,ten,3 Date"), NAMES["mue"], 8, "whole-number MUE value"),
-        ("mue", MUE_CSV, "MCR_MUE_Whatever_Eff_01-01-2027.csv", 0, "file name like"),
+        ("mue", MUE_CSV.replace("Practitioner Services MUE Values", "MUE Values"), "mue.csv", 4, "naming its setting"),
         ("asp", CROSSWALK_CSV, NAMES["asp"], 1, "'HCPCS Code'"),  # the wrong file under an ASP name
     ],
 )
@@ -126,13 +117,44 @@ def test_files_that_do_not_match_their_layout_are_refused_with_line(kind, text, 
     assert info.value.line == line and expected in info.value.expected and info.value.file == name
 
 
-def test_member_patterns():
-    assert kind_of(["x.zip", "HCPC2027_JAN_ANWEB_v2.txt"][-1]) == "hcpcs"
-    assert kind_of("HCPC2027_recordlayout.txt") is None
-    assert kind_of("HCPC2027_JAN_TRANS_ALL_ANWEB.txt") is None
-    assert kind_of("section 508 version of January 2027 AWP NDC-HCPCS Crosswalk 121126.csv") is None
-    assert kind_of("section 508 version of October 2025 ASP Pricing File 091625.csv") == "asp"
-    assert kind_of("MCR_MUE_OutpatientHospitalServices_Eff_10-01-2026.csv") == "mue"
+@pytest.mark.parametrize(
+    "kind, text, name, field, value",
+    [
+        ("hcpcs", anweb_text().replace("20260630", "20261399"), NAMES["hcpcs"], "TERM_DT", ""),
+        (
+            "asp",
+            ASP_CSV.replace("J0001,Inj examplemab 10 mg,10 MG,12.345", "J0001,Inj examplemab 10 mg,10 MG,twelve"),
+            NAMES["asp"],
+            "Payment Limit",
+            "twelve",
+        ),
+        ("asp", ASP_CSV.replace("10 MG,12.345", "10 MG,NaN"), NAMES["asp"], "Payment Limit", "NaN"),
+        ("asp", ASP_CSV.replace("10 MG,12.345", "10 MG,-5"), NAMES["asp"], "Payment Limit", "-5"),
+        ("asp", ASP_CSV.replace("10 MG,12.345", "10 MG,1e5000"), NAMES["asp"], "Payment Limit", "1e5000"),
+        ("mue", MUE_CSV.replace("J0001,10,3 Date", "J0001,ten,3 Date"), NAMES["mue"], "MUE Values", "ten"),
+        (
+            "mue",
+            MUE_CSV.replace("J0001,10,3 Date", "J0001,12345678901234567890123,3 Date"),
+            NAMES["mue"],
+            "MUE Values",
+            "12345678901234567890",
+        ),
+    ],
+)
+def test_a_row_with_one_unusable_value_is_skipped_and_reported(kind, text, name, field, value):
+    parsed = parse(kind, text, name)
+    assert len(parsed.skipped_rows) == 1
+    skipped = parsed.skipped_rows[0]
+    assert skipped.file == name and skipped.line > 0 and skipped.field == field and value in skipped.value
+
+
+def test_files_are_recognized_by_content_not_name():
+    from tests.fixtures.cms import texts
+
+    for kind, text in texts().items():
+        assert kind_of_text(text) == kind
+    assert kind_of_text("July 2024 AWP NDC - HCPCS Crosswalk for Medicare Part B Drugs,,\n") is None
+    assert kind_of_text("just some notes\nabout the release\n") is None
 
 
 def test_dosage_helpers():
@@ -189,18 +211,17 @@ def test_extracted_files_import_too(store, tmp_path):
 
 def test_broken_file_refuses_the_whole_import(store, tmp_path):
     import_paths(store, quarter_zips(tmp_path / "good"))
-    bad = write_zip(tmp_path / "bad.zip", {NAMES["asp"]: ASP_CSV.replace("12.345", "oops")})
+    bad = write_zip(tmp_path / "bad.zip", {NAMES["asp"]: ASP_CSV.replace("HCPCS Code Dosage", "Dose")})
     other = quarter_zips(tmp_path / "q2", month="APR", changes=True)
     with pytest.raises(FileFormatError) as info:
         import_paths(store, [*other, bad])
-    assert info.value.line == 11 and "bad.zip/" in info.value.file
+    assert info.value.line == 9 and "bad.zip/" in info.value.file
     assert store.quarters() == ["2027Q1"]  # nothing of the April files was stored either
 
 
 def test_wrong_file_in_zip_and_zip_without_cms_files(store, tmp_path):
-    wrong = write_zip(tmp_path / "wrong.zip", {NAMES["hcpcs"]: ASP_CSV})
-    with pytest.raises(FileFormatError, match="HCPCS"):
-        import_paths(store, [wrong])
+    wrong = write_zip(tmp_path / "wrong.zip", {NAMES["hcpcs"]: ASP_CSV})  # named like HCPCS, holds ASP limits
+    assert [r.kind for r in import_paths(store, [wrong])] == ["asp"]  # the content decides, not the name
     empty = write_zip(tmp_path / "empty.zip", {"readme.txt": "hello"})
     with pytest.raises(FileFormatError, match="inside the zip"):
         read_members([empty])

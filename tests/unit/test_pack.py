@@ -184,8 +184,8 @@ def test_resource_names_cannot_escape_the_pack():
     [
         (
             "codes.toml",
-            'sources = ["S22", "palmetto-mau-2008"',
-            'sources = ["S999", "palmetto-mau-2008"',
+            'sources = ["S22", "cms-hcpcs-2019"',
+            'sources = ["S999", "cms-hcpcs-2019"',
             ("codes.toml", "J2357", "sources", "unresolved source id 'S999'"),
         ),
         ("codes.toml", 'code = "J2182"', 'code = "J2357"', ("codes.toml", "J2357", "code", "duplicate")),
