@@ -168,7 +168,10 @@ def _today() -> dt.date:
 def _library() -> Any:
     from omaliref.data.library import Library
 
-    return Library.open()
+    library = Library.open()
+    for notice in library.notices:  # a damaged import database was set aside: said once, the command goes on
+        sys.stderr.write(f"omaliref: {notice}\n")
+    return library
 
 
 def _case(args: argparse.Namespace, library: Any, **extra: str) -> Any:

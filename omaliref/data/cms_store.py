@@ -93,15 +93,96 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+class StoreDamaged(Exception):
+    """The import database is not one omaliref can read: damaged, empty, or of another schema version."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path, self.reason = path, reason
+        super().__init__(f"{path}: {reason}")
+
+
+class StoreUnavailable(Exception):
+    """The import database exists but cannot be opened now: locked, a folder, or not permitted."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path, self.reason = path, reason
+        super().__init__(f"{path}: {reason}")
+
+
+BUSY_TIMEOUT_S = 5.0  # a reader or a second import waits this long for a running import's commit
+
+
+def _size_in_header(path: Path) -> int | None:
+    """The database size its SQLite header states (page size x page count), when the header vouches for it: a
+    cheap test for a truncated copy that a full integrity check would take far longer to find."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except OSError:
+        return None
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        return None
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    valid = header[24:28] == header[92:96]  # the in-header size is current only when these two counters agree
+    return page_size * pages if valid and pages else None
+
+
 class CmsStore:
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self.db = sqlite3.connect(str(path))
+    """One connection to the import database. Readers open it read-only (search, show, units never write, and
+    work on a read-only disk); only an import opens it for writing, creating or upgrading the schema."""
+
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        self.path, self.readonly = path, readonly
+        if path.is_dir():
+            raise StoreUnavailable(path, "is a folder, not the import database")
+        try:
+            if readonly:
+                self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+                self.db.execute("PRAGMA query_only = ON")
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreUnavailable(path, f"cannot be opened ({exc})") from None
         self.db.row_factory = sqlite3.Row
-        with self.db:
-            self.db.executescript(SCHEMA)
-            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        try:
+            if not readonly:
+                with self.db:
+                    self.db.executescript(SCHEMA)
+                    self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+            self._check_schema()
+        except StoreDamaged:
+            self.db.close()
+            raise
+        except sqlite3.OperationalError as exc:
+            self.db.close()
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreUnavailable(path, "is locked by another program; try again in a moment") from None
+            raise StoreDamaged(path, f"cannot be read ({exc})") from None
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise StoreDamaged(path, f"is damaged ({exc})") from None
+
+    def _check_schema(self) -> None:
+        size = self.path.stat().st_size if self.path.exists() else 0
+        if self.path.exists() and size == 0:
+            raise StoreDamaged(self.path, "is empty (0 bytes): the imported quarters are gone")
+        expected = _size_in_header(self.path)
+        if expected is not None and size < expected:
+            raise StoreDamaged(self.path, f"is truncated ({size:,} of {expected:,} bytes)")
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                raise StoreDamaged(self.path, "is not an omaliref import database") from None
+            raise
+        missing = {"meta", "imports", "hcpcs", "asp", "crosswalk", "mue"} - tables
+        if row is None or row[0] != str(SCHEMA_VERSION) or missing:
+            found = row[0] if row else "none"
+            raise StoreDamaged(self.path, f"has schema version {found}, not {SCHEMA_VERSION}, or lacks tables")
 
     def close(self) -> None:
         self.db.close()
@@ -113,10 +194,16 @@ class CmsStore:
     ) -> ImportReport:
         """Replace one quarter's rows of one kind (and MUE setting) in a single transaction."""
         q = str(parsed.quarter)
+        try:
+            # the write lock first, then the look-up: two imports at once are serialized, never interleaved
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise OSError(f"the import database is busy with another import; try again when it ends ({exc})") from None
         existing = self.db.execute(
             "SELECT id, sha256 FROM imports WHERE quarter=? AND kind=? AND setting=?", (q, parsed.kind, parsed.setting)
         ).fetchone()
         if existing and existing["sha256"] == sha256:
+            self.db.rollback()
             return ImportReport(
                 parsed.file,
                 parsed.kind,
@@ -129,7 +216,7 @@ class CmsStore:
                 parsed.skipped_rows,
             )
         try:
-            with self.db:  # one transaction: all rows or none
+            with self.db:  # one transaction (begun above): all rows or none
                 if existing:
                     self._delete(parsed.kind, q, parsed.setting)
                     self.db.execute("DELETE FROM imports WHERE id=?", (existing["id"],))

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from omaliref.data.cms_store import CmsStore, ImportRecord, ImportReport
+from omaliref.data.cms_store import CmsStore, ImportRecord, ImportReport, StoreDamaged, StoreUnavailable
 from omaliref.data.pack import shipped_catalog
 from omaliref.data.payers import PROFILE_FOR_KIND, Profiles, load_profiles, organization_files
-from omaliref.data.state import CMS_DB_NAME, StateDirs
+from omaliref.data.state import CMS_DB_NAME, StateDirs, set_aside
 from omaliref.domain.calculator import LineCheck, check_line
 from omaliref.domain.case import Case
 from omaliref.domain.cms import Quarter
@@ -58,24 +58,47 @@ class Library:
         self.config_dir = config_dir or StateDirs.resolve().config
         self._index: SearchIndex | None = None
         self._profiles: Profiles | None = None
+        self.notices: list[str] = []  # said once: a damaged import database set aside, a locked one skipped
 
     @classmethod
     def open(cls, state_dir: str | None = None) -> Library:
-        """The shipped pack, and the import database if one was created (reading never creates it)."""
+        """The shipped pack, and the import database if one was created (reading never creates it; a damaged one
+        is set aside and the curated pack keeps working)."""
         database = cls.database_path(state_dir)
         config = StateDirs.resolve(state_dir).config
-        return cls(shipped_catalog(), CmsStore(database) if database.exists() else None, database, config)
+        library = cls(shipped_catalog(), None, database, config)
+        library.store = library._open_reader()
+        return library
+
+    def _open_reader(self) -> CmsStore | None:
+        """A read-only connection to the import database, or None (with a notice) when it cannot be used."""
+        if not self.database.exists() and not self.database.is_symlink():
+            return None
+        try:
+            return CmsStore(self.database, readonly=True)
+        except StoreUnavailable as exc:
+            self.notices.append(
+                f"The imported CMS quarters cannot be used now: {exc}. The curated data pack is used alone."
+            )
+        except StoreDamaged as exc:
+            aside = set_aside(self.database, "damaged", ("-journal", "-wal", "-shm"))
+            self.notices.append(
+                f"The import database {exc.reason}; "
+                + (f"it was moved aside as {aside.name}" if aside else "it could not be moved aside")
+                + ". The curated data pack is used alone; import the CMS files again."
+            )
+        return None
 
     def for_thread(self) -> Library:
         """The same library with its own database connection (SQLite connections stay on their thread)."""
-        return Library(
-            self.catalog, CmsStore(self.database) if self.database.exists() else None, self.database, self.config_dir
-        )
+        library = Library(self.catalog, None, self.database, self.config_dir)
+        library.store = library._open_reader()
+        return library
 
     def reopen(self) -> None:
         """Pick up what another connection (an import worker) wrote; the index is rebuilt on next use."""
         self.close()
-        self.store = CmsStore(self.database) if self.database.exists() else None
+        self.store = self._open_reader()
         self._index = None
 
     def close(self) -> None:
@@ -268,8 +291,15 @@ class Library:
         """Import CMS files (creating the database on first use); the index is rebuilt on next use."""
         from omaliref.data.cms_import import import_paths
 
-        if self.store is None:
-            self.store = CmsStore(self.database)
-        reports = import_paths(self.store, paths, progress=progress, should_cancel=should_cancel, quarter=quarter)
-        self._index = None
+        if self.database.exists() and self.store is None:
+            self.store = self._open_reader()  # a damaged database is set aside before writing a new one
+        try:
+            writer = CmsStore(self.database)
+        except (StoreDamaged, StoreUnavailable) as exc:
+            raise InputError(f"The import database {exc.reason}: nothing was imported.") from None
+        try:
+            reports = import_paths(writer, paths, progress=progress, should_cancel=should_cancel, quarter=quarter)
+        finally:
+            writer.close()
+        self.reopen()
         return reports

@@ -128,6 +128,8 @@ class StateStore:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return Preferences()
+        except UnicodeDecodeError:
+            return self._damaged()
         except OSError as exc:
             self.notices.append(
                 f"Preferences could not be read ({exc.strerror or exc.__class__.__name__}); using defaults."
@@ -142,14 +144,17 @@ class StateStore:
                 )
                 return Preferences()
             return from_json(data)
-        except (ValueError, TypeError):
-            aside = self._set_aside("corrupt")
-            self.notices.append(
-                "Preferences file was damaged; it was kept aside"
-                + (f" as {aside.name}" if aside else "")
-                + " and defaults are used."
-            )
-            return Preferences()
+        except (ValueError, TypeError, RecursionError):  # RecursionError: JSON nested thousands deep
+            return self._damaged()
+
+    def _damaged(self) -> Preferences:
+        aside = self._set_aside("corrupt")
+        self.notices.append(
+            "Preferences file was damaged; it was kept aside"
+            + (f" as {aside.name}" if aside else "")
+            + " and defaults are used."
+        )
+        return Preferences()
 
     def save(self, prefs: Preferences) -> bool:
         """Write atomically (temp file + os.replace); on failure keep the last good file and add a notice."""
@@ -187,10 +192,26 @@ class StateStore:
             pass  # an unreadable folder is reported by the load itself
 
     def _set_aside(self, tag: str) -> Path | None:
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        target = self.path.with_name(f"{FILE_NAME}.{tag}-{stamp}")
-        try:
-            os.replace(self.path, target)
-            return target
-        except OSError:
-            return None
+        return set_aside(self.path, tag)
+
+
+def set_aside(path: Path, tag: str, companions: tuple[str, ...] = ()) -> Path | None:
+    """Move a damaged file out of the way under a name no earlier one has (never overwritten, never deleted);
+    `companions` are suffixes of files that belong to it (an SQLite database's -journal, -wal, -shm)."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for n in range(1000):
+        target = path.with_name(f"{path.name}.{tag}-{stamp}" + (f"-{n}" if n else ""))
+        if not target.exists():
+            break
+    else:
+        return None
+    try:
+        os.replace(path, target)
+    except OSError:
+        return None
+    for suffix in companions:
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            with contextlib.suppress(OSError):
+                os.replace(companion, target.with_name(target.name + suffix))
+    return target

@@ -36,7 +36,9 @@ def test_frozen_pack_loads_and_search_works(tmp_path):
 
 def test_frozen_calculator_and_bad_input(tmp_path):
     out = run("units", "J2357", "--dose", "375mg", "--json", tmp_path=tmp_path)
-    assert [(l["modifiers"], l["units"]) for l in json.loads(out.stdout)["lines"]] == [(["JZ"], 75)]
+    # Medicare Part B by default: one line per NDC (the 300 mg and the 75 mg syringe), JZ on each
+    lines = json.loads(out.stdout)["lines"]
+    assert [(l["modifiers"], l["units"]) for l in lines] == [(["JZ"], 60), (["JZ"], 15)]
     bad = run("units", "J2357", "--dose", "abc", tmp_path=tmp_path)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
 
@@ -54,7 +56,9 @@ def test_frozen_cms_import(tmp_path):
     assert out.returncode == 0, out.stderr
     assert len(json.loads(out.stdout)["imported"]) == 4
     units = json.loads(
-        run("units", "J0001", "--dose", "25mg", "--date", "2027-02-01", "--json", tmp_path=tmp_path).stdout
+        run(
+            "units", "J0001", "--dose", "25mg", "--date", "2027-02-01", "--single-dose", "--json", tmp_path=tmp_path
+        ).stdout
     )
     assert units["payment_limit"]["per_unit"] == "12.345"
 

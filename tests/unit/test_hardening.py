@@ -1,0 +1,206 @@
+"""Hardening round 2 (#18): a damaged, empty, foreign or busy import database, damaged preferences — the curated
+pack keeps working, nothing is deleted, and a reader never writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from omaliref.data import cms_store
+from omaliref.data.cms_store import CmsStore, StoreDamaged
+from omaliref.data.library import Library
+from omaliref.data.state import FILE_NAME, StateDirs, StateStore
+from omaliref.domain.case import case_from_input
+from omaliref.domain.errors import InputError
+from tests.e2e.test_cms_real import ASP_JUL24, CROSSWALK_JUL24
+
+TODAY = dt.date(2026, 12, 1)
+
+
+def database(state) -> str:
+    return str(state / "data" / "cms.sqlite3")
+
+
+def imported_state(tmp_path):
+    state = tmp_path / "state"
+    library = Library.open(str(state))
+    library.import_files([CROSSWALK_JUL24])
+    library.close()
+    return state
+
+
+def sha(path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
+
+
+def truncated(path):
+    with open(path, "rb") as handle:
+        data = handle.read()
+    with open(path, "wb") as handle:
+        handle.write(data[: len(data) // 3])
+
+
+def last_page_cut(path):
+    with open(path, "rb") as handle:
+        data = handle.read()
+    with open(path, "wb") as handle:
+        handle.write(data[:-4096])
+
+
+def not_a_database(path):
+    with open(path, "wb") as handle:
+        handle.write(b"this is not an SQLite database " * 50)
+
+
+def foreign_schema(path):
+    if os.path.exists(path):
+        os.remove(path)
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute("INSERT INTO meta VALUES ('schema', '99')")
+    db.commit()
+    db.close()
+
+
+def empty_file(path):
+    with open(path, "wb"):
+        pass
+
+
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        (not_a_database, "is damaged"),
+        (truncated, ""),
+        (last_page_cut, "is truncated"),
+        (foreign_schema, "schema version 99"),
+        (empty_file, "the imported quarters are gone"),
+    ],
+    ids=["not-a-database", "truncated", "last-page-cut", "foreign-schema", "zero-bytes"],
+)
+def test_damaged_database_is_set_aside_and_the_curated_pack_works(tmp_path, damage, said):
+    state = imported_state(tmp_path)
+    damage(database(state))
+    before = sha(database(state))
+    library = Library.open(str(state))
+    assert library.quarters() == [] and len(library.notices) == 1
+    assert "moved aside as cms.sqlite3.damaged-" in library.notices[0] and said in library.notices[0]
+    kept = [p for p in (state / "data").iterdir() if p.name.startswith("cms.sqlite3.damaged-")]
+    assert len(kept) == 1 and sha(kept[0]) == before  # never deleted, never changed
+    outcome = library.evaluate(case_from_input(code="J2357", dose="375mg", today=TODAY))
+    assert outcome.calculation is not None and outcome.calculation.administered_units == 75
+    # the next import starts a fresh database
+    library.import_files([ASP_JUL24])
+    assert library.quarters() == ["2024Q3"]
+    library.close()
+
+
+def test_every_set_aside_name_is_new(tmp_path):
+    state = tmp_path / "state"
+    (state / "data").mkdir(parents=True)
+    for _ in range(3):
+        not_a_database(database(state))
+        Library.open(str(state)).close()
+    kept = sorted(p.name for p in (state / "data").iterdir())
+    assert len(kept) == 3 and len(set(kept)) == 3
+
+
+def test_readers_open_read_only_and_never_write(tmp_path):
+    state = imported_state(tmp_path)
+    before = sha(database(state))
+    stamp = os.stat(database(state)).st_mtime_ns
+    library = Library.open(str(state))
+    assert library.store is not None and library.store.readonly
+    library.search("xolair", 5)
+    library.entry("50242-0227-55")
+    library.review()
+    library.evaluate(case_from_input(code="J2357", dose="375mg", today=TODAY, date="2024-08-01"))
+    with pytest.raises(sqlite3.OperationalError, match=r"readonly|read-only"):
+        library.store.db.execute("DELETE FROM crosswalk")
+    library.close()
+    assert sha(database(state)) == before and os.stat(database(state)).st_mtime_ns == stamp
+    assert not any(p.name.endswith(("-journal", "-wal")) for p in (state / "data").iterdir())
+
+
+def test_a_running_import_does_not_block_readers_and_a_second_import_is_refused(tmp_path, monkeypatch):
+    state = imported_state(tmp_path)
+    writer = sqlite3.connect(database(state))
+    writer.execute("BEGIN IMMEDIATE")  # an import in progress holds the write lock
+    try:
+        library = Library.open(str(state))
+        assert library.quarters() == ["2024Q3"]  # reading goes on
+        library.close()
+        monkeypatch.setattr(cms_store, "BUSY_TIMEOUT_S", 0.2)
+        second = Library.open(str(state))
+        with pytest.raises(InputError, match="locked by another program"):
+            second.import_files([ASP_JUL24])
+        second.close()
+    finally:
+        writer.rollback()
+        writer.close()
+    library = Library.open(str(state))
+    assert [r.kind for r in library.imports()] == ["crosswalk"]  # nothing half-stored
+    library.close()
+
+
+def test_a_folder_where_the_database_should_be_is_one_sentence(tmp_path):
+    state = tmp_path / "state"
+    (state / "data" / "cms.sqlite3").mkdir(parents=True)
+    library = Library.open(str(state))
+    assert library.store is None and "is a folder" in library.notices[0]
+    with pytest.raises(InputError, match="is a folder"):
+        library.import_files([ASP_JUL24])
+
+
+def test_store_refuses_a_database_of_another_schema(tmp_path):
+    path = tmp_path / "cms.sqlite3"
+    foreign_schema(str(path))
+    with pytest.raises(StoreDamaged, match="schema version 99"):
+        CmsStore(path, readonly=True)
+
+
+# --- preferences ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [b"\xff\xfe\x00garbage \x81\x8d", ("[" * 100_000 + "]" * 100_000).encode(), b'{"schema": 1, "payer": '],
+    ids=["not-utf8", "nested-too-deep", "truncated-json"],
+)
+def test_damaged_preferences_are_set_aside_with_unique_names(tmp_path, payload):
+    dirs = StateDirs.resolve(str(tmp_path / "state"))
+    dirs.config.mkdir(parents=True)
+    names = set()
+    for _ in range(2):
+        (dirs.config / FILE_NAME).write_bytes(payload)
+        store = StateStore(dirs)
+        prefs = store.load()
+        assert prefs == type(prefs)() and "kept aside" in store.notices[0]
+        names |= {p.name for p in dirs.config.iterdir() if ".corrupt-" in p.name}
+    assert len(names) == 2
+
+
+def test_smoke_test_passes_with_a_damaged_database_and_damaged_preferences(tmp_path):
+    state = tmp_path / "state"
+    dirs = StateDirs.resolve(str(state))
+    dirs.config.mkdir(parents=True)
+    (dirs.config / FILE_NAME).write_bytes(b"\xff\xfe not json")
+    (state / "data").mkdir(parents=True, exist_ok=True)
+    not_a_database(database(state))
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", OMALIREF_STATE_DIR=str(state))
+    out = subprocess.run(
+        [sys.executable, "-m", "omaliref", "--smoke-test"], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert out.returncode == 0 and out.stdout.startswith("smoke-test ok"), out.stdout + out.stderr
+    cli = subprocess.run(
+        [sys.executable, "-m", "omaliref", "quarters", "--json"], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert cli.returncode == 0 and json.loads(cli.stdout) == {"quarters": []}
