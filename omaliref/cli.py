@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -415,7 +416,24 @@ def _screenshot_size(text: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
+def _tolerant_output() -> None:
+    """A console or file on a legacy code page (cp1252 on Windows) cannot encode every character the pack uses
+    (≤, —, ×): such characters are replaced, the command never crashes on its own output."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")
+
+
+def _drop_stdout() -> None:
+    """After a failed write, send what is left to nowhere so the interpreter's final flush does not fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - open until the process ends
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_output()
     args = build_parser().parse_args(_bind_negative_values(sys.argv[1:] if argv is None else argv))
     if args.state_dir:
         os.environ["OMALIREF_STATE_DIR"] = args.state_dir
@@ -435,4 +453,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"omaliref: {exc}\n")
         return 2
     except BrokenPipeError:  # output piped into head and closed: not an error for the user
+        _drop_stdout()
         return 0
+    except OSError as exc:  # a full disk, an unwritable output file: one sentence
+        _drop_stdout()
+        sys.stderr.write(f"omaliref: {exc.strerror or exc.__class__.__name__}: the output could not be written.\n")
+        return 2
+    except KeyboardInterrupt:  # Ctrl-C: an import in progress rolls back; the data before it is intact
+        sys.stderr.write("omaliref: interrupted; nothing half-done was kept.\n")
+        return 130

@@ -14,7 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from omaliref.data.cms_store import CmsStore
-from omaliref.domain.cms import Quarter, descriptor_dosage, dosage_quantity
+from omaliref.domain.cms import AspRow, HcpcsRow, Quarter, descriptor_dosage, dosage_quantity
 from omaliref.domain.cms_facts import MueLimit, PaymentLimit, QuarterFacts, decimal_text, money_text
 from omaliref.domain.errors import InputError
 from omaliref.domain.model import Catalog, Code, Product, Provenance, Source
@@ -56,37 +56,69 @@ def _billing_unit(store: CmsStore, quarter: str, code: str, description: str) ->
     return None, "", (asp.dosage if asp else "")
 
 
+def _code_row(store: CmsStore, quarter: str, code: str) -> tuple[HcpcsRow | None, AspRow | None]:
+    return store.hcpcs(quarter, code), store.asp(quarter, code)
+
+
 def imported_code(store: CmsStore, quarter: str, code: str) -> tuple[Code, tuple[Product, ...]] | None:
-    row = store.hcpcs(quarter, code)
-    if row is None:
+    """An imported code from the quarter's HCPCS file, or, without one, from its ASP payment-limit file (short
+    descriptor and "HCPCS Code Dosage"); its packages from the crosswalk. None when neither file names it."""
+    row, asp = _code_row(store, quarter, code)
+    if row is None and asp is None:
         return None
-    unit, unit_source, raw_unit = _billing_unit(store, quarter, code, row.long_description)
-    record = store.import_for(quarter, "hcpcs")
+    unit, unit_source, raw_unit = _billing_unit(store, quarter, code, row.long_description if row else "")
+    notes = []
+    if row is not None:
+        from_hcpcs = dosage_quantity(descriptor_dosage(row.long_description))
+        from_asp = dosage_quantity(asp.dosage) if asp and asp.dosage else None
+        if (
+            from_hcpcs
+            and from_asp
+            and Quantity(Fraction(from_hcpcs[0]), from_hcpcs[1]) != Quantity(Fraction(from_asp[0]), from_asp[1])
+        ):
+            notes.append(
+                f"The CMS files disagree on the billing unit: HCPCS '{descriptor_dosage(row.long_description)}', "
+                f"ASP '{asp.dosage if asp else ''}'; the calculator will not choose between them."
+            )
+            unit = None
+    kind = "hcpcs" if row is not None else "asp"
+    record = store.import_for(quarter, kind)
     as_of = dt.date.fromisoformat(record.imported_at[:10]) if record else Quarter.parse(quarter).start
-    hcpcs_source = source_id(quarter, "hcpcs")
-    ids = tuple(dict.fromkeys(s for s in (hcpcs_source, unit_source) if s))
+    code_source = source_id(quarter, kind)
+    ids = tuple(dict.fromkeys(s for s in (code_source, unit_source) if s))
     prov = Provenance("high", ids, as_of)
-    term, add = row.term_date, row.add_date
-    notes = [f"Imported from the CMS HCPCS file for {quarter}; not reviewed for the curated pack."]
-    if unit is None:
-        notes.append(f"No billing unit could be read (ASP dosage '{raw_unit}'); the calculator cannot use this code.")
+    term, add = (row.term_date, row.add_date) if row else (None, None)
+    if row is not None:
+        notes.insert(0, f"Imported from the CMS HCPCS file for {quarter}; not reviewed for the curated pack.")
+    else:
+        notes.insert(
+            0,
+            f"Imported from the CMS ASP payment-limit file for {quarter} (no HCPCS file imported for that quarter): "
+            "CMS's short descriptor only; not reviewed for the curated pack.",
+        )
+    if unit is None and not notes[-1].startswith("The CMS files disagree"):
+        notes.append(
+            f"No billing unit could be read (CMS wrote the dosage as '{raw_unit}'); the calculator cannot use this "
+            "code."
+        )
+    descriptor = row.long_description if row else (asp.short_description if asp else code)
     domain_code = Code(
         code=code,
-        descriptor=row.long_description,
+        descriptor=descriptor,
         descriptor_verified=True,
         billing_unit=unit or Quantity(Fraction(1), "per payer instruction"),
         unit_verified=unit is not None,
-        drug=row.short_description or row.long_description,
+        drug=(row.short_description or row.long_description) if row else descriptor,
         brands=(),
         category="drug" if unit else "other",
         status="terminated" if term else "active",
-        summary=row.long_description,
+        summary=descriptor,
         provenance=prov,
-        short_descriptor=row.short_description,
+        short_descriptor=row.short_description if row else descriptor,
         effective_from=add,
         effective_from_confidence="high" if add else "",
         effective_to=term,
-        replaced_by=(row.xref1,) if row.xref1 else (),
+        replaced_by=(row.xref1,) if row and row.xref1 else (),
         notes=tuple(notes),
     )
     products = []
@@ -127,7 +159,7 @@ def imported_code(store: CmsStore, quarter: str, code: str) -> tuple[Code, tuple
 
 def _quarter_for_codes(store: CmsStore, day: dt.date) -> str | None:
     q = store.quarter_for(day)
-    return q if q and store.import_for(q, "hcpcs") else None
+    return q if q and (store.import_for(q, "hcpcs") or store.import_for(q, "asp")) else None
 
 
 def _with_imported(catalog: Catalog, store: CmsStore, quarter: str, code: str) -> Catalog:
@@ -154,8 +186,8 @@ def catalog_for(catalog: Catalog, store: CmsStore | None, code_text: str, day: d
         return catalog
     quarter = _quarter_for_codes(store, day)
     if quarter is None:
-        latest = store.latest_hcpcs_quarter()
-        if latest and store.hcpcs(latest, code) is not None:
+        latest = store.latest_code_quarter()
+        if latest and (store.hcpcs(latest, code) is not None or store.asp(latest, code) is not None):
             raise InputError(
                 f"{code} is only in the imported CMS data, and no imported quarter covers {day} "
                 f"(imported: {', '.join(store.quarters())}): import that quarter's files.",
@@ -169,7 +201,7 @@ def catalog_with_latest(
     catalog: Catalog, store: CmsStore, code: str | None = None, *, ndc: str | None = None
 ) -> Catalog:
     """The catalog plus one imported code (by code or by one of its NDCs) from the newest imported quarter."""
-    quarter = store.latest_hcpcs_quarter()
+    quarter = store.latest_code_quarter()
     if quarter is None:
         return catalog
     if code is None and ndc is not None:
@@ -223,11 +255,13 @@ def search_entries(catalog: Catalog, store: CmsStore | None) -> list[SearchEntry
     """Imported codes and NDCs of the newest imported quarter that the curated pack does not hold."""
     if store is None:
         return []
-    quarter = store.latest_hcpcs_quarter()
+    quarter = store.latest_code_quarter()
     if quarter is None:
         return []
     entries = []
+    named = set()
     for row in store.hcpcs_codes(quarter):
+        named.add(row.code)
         if row.code in catalog.codes:
             continue
         status = f"terminated {row.term_date}" if row.term_date else "active"
@@ -241,6 +275,22 @@ def search_entries(catalog: Catalog, store: CmsStore | None) -> list[SearchEntry
                 (row.code.lower(),),
                 (row.short_description,),
                 row.long_description,
+                IMPORTED_BIAS,
+            )
+        )
+    for asp in store.asp_codes(quarter):  # priced codes the quarter's HCPCS file (if any) did not name
+        if asp.code in catalog.codes or asp.code in named:
+            continue
+        entries.append(
+            SearchEntry(
+                asp.code,
+                "code",
+                f"{asp.code} — {asp.short_description} [CMS {quarter} ASP]",
+                f"Imported from the CMS ASP payment-limit file ({quarter}); billing unit {asp.dosage or 'not given'}.",
+                asp.code,
+                (asp.code.lower(),),
+                (asp.short_description,),
+                asp.short_description,
                 IMPORTED_BIAS,
             )
         )

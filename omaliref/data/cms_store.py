@@ -367,6 +367,16 @@ class CmsStore:
         row = self.db.execute("SELECT MAX(quarter) FROM imports WHERE kind='hcpcs'").fetchone()
         return str(row[0]) if row and row[0] is not None else None
 
+    def latest_code_quarter(self) -> str | None:
+        """The newest quarter that names codes: an HCPCS file, or an ASP payment-limit file (which carries each
+        priced code's short descriptor and billing unit)."""
+        row = self.db.execute("SELECT MAX(quarter) FROM imports WHERE kind IN ('hcpcs', 'asp')").fetchone()
+        return str(row[0]) if row and row[0] is not None else None
+
+    def asp_codes(self, quarter: str) -> list[AspRow]:
+        rows = self.db.execute("SELECT * FROM asp WHERE quarter=? ORDER BY code", (quarter,))
+        return [_asp(r) for r in rows]
+
     def import_for(self, quarter: str, kind: str, setting: str = "") -> ImportRecord | None:
         for record in self.imports():
             if (record.quarter, record.kind, record.setting) == (quarter, kind, setting):

@@ -168,7 +168,7 @@ class Library:
         if imported and store is not None:
             merged = self.latest_catalog_for(key)
             if key in merged.codes:
-                return Entry("code", key, merged, merged.codes[key], imported, True, store.latest_hcpcs_quarter())
+                return Entry("code", key, merged, merged.codes[key], imported, True, store.latest_code_quarter())
         if key in catalog.modifiers:
             return Entry("modifier", key, catalog, catalog.modifiers[key])
         if text.lower() in catalog.topics:

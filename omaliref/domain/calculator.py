@@ -26,7 +26,7 @@ from omaliref.domain.vocab import FORM_FOR_SETTING, MEDICARE_340B_MODIFIERS, Lin
 __all__ = ["Notes", "Warning_"]  # re-exported: the calculator's public result types
 
 NDC_QUANTITY_PLACES = 3  # claim forms take up to three decimals in the NDC quantity
-CALCULABLE_UNITS = ("mg", "mcg", "g", "units")
+CALCULABLE_UNITS = ("mg", "mcg", "g", "units", "ml")
 
 # The rule ids of rules.toml this module applies; the pack loader refuses a pack that lacks one.
 RULE_IDS = (
@@ -160,6 +160,11 @@ def dose_for_code(code: Code, dose: Quantity, catalog: Catalog) -> Quantity:
         implants = [p for p in catalog.products_for(code.code) if p.form == "implant"]
         if not implants:
             raise InputError(f"{code.code} is not an implant: give the dose in {unit}.", field="dose")
+        if dose.amount.denominator != 1:
+            raise InputError(
+                f"Implants are placed whole: give a whole number of implants (e.g. 1implant), not {dose}.",
+                field="dose",
+            )
         return Quantity(dose.amount * implants[0].container_amount.to(unit).amount, unit)
     if dose.unit == "million units" and unit == "units":
         return dose.to("units")
@@ -230,9 +235,10 @@ def future_date(case: Case) -> Notes:
 
 def require_calculable(code: Code) -> None:
     if code.category != "drug" or code.billing_unit.unit not in CALCULABLE_UNITS:
+        why = f" {code.notes[-1]}" if code.category == "other" and code.notes else ""  # imported: what CMS wrote
         raise InputError(
             f"{code.code} ({code.drug}) has no fixed drug billing unit to calculate with; "
-            "follow the payer's instruction.",
+            f"follow the payer's instruction.{why}",
             field="code",
         )
 

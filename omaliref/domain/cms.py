@@ -748,14 +748,30 @@ def parse(kind: str, text: str, file: str, quarter: Quarter | None = None) -> Pa
     return PARSERS[kind](text, file, quarter)
 
 
+# How the ASP file and HCPCS descriptors write a billing unit the calculator can use (seen 2024-2026: MG, mg,
+# MCG, GM, IU, UNIT, UNITS, Unit, USP UNIT, ML, CC). Anything else ("per dose", "PER VIAL", "SQ CM",
+# "microCurie", "UP TO 250 MILLION CAR T CELLS", "10 MG/2 MG") is not guessed.
+DOSAGE_UNITS = {
+    "mg": "mg",
+    "mcg": "mcg",
+    "g": "g",
+    "gm": "g",
+    "unit": "units",
+    "units": "units",
+    "iu": "units",
+    "usp unit": "units",
+    "usp units": "units",
+    "ml": "ml",
+    "cc": "ml",
+}
+
+
 def dosage_quantity(dosage: str) -> tuple[Decimal, str] | None:
     """'10 MG' -> (10, 'mg'); '100 UNITS' -> (100, 'units'); None when it is not a unit the calculator knows."""
-    m = re.fullmatch(r"\s*(?:per\s+)?([\d.,]+)\s*([A-Za-z]+)\s*", dosage)
+    m = re.fullmatch(r"\s*(?:per\s+)?([\d.,]+)\s*((?:USP\s+)?[A-Za-z]+)\s*", dosage, flags=re.I)
     if not m:
         return None
-    unit = {"mg": "mg", "mcg": "mcg", "g": "g", "gm": "g", "unit": "units", "units": "units", "iu": "units"}.get(
-        m.group(2).lower()
-    )
+    unit = DOSAGE_UNITS.get(re.sub(r"\s+", " ", m.group(2).lower()))
     try:
         amount = Decimal(m.group(1).replace(",", ""))
     except InvalidOperation:

@@ -19,6 +19,7 @@ _UNITS: dict[str, tuple[str, Fraction]] = {
     "million units": ("units", Fraction(1_000_000)),
     "implant": ("implant", Fraction(1)),
     "stent": ("stent", Fraction(1)),
+    "ml": ("volume", Fraction(1)),  # CMS bills some drugs per mL/cc (solutions, contrast)
 }
 _ALIASES = {
     "mcg": "mcg",
@@ -44,8 +45,12 @@ _ALIASES = {
     "implants": "implant",
     "stent": "stent",
     "stents": "stent",
+    "ml": "ml",
+    "cc": "ml",
+    "milliliter": "ml",
+    "milliliters": "ml",
 }
-ACCEPTED_UNITS = "mg, mcg, g, units, MU (million units) or implant"
+ACCEPTED_UNITS = "mg, mcg, g, units, MU (million units), mL or implant"
 _MAX_TEXT = 64  # avoid pathological work on huge pasted text
 
 
@@ -79,12 +84,16 @@ def canonical_unit(text: str) -> str | None:
 
 
 def format_amount(value: Fraction) -> str:
-    """Exact decimal text when it terminates, else 4 decimal places; thousands separators for big numbers."""
+    """Exact decimal text when it terminates (up to 12 places, so 0.0000001 mg is never shown as 0), else 4
+    decimal places; thousands separators for big numbers; never an exponent."""
     if value.denominator == 1:
         return f"{value.numerator:,}"
     d = Decimal(value.numerator) / Decimal(value.denominator)
+    for places in range(1, 13):
+        if (value * 10**places).denominator == 1:
+            return f"{d:,.{places}f}"
     text = f"{d:,.4f}".rstrip("0").rstrip(".")
-    return text
+    return text if text.strip("-") != "0" else ("-" if value < 0 else "") + "less than 0.0001"
 
 
 def plain_amount(value: Fraction, places: int = 4) -> str:

@@ -11,7 +11,6 @@ import datetime as dt
 from fractions import Fraction
 from typing import Any
 
-from omaliref.data.cms_catalog import source_id
 from omaliref.data.cms_store import ImportRecord, ImportReport
 from omaliref.data.library import Entry
 from omaliref.domain.calculator import NDC_QUANTITY_PLACES, CalcResult, ClaimLine, LineCheck, Warning_
@@ -371,7 +370,7 @@ def entry(e: Entry) -> dict[str, Any]:
             data |= {
                 "origin": "cms-import",
                 "field_sources": {
-                    "descriptor": source_id(str(e.quarter), "hcpcs"),
+                    "descriptor": e.item.provenance.sources[0],  # the HCPCS file, or the ASP file without one
                     "billing_unit": e.item.provenance.sources[-1],
                 },
             }

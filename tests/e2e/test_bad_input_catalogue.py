@@ -77,6 +77,22 @@ CASES = [
     ("checklist-setting", ["checklist", "J2357", "--setting", "home"], "not known"),
     ("checklist-package-no-dose", ["checklist", "J2357", "--package", "50242-0215-01"], "needs --dose"),
     ("unknown-command", ["frobnicate"], "invalid choice"),
+    # hardening round 2 (#18)
+    ("implant-half", ["units", "J7402", "--dose", "0.5implant"], "placed whole"),
+    ("dose-tiny-shown-exactly", ["units", "J2357", "--dose", "0.0000001mg"], "A 0.0000001 mg dose"),
+    ("check-dose-ceiling", ["check", "J2357", "--dose", "5000mg", "--units", "1000"], "far above"),
+    ("checklist-340b", ["checklist", "J2357", "--340b", "XX"], "not known"),
+    ("checklist-date", ["checklist", "J2357", "--date", "2026-13-45"], "not a date"),
+    ("checklist-ige-exponent", ["checklist", "J2357", "--indication", "asthma", "--ige", "1e999"], "not a number"),
+    ("limit-5000-digits", ["search", "xolair", "--limit", "9" * 5000], "from 1 to 500"),
+    ("units-5000-digits", ["check", "J2357", "--dose", "375mg", "--units", "9" * 5000], "from 1 to 1,000,000"),
+    (
+        "count-5000-digits",
+        ["units", "J2357", "--dose", "375mg", "--package", "50242-0227-01x" + "9" * 5000],
+        "check the count",
+    ),
+    ("review-quarter", ["review", "--quarter", "1Q1"], "is not a quarter"),
+    ("import-quarter", ["import", "x.csv", "--quarter", "9999Q4"], "is not a quarter"),
     ("missing-dose", ["units", "J2357"], "required"),
 ]
 

@@ -306,7 +306,10 @@ def test_curated_code_gets_payment_limit_and_mue(catalog, two_quarters):
 
 def test_search_finds_imported_codes_below_curated(catalog, two_quarters):
     extra = search_entries(catalog, two_quarters)
-    assert {e.id for e in extra if e.kind == "code"} == {"J0001", "J0002", "J0006"}  # J2357 is curated
+    codes = {e.id: e for e in extra if e.kind == "code"}
+    # J2357 is curated; A0003 and Q0004 are priced in the ASP file though the HCPCS file lacks them (#19)
+    assert set(codes) == {"J0001", "J0002", "J0006", "A0003", "Q0004"}
+    assert codes["Q0004"].title.endswith("[CMS 2027Q2 ASP]") and codes["J0006"].title.endswith("[CMS 2027Q2]")
     index = SearchIndex(entries_from_catalog(catalog) + extra, catalog.corrections)
     assert index.search("J0006", 1)[0].entry.id == "J0006"
     assert index.search("examplemab", 3)[0].entry.id == "J0001"

@@ -10,6 +10,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from fractions import Fraction
 
 import pytest
 
@@ -19,6 +20,7 @@ from omaliref.data.library import Library
 from omaliref.data.state import FILE_NAME, StateDirs, StateStore
 from omaliref.domain.case import case_from_input
 from omaliref.domain.errors import InputError
+from omaliref.domain.quantities import format_amount
 from tests.e2e.test_cms_real import ASP_JUL24, CROSSWALK_JUL24
 
 TODAY = dt.date(2026, 12, 1)
@@ -204,3 +206,44 @@ def test_smoke_test_passes_with_a_damaged_database_and_damaged_preferences(tmp_p
         [sys.executable, "-m", "omaliref", "quarters", "--json"], capture_output=True, text=True, env=env, timeout=60
     )
     assert cli.returncode == 0 and json.loads(cli.stdout) == {"quarters": []}
+
+
+# --- output ---------------------------------------------------------------------------------------------------
+
+
+def test_output_on_a_legacy_code_page_never_crashes(tmp_path):
+    env = dict(os.environ, PYTHONIOENCODING="cp1252", OMALIREF_STATE_DIR=str(tmp_path))
+    for argv in (["show", "J0490"], ["show", "J2357"], ["units", "J2357", "--dose", "375mg"]):
+        out = subprocess.run([sys.executable, "-m", "omaliref", *argv], capture_output=True, env=env, timeout=60)
+        assert out.returncode == 0 and out.stderr == b"", out.stderr
+        out.stdout.decode("cp1252")  # what was written is valid in that code page
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_full_disk_is_one_sentence(tmp_path):
+    env = dict(os.environ, OMALIREF_STATE_DIR=str(tmp_path))
+    with open("/dev/full", "w") as full:
+        out = subprocess.run(
+            [sys.executable, "-m", "omaliref", "show", "J2357"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            env=env,
+            timeout=60,
+        )
+    err = out.stderr.decode()
+    assert out.returncode == 2 and err.count("\n") == 1 and "could not be written" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Fraction(1, 10_000_000), "0.0000001"),
+        (Fraction(3, 8), "0.375"),
+        (Fraction(1, 3), "0.3333"),
+        (Fraction(1, 3_000_000), "less than 0.0001"),
+        (Fraction(2_400_000), "2,400,000"),
+        (Fraction(12345, 10), "1,234.5"),
+    ],
+)
+def test_amounts_are_never_shown_as_zero_or_in_exponent_form(value, text):
+    assert format_amount(value) == text
