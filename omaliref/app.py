@@ -93,6 +93,7 @@ def run(
         window.search_edit.setText("xolair")
         window.calculator.dose_edit.setText("375mg")
         app.processEvents()
+        answer_wall = time.time()  # the first answer: a search result shown and claim lines computed
         ok = (
             window.results.rowCount() > 0
             and window.reference.current_id == "J2357"
@@ -104,7 +105,8 @@ def run(
         t0 = float(os.environ.get("OMALIREF_T0", shown_wall - (shown - START)))
         sys.stdout.write(
             f"smoke-test {'ok' if ok else 'FAILED'}: shown after {shown - START:.3f} s "
-            f"startup_s={shown_wall - t0:.4f} ready_after_paint_s={ready_s:.4f} peak_rss_kb={peak}\n"
+            f"startup_s={shown_wall - t0:.4f} ready_after_paint_s={ready_s:.4f} answer_s={answer_wall - t0:.4f} "
+            f"peak_rss_kb={peak}\n"
         )
         return 0 if ok else 1
     if screenshot_dir:

@@ -455,9 +455,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into head and closed: not an error for the user
         _drop_stdout()
         return 0
-    except OSError as exc:  # a full disk, an unwritable output file: one sentence
+    except OSError as exc:  # a full disk, an unwritable output, a path too long: one sentence naming it
         _drop_stdout()
-        sys.stderr.write(f"omaliref: {exc.strerror or exc.__class__.__name__}: the output could not be written.\n")
+        what = exc.strerror or exc.__class__.__name__
+        where = f" ({str(exc.filename)[:200]})" if exc.filename else ": the output could not be written"
+        sys.stderr.write(f"omaliref: {what}{where}.\n")
         return 2
     except KeyboardInterrupt:  # Ctrl-C: an import in progress rolls back; the data before it is intact
         sys.stderr.write("omaliref: interrupted; nothing half-done was kept.\n")

@@ -168,7 +168,19 @@ def _parse(file: str, read: Callable[[str], str]) -> dict[str, Any]:
 
 def load_catalog(root: Traversable | None = None) -> Catalog:
     """Read and validate every file of the pack; raise PackError at the first problem."""
-    raw = {name: _parse(name, lambda n: read_text(n, root)) for name in FILES}
+    return catalog_from_texts({name: _read(name, root) for name in FILES})
+
+
+def _read(name: str, root: Traversable | None) -> str:
+    try:
+        return read_text(name, root)
+    except (FileNotFoundError, OSError, UnicodeDecodeError) as exc:
+        raise PackError(name, "whole file", "", f"cannot be read ({exc.__class__.__name__})") from None
+
+
+def catalog_from_texts(texts: Mapping[str, str]) -> Catalog:
+    """Validate the pack's TOML texts into a Catalog (the only way a Catalog is built from the pack)."""
+    raw = {name: _parse(name, lambda n: texts[n]) for name in FILES}
 
     info_data = raw["pack.toml"]
     for name in ("version", "as_of", "title"):
@@ -208,7 +220,7 @@ def load_catalog(root: Traversable | None = None) -> Catalog:
                 raise checker.fail(f"code '{code.code}'", "lookalikes", f"'{other}' is not a code in the pack")
     from omaliref.data.payers import parse_profiles
 
-    profiles = parse_profiles(read_text("payers.toml", root), "payers.toml", origin="built-in", source_ids=ids)
+    profiles = parse_profiles(texts["payers.toml"], "payers.toml", origin="built-in", source_ids=ids)
     return Catalog(
         info,
         codes,
@@ -492,5 +504,9 @@ def _checklist(ck: _Checker, data: dict[str, Any], codes: Mapping[str, Code]) ->
 
 @lru_cache(maxsize=1)
 def shipped_catalog() -> Catalog:
-    """The shipped pack, loaded once per process."""
-    return load_catalog()
+    """The shipped pack, loaded once per process: from the compiled copy in the cache folder when it was compiled
+    from exactly these TOML texts by this version of omaliref, else validated from the TOML (and compiled)."""
+    from omaliref.data.pack_cache import cached_catalog
+
+    texts = {name: _read(name, None) for name in FILES}
+    return cached_catalog(texts, catalog_from_texts)

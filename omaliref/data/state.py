@@ -49,17 +49,23 @@ class StateDirs:
     data: Path
     logs: Path
     overridden: bool = False
+    cache: Path | None = None  # rebuildable files (the compiled data pack); None: the data folder's cache/
 
     @classmethod
     def resolve(cls, override: str | os.PathLike[str] | None = None) -> StateDirs:
         root = override if override else os.environ.get(ENV_VAR)
         if root:
             base = Path(root).expanduser()
-            return cls(base / "config", base / "data", base / "logs", overridden=True)
+            return cls(base / "config", base / "data", base / "logs", overridden=True, cache=base / "cache")
         from platformdirs import PlatformDirs  # imported here: only the non-overridden path needs it
 
         dirs = PlatformDirs("omaliref", appauthor=False)
-        return cls(Path(dirs.user_config_dir), Path(dirs.user_data_dir), Path(dirs.user_log_dir))
+        return cls(
+            Path(dirs.user_config_dir),
+            Path(dirs.user_data_dir),
+            Path(dirs.user_log_dir),
+            cache=Path(dirs.user_cache_dir),
+        )
 
 
 def validate(prefs: Preferences) -> Preferences:

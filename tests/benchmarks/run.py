@@ -302,7 +302,7 @@ def startup_and_memory(reps: int) -> dict[str, list[float]]:
     ]
     if FROZEN.exists():  # the PyInstaller bundle, when one was built (sh packaging/dev.sh dist)
         programs.append(("frozen", [str(FROZEN), "--smoke-test"]))
-    out: dict[str, list[float]] = {f"{name}_{k}": [] for name, _ in programs for k in ("s", "rss")}
+    out: dict[str, list[float]] = {f"{name}_{k}": [] for name, _ in programs for k in ("s", "rss", "answer")}
     for _ in range(reps):  # interleaved, so drift on a noisy machine hits both alike
         for name, cmd in programs:
             env["OMALIREF_T0"] = repr(time.time())
@@ -312,6 +312,8 @@ def startup_and_memory(reps: int) -> dict[str, list[float]]:
             if proc.returncode != 0 or "startup_s" not in fields:
                 raise SystemExit(f"{name} run failed: {proc.stdout}{proc.stderr}")
             out[f"{name}_s"].append(float(fields["startup_s"]))
+            # time to the first answer (the app: a search shown and claim lines computed; the bare window: shown)
+            out[f"{name}_answer"].append(float(fields.get("answer_s", fields["startup_s"])))
             out[f"{name}_rss"].append(float(fields["peak_rss_kb"]) / 1024)
     return out
 
@@ -361,6 +363,11 @@ def main() -> int:
         "search_imported_10k_ms": imported,
         "real_files_import": real,
         "recompute_ms": {"p50": percentile(recompute, 50), "p99": percentile(recompute, 99)},
+        "first_answer_s": {
+            "app": med["app_answer"],
+            "bare": med["bare_answer"],
+            "ratio": med["app_answer"] / med["bare_answer"],
+        },
         "startup_s": {"app": med["app_s"], "bare": med["bare_s"], "ratio": med["app_s"] / med["bare_s"]},
         "peak_rss_mb": {"app": med["app_rss"], "bare": med["bare_rss"], "ratio": med["app_rss"] / med["bare_rss"]},
     }
@@ -376,7 +383,15 @@ def main() -> int:
         return 0
     s, l, r = result["search_shipped_ms"], result["search_10k_ms"], result["recompute_ms"]
     st, mem = result["startup_s"], result["peak_rss_mb"]
+    fa = result["first_answer_s"]
     rows = [
+        (
+            "**Time to first answer** (start → search shown and claim lines computed; bare: window shown)",
+            f"{fa['app']:.3f} s",
+            f"{fa['bare']:.3f} s",
+            f"{fa['ratio']:.2f}×",
+            "≤ 1.5×",
+        ),
         (
             "Start-up to painted window (median)",
             f"{st['app']:.3f} s",
@@ -423,11 +438,11 @@ def main() -> int:
         rows.insert(
             1,
             (
-                "Start-up, frozen bundle (median)",
-                f"{med['frozen_s']:.3f} s",
-                f"{med['bare_s']:.3f} s",
-                f"{med['frozen_s'] / med['bare_s']:.2f}×",
-                "≤ 1.3×",
+                "Time to first answer, frozen bundle (median)",
+                f"{med['frozen_answer']:.3f} s",
+                f"{med['bare_answer']:.3f} s",
+                f"{med['frozen_answer'] / med['bare_answer']:.2f}×",
+                "≤ 1.5×",
             ),
         )
     print(
