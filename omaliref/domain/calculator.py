@@ -439,8 +439,8 @@ def chosen_containers(
         hint = " ".join(c.right for c in catalog.corrections_for(code.code) if c.always_show)
         unconfirmed = any(p.auto_select and p.container_type == "unknown" for p in catalog.products_for(code.code))
         reason = (
-            "name the NDC opened, or confirm single-dose from the label (--single-dose) to let the calculator "
-            "choose among the CMS crosswalk's packages"
+            "name the NDC opened, or confirm single-dose from the label ('Label says single-dose', or "
+            "--single-dose) to let the calculator choose among the CMS crosswalk's packages"
             if unconfirmed
             else "name the NDC opened"
         )
@@ -558,7 +558,7 @@ def waste_modifiers_allowed(catalog: Catalog, case: Case, containers: tuple[Cont
         unknown = [c.product.ndc for c in containers if c.product.container_type == "unknown"]
         text = (
             "Single-dose status of " + ", ".join(unknown) + " is not established: JW/JZ not applied. If the "
-            "label says single-dose, confirm it (--single-dose) to apply JW/JZ."
+            "label says single-dose, confirm it ('Label says single-dose', or --single-dose) to apply JW/JZ."
             if unknown
             else "Multi-dose container: JW/JZ never apply."
         )

@@ -46,7 +46,7 @@ LINE_VIEW_LABELS = (
     ("ub04", "UB-04 FL43"),
     ("x12", "837 lines"),
 )
-LEVEL_MARK: dict[WarningLevel, str] = {"error": "⛔ ERROR", "warning": "⚠ WARNING", "info": "ℹ note"}
+LEVEL_MARK: dict[WarningLevel, str] = {"error": "✖ ERROR", "warning": "⚠ WARNING", "info": "ℹ note"}
 VERDICT_STYLE: dict[Verdict, str] = {
     "blockers": "background:#8b0000; color:white;",
     "high-risk": "background:#ffd27f; color:#3a2600;",

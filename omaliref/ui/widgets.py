@@ -71,7 +71,7 @@ class ErrorLabel(QLabel):
         super().changeEvent(event)
 
     def show_error(self, message: str) -> None:
-        self.setText(f"⛔ {message}")
+        self.setText(f"✖ {message}")
         self.setAccessibleDescription(message)
         self.show()
         QAccessible.updateAccessibility(QAccessibleEvent(self, QAccessible.Event.Alert))
