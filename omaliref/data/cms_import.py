@@ -135,7 +135,10 @@ def _zip_members(path: Path, data: bytes) -> list[Member]:
                     raise FileFormatError(
                         label, 0, "a CMS file under 200 MB (this member is far larger, or compressed beyond reason)"
                     )
-                member = archive.read(info)
+                with archive.open(info) as handle:  # bounded: a lying central directory cannot exhaust memory
+                    member = handle.read(MAX_MEMBER_BYTES + 1)
+                if len(member) > MAX_MEMBER_BYTES:
+                    raise FileFormatError(label, 0, "a CMS file under 200 MB (this member is far larger)")
                 kind, xlsx = _kind(label, member)
                 if kind is not None:
                     members.append(Member(kind, label, member, xlsx))

@@ -247,3 +247,90 @@ def test_a_full_disk_is_one_sentence(tmp_path):
 )
 def test_amounts_are_never_shown_as_zero_or_in_exponent_form(value, text):
     assert format_amount(value) == text
+
+
+# --- hostile and odd CMS files --------------------------------------------------------------------------------
+
+
+def test_a_duplicate_code_is_reported_with_both_lines_and_the_rows_reported_are_the_rows_stored(tmp_path):
+    from omaliref.data.cms_import import import_paths
+    from tests.fixtures.cms import ASP_CSV, NAMES
+
+    first = "J0001,Inj examplemab 10 mg,10 MG,12.345,18.250,,,,,,Inflation-adjusted coinsurance,,"
+    text = ASP_CSV.replace(first, first + "\nJ0001,Inj examplemab 10 mg,10 MG,99.999,18.250,,,,,,,,")
+    path = tmp_path / NAMES["asp"]
+    path.write_text(text, encoding="cp1252")
+    store = CmsStore(tmp_path / "cms.sqlite3")
+    (report,) = import_paths(store, [path], now=dt.datetime(2026, 12, 1))
+    assert [(r.line, r.reason) for r in report.skipped_rows] == [
+        (12, "a second row for J0001 (the first is line 11); the first is kept")
+    ]
+    assert report.rows == len(store.tables(report.quarter).asp)
+    assert str(store.asp(report.quarter, "J0001").payment_limit) == "12.345"
+    store.close()
+
+
+@pytest.mark.parametrize(
+    ("encode", "name"),
+    [
+        (lambda text: b"\xef\xbb\xbf" + text.encode("utf-8"), "utf8-bom.csv"),  # Excel's "CSV UTF-8"
+        (lambda text: text.encode("utf-8"), "utf8.csv"),
+        (lambda text: text.replace("\n", "\r").encode("cp1252"), "cr-only.csv"),
+    ],
+)
+def test_encodings_and_line_ends_are_read_without_mojibake(tmp_path, encode, name):
+    from omaliref.data.cms_import import import_paths
+    from tests.fixtures.cms import ASP_CSV
+
+    path = tmp_path / name
+    path.write_bytes(encode(ASP_CSV.replace("Inj examplemab 10 mg", "Inj examplémab 10 mg")))
+    store = CmsStore(tmp_path / "cms.sqlite3")
+    (report,) = import_paths(store, [path], now=dt.datetime(2026, 12, 1))
+    assert store.asp(report.quarter, "J0001").short_description == "Inj examplémab 10 mg"
+    store.close()
+
+
+def test_zip_bombs_damaged_zips_and_pipes_are_refused_in_seconds(tmp_path):
+    import time
+    import zipfile
+
+    from omaliref.data.cms_import import read_members
+    from omaliref.domain.cms import FileFormatError
+    from tests.fixtures.cms import ASP_CSV, NAMES
+
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("a.csv", b"0" * (300 * 1024 * 1024))
+    start = time.perf_counter()
+    with pytest.raises(FileFormatError, match="under 200 MB"):
+        read_members([bomb])
+    assert time.perf_counter() - start < 5
+
+    damaged = tmp_path / "crc.zip"
+    with zipfile.ZipFile(damaged, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr(NAMES["asp"], ASP_CSV)
+    data = bytearray(damaged.read_bytes())
+    data[data.find(b"J0001,Inj") + 1] = ord("X")  # the stored bytes no longer match their CRC
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(FileFormatError, match="damaged or unsupported zip; download it again"):
+        read_members([damaged])
+
+    if hasattr(os, "mkfifo"):
+        pipe = tmp_path / "pipe.csv"
+        os.mkfifo(pipe)
+        with pytest.raises(InputError, match="not a regular file"):
+            read_members([pipe])  # refused before reading: a pipe would block forever
+
+
+def test_the_stored_file_name_is_the_cms_name_not_the_path_typed(tmp_path):
+    from omaliref.data.cms_import import import_paths
+    from tests.fixtures.cms import ASP_CSV, NAMES
+
+    folder = tmp_path / "Patient Smith downloads"
+    folder.mkdir()
+    path = folder / NAMES["asp"]
+    path.write_text(ASP_CSV, encoding="cp1252")
+    store = CmsStore(tmp_path / "cms.sqlite3")
+    import_paths(store, [path], now=dt.datetime(2026, 12, 1))
+    assert [r.file for r in store.imports()] == [NAMES["asp"]]
+    store.close()
