@@ -42,7 +42,7 @@ ESCALATIONS: dict[str, Severity] = {
     "larger-container": "high",
     "dose-differs": "high",
 }
-FINDING_IDS = ("no-calculation", "jw-line", "larger-container", "dose-differs", "dose-unchecked")
+FINDING_IDS = ("no-calculation", "jw-line", "larger-container", "dose-differs", "dose-unchecked", "code-ended")
 FindingOrigin = Literal["case", "calculation"]
 
 
@@ -169,6 +169,18 @@ def _matches(when: Mapping[str, Any], case: Case, result: CalcResult | None) -> 
 def checklist_for(catalog: Catalog, case: Case, result: CalcResult | None, answer: DoseAnswer | None) -> Evaluation:
     """The items that apply to the case, escalated by what the calculation and the dose check found."""
     findings = _findings(result, answer)
+    code = catalog.codes.get(case.code)
+    if code is not None and code.effective_to and case.date_of_service > code.effective_to:
+        # the calculator refuses such a case; the checklist, which also runs without a dose, says it first
+        replacement = " or ".join(code.replaced_by) or "its replacement"
+        findings.insert(
+            0,
+            Finding(
+                "code-ended",
+                "blocker",
+                f"{code.code} ended on {code.effective_to}; for {case.date_of_service} bill {replacement}.",
+            ),
+        )
     finding_ids = {f.id for f in findings}
     applied = []
     for item in catalog.checklist:

@@ -141,3 +141,15 @@ def test_a_file_without_a_quarter_asks_for_one(window, qtbot, monkeypatch, tmp_p
     qtbot.waitUntil(lambda: bool(dialog.outcome), timeout=10000)
     dialog.wait()
     assert [(r.kind, r.quarter) for r in dialog.reports] == [("hcpcs", "2019Q1")]
+
+
+def test_any_failure_in_the_worker_ends_the_dialog(window, qtbot, monkeypatch, tmp_path):
+    from omaliref.data.library import Library
+
+    def explode(self, *args, **kwargs):
+        raise RuntimeError("disk controller on fire")
+
+    monkeypatch.setattr(Library, "import_files", explode)
+    dialog = import_through_menu(window, qtbot, monkeypatch, quarter_zips(tmp_path / "q1"))
+    assert dialog.outcome == "Nothing was imported: unexpected RuntimeError: disk controller on fire"
+    assert not dialog.thread_.isRunning()

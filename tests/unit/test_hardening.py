@@ -334,3 +334,27 @@ def test_the_stored_file_name_is_the_cms_name_not_the_path_typed(tmp_path):
     import_paths(store, [path], now=dt.datetime(2026, 12, 1))
     assert [r.file for r in store.imports()] == [NAMES["asp"]]
     store.close()
+
+
+# --- the checklist and the CLI agree with the calculator ----------------------------------------------------------
+
+
+def test_a_code_ended_before_the_date_of_service_is_a_blocker_without_a_dose():
+    library = Library.open()
+    outcome = library.evaluate(case_from_input(code="J7401", date="2022-01-01", today=TODAY))
+    blockers = [f for f in outcome.checklist.findings if f.severity == "blocker"]
+    assert [f.id for f in blockers] == ["code-ended"] and "bill J7402 or S1091" in blockers[0].message
+    assert outcome.checklist.verdict() == "blockers"
+    in_force = library.evaluate(case_from_input(code="J7401", date="2020-06-01", today=TODAY))
+    assert "code-ended" not in {f.id for f in in_force.checklist.findings}
+
+
+def test_show_resolves_every_id_that_search_returns(tmp_path):
+    state = tmp_path / "state"
+    library = Library.open(str(state))
+    library.import_files([ASP_JUL24, CROSSWALK_JUL24])
+    for query in ("xolair", "ceftriaxone", "bevacizumab", "J3301", "00143", "jw", "benlysta", "dexamethasone"):
+        for hit in library.search(query, 20):
+            entry = library.entry(hit.entry.id)
+            assert entry.id == hit.entry.id or entry.kind == "topic", (query, hit.entry.id)
+    library.close()
