@@ -164,11 +164,14 @@ def _quarter_for_codes(store: CmsStore, day: dt.date) -> str | None:
 
 def _with_imported(catalog: Catalog, store: CmsStore, quarter: str, code: str) -> Catalog:
     """The catalog plus one code's imported facts and crosswalk packages; a curated code keeps its own facts and
-    gains only the packages the pack lacks."""
+    gains only the packages the pack lacks, and those only when the coder names them (never chosen for a curated
+    code: its verified packages are)."""
     found = imported_code(store, quarter, code)
     if found is None:
         return catalog
     domain_code, products = found
+    if code in catalog.codes:
+        products = tuple(replace(p, auto_select=False) for p in products)
     return replace(
         catalog,
         codes={**catalog.codes, code: catalog.codes.get(code, domain_code)},
@@ -182,9 +185,10 @@ def catalog_for(catalog: Catalog, store: CmsStore | None, code_text: str, day: d
     if store is None:
         return catalog
     code = re.sub(r"[^A-Za-z0-9]", "", code_text).upper()
-    if code in catalog.codes:
-        return catalog
     quarter = _quarter_for_codes(store, day)
+    if code in catalog.codes:
+        # a curated code: the quarter's crosswalk NDCs the pack lacks may be named as containers opened
+        return _with_imported(catalog, store, quarter, code) if quarter is not None else catalog
     if quarter is None:
         latest = store.latest_code_quarter()
         if latest and (store.hcpcs(latest, code) is not None or store.asp(latest, code) is not None):

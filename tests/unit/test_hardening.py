@@ -358,3 +358,24 @@ def test_show_resolves_every_id_that_search_returns(tmp_path):
             entry = library.entry(hit.entry.id)
             assert entry.id == hit.entry.id or entry.kind == "topic", (query, hit.entry.id)
     library.close()
+
+
+def test_crosswalk_ndcs_of_a_curated_code_can_be_named_but_are_never_chosen(tmp_path):
+    library = Library.open(str(tmp_path / "state"))
+    library.import_files([ASP_JUL24, CROSSWALK_JUL24])
+    named = library.evaluate(
+        case_from_input(code="J0561", dose="1.2MU", containers=["50090-1016-01"], date="2024-08-01", today=TODAY)
+    )
+    assert named.calculation is not None and named.calculation.administered_units == 12
+    check = library.check_line(
+        case_from_input(
+            code="J0561", dose="1.2MU", containers=["50090-1016-01"], units="12", date="2024-08-01", today=TODAY
+        )
+    )
+    assert check.ok
+    chosen = library.evaluate(
+        case_from_input(code="J2357", dose="375mg", date="2024-08-01", today=TODAY, single_dose_confirmed=True)
+    )
+    assert chosen.calculation is not None
+    assert {use.product.ndc for use in chosen.calculation.containers} <= set(library.catalog.products)
+    library.close()
