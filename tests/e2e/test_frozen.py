@@ -73,3 +73,13 @@ def test_frozen_imports_the_real_xlsx_edition_and_reviews(tmp_path):
     review = run("review", "--json", tmp_path=tmp_path)
     assert review.returncode == 0, review.stdout
     assert json.loads(review.stdout)["counts"]["confirmed"] > 0
+
+
+def test_frozen_smoke_test_with_a_damaged_database_and_damaged_preferences(tmp_path):
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "state.json").write_bytes(b"\xff\xfe not json")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "cms.sqlite3").write_bytes(b"not an SQLite database " * 40)
+    out = run("--smoke-test", tmp_path=tmp_path)
+    assert out.returncode == 0 and out.stdout.startswith("smoke-test ok"), out.stdout + out.stderr
+    assert any(p.name.startswith("cms.sqlite3.damaged-") for p in (tmp_path / "data").iterdir())
