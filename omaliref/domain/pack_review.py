@@ -16,6 +16,7 @@ from fractions import Fraction
 from omaliref.domain.cms import CrosswalkRow, HcpcsRow, Quarter
 from omaliref.domain.cms_facts import decimal_text
 from omaliref.domain.model import Code, Product, units_per_container
+from omaliref.domain.quantities import format_amount
 from omaliref.domain.vocab import ReviewVerdict
 
 
@@ -82,35 +83,27 @@ def review_package(
 ) -> ReviewItem:
     """A curated package against the crosswalk rows carrying its NDC (under any code)."""
     ndc = product.ndc
+
+    def item(verdict: ReviewVerdict, detail: str) -> ReviewItem:
+        return ReviewItem("package", ndc, product.code, verdict, quarter, detail, source_id if quarter else "")
+
     if quarter is None:
-        return ReviewItem("package", ndc, product.code, "not-imported", None, "No ASP NDC-HCPCS crosswalk is imported.")
+        return item("not-imported", "No ASP NDC-HCPCS crosswalk is imported.")
     if not rows:
-        return ReviewItem(
-            "package",
-            ndc,
-            product.code,
-            "not-listed",
-            quarter,
-            f"{ndc} is not in the {quarter} crosswalk (it lists only NDCs reported for Part B pricing).",
-            source_id,
+        return item(
+            "not-listed", f"{ndc} is not in the {quarter} crosswalk (it lists only NDCs reported for Part B pricing)."
         )
     mine = [r for r in rows if r.code == product.code]
     if not mine:
         others = ", ".join(sorted({r.code for r in rows}))
-        return ReviewItem(
-            "package",
-            ndc,
-            product.code,
-            "contradicted",
-            quarter,
-            f"CMS {quarter} maps {ndc} to {others}, the pack to {product.code}",
-            source_id,
-        )
+        return item("contradicted", f"CMS {quarter} maps {ndc} to {others}, the pack to {product.code}")
     row = mine[0]
     problems = []
     per_container = units_per_container(product, code)
     if row.billunits is not None and not _same(per_container, row.billunits):
-        problems.append(f"billing units per item: pack {float(per_container):g}, CMS {decimal_text(row.billunits)}")
+        problems.append(
+            f"billing units per item: pack {format_amount(per_container)}, CMS {decimal_text(row.billunits)}"
+        )
     if (
         product.containers_per_package is not None
         and row.pkg_qty is not None
@@ -118,22 +111,6 @@ def review_package(
     ):
         problems.append(f"items per package: pack {product.containers_per_package}, CMS {decimal_text(row.pkg_qty)}")
     if problems:
-        return ReviewItem(
-            "package",
-            ndc,
-            product.code,
-            "contradicted",
-            quarter,
-            f"CMS {quarter} {row.drug_name}: " + "; ".join(problems),
-            source_id,
-        )
+        return item("contradicted", f"CMS {quarter} {row.drug_name}: " + "; ".join(problems))
     units = decimal_text(row.billunits) if row.billunits is not None else "?"
-    return ReviewItem(
-        "package",
-        ndc,
-        product.code,
-        "confirmed",
-        quarter,
-        f"CMS {quarter}: {row.drug_name} under {row.code}, {units} billing units per item",
-        source_id,
-    )
+    return item("confirmed", f"CMS {quarter}: {row.drug_name} under {row.code}, {units} billing units per item")
