@@ -43,44 +43,40 @@ def sources(store: CmsStore) -> dict[str, Source]:
     return out
 
 
-def _billing_unit(store: CmsStore, quarter: str, code: str, description: str) -> tuple[Quantity | None, str, str]:
-    """(unit, where it came from, the raw text). ASP 'HCPCS Code Dosage' first, then the descriptor's tail."""
-    asp = store.asp(quarter, code)
-    for raw, origin in (
-        (asp.dosage if asp else "", source_id(quarter, "asp")),
-        (descriptor_dosage(description), source_id(quarter, "hcpcs")),
-    ):
+def _billing_unit(quarter: str, asp: AspRow | None, row: HcpcsRow | None) -> tuple[Quantity | None, str, str]:
+    """(unit, the source id it came from, why there is none): read from the ASP "HCPCS Code Dosage" and the HCPCS
+    descriptor's tail. None when neither reads as a quantity, or when the two files disagree (never chosen)."""
+    asp_text = asp.dosage if asp else ""
+    hcpcs_text = descriptor_dosage(row.long_description) if row else ""
+    readings = []
+    for raw, origin in ((asp_text, source_id(quarter, "asp")), (hcpcs_text, source_id(quarter, "hcpcs"))):
         parsed = dosage_quantity(raw) if raw else None
         if parsed:
-            return Quantity(Fraction(parsed[0]), parsed[1]), origin, raw
-    return None, "", (asp.dosage if asp else "")
-
-
-def _code_row(store: CmsStore, quarter: str, code: str) -> tuple[HcpcsRow | None, AspRow | None]:
-    return store.hcpcs(quarter, code), store.asp(quarter, code)
+            readings.append((Quantity(Fraction(parsed[0]), parsed[1]), origin))
+    if not readings:
+        return (
+            None,
+            "",
+            f"No billing unit could be read (CMS wrote the dosage as '{asp_text}'); the calculator cannot use "
+            "this code.",
+        )
+    if len({unit for unit, _ in readings}) > 1:
+        return (
+            None,
+            "",
+            f"The CMS files disagree on the billing unit: HCPCS '{hcpcs_text}', ASP '{asp_text}'; the calculator "
+            "will not choose between them.",
+        )
+    return readings[0][0], readings[0][1], ""
 
 
 def imported_code(store: CmsStore, quarter: str, code: str) -> tuple[Code, tuple[Product, ...]] | None:
     """An imported code from the quarter's HCPCS file, or, without one, from its ASP payment-limit file (short
     descriptor and "HCPCS Code Dosage"); its packages from the crosswalk. None when neither file names it."""
-    row, asp = _code_row(store, quarter, code)
+    row, asp = store.hcpcs(quarter, code), store.asp(quarter, code)
     if row is None and asp is None:
         return None
-    unit, unit_source, raw_unit = _billing_unit(store, quarter, code, row.long_description if row else "")
-    notes = []
-    if row is not None:
-        from_hcpcs = dosage_quantity(descriptor_dosage(row.long_description))
-        from_asp = dosage_quantity(asp.dosage) if asp and asp.dosage else None
-        if (
-            from_hcpcs
-            and from_asp
-            and Quantity(Fraction(from_hcpcs[0]), from_hcpcs[1]) != Quantity(Fraction(from_asp[0]), from_asp[1])
-        ):
-            notes.append(
-                f"The CMS files disagree on the billing unit: HCPCS '{descriptor_dosage(row.long_description)}', "
-                f"ASP '{asp.dosage if asp else ''}'; the calculator will not choose between them."
-            )
-            unit = None
+    unit, unit_source, no_unit = _billing_unit(quarter, asp, row)
     kind = "hcpcs" if row is not None else "asp"
     record = store.import_for(quarter, kind)
     as_of = dt.date.fromisoformat(record.imported_at[:10]) if record else Quarter.parse(quarter).start
@@ -88,19 +84,13 @@ def imported_code(store: CmsStore, quarter: str, code: str) -> tuple[Code, tuple
     ids = tuple(dict.fromkeys(s for s in (code_source, unit_source) if s))
     prov = Provenance("high", ids, as_of)
     term, add = (row.term_date, row.add_date) if row else (None, None)
-    if row is not None:
-        notes.insert(0, f"Imported from the CMS HCPCS file for {quarter}; not reviewed for the curated pack.")
-    else:
-        notes.insert(
-            0,
-            f"Imported from the CMS ASP payment-limit file for {quarter} (no HCPCS file imported for that quarter): "
-            "CMS's short descriptor only; not reviewed for the curated pack.",
-        )
-    if unit is None and not notes[-1].startswith("The CMS files disagree"):
-        notes.append(
-            f"No billing unit could be read (CMS wrote the dosage as '{raw_unit}'); the calculator cannot use this "
-            "code."
-        )
+    origin = (
+        f"Imported from the CMS HCPCS file for {quarter}; not reviewed for the curated pack."
+        if row is not None
+        else f"Imported from the CMS ASP payment-limit file for {quarter} (no HCPCS file imported for that quarter): "
+        "CMS's short descriptor only; not reviewed for the curated pack."
+    )
+    notes = [origin, no_unit] if no_unit else [origin]  # the last note says why a code cannot be calculated
     descriptor = row.long_description if row else (asp.short_description if asp else code)
     domain_code = Code(
         code=code,
@@ -327,13 +317,13 @@ def conflicts(curated: Code, store: CmsStore, quarter: str) -> list[str]:
     if row is not None and _norm(row.long_description) != _norm(curated.descriptor):
         out.append(f"Descriptor: curated '{curated.descriptor}' vs CMS {quarter} '{row.long_description}'")
     if row is not None:
-        unit, _origin, raw = _billing_unit(store, quarter, curated.code, row.long_description)
+        unit, _origin, _why = _billing_unit(quarter, store.asp(quarter, curated.code), row)
         if (
             unit is not None
             and curated.billing_unit.convertible_to(unit.unit)
             and unit.to(curated.billing_unit.unit).amount != curated.billing_unit.amount
         ):
-            out.append(f"Billing unit: curated {curated.billing_unit} vs CMS {quarter} {raw or unit}")
+            out.append(f"Billing unit: curated {curated.billing_unit} vs CMS {quarter} {unit}")
     return out
 
 

@@ -26,6 +26,7 @@ from omaliref.domain.cms import (
     Quarter,
     decode,
     hcpcs_records_from_rows,
+    hcpcs_records_from_text,
     kind_of_text,
     parse,
     parse_hcpcs_records,
@@ -193,8 +194,6 @@ def parse_member(member: Member, quarter: Quarter | None = None) -> Parsed:
 
 def hcpcs_records(member: Member) -> list[HcpcsRecord]:
     """The records of an HCPCS member (for comparing the two editions)."""
-    from omaliref.domain.cms import hcpcs_records_from_text
-
     if member.xlsx:
         return hcpcs_records_from_rows(_xlsx_rows(member.data, member.name), member.name)[0]
     return hcpcs_records_from_text(decode(member.data), member.name)[0]

@@ -363,6 +363,11 @@ class CmsStore:
         q = str(Quarter.of(day))
         return q if q in self.quarters() else None
 
+    def quarters_with(self, kind: str) -> list[str]:
+        """The imported quarters that hold a file of this kind, oldest first."""
+        rows = self.db.execute("SELECT DISTINCT quarter FROM imports WHERE kind=? ORDER BY quarter", (kind,))
+        return [r[0] for r in rows]
+
     def latest_hcpcs_quarter(self) -> str | None:
         row = self.db.execute("SELECT MAX(quarter) FROM imports WHERE kind='hcpcs'").fetchone()
         return str(row[0]) if row and row[0] is not None else None

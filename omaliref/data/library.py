@@ -58,6 +58,7 @@ class Library:
         self.config_dir = config_dir or StateDirs.resolve().config
         self._index: SearchIndex | None = None
         self._profiles: Profiles | None = None
+        self._catalogs: dict[tuple[str, str], Catalog] = {}  # (code, quarter) -> pack + that imported code
         self.notices: list[str] = []  # said once: a damaged import database set aside, a locked one skipped
 
     @classmethod
@@ -100,6 +101,7 @@ class Library:
         self.close()
         self.store = self._open_reader()
         self._index = None
+        self._catalogs.clear()
 
     def close(self) -> None:
         if self.store is not None:
@@ -135,10 +137,19 @@ class Library:
         return self.index.search(query, limit)
 
     def catalog_for(self, code_text: str, day: dt.date) -> Catalog:
-        """The pack, plus the imported code (and its crosswalk packages) of the quarter covering `day`."""
+        """The pack, plus the imported code (and its crosswalk packages) of the quarter covering `day`. Kept per
+        code and quarter until the next import: the calculator asks on every keystroke, the answer only changes
+        when the database does."""
         from omaliref.data.cms_catalog import catalog_for
 
-        return catalog_for(self.catalog, self.store, code_text, day)
+        if self.store is None:
+            return self.catalog
+        key = (normalize_code(code_text), str(Quarter.of(day)))
+        if key not in self._catalogs:
+            if len(self._catalogs) > 256:  # codes typed over a long day: start afresh rather than grow
+                self._catalogs.clear()
+            self._catalogs[key] = catalog_for(self.catalog, self.store, code_text, day)
+        return self._catalogs[key]
 
     def latest_catalog_for(self, code: str | None = None, *, ndc: str | None = None) -> Catalog:
         """The pack, plus one imported code (by code or by one of its NDCs) from the newest imported quarter."""
@@ -268,7 +279,7 @@ class Library:
 
         store = self.store
         file_kind = "hcpcs" if kind == "code" else "crosswalk"
-        holding = [q for q in self.quarters() if store is not None and store.import_for(q, file_kind) is not None]
+        holding = store.quarters_with(file_kind) if store is not None else []  # one query, oldest first
         q = quarter if quarter in holding else (holding[-1] if holding else None)
         source = source_id(q, file_kind) if q else ""
         if kind == "code":

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from omaliref.domain.errors import OmalirefError
+from omaliref.domain.quantities import canonical_unit
 from omaliref.domain.vocab import CmsKind, MueSetting
 
 MONTHS = {
@@ -748,22 +749,10 @@ def parse(kind: str, text: str, file: str, quarter: Quarter | None = None) -> Pa
     return PARSERS[kind](text, file, quarter)
 
 
-# How the ASP file and HCPCS descriptors write a billing unit the calculator can use (seen 2024-2026: MG, mg,
-# MCG, GM, IU, UNIT, UNITS, Unit, USP UNIT, ML, CC). Anything else ("per dose", "PER VIAL", "SQ CM",
-# "microCurie", "UP TO 250 MILLION CAR T CELLS", "10 MG/2 MG") is not guessed.
-DOSAGE_UNITS = {
-    "mg": "mg",
-    "mcg": "mcg",
-    "g": "g",
-    "gm": "g",
-    "unit": "units",
-    "units": "units",
-    "iu": "units",
-    "usp unit": "units",
-    "usp units": "units",
-    "ml": "ml",
-    "cc": "ml",
-}
+# What the ASP file and HCPCS descriptors write that the coder's unit words (quantities.canonical_unit) do not
+# cover (seen 2024-2026: GM, USP UNIT). Anything that is not one number and one unit ("per dose", "PER VIAL",
+# "SQ CM", "microCurie", "UP TO 250 MILLION CAR T CELLS", "10 MG/2 MG") is not guessed.
+CMS_UNIT_WORDS = {"gm": "g", "usp unit": "units", "usp units": "units"}
 
 
 def dosage_quantity(dosage: str) -> tuple[Decimal, str] | None:
@@ -771,7 +760,8 @@ def dosage_quantity(dosage: str) -> tuple[Decimal, str] | None:
     m = re.fullmatch(r"\s*(?:per\s+)?([\d.,]+)\s*((?:USP\s+)?[A-Za-z]+)\s*", dosage, flags=re.I)
     if not m:
         return None
-    unit = DOSAGE_UNITS.get(re.sub(r"\s+", " ", m.group(2).lower()))
+    word = re.sub(r"\s+", " ", m.group(2).lower())
+    unit = canonical_unit(CMS_UNIT_WORDS.get(word, word))
     try:
         amount = Decimal(m.group(1).replace(",", ""))
     except InvalidOperation:

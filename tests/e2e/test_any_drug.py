@@ -158,3 +158,19 @@ def test_every_code_of_a_real_quarter_calculates_or_says_why(tmp_path, quarter, 
     library.close()
     assert outcomes["calculated"] > 1000  # most priced codes calculate
     assert slowest < 0.05, f"slowest evaluation {slowest * 1000:.1f} ms"
+
+
+def test_when_the_hcpcs_and_asp_files_disagree_on_the_unit_both_are_shown_and_nothing_is_calculated(tmp_path):
+    from tests.fixtures.cms import ASP_CSV, NAMES, anweb_text, write_zip
+
+    asp = ASP_CSV.replace("J0001,Inj examplemab 10 mg,10 MG,", "J0001,Inj examplemab 10 mg,5 MG,")
+    paths = [
+        write_zip(tmp_path / "hcpcs.zip", {NAMES["hcpcs"]: anweb_text()}),
+        write_zip(tmp_path / "asp.zip", {NAMES["asp"]: asp}),
+    ]
+    library = Library.open(str(tmp_path / "state"))
+    library.import_files(paths)
+    with pytest.raises(OmalirefError) as refused:
+        library.evaluate(case_from_input(code="J0001", dose="10mg", date="2027-02-01", today=TODAY))
+    assert "disagree on the billing unit: HCPCS '10 mg', ASP '5 MG'" in str(refused.value)
+    library.close()
