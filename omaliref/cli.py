@@ -278,7 +278,8 @@ def cmd_checklist(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from omaliref.domain.cms import FileFormatError, Quarter
+    from omaliref.domain.cms import FileFormatError
+    from omaliref.domain.quarter import Quarter
     from omaliref.report import as_json, as_text
 
     try:
@@ -304,7 +305,7 @@ def cmd_quarters(args: argparse.Namespace) -> int:
 
 
 def cmd_changes(args: argparse.Namespace) -> int:
-    from omaliref.domain.cms import Quarter
+    from omaliref.domain.quarter import Quarter
     from omaliref.report import as_json, as_text
 
     try:
@@ -320,7 +321,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
 
 def cmd_review(args: argparse.Namespace) -> int:
     """Exit 0 when nothing contradicts the pack, 1 when something does (scripts can gate on it)."""
-    from omaliref.domain.cms import Quarter
+    from omaliref.domain.quarter import Quarter
     from omaliref.report import as_json, as_text
 
     try:

@@ -14,11 +14,12 @@ from fractions import Fraction
 from typing import Any
 
 from omaliref.data.cms_store import CmsStore
-from omaliref.domain.cms import AspRow, HcpcsRow, Quarter, descriptor_dosage, dosage_quantity
+from omaliref.domain.cms import AspRow, HcpcsRow, descriptor_dosage, dosage_quantity
 from omaliref.domain.cms_facts import MueLimit, PaymentLimit, QuarterFacts, decimal_text, money_text
 from omaliref.domain.errors import InputError
 from omaliref.domain.model import Catalog, Code, Product, Provenance, Source
 from omaliref.domain.quantities import Quantity
+from omaliref.domain.quarter import Quarter
 from omaliref.domain.search import SearchEntry
 from omaliref.domain.vocab import MUE_TABLE_FOR_SETTING, Setting
 

@@ -23,7 +23,6 @@ from omaliref.domain.cms import (
     FileFormatError,
     HcpcsRecord,
     Parsed,
-    Quarter,
     decode,
     hcpcs_records_from_rows,
     hcpcs_records_from_text,
@@ -32,6 +31,7 @@ from omaliref.domain.cms import (
     parse_hcpcs_records,
 )
 from omaliref.domain.errors import InputError
+from omaliref.domain.quarter import Quarter
 from omaliref.domain.vocab import CmsKind
 
 DB_NAME = CMS_DB_NAME

@@ -13,17 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from omaliref.domain.cms import (
-    AspRow,
-    CrosswalkRow,
-    HcpcsRow,
-    MueRow,
-    Parsed,
-    Quarter,
-    QuarterTables,
-    SettingMue,
-    SkippedRow,
-)
+from omaliref.domain.cms import AspRow, CrosswalkRow, HcpcsRow, MueRow, Parsed, QuarterTables, SettingMue, SkippedRow
+from omaliref.domain.quarter import Quarter
 
 SCHEMA_VERSION = 1
 SCHEMA = """

@@ -10,21 +10,23 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from omaliref.data.cms_store import CmsStore, ImportRecord, ImportReport, StoreDamaged, StoreUnavailable
-from omaliref.data.pack import shipped_catalog
+from omaliref.data.pack_cache import shipped_catalog, shipped_index_for
 from omaliref.data.payers import PROFILE_FOR_KIND, Profiles, load_profiles, organization_files
 from omaliref.data.state import CMS_DB_NAME, StateDirs, set_aside
 from omaliref.domain.calculator import LineCheck, check_line
 from omaliref.domain.case import Case
-from omaliref.domain.cms import Quarter
 from omaliref.domain.errors import InputError, UnknownIdError
 from omaliref.domain.model import Catalog, Code, Modifier, Product, Topic, normalize_code
 from omaliref.domain.outcome import Outcome, evaluate
-from omaliref.domain.pack_review import ReviewItem
 from omaliref.domain.payer import PayerProfile
+from omaliref.domain.quarter import Quarter
 from omaliref.domain.search import SearchEntry, SearchHit, SearchIndex, entries_from_catalog
+
+if TYPE_CHECKING:  # the import database's code loads when there is a database (not on a first start)
+    from omaliref.data.cms_store import CmsStore, ImportRecord, ImportReport
+    from omaliref.domain.pack_review import ReviewItem
 
 Progress = Callable[[int, int, str], None]  # (done, total, what)
 
@@ -75,6 +77,8 @@ class Library:
         """A read-only connection to the import database, or None (with a notice) when it cannot be used."""
         if not self.database.exists() and not self.database.is_symlink():
             return None
+        from omaliref.data.cms_store import CmsStore, StoreDamaged, StoreUnavailable
+
         try:
             return CmsStore(self.database, readonly=True)
         except StoreUnavailable as exc:
@@ -130,7 +134,10 @@ class Library:
     @property
     def index(self) -> SearchIndex:
         if self._index is None:
-            self._index = SearchIndex.from_catalog(self.catalog) if self.store is None else self.build_index()
+            if self.store is not None:
+                self._index = self.build_index()
+            else:  # the shipped pack's index comes compiled with it
+                self._index = shipped_index_for(self.catalog) or SearchIndex.from_catalog(self.catalog)
         return self._index
 
     def search(self, query: str, limit: int) -> list[SearchHit]:
@@ -140,10 +147,10 @@ class Library:
         """The pack, plus the imported code (and its crosswalk packages) of the quarter covering `day`. Kept per
         code and quarter until the next import: the calculator asks on every keystroke, the answer only changes
         when the database does."""
-        from omaliref.data.cms_catalog import catalog_for
-
         if self.store is None:
             return self.catalog
+        from omaliref.data.cms_catalog import catalog_for
+
         key = (normalize_code(code_text), str(Quarter.of(day)))
         if key not in self._catalogs:
             if len(self._catalogs) > 256:  # codes typed over a long day: start afresh rather than grow
@@ -168,12 +175,14 @@ class Library:
 
     def entry(self, ident: str) -> Entry:
         """A code, modifier, NDC (any form) or topic id, curated or imported."""
-        from omaliref.data.cms_catalog import imported_view
-
         catalog, store = self.catalog, self.store
         text = ident.strip()
         key = normalize_code(text)
-        imported = imported_view(catalog, store, key) if store is not None and len(key) == 5 else None
+        imported = None
+        if store is not None and len(key) == 5:
+            from omaliref.data.cms_catalog import imported_view
+
+            imported = imported_view(catalog, store, key)
         if key in catalog.codes:
             return Entry("code", key, catalog, catalog.codes[key], imported)
         if imported and store is not None:
@@ -232,10 +241,12 @@ class Library:
     def evaluate(self, case: Case) -> Outcome:
         """The one evaluation path: the case's code from the pack or the quarter of its date of service, with that
         quarter's payment limit and the MUE of the case's setting."""
-        from omaliref.data.cms_catalog import quarter_facts
-
         catalog = self.catalog_for(case.code, case.date_of_service)
         catalog.code(case.code)  # an unknown code is refused before anything else is said about it
+        if self.store is None:
+            return evaluate(catalog, case, None)
+        from omaliref.data.cms_catalog import quarter_facts
+
         return evaluate(catalog, case, quarter_facts(self.store, case.code, case.date_of_service, case.setting))
 
     def check_line(self, case: Case) -> LineCheck:
@@ -301,6 +312,7 @@ class Library:
     ) -> list[ImportReport]:
         """Import CMS files (creating the database on first use); the index is rebuilt on next use."""
         from omaliref.data.cms_import import import_paths
+        from omaliref.data.cms_store import CmsStore, StoreDamaged, StoreUnavailable
 
         if self.database.exists() and self.store is None:
             self.store = self._open_reader()  # a damaged database is set aside before writing a new one

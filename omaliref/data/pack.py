@@ -8,12 +8,12 @@ import tomllib
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from functools import lru_cache
 from importlib.resources.abc import Traversable
 from typing import Any
 
+from omaliref.data.pack_cache import shipped_catalog
 from omaliref.data.pack_schema import CONDITION_WORDS, TABLES, Field
-from omaliref.data.resources import read_text
+from omaliref.data.resources import PACK_FILES, read_text
 from omaliref.domain.calculator import RULE_IDS
 from omaliref.domain.checklist import CONDITION_KEYS, ChecklistItem
 from omaliref.domain.errors import PackError
@@ -36,19 +36,7 @@ from omaliref.domain.model import (
 )
 from omaliref.domain.quantities import Quantity, canonical_unit
 
-FILES = (
-    "pack.toml",
-    "sources.toml",
-    "codes.toml",
-    "products.toml",
-    "modifiers.toml",
-    "topics.toml",
-    "corrections.toml",
-    "rules.toml",
-    "dose_tables.toml",
-    "checklist.toml",
-    "payers.toml",
-)
+FILES = PACK_FILES
 NDC_PATTERN = re.compile(r"\d{5}-\d{4}-\d{2}")
 Schema = Mapping[str, Field]
 SCHEMAS: dict[str, Schema] = {name: table.fields for name, table in TABLES.items()}
@@ -168,7 +156,7 @@ def _parse(file: str, read: Callable[[str], str]) -> dict[str, Any]:
 
 def load_catalog(root: Traversable | None = None) -> Catalog:
     """Read and validate every file of the pack; raise PackError at the first problem."""
-    return catalog_from_texts({name: _read(name, root) for name in FILES})
+    return catalog_from_texts(read_pack_texts(root))
 
 
 def _read(name: str, root: Traversable | None) -> str:
@@ -502,11 +490,9 @@ def _checklist(ck: _Checker, data: dict[str, Any], codes: Mapping[str, Code]) ->
     return tuple(out)
 
 
-@lru_cache(maxsize=1)
-def shipped_catalog() -> Catalog:
-    """The shipped pack, loaded once per process: from the compiled copy in the cache folder when it was compiled
-    from exactly these TOML texts by this version of omaliref, else validated from the TOML (and compiled)."""
-    from omaliref.data.pack_cache import cached_catalog
+def read_pack_texts(root: Traversable | None = None) -> dict[str, str]:
+    """Every file of the pack as text (a PackError names a file that cannot be read)."""
+    return {name: _read(name, root) for name in FILES}
 
-    texts = {name: _read(name, None) for name in FILES}
-    return cached_catalog(texts, catalog_from_texts)
+
+__all__ = ["FILES", "catalog_from_texts", "load_catalog", "read_pack_texts", "shipped_catalog"]

@@ -8,13 +8,11 @@ stops the app: it is reported in one sentence and left out, and the built-ins ar
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from omaliref.data.pack_schema import PAYER
 from omaliref.domain.errors import PackError
 from omaliref.domain.payer import PayerProfile
 from omaliref.domain.vocab import CMS1500_NDC_GAPS, DeviceUnit, JwJzPolicy, MultiNdc, PayerKind
@@ -40,7 +38,10 @@ class Profiles:
 
 def parse_profiles(text: str, file: str, *, origin: str, source_ids: set[str] | None = None) -> list[PayerProfile]:
     """Profiles from one payers.toml; a PackError names file, record and field. Built-in profiles must cite
-    resolvable source ids (`source_ids`); an organization's may cite anything."""
+    resolvable source ids (`source_ids`); an organization's may cite anything. The parser and schema load here:
+    with no organization file, start-up never needs them (the built-ins come compiled with the pack)."""
+    import tomllib
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -56,6 +57,8 @@ def parse_profiles(text: str, file: str, *, origin: str, source_ids: set[str] | 
 
 
 def _profile(row: Any, index: int, file: str, origin: str, source_ids: set[str] | None, seen: set[str]) -> PayerProfile:
+    from omaliref.data.pack_schema import PAYER
+
     label = f"payer '{row['id']}'" if isinstance(row, dict) and isinstance(row.get("id"), str) else f"payer #{index}"
 
     def fail(field: str, problem: str) -> PackError:

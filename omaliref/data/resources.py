@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-import tomllib
-from importlib import resources
-from importlib.resources.abc import Traversable
-from pathlib import PurePosixPath
-from typing import Any
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 PACKAGE = "omaliref.resources"
+PACK_FILES = (  # every file of the pack, in the order the validator reads them
+    "pack.toml",
+    "sources.toml",
+    "codes.toml",
+    "products.toml",
+    "modifiers.toml",
+    "topics.toml",
+    "corrections.toml",
+    "rules.toml",
+    "dose_tables.toml",
+    "checklist.toml",
+    "payers.toml",
+)
 
 
 def _checked(name: str) -> str:
@@ -19,7 +32,21 @@ def _checked(name: str) -> str:
 
 
 def pack_root() -> Traversable:
+    from importlib import resources
+
     return resources.files(PACKAGE)
+
+
+def pack_folder() -> Path | None:
+    """The pack's folder when its files are plain files on disk (checkout, wheel, bundle), else None. Cheaper than
+    pack_root(): the start-up path only stats the files (see pack_cache)."""
+    from importlib.util import find_spec
+
+    spec = find_spec(PACKAGE)
+    for folder in (spec.submodule_search_locations or ()) if spec is not None else ():
+        if Path(folder, PACK_FILES[0]).is_file():
+            return Path(folder)
+    return None
 
 
 def read_text(name: str, root: Traversable | None = None) -> str:
@@ -28,4 +55,6 @@ def read_text(name: str, root: Traversable | None = None) -> str:
 
 
 def read_toml(name: str, root: Traversable | None = None) -> dict[str, Any]:
+    import tomllib
+
     return tomllib.loads(read_text(name, root))

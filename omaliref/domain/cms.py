@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 
 from omaliref.domain.errors import OmalirefError
 from omaliref.domain.quantities import canonical_unit
+from omaliref.domain.quarter import EARLIEST_QUARTER_YEAR, LATEST_QUARTER_YEAR, Quarter
 from omaliref.domain.vocab import CmsKind, MueSetting
 
 MONTHS = {
@@ -57,7 +58,6 @@ MUE_HEADER_SETTINGS: dict[str, MueSetting] = {
     "dme supplier": "dme-supplier",
 }
 MAX_NUMBER = Decimal(10) ** 9  # no CMS payment limit, package size or MUE comes near a billion
-EARLIEST_QUARTER_YEAR, LATEST_QUARTER_YEAR = 2000, 2100
 
 
 class FileFormatError(OmalirefError):
@@ -82,38 +82,6 @@ class QuarterUnknown(FileFormatError):
 
 class CellError(ValueError):
     """One value of a row that fits the layout cannot be used; the row is skipped and reported."""
-
-
-@dataclass(frozen=True)
-class Quarter:
-    year: int
-    q: int
-
-    @property
-    def start(self) -> dt.date:
-        return dt.date(self.year, 3 * self.q - 2, 1)
-
-    @property
-    def end(self) -> dt.date:
-        nxt = Quarter(self.year + (self.q == 4), 1 if self.q == 4 else self.q + 1).start
-        return nxt - dt.timedelta(days=1)
-
-    def __str__(self) -> str:
-        return f"{self.year}Q{self.q}"
-
-    @classmethod
-    def of(cls, day: dt.date) -> Quarter:
-        return cls(day.year, (day.month - 1) // 3 + 1)
-
-    @classmethod
-    def parse(cls, text: str) -> Quarter:
-        m = re.fullmatch(r"\s*(\d{4})\s*-?\s*Q([1-4])\s*", text, flags=re.I)
-        if not m or not EARLIEST_QUARTER_YEAR <= int(m.group(1)) <= LATEST_QUARTER_YEAR:
-            raise ValueError(
-                f"'{text[:20]}' is not a quarter: use YYYYQn from {EARLIEST_QUARTER_YEAR} to "
-                f"{LATEST_QUARTER_YEAR}, e.g. 2027Q1"
-            )
-        return cls(int(m.group(1)), int(m.group(2)))
 
 
 @dataclass(frozen=True)

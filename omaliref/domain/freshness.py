@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from omaliref.domain.cms import Quarter
+from omaliref.domain.quarter import Quarter
 
 
 @dataclass(frozen=True)

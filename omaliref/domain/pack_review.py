@@ -12,12 +12,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-from omaliref.domain.cms import CrosswalkRow, HcpcsRow, Quarter
 from omaliref.domain.cms_facts import decimal_text
 from omaliref.domain.model import Code, Product, units_per_container
 from omaliref.domain.quantities import format_amount
+from omaliref.domain.quarter import Quarter
 from omaliref.domain.vocab import ReviewVerdict
+
+if TYPE_CHECKING:  # rows only pass through: the CMS parsers load with the import database, not at start-up
+    from omaliref.domain.cms import CrosswalkRow, HcpcsRow
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 
 from omaliref.data.cms_store import ImportCancelled, ImportReport
 from omaliref.data.library import Library
-from omaliref.domain.cms import FileFormatError, Quarter, QuarterUnknown
+from omaliref.domain.cms import FileFormatError, QuarterUnknown
 from omaliref.domain.errors import InputError
+from omaliref.domain.quarter import Quarter
 
 
 class ImportWorker(QObject):

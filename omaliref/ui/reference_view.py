@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser
 
 from omaliref.domain.model import Catalog, Code, Correction, Modifier, Product, Provenance, Topic, units_per_container
-from omaliref.domain.pack_review import ReviewItem
 from omaliref.domain.quantities import format_amount
 from omaliref.ui.labels import REVIEW_LABELS
+
+if TYPE_CHECKING:
+    from omaliref.domain.pack_review import ReviewItem
 
 LINK_SCHEME = "entry"
 BADGE = {

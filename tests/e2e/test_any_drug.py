@@ -23,9 +23,10 @@ import pytest
 from omaliref.data.library import Library
 from omaliref.domain.calculator import CALCULABLE_UNITS
 from omaliref.domain.case import case_from_input
-from omaliref.domain.cms import Quarter, dosage_quantity
+from omaliref.domain.cms import dosage_quantity
 from omaliref.domain.errors import OmalirefError
 from omaliref.domain.quantities import plain_amount
+from omaliref.domain.quarter import Quarter
 from tests.e2e.test_cms_real import ASP_JUL24, CROSSWALK_JUL24
 
 TODAY = dt.date(2026, 12, 1)

@@ -20,8 +20,9 @@ import pytest
 
 from omaliref.data.cms_import import Member, hcpcs_records, import_paths, read_members
 from omaliref.data.cms_store import CmsStore
-from omaliref.domain.cms import FileFormatError, Quarter, QuarterUnknown, quarter_from_hcpcs_name
+from omaliref.domain.cms import FileFormatError, QuarterUnknown, quarter_from_hcpcs_name
 from omaliref.domain.cms_facts import decimal_text
+from omaliref.domain.quarter import Quarter
 
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "cms_real"
 HCPCS_ZIP = REAL / "2019-Alpha-Numeric-HCPCS-File-excerpt.zip"

@@ -1,62 +1,154 @@
-"""The compiled data pack (#17) can never disagree with the TOML: same catalog, new key on any change, damaged
-caches rebuilt, invalid packs never cached."""
+"""The compiled data pack (#17) can never disagree with the TOML: same catalog and index, a new key on any change
+to a pack file, damaged caches rebuilt, invalid packs never cached."""
 
 from __future__ import annotations
+
+import os
+import pickle
+import shutil
 
 import pytest
 
 from omaliref.data import pack_cache
-from omaliref.data.pack import FILES, _read, catalog_from_texts, load_catalog
+from omaliref.data.pack import FILES, catalog_from_texts, load_catalog, read_pack_texts
+from omaliref.data.resources import pack_folder
 from omaliref.domain.errors import PackError
+from omaliref.domain.search import SearchIndex
+
+QUERIES = ("J2357", "xolair", "omalizumb", "50242-0040-62", "jw", "waste", "2357", "j", "sinuva implant")
 
 
 @pytest.fixture
-def texts():
-    return {name: _read(name, None) for name in FILES}
+def folder(tmp_path):
+    """A copy of the shipped pack's files, to edit."""
+    shipped = pack_folder()
+    assert shipped is not None, "the shipped pack is plain files on disk in a checkout"
+    copy = tmp_path / "pack"
+    copy.mkdir()
+    for name in FILES:
+        shutil.copy2(shipped / name, copy / name)
+    return copy
 
 
-def test_cached_catalog_equals_the_catalog_built_from_the_toml(texts, isolated_state):
-    built = []
+def compiled(folder, built=None):
+    def read_texts():
+        return {name: (folder / name).read_text(encoding="utf-8") for name in FILES}
+
+    def build(texts):
+        if built is not None:
+            built.append(1)
+        return catalog_from_texts(texts)
+
+    return pack_cache.compiled_pack(folder, read_texts, build)
+
+
+def same_answers(index: SearchIndex, other: SearchIndex) -> bool:
+    return all(
+        [(h.entry.id, h.score) for h in index.search(q, 20)] == [(h.entry.id, h.score) for h in other.search(q, 20)]
+        for q in QUERIES
+    )
+
+
+def test_compiled_pack_equals_what_the_toml_gives(folder, isolated_state):
+    built: list[int] = []
+    catalog, index = compiled(folder, built)
+    key = pack_cache.file_key(folder)
+    assert key is not None
+    path = pack_cache.cache_path(key)
+    assert path is not None and path.exists() and str(path).startswith(str(isolated_state))
+    again, again_index = compiled(folder, built)
+    assert built == [1]  # the second came compiled
+    assert again == catalog == load_catalog()
+    fresh = SearchIndex.from_catalog(load_catalog())
+    assert again_index._postings == fresh._postings and again_index._deletes == fresh._deletes
+    assert same_answers(again_index, fresh) and same_answers(index, again_index)
+
+
+def test_any_edit_to_a_pack_file_is_a_new_key_and_is_what_loads(folder, isolated_state):
+    compiled(folder)
+    before = pack_cache.file_key(folder)
+    codes = folder / "codes.toml"
+    stat = codes.stat()
+    codes.write_text(
+        codes.read_text(encoding="utf-8").replace(
+            "Injection, omalizumab, 5 mg", "Injection, omalizumab, 5 mg (edited)"
+        ),
+        encoding="utf-8",
+    )
+    os.utime(codes, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000))  # even an edit within the same second
+    assert pack_cache.file_key(folder) != before
+    built: list[int] = []
+    catalog, index = compiled(folder, built)
+    assert built == [1]
+    assert catalog.codes["J2357"].descriptor.endswith("(edited)")
+    assert index.search("J2357", 1)[0].entry.title.endswith("(edited)")
+
+
+def test_the_key_covers_the_code_that_builds_the_catalog(tmp_path):
+    package = tmp_path / "omaliref"
+    for sub in ("domain", "data"):
+        (package / sub).mkdir(parents=True)
+        (package / sub / "model.py").write_text("x = 1\n")
+    before = pack_cache.code_stamps(package)
+    (package / "domain" / "model.py").write_text("x = 22\n")
+    assert pack_cache.code_stamps(package) != before
+    assert any("model.py" in stamp for stamp in before)
+
+
+def test_texts_not_on_disk_are_keyed_by_their_content():
+    texts = read_pack_texts()
+    changed = dict(texts)
+    changed["codes.toml"] = texts["codes.toml"].replace("Injection, omalizumab, 5 mg", "Injection, omalizumab, 10 mg")
+    assert pack_cache.text_key(changed) != pack_cache.text_key(texts)
+    assert pack_cache.text_key(dict(texts)) == pack_cache.text_key(texts)
+    built: list[int] = []
 
     def build(t):
         built.append(1)
         return catalog_from_texts(t)
 
-    first = pack_cache.cached_catalog(texts, build)
-    path = pack_cache.cache_path(pack_cache.cache_key(texts))
-    assert path is not None and path.exists() and str(path).startswith(str(isolated_state))
-    second = pack_cache.cached_catalog(texts, build)
-    assert built == [1]  # the second came from the cache
-    assert second == first == load_catalog()
+    first = pack_cache.compiled_pack(None, lambda: texts, build)
+    second = pack_cache.compiled_pack(None, lambda: texts, build)
+    assert first[0] == second[0] == load_catalog()
 
 
-def test_any_change_to_the_pack_text_is_a_new_key(texts):
-    changed = dict(texts)
-    changed["codes.toml"] = texts["codes.toml"].replace("Injection, omalizumab, 5 mg", "Injection, omalizumab, 10 mg")
-    assert pack_cache.cache_key(changed) != pack_cache.cache_key(texts)
-    assert pack_cache.cache_key(dict(texts)) == pack_cache.cache_key(texts)
-
-
-def test_a_damaged_or_foreign_cache_is_rebuilt(texts, isolated_state):
-    path = pack_cache.cache_path(pack_cache.cache_key(texts))
+def test_a_damaged_foreign_or_other_key_cache_is_rebuilt(folder, isolated_state):
+    key = pack_cache.file_key(folder)
+    assert key is not None
+    path = pack_cache.cache_path(key)
     assert path is not None
     path.parent.mkdir(parents=True, exist_ok=True)
-    for junk in (b"not a pickle", b"\x80\x05\x95", __import__("pickle").dumps({"codes": "lies"})):
+    catalog = load_catalog()
+    for junk in (
+        b"not a pickle",
+        b"\x80\x05\x95",
+        pickle.dumps({"codes": "lies"}),
+        pickle.dumps({"key": key + "x", "catalog": catalog, "index": SearchIndex.from_catalog(catalog)}),
+        pickle.dumps({"key": key, "catalog": "lies", "index": None}),
+    ):
         path.write_bytes(junk)
-        assert pack_cache.cached_catalog(texts, catalog_from_texts) == load_catalog()
-        assert pack_cache.read_cached(path) is not None  # rewritten with the real catalog
+        built: list[int] = []
+        assert compiled(folder, built)[0] == catalog
+        assert built == [1]
+        assert pack_cache.read_cached(path, key) is not None  # rewritten with the real catalog
 
 
-def test_an_invalid_pack_is_refused_and_never_cached(texts, isolated_state):
-    broken = dict(texts)
-    broken["pack.toml"] = "not = [valid"
+def test_an_invalid_pack_is_refused_and_never_cached(folder, isolated_state):
+    (folder / "pack.toml").write_text("not = [valid", encoding="utf-8")
     with pytest.raises(PackError):
-        pack_cache.cached_catalog(broken, catalog_from_texts)
-    path = pack_cache.cache_path(pack_cache.cache_key(broken))
+        compiled(folder)
+    key = pack_cache.file_key(folder)
+    assert key is not None
+    path = pack_cache.cache_path(key)
     assert path is not None and not path.exists()
 
 
-def test_the_cache_can_be_turned_off(texts, isolated_state, monkeypatch):
+def test_a_missing_pack_file_falls_back_to_the_texts(folder):
+    (folder / "rules.toml").unlink()
+    assert pack_cache.file_key(folder) is None
+
+
+def test_the_cache_can_be_turned_off(folder, isolated_state, monkeypatch):
     monkeypatch.setenv(pack_cache.ENV_DISABLE, "1")
-    pack_cache.cached_catalog(texts, catalog_from_texts)
+    compiled(folder)
     assert not (isolated_state / "cache").exists()
