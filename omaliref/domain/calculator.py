@@ -13,15 +13,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from math import gcd, lcm
+from typing import TYPE_CHECKING
 
 from omaliref.domain.case import MAX_CONTAINERS, Case
-from omaliref.domain.cms_facts import QuarterFacts
 from omaliref.domain.errors import InputError, LookalikeError
 from omaliref.domain.model import Catalog, Code, Product
 from omaliref.domain.notes import Notes, Warning_
 from omaliref.domain.payer import PayerProfile
 from omaliref.domain.quantities import Quantity, format_amount, plain_amount
 from omaliref.domain.vocab import FORM_FOR_SETTING, MEDICARE_340B_MODIFIERS, LineKind, WarningLevel
+
+if TYPE_CHECKING:  # imported CMS facts exist only with an import database
+    from omaliref.domain.cms_facts import QuarterFacts
 
 __all__ = ["Notes", "Warning_"]  # re-exported: the calculator's public result types
 

@@ -7,15 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from omaliref.domain.calculator import CalcResult, calculate, with_quarter_facts
 from omaliref.domain.case import Case
 from omaliref.domain.checklist import Evaluation, checklist_for
-from omaliref.domain.cms_facts import QuarterFacts
 from omaliref.domain.dosing import DoseAnswer, dose_matches, label_dose
 from omaliref.domain.model import Catalog
 from omaliref.domain.notes import Warning_
 from omaliref.domain.vocab import OMALIZUMAB_CODES, WARNING_LEVELS, Verdict
+
+if TYPE_CHECKING:  # imported CMS facts exist only with an import database
+    from omaliref.domain.cms_facts import QuarterFacts
 
 
 @dataclass(frozen=True)

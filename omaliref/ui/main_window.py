@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -504,6 +503,8 @@ class MainWindow(QMainWindow):
 
     @staticmethod
     def ask_pdf_path(parent: QWidget, suggested: str = "omaliref-audit.pdf") -> str:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getSaveFileName(parent, "Export audit sheet", suggested, "PDF (*.pdf)")
         return path
 

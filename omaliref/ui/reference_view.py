@@ -7,7 +7,6 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser
 
 from omaliref.domain.model import Catalog, Code, Correction, Modifier, Product, Provenance, Topic, units_per_container
@@ -242,4 +241,6 @@ class ReferenceView(QTextBrowser):
         if url.scheme() == LINK_SCHEME:
             self.entry_requested.emit(url.path())
         elif url.scheme() in ("http", "https"):
+            from PySide6.QtGui import QDesktopServices
+
             QDesktopServices.openUrl(url)  # the user's browser; the app itself opens no socket

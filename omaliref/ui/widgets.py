@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAccessible, QAccessibleEvent, QColor, QFontMetrics, QKeyEvent, QPalette
+from PySide6.QtGui import QColor, QFontMetrics, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -74,6 +74,8 @@ class ErrorLabel(QLabel):
         self.setText(f"✖ {message}")
         self.setAccessibleDescription(message)
         self.show()
+        from PySide6.QtGui import QAccessible, QAccessibleEvent  # on the first error, not at start-up
+
         QAccessible.updateAccessibility(QAccessibleEvent(self, QAccessible.Event.Alert))
 
     def clear_error(self) -> None:
