@@ -77,7 +77,10 @@ def library_loader(state_dir: str | None, *, now: bool = False) -> Callable[[], 
         from omaliref.data.library import Library
 
         library = Library.open(state_dir)
-        library.index  # noqa: B018 - built now, so the first keystroke is answered at once
+        if library.store is None:
+            library.index  # noqa: B018 - ready now, so the first keystroke is answered at once
+        else:  # the pack's index answers at once; the window adds the imported codes in the background
+            library.set_index(library.curated_index())
         library.profiles  # noqa: B018 - and the payer profiles the calculator starts with
         return library
 

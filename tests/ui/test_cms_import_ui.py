@@ -153,3 +153,30 @@ def test_any_failure_in_the_worker_ends_the_dialog(window, qtbot, monkeypatch, t
     dialog = import_through_menu(window, qtbot, monkeypatch, quarter_zips(tmp_path / "q1"))
     assert dialog.outcome == "Nothing was imported: unexpected RuntimeError: disk controller on fire"
     assert not dialog.thread_.isRunning()
+
+
+def test_a_start_with_imported_quarters_answers_from_the_pack_then_adds_the_imported_codes(
+    qtbot, isolated_state, tmp_path
+):
+    """#17: the window answers at once from the compiled pack; a worker thread with its own connection indexes the
+    imported codes after the first paint and hands the index over."""
+    import datetime as dt
+
+    from omaliref.app import build_window
+    from omaliref.data.library import Library
+
+    library = Library.open(str(isolated_state))
+    library.import_files(quarter_zips(tmp_path / "q1"))
+    library.close()
+    window = build_window(str(isolated_state), today=dt.date(2027, 2, 1))
+    qtbot.addWidget(window)
+    assert window.library.store is not None
+    assert window.library._index is not None and len(window.library._index.entries) == len(
+        window.library.curated_index().entries
+    )  # the curated pack answers before the imported codes are indexed
+    with qtbot.waitSignal(window.index_ready, timeout=20000):  # the thread starts on the event loop's first turn
+        qtbot.keyClicks(window.search_edit, "xolair")
+        assert window.reference.current_id == "J2357"
+    window.search_edit.clear()
+    qtbot.keyClicks(window.search_edit, "examplemab")
+    assert window.reference.current_id == "J0001"
