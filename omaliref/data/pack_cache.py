@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 CACHE_FORMAT = 2  # bump when the key or the file layout changes
 ENV_DISABLE = "OMALIREF_NO_PACK_CACHE"  # set to validate from the TOML every time (pack authors, tests)
 PACKAGE = Path(__file__).resolve().parent.parent  # omaliref/
+KEEP_COMPILED = 3  # compiled packs kept side by side (installs sharing a cache folder); older ones are deleted
 
 
 def _stamp(path: Path) -> str:
@@ -105,13 +106,24 @@ def write_cached(path: Path, key: str, catalog: Catalog, index: SearchIndex) -> 
         with open(tmp, "wb") as handle:
             pickle.dump({"key": key, "catalog": catalog, "index": index}, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
-        for old in path.parent.glob("pack-*.pickle"):  # compiled from an earlier pack or version
-            if old != path:
-                with contextlib.suppress(OSError):
-                    old.unlink()
+        _prune(path)
     except (OSError, pickle.PicklingError):
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+def _prune(kept: Path) -> None:
+    """Keep the newest few compiled packs, not only this one: two installs sharing the cache folder (a source
+    checkout and the bundle, or two versions) must not delete each other's and rebuild on every start (a rebuild
+    costs ~30 ms; the benchmark caught the two taking turns)."""
+    others = []
+    for other in kept.parent.glob("pack-*.pickle"):
+        with contextlib.suppress(OSError):
+            if other != kept:
+                others.append((other.stat().st_mtime_ns, other))
+    for _mtime, old in sorted(others, reverse=True)[KEEP_COMPILED - 1 :]:
+        with contextlib.suppress(OSError):
+            old.unlink()
 
 
 def compiled_pack(

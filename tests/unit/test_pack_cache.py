@@ -152,3 +152,26 @@ def test_the_cache_can_be_turned_off(folder, isolated_state, monkeypatch):
     monkeypatch.setenv(pack_cache.ENV_DISABLE, "1")
     compiled(folder)
     assert not (isolated_state / "cache").exists()
+
+
+def test_two_installs_sharing_the_cache_keep_their_own_compiled_pack(folder, tmp_path, isolated_state):
+    """A source checkout and the bundle (or two versions) used in turn: neither deletes the other's compiled pack,
+    so neither rebuilds on every start; only the newest few are kept."""
+    other = tmp_path / "other"
+    shutil.copytree(folder, other)
+    (other / "topics.toml").write_text((other / "topics.toml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    first, second = pack_cache.file_key(folder), pack_cache.file_key(other)
+    assert first is not None and second is not None and first != second
+    built: list[int] = []
+    for _ in range(3):
+        compiled(folder, built)
+        compiled(other, built)
+    assert built == [1, 1]  # each compiled once, then read in turn
+    cache = pack_cache.cache_path(first)
+    assert cache is not None
+    for n in range(pack_cache.KEEP_COMPILED + 2):  # more keys than are kept: the oldest go
+        (cache.parent / f"pack-old{n}.pickle").write_bytes(b"x")
+        os.utime(cache.parent / f"pack-old{n}.pickle", ns=(n, n))
+    (folder / "rules.toml").write_text((folder / "rules.toml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    compiled(folder, built)
+    assert len(list(cache.parent.glob("pack-*.pickle"))) == pack_cache.KEEP_COMPILED
