@@ -37,6 +37,8 @@ from omaliref.ui.labels import LEVEL_MARK, LINE_VIEW_LABELS, M340B_LABELS, SETTI
 from omaliref.ui.models import ClaimLinesModel
 from omaliref.ui.widgets import DateField, ErrorLabel, PackageBox, WrappingItemDelegate
 
+LINES_MIN_HEIGHT, LINES_MAX_HEIGHT = 70, 190  # the claim-lines table, in pixels
+
 
 class CalculatorPane(QWidget):
     """Edits the case's calculation fields and renders the outcome the CaseModel computes."""
@@ -155,8 +157,9 @@ class CalculatorPane(QWidget):
         self.lines_view.verticalHeader().hide()
         self.lines_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.lines_view.horizontalHeader().setStretchLastSection(True)
-        self.lines_view.setMinimumHeight(70)
-        self.lines_view.setMaximumHeight(190)
+        self.lines_view.setMinimumHeight(LINES_MIN_HEIGHT)
+        self.lines_view.setMaximumHeight(LINES_MAX_HEIGHT)
+        self.lines_model.modelReset.connect(self._fit_lines)
         self.lines_view.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
         self.admin_label = QLabel()
         self.admin_label.setWordWrap(True)
@@ -418,6 +421,15 @@ class CalculatorPane(QWidget):
         self.warnings_list.clear()
         self.rules_label.clear()
         self.admin_label.clear()
+
+    def _fit_lines(self) -> None:
+        """Every claim line stays in view: the table is at least as tall as its lines (up to LINES_MAX_HEIGHT), so
+        on a short screen the pane scrolls instead of squeezing the table to one line and a half (seen on X11 at
+        1366x768)."""
+        view = self.lines_view
+        rows = sum(max(view.rowHeight(row), view.sizeHintForRow(row)) for row in range(self.lines_model.rowCount()))
+        height = view.horizontalHeader().sizeHint().height() + rows + 2 * view.frameWidth() + 2
+        view.setMinimumHeight(max(LINES_MIN_HEIGHT, min(height, LINES_MAX_HEIGHT)))
 
     def _show_result(self, outcome: Outcome) -> None:
         r = outcome.calculation

@@ -6,6 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from omaliref.ui.calculator_pane import LINES_MIN_HEIGHT
+
 KEYS = []
 
 
@@ -148,3 +150,24 @@ def test_error_text_reads_at_4_5_to_1_on_every_palette(qtbot, window_colour, tex
 def test_an_error_is_an_accessible_description(window, qtbot):
     qtbot.keyClicks(window.calculator.dose_edit, "abc")
     assert "not a dose unit" in window.calculator.dose_error.accessibleDescription()
+
+
+def test_every_claim_line_stays_in_view_on_a_1366x768_screen(window, qtbot):
+    """The claim-lines table is never squeezed below its lines: on a short screen the pane scrolls instead (on
+    X11 at 1366x768 the table once showed one line and a half of two)."""
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    calc = window.calculator
+    qtbot.keyClicks(calc.dose_edit, "225mg")
+    qtbot.keyClicks(calc.containers_edit, "50242-0040-62x2")
+    assert calc.lines_model.rowCount() == 2
+    view = calc.lines_view
+    needed = view.horizontalHeader().sizeHint().height() + view.rowHeight(0) + view.rowHeight(1)
+    assert needed > LINES_MIN_HEIGHT  # two lines need more than the table's floor
+    assert view.minimumHeight() >= needed
+    qtbot.waitUntil(lambda: view.height() >= needed)
+    calc.dose_edit.clear()
+    qtbot.keyClicks(calc.dose_edit, "75mg")
+    calc.containers_edit.clear()
+    assert view.minimumHeight() < needed  # one line: the table gives the room back
