@@ -128,19 +128,6 @@ class Library:
         """A search index over `entries` (default: all); pure, so it may be built off the GUI thread."""
         return SearchIndex(self.search_entries() if entries is None else entries, self.catalog.corrections)
 
-    def build_index_on_own_connection(self) -> SearchIndex:
-        """The full index, read through a connection of the calling thread's own: a worker thread builds it while
-        the window answers from the curated index (SQLite connections stay on the thread that opened them)."""
-        from omaliref.data.cms_catalog import search_entries
-        from omaliref.data.cms_store import CmsStore
-
-        store = CmsStore(self.database, readonly=True)
-        try:
-            entries = entries_from_catalog(self.catalog) + search_entries(self.catalog, store)
-        finally:
-            store.close()
-        return self.build_index(entries)
-
     def curated_index(self) -> SearchIndex:
         """The index of the curated pack alone: for the shipped pack, the one compiled with it."""
         return shipped_index_for(self.catalog) or SearchIndex.from_catalog(self.catalog)

@@ -394,7 +394,11 @@ class MainWindow(QMainWindow):
 
         def build() -> None:
             try:
-                index = self.library.build_index_on_own_connection()
+                worker = self.library.for_thread()
+                try:
+                    index = worker.build_index()
+                finally:
+                    worker.close()
             except Exception:
                 log.exception("the index of the imported codes could not be built")
                 return
