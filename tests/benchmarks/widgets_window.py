@@ -1,6 +1,7 @@
 """The floor: the kinds of widgets omaliref's window has (search box, result list, rich-text reference with a
 table, claim-line table, lists, labels, buttons), with a little text, and no omaliref code. What any PySide6 window
-of this shape pays over the bare one, shown and painted the way the app's smoke test does."""
+of this shape pays over the bare one, shown and painted the way the app's smoke test does. The measuring lines
+repeat bare_window.py's on purpose: each baseline is one self-contained script, importing nothing of ours."""
 
 from __future__ import annotations
 
