@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from omaliref.data.library import Library
@@ -62,7 +62,7 @@ def build_window(  # type: ignore[no-untyped-def]
     today: dt.date | None = None,
     *,
     ready: bool = True,
-    load: Callable[[], Any] | None = None,
+    load: Callable[[], Library] | None = None,
 ):
     """Everything the GUI needs, built in one place (tests use it too). With ready=False only the shell is
     built; the data pack and panes load on finish_loading(). `load` gives the Library (default: open it then)."""
@@ -76,8 +76,8 @@ def build_window(  # type: ignore[no-untyped-def]
     return window
 
 
-def library_loader(state_dir: str | None, *, now: bool = False) -> Callable[[], Any]:
-    """What gives the window its Library. With now=True the Library is opened at once, and the index built: run()
+def library_loader(state_dir: str | None, *, now: bool = False) -> Callable[[], Library]:
+    """What gives the window its Library. With now=True the Library is opened at once, with its index: run()
     does that before PySide6 is imported, because PySide's import hook reads the source of every module imported
     after it (~15 ms for the pure core, #17). A failure is kept and raised by the window's finish_loading, so an
     invalid pack is reported in the window as it always was."""
@@ -86,10 +86,9 @@ def library_loader(state_dir: str | None, *, now: bool = False) -> Callable[[], 
         from omaliref.data.library import Library
 
         library = Library.open(state_dir)
-        if library.store is None:
-            library.index  # noqa: B018 - ready now, so the first keystroke is answered at once
-        else:  # the pack's index answers at once; the window adds the imported codes in the background
-            library.set_index(library.curated_index())
+        # the pack's compiled index answers the first keystroke; with imported quarters, the window adds their
+        # codes in the background (MainWindow._rebuild_index)
+        library.set_index(library.curated_index())
         library.profiles  # noqa: B018 - and the payer profiles the calculator starts with
         return library
 

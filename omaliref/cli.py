@@ -242,7 +242,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_dose(args: argparse.Namespace) -> int:
-    from omaliref.data.pack import shipped_catalog
+    from omaliref.data.pack_cache import shipped_catalog
     from omaliref.domain.case import parse_indication, parse_optional_number
     from omaliref.domain.dosing import label_dose
     from omaliref.report import as_json

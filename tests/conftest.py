@@ -9,7 +9,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from omaliref.data.pack import shipped_catalog
+from omaliref.data.pack_cache import shipped_catalog
 from omaliref.domain.model import Catalog
 
 TODAY = dt.date(2026, 11, 27)

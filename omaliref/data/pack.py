@@ -11,7 +11,6 @@ from fractions import Fraction
 from importlib.resources.abc import Traversable
 from typing import Any
 
-from omaliref.data.pack_cache import shipped_catalog
 from omaliref.data.pack_schema import CONDITION_WORDS, TABLES, Field
 from omaliref.data.resources import PACK_FILES, read_text
 from omaliref.domain.calculator import RULE_IDS
@@ -493,6 +492,3 @@ def _checklist(ck: _Checker, data: dict[str, Any], codes: Mapping[str, Code]) ->
 def read_pack_texts(root: Traversable | None = None) -> dict[str, str]:
     """Every file of the pack as text (a PackError names a file that cannot be read)."""
     return {name: _read(name, root) for name in FILES}
-
-
-__all__ = ["FILES", "catalog_from_texts", "load_catalog", "read_pack_texts", "shipped_catalog"]

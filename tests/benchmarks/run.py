@@ -18,7 +18,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from omaliref.data.pack import shipped_catalog
+from omaliref.data.pack_cache import shipped_catalog
 from omaliref.domain.case import case_from_input
 from omaliref.domain.model import Catalog, Provenance
 from omaliref.domain.outcome import evaluate

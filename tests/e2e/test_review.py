@@ -11,7 +11,7 @@ import sys
 from decimal import Decimal
 from fractions import Fraction
 
-from omaliref.data.pack import shipped_catalog
+from omaliref.data.pack_cache import shipped_catalog
 from omaliref.domain.cms import CrosswalkRow, HcpcsRow
 from omaliref.domain.pack_review import review_code, review_package
 from omaliref.domain.vocab import REVIEW_VERDICTS

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from omaliref.data import pack
 from omaliref.data.pack import load_catalog
 from omaliref.data.pack_schema import guide
 from omaliref.domain import vocab
@@ -66,7 +65,7 @@ def test_a_renamed_rule_is_exit_3_with_one_sentence(tmp_path, monkeypatch, capsy
     from omaliref.cli import main
 
     root = pack_copy(tmp_path, "rules.toml", 'id = "jz-required"', 'id = "jz-mandatory"')
-    monkeypatch.setattr(pack, "shipped_catalog", lambda: load_catalog(root))
+    monkeypatch.setattr("omaliref.data.pack_cache.shipped_catalog", lambda: load_catalog(root))
     monkeypatch.setattr("omaliref.data.library.shipped_catalog", lambda: load_catalog(root))
     assert main(["units", "J2357", "--dose", "150mg"]) == 3
     out, err = capsys.readouterr()

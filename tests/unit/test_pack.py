@@ -349,7 +349,7 @@ def test_domain_and_data_do_not_import_qt():
     code = (
         "import sys, omaliref.cli, omaliref.data.pack, omaliref.data.state, omaliref.domain.search, "
         "omaliref.domain.calculator, omaliref.domain.checklist, omaliref.domain.dosing, omaliref.domain.outcome, omaliref.report.as_json; "
-        "omaliref.data.pack.shipped_catalog(); "
+        "omaliref.data.pack_cache.shipped_catalog(); "
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))]; print(bad); sys.exit(bool(bad))"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
