@@ -190,8 +190,9 @@ class Library:
             merged = self.latest_catalog_for(key)
             if key in merged.codes:
                 return Entry("code", key, merged, merged.codes[key], imported, True, store.latest_code_quarter())
-        if key in catalog.modifiers:
-            return Entry("modifier", key, catalog, catalog.modifiers[key])
+        modifier = catalog.modifier(key) if len(key) == 2 else None
+        if modifier is not None:
+            return Entry("modifier", modifier.code, catalog, modifier)
         if text.lower() in catalog.topics:
             return Entry("topic", text.lower(), catalog, catalog.topics[text.lower()])
         try:

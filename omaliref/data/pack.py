@@ -15,6 +15,7 @@ from omaliref.data.pack_schema import CONDITION_WORDS, TABLES, Field
 from omaliref.data.resources import PACK_FILES, read_text
 from omaliref.domain.calculator import RULE_IDS
 from omaliref.domain.checklist import CONDITION_KEYS, ChecklistItem
+from omaliref.domain.cms_facts import MueLimit
 from omaliref.domain.errors import PackError
 from omaliref.domain.model import (
     SECTION_ORDER,
@@ -34,6 +35,8 @@ from omaliref.domain.model import (
     normalize_code,
 )
 from omaliref.domain.quantities import Quantity, canonical_unit
+from omaliref.domain.quarter import Quarter
+from omaliref.domain.vocab import MueSetting
 
 FILES = PACK_FILES
 NDC_PATTERN = re.compile(r"\d{5}-\d{4}-\d{2}")
@@ -185,6 +188,15 @@ def catalog_from_texts(texts: Mapping[str, str]) -> Catalog:
 
     codes = _codes(_Checker("codes.toml", ids), raw["codes.toml"])
     modifiers = _modifiers(_Checker("modifiers.toml", ids), raw["modifiers.toml"])
+    mues = _mues(_Checker("mue.toml", ids), raw["mue.toml"], codes)
+    modifier_check = _Checker("modifiers.toml", ids)
+    for modifier in modifiers.values():
+        label = f"modifier '{modifier.code}'"
+        for other in modifier.replaced_by:
+            if other not in modifiers:
+                raise modifier_check.fail(label, "replaced_by", f"'{other}' is not a modifier in the pack")
+        if modifier.effective_from and modifier.effective_to and modifier.effective_to < modifier.effective_from:
+            raise modifier_check.fail(label, "effective_to", "is before effective_from")
     products = _products(_Checker("products.toml", ids), raw["products.toml"], codes)
     topics = _topics(_Checker("topics.toml", ids), raw["topics.toml"], codes)
     corrections = _corrections(_Checker("corrections.toml", ids), raw["corrections.toml"], codes, modifiers)
@@ -221,6 +233,7 @@ def catalog_from_texts(texts: Mapping[str, str]) -> Catalog:
         fixed,
         checklist,
         {p.id: p for p in profiles},
+        mues,
     )
 
 
@@ -257,6 +270,51 @@ def _codes(ck: _Checker, data: dict[str, Any]) -> dict[str, Code]:
             notes=tuple(row["notes"]),
             max_single_dose=limit,
             min_single_dose=lowest,
+            dates_source=_dates_source(ck, label, row),
+            pricing_note=row.get("pricing_note", ""),
+        )
+    return out
+
+
+def _dates_source(ck: _Checker, label: str, row: dict[str, Any]) -> str:
+    """The source stating a record's dates must resolve, and be one the record cites."""
+    sid = str(row.get("dates_source", ""))
+    if sid and (sid not in ck.source_ids or sid not in row["sources"]):
+        raise ck.fail(label, "dates_source", f"'{sid}' must be one of the record's sources")
+    return sid
+
+
+MUE_TABLE_FIELDS: dict[str, MueSetting] = {
+    "practitioner": "practitioner",
+    "outpatient_hospital": "outpatient-hospital",
+    "dme_supplier": "dme-supplier",
+}
+
+
+def _mues(ck: _Checker, data: dict[str, Any], codes: Mapping[str, Code]) -> dict[str, tuple[MueLimit, ...]]:
+    """Shipped MUE values: one MueLimit per table the record gives, labelled with the record's quarter."""
+    out: dict[str, tuple[MueLimit, ...]] = {}
+    for label, row in ck.records(data, "mue", "code"):
+        if row["code"] not in codes:
+            raise ck.fail(label, "code", f"'{row['code']}' is not a code in the pack")
+        try:
+            Quarter.parse(row["quarter"])
+        except ValueError:
+            raise ck.fail(label, "quarter", f"'{row['quarter']}' is not a quarter such as 2026Q2") from None
+        if row["mai"] not in (1, 2, 3):
+            raise ck.fail(label, "mai", "must be 1, 2 or 3")
+        tables = [(key, setting) for key, setting in MUE_TABLE_FIELDS.items() if key in row]
+        if not tables:
+            raise ck.fail(label, "practitioner", "give the value of at least one MUE table")
+        for key, _ in tables:
+            if row[key] < 0:
+                raise ck.fail(label, key, "must not be negative")
+        source = row["sources"][0]
+        out[row["code"]] = tuple(
+            MueLimit(
+                row["quarter"], setting, row[key], row["mai"], row["mai_text"], row["rationale"], source, shipped=True
+            )
+            for key, setting in tables
         )
     return out
 
@@ -343,6 +401,9 @@ def _modifiers(ck: _Checker, data: dict[str, Any]) -> dict[str, Modifier]:
             provenance=_prov(row),
             short_descriptor=row.get("short_descriptor", ""),
             effective_from=row.get("effective_from"),
+            effective_to=row.get("effective_to"),
+            replaced_by=tuple(row.get("replaced_by", ())),
+            dates_source=_dates_source(ck, label, row),
             required_from=row.get("required_from"),
             required_note=row.get("required_note", ""),
             status_note=row.get("status_note", ""),

@@ -36,6 +36,7 @@ SOURCE_KINDS = (
     "compendium",
     "trade-press",
     "professional-society",
+    "standards-body",
     "third-party",
 )
 NDC_UNITS = ("UN", "ML", "GR", "F2", "ME")
@@ -126,6 +127,10 @@ TABLES: dict[str, Table] = {
                     "Smallest label dose: { amount, unit, note, sources }; a dose below a "
                     "quarter of it is refused as a slip, below it warned.",
                 ),
+                "dates_source": _o("str", "The source id that states the dates (a CMS HCPCS file)."),
+                "pricing_note": _o(
+                    "str", "Said with every calculation when no imported quarter gives a payment limit (e.g. none yet)."
+                ),
                 **PROVENANCE,
             },
         ),
@@ -160,6 +165,24 @@ TABLES: dict[str, Table] = {
             },
         ),
         Table(
+            "mue.toml",
+            "mue",
+            "code",
+            "Medically Unlikely Edits as CMS publishes them, one record per code, used (and labelled with their "
+            "quarter) when no imported MUE file covers the date of service; an imported quarter wins.",
+            {
+                "code": _f("str", "The HCPCS code (must exist in codes.toml)."),
+                "quarter": _f("str", "The quarter of the CMS MUE tables, e.g. 2026Q2."),
+                "practitioner": _o("int", "MUE of the practitioner services table (units per day)."),
+                "outpatient_hospital": _o("int", "MUE of the outpatient hospital services table."),
+                "dme_supplier": _o("int", "MUE of the DME supplier services table."),
+                "mai": _f("int", "MUE adjudication indicator (1 line, 2 policy, 3 date of service)."),
+                "mai_text": _f("str", "The indicator's words as the file prints them."),
+                "rationale": _f("str", "CMS's MUE rationale."),
+                **PROVENANCE,
+            },
+        ),
+        Table(
             "modifiers.toml",
             "modifier",
             "code",
@@ -169,7 +192,12 @@ TABLES: dict[str, Table] = {
                 "descriptor": _f("str", "Official descriptor."),
                 "short_descriptor": _o("str", "Short descriptor."),
                 "meaning": _f("str", "What it means for the coder."),
-                "effective_from": _o("date", "When it came into use."),
+                "effective_from": _o("date", "First date of service it is valid (CMS HCPCS ADD DT)."),
+                "effective_to": _o(
+                    "date", "Last date of service it is valid (CMS HCPCS TERM DT); after it the modifier is refused."
+                ),
+                "replaced_by": _o("strs", "Modifiers to use after effective_to (must exist in the pack)."),
+                "dates_source": _o("str", "The source id that states the dates (a CMS HCPCS file)."),
                 "required_from": _o("date", "When it became required."),
                 "required_note": _o("str", "By whom it is required."),
                 "status_note": _o("str", "Unsettled points about it, shown with it."),

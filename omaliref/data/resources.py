@@ -15,6 +15,7 @@ PACK_FILES = (  # every file of the pack, in the order the validator reads them
     "codes.toml",
     "products.toml",
     "modifiers.toml",
+    "mue.toml",
     "topics.toml",
     "corrections.toml",
     "rules.toml",

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from omaliref.domain.case import MAX_CONTAINERS, Case
 from omaliref.domain.errors import InputError, LookalikeError
-from omaliref.domain.model import Catalog, Code, Product
+from omaliref.domain.model import Catalog, Code, Product, dates_label
 from omaliref.domain.notes import Notes, Warning_
 from omaliref.domain.payer import PayerProfile
 from omaliref.domain.quantities import Quantity, format_amount, plain_amount
@@ -46,7 +46,6 @@ RULE_IDS = (
     "jw-jz-returned",
     "jw-jz-other-payers",
     "modifier-340b",
-    "jg-confirm-2025",
     "route-modifier-j0490",
     "ndc-format",
     "ndc-unit-syringe",
@@ -200,14 +199,22 @@ def _lookalike_or(catalog: Catalog, code: Code, dose: Quantity, fallback: InputE
 
 
 def code_in_force(code: Code, day: dt.date) -> Notes:
-    """A code ended before the date of service is refused; one reported to start later is flagged."""
+    """A code ended before the date of service is refused, and so is one that begins after it when CMS states the
+    date; a start date the research could not settle is only flagged."""
+    said = f" ({dates_label(code.dates_source)})" if code.dates_source else ""
     if code.effective_to and day > code.effective_to:
         raise InputError(
-            f"{code.code} ended on {code.effective_to}; for {day} use "
+            f"{code.code} ended on {code.effective_to}{said}; for {day} use "
             f"{' or '.join(code.replaced_by) or 'its replacement'}.",
             field="code",
         )
     if code.effective_from and day < code.effective_from:
+        if code.effective_from_confidence == "high":
+            raise InputError(
+                f"{code.code} is valid from {code.effective_from}{said}; {day} is earlier: check the date of "
+                "service, or bill the code in force then.",
+                field="code",
+            )
         return Notes(
             (
                 Warning_(
@@ -219,6 +226,29 @@ def code_in_force(code: Code, day: dt.date) -> Notes:
             )
         )
     return Notes()
+
+
+def modifier_in_force(catalog: Catalog, text: str, day: dt.date, field: str) -> None:
+    """A modifier that has ended, or not begun, on the date of service is refused with one sentence that names
+    the dates, who states them, and what replaced it."""
+    modifier = catalog.modifiers.get(text)
+    if modifier is None or modifier.in_force_on(day):
+        return
+    said = f" ({dates_label(modifier.dates_source)})" if modifier.dates_source else ""
+    if modifier.effective_to is not None and day > modifier.effective_to:
+        instead = (
+            f"; for {day} use {' or '.join(modifier.replaced_by)}" if modifier.replaced_by else f": not valid for {day}"
+        )
+        raise InputError(f"{modifier.code} ended on {modifier.effective_to}{said}{instead}.", field=field)
+    raise InputError(f"{modifier.code} is valid from {modifier.effective_from}{said}: not for {day}.", field=field)
+
+
+def lines_in_force(catalog: Catalog, lines: Iterable[ClaimLine], day: dt.date) -> None:
+    """Every modifier on the lines is valid on the date of service (an imported HCPCS file may end one the pack
+    still has): otherwise no lines at all."""
+    for line in lines:
+        for text in line.modifiers:
+            modifier_in_force(catalog, text, day, "date")
 
 
 def future_date(case: Case) -> Notes:
@@ -667,7 +697,8 @@ def _payer_waste_policy(
 
 
 def modifier_340b(catalog: Catalog, case: Case) -> tuple[tuple[str, ...], Notes]:
-    """Rules modifier-340b, jg-confirm-2025 (Medicare) and payer-340b-modifier (other payers' profiles)."""
+    """Rules modifier-340b (Medicare; a modifier not in force on the date of service, such as JG from 2025, is
+    refused) and payer-340b-modifier (other payers' profiles)."""
     if not case.modifier_340b:
         return (), Notes()
     if case.payer != "medicare":
@@ -685,16 +716,7 @@ def modifier_340b(catalog: Catalog, case: Case) -> tuple[tuple[str, ...], Notes]
         return (), _note(
             catalog, "warning", f"{case.modifier_340b} did not exist before {rule.effective_from}: not added.", rule.id
         )
-    if case.modifier_340b == "JG" and catalog.rule("jg-confirm-2025").in_force_on(day):
-        # JG after 2024 rests on the low-confidence rule alone: the high-confidence 340B rule is not cited for it.
-        return (case.modifier_340b,), _note(
-            catalog,
-            "warning",
-            "JG on a date of service from 2025-01-01: sources conflict on whether JG "
-            "was retired for TB — confirm with your MAC that JG is still accepted.",
-            "jg-confirm-2025",
-            applied=True,
-        )
+    modifier_in_force(catalog, case.modifier_340b, day, "340b")
     return (case.modifier_340b,), Notes(rules=(rule.id,))
 
 
@@ -1029,6 +1051,7 @@ def calculate(catalog: Catalog, case: Case) -> CalcResult:
     leading = m340b if m340b == ("UD",) and FORM_FOR_SETTING[case.setting] == "ub04" else ()
     extra = m340b + route if not leading else route
     lines = claim_lines(code, containers, dose, units, emit_jw, emit_jz, extra, case.payer_profile, leading)
+    lines_in_force(catalog, lines, day)
     if auto:
         notes += Notes(rules=("smallest-container",))
     notes += ndc_notes(catalog, containers, lines, case.payer_profile) + package_notes(containers, day)
@@ -1054,10 +1077,15 @@ def calculate(catalog: Catalog, case: Case) -> CalcResult:
 
 
 def with_quarter_facts(result: CalcResult, facts: QuarterFacts | None) -> CalcResult:
-    """The quarter's payment limit and the setting's MUE added to a calculation (see cms_facts)."""
+    """The quarter's payment limit and the setting's MUE added to a calculation (see cms_facts); a code the pack
+    says has no payment limit yet says so while no imported quarter gives one."""
+    unpriced: tuple[Warning_, ...] = ()
+    if result.code.pricing_note and (facts is None or facts.payment_limit is None):
+        unpriced = (Warning_("warning", result.code.pricing_note, sources=result.code.provenance.sources),)
     if facts is None:
-        return result
-    return replace(result, warnings=result.warnings + facts.warnings(result.total_billed_units), quarter_facts=facts)
+        return replace(result, warnings=result.warnings + unpriced)
+    warnings = result.warnings + unpriced + facts.warnings(result.total_billed_units)
+    return replace(result, warnings=warnings, quarter_facts=facts)
 
 
 # -- check-my-line ---------------------------------------------------------------------------------------------

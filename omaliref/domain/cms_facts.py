@@ -6,11 +6,11 @@ a DME supplier MUE of 0 must never warn an office claim that its units are denie
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from omaliref.domain.notes import Warning_
-from omaliref.domain.vocab import MueSetting
+from omaliref.domain.vocab import MUE_TABLE_FOR_SETTING, MueSetting, Setting
 
 
 def decimal_text(value: Decimal) -> str:
@@ -55,9 +55,15 @@ class MueLimit:
     mai_text: str
     rationale: str
     source_id: str
+    shipped: bool = False  # from the data pack (no imported MUE file covers the date of service)
 
     def text(self) -> str:
-        return f"MUE {self.quarter} ({self.setting}): {self.value} units, MAI {self.mai} {self.mai_text}" + (
+        label = (
+            f"MUE CMS {self.quarter} ({self.setting}, in the data pack)"
+            if self.shipped
+            else (f"MUE {self.quarter} ({self.setting})")
+        )
+        return f"{label}: {self.value} units, MAI {self.mai} {self.mai_text}" + (
             f" — {self.rationale}" if self.rationale else ""
         )
 
@@ -90,3 +96,15 @@ class QuarterFacts:
             else:
                 out.append(Warning_("info", m.text(), sources=(m.source_id,)))
         return tuple(out)
+
+
+def with_shipped_mue(
+    facts: QuarterFacts | None, shipped: tuple[MueLimit, ...], setting: Setting
+) -> QuarterFacts | None:
+    """The data pack's MUE for the setting's table when no imported MUE file gives one: an imported quarter's
+    value always wins, and the pack's is labelled with its own quarter."""
+    table = MUE_TABLE_FOR_SETTING[setting]
+    mine = tuple(m for m in shipped if m.setting == table)
+    if not mine or (facts is not None and facts.mues):
+        return facts
+    return QuarterFacts(None, mues=mine) if facts is None else replace(facts, mues=mine)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from omaliref.domain.cms_facts import MueLimit
 from omaliref.domain.errors import UnknownIdError
 from omaliref.domain.quantities import Quantity
 from omaliref.domain.vocab import CONFIDENCES
@@ -75,6 +77,8 @@ class Code:
     notes: tuple[str, ...] = ()
     max_single_dose: DoseLimit | None = None
     min_single_dose: DoseLimit | None = None
+    dates_source: str = ""  # the source id that states effective_from/effective_to (a CMS HCPCS file)
+    pricing_note: str = ""  # said with every calculation when no imported quarter gives a payment limit
 
     def in_force_on(self, day: dt.date) -> bool:
         after_start = self.effective_from is None or day >= self.effective_from
@@ -136,12 +140,20 @@ class Modifier:
     provenance: Provenance
     short_descriptor: str = ""
     effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
+    replaced_by: tuple[str, ...] = ()
+    dates_source: str = ""  # the source id that states effective_from/effective_to (a CMS HCPCS file)
     required_from: dt.date | None = None
     required_note: str = ""
     status_note: str = ""
     payers: tuple[str, ...] = ()
     common_errors: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+
+    def in_force_on(self, day: dt.date) -> bool:
+        after_start = self.effective_from is None or day >= self.effective_from
+        before_end = self.effective_to is None or day <= self.effective_to
+        return after_start and before_end
 
 
 @dataclass(frozen=True)
@@ -234,6 +246,14 @@ class Catalog:
     fixed_doses: tuple[FixedDose, ...] = ()
     checklist: tuple[object, ...] = field(default=())
     payer_profiles: Mapping[str, object] = field(default_factory=dict)  # built-in PayerProfile by id
+    mues: Mapping[str, tuple[MueLimit, ...]] = field(default_factory=dict)  # shipped CMS MUE values by code
+
+    def modifier(self, text: str) -> Modifier | None:
+        """A modifier by its code or by an alias another record lists (XS is both a record and 59's alias)."""
+        key = normalize_code(text)
+        if key in self.modifiers:
+            return self.modifiers[key]
+        return next((m for m in self.modifiers.values() if key in m.aliases), None)
 
     def code(self, code: str) -> Code:
         key = normalize_code(code)
@@ -271,6 +291,16 @@ class Catalog:
 
     def resolve_sources(self, ids: Iterable[str]) -> tuple[Source, ...]:
         return tuple(self.sources[i] for i in dict.fromkeys(ids))
+
+
+def dates_label(source_id: str) -> str:
+    """Who states a record's dates, in a few words: 'cms-hcpcs-2025-10' (the pack's citation of a CMS file) ->
+    'CMS HCPCS 2025Q4'; an imported file's 'cms-hcpcs-2025Q4' -> 'CMS HCPCS 2025Q4, imported'."""
+    cited = re.fullmatch(r"cms-hcpcs-(\d{4})-(\d{2})", source_id)
+    if cited:
+        return f"CMS HCPCS {cited.group(1)}Q{(int(cited.group(2)) - 1) // 3 + 1}"
+    imported = re.fullmatch(r"cms-hcpcs-(\d{4}Q[1-4])", source_id)
+    return f"CMS HCPCS {imported.group(1)}, imported" if imported else source_id
 
 
 def units_per_container(product: Product, code: Code) -> Fraction:

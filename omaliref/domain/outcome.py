@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 from omaliref.domain.calculator import CalcResult, calculate, with_quarter_facts
 from omaliref.domain.case import Case
 from omaliref.domain.checklist import Evaluation, checklist_for
+from omaliref.domain.cms_facts import with_shipped_mue
 from omaliref.domain.dosing import DoseAnswer, dose_matches, label_dose
-from omaliref.domain.model import Catalog
+from omaliref.domain.model import Catalog, normalize_code
 from omaliref.domain.notes import Warning_
 from omaliref.domain.vocab import OMALIZUMAB_CODES, WARNING_LEVELS, Verdict
 
@@ -69,6 +70,7 @@ def evaluate(catalog: Catalog, case: Case, facts: QuarterFacts | None = None) ->
     `catalog` must hold the case's code (the Library adds an imported one); `facts` are the imported CMS quarter's
     payment limit and the MUE of the case's setting.
     """
+    facts = with_shipped_mue(facts, catalog.mues.get(normalize_code(case.code), ()), case.setting)
     result = with_quarter_facts(calculate(catalog, case), facts) if case.dose is not None else None
     answer = dose_answer_for(catalog, case)
     return Outcome(

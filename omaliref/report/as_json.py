@@ -17,7 +17,7 @@ from omaliref.domain.calculator import NDC_QUANTITY_PLACES, CalcResult, ClaimLin
 from omaliref.domain.claim_forms import fl43, item_24a, x12_segments
 from omaliref.domain.cms_facts import QuarterFacts, decimal_text, money_text
 from omaliref.domain.dosing import DoseAnswer
-from omaliref.domain.model import Catalog, Code, Modifier, Product, Topic, units_per_container
+from omaliref.domain.model import Catalog, Code, Modifier, Product, Topic, dates_label, units_per_container
 from omaliref.domain.outcome import Outcome
 from omaliref.domain.pack_review import ReviewItem
 from omaliref.domain.payer import PayerProfile
@@ -125,6 +125,9 @@ def code(catalog: Catalog, c: Code) -> dict[str, Any]:
         "effective_from_confidence": c.effective_from_confidence or None,
         "effective_to": _date(c.effective_to),
         "replaced_by": list(c.replaced_by),
+        "dates_source": c.dates_source or None,
+        "dates_stated_by": dates_label(c.dates_source) if c.dates_source else None,
+        "pricing_note": c.pricing_note or None,
         "routes": list(c.routes),
         "route_modifier_required": c.route_modifier_required,
         "admin_codes": list(c.admin_codes),
@@ -156,6 +159,10 @@ def modifier(catalog: Catalog, m: Modifier) -> dict[str, Any]:
         "short_descriptor": m.short_descriptor or None,
         "meaning": m.meaning,
         "effective_from": _date(m.effective_from),
+        "effective_to": _date(m.effective_to),
+        "replaced_by": list(m.replaced_by),
+        "dates_source": m.dates_source or None,
+        "dates_stated_by": dates_label(m.dates_source) if m.dates_source else None,
         "required_from": _date(m.required_from),
         "required_note": m.required_note or None,
         "status_note": m.status_note or None,
@@ -290,6 +297,7 @@ def _mues(facts: QuarterFacts | None) -> list[dict[str, Any]]:
             "mai_text": m.mai_text,
             "rationale": m.rationale,
             "source_id": m.source_id,
+            "shipped": m.shipped,
         }
         for m in (facts.mues if facts else ())
     ]

@@ -124,8 +124,17 @@ def entry(data: dict[str, Any]) -> str:
             for k, label in (("effective_from", "effective from"), ("required_from", "required from"))
             if data.get(k)
         ]
+        if data.get("effective_to"):
+            dates.append(
+                f"ENDED {data['effective_to']}"
+                + (f" ({data['dates_stated_by']})" if data.get("dates_stated_by") else "")
+                + (f": use {' or '.join(data['replaced_by'])}" if data.get("replaced_by") else "")
+            )
         if dates:
-            out.append("; ".join(dates).capitalize() + (f" — {data['required_note']}" if data["required_note"] else ""))
+            joined = "; ".join(dates)
+            out.append(
+                joined[:1].upper() + joined[1:] + (f" — {data['required_note']}" if data["required_note"] else "")
+            )
         if data["status_note"]:
             out.append(f"Note: {data['status_note']}")
         out += [f"Common error: {e}" for e in data["common_errors"]]
@@ -161,13 +170,16 @@ def _code(data: dict[str, Any]) -> str:
             f"to {data['effective_to']}" if data["effective_to"] else "",
         ]
         confidence = data["effective_from_confidence"]
+        stated = data.get("dates_stated_by")
         out.append(
-            "Effective "
+            ("ENDED " + data["effective_to"] + "; effective " if data["effective_to"] else "Effective ")
             + " ".join(d for d in dates if d)
-            + (f" ({confidence} confidence)" if confidence else "")
+            + (f" ({stated})" if stated else f" ({confidence} confidence)" if confidence else "")
             + (f"; replaced by {', '.join(data['replaced_by'])}" if data["replaced_by"] else "")
         )
     out += [f"! {a}" for a in data["alerts"]]
+    if data.get("pricing_note"):
+        out.append(f"! {data['pricing_note']}")
     out.append(data["summary"])
     out += [f"Note: {n}" for n in data["notes"]]
     for p in data["products"]:

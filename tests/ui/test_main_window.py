@@ -185,7 +185,7 @@ def test_pdf_export_writes_a_pdf(window, qtbot, tmp_path, monkeypatch):
     for needed in (
         "Made 20",
         "omaliref ",
-        "Data pack 2026.12.1",
+        f"Data pack {window.library.catalog.info.version}",
         "Date of service 2026-11-27",
         "payer Medicare Part B",
         "setting office",

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from omaliref.domain.calculator import calculate, check_line
 from omaliref.domain.case import Case, case_from_input, parse_date
 from omaliref.domain.errors import InputError, LookalikeError
+from omaliref.domain.outcome import evaluate
+from omaliref.domain.quantities import Quantity
 from tests.conftest import TODAY
 
 
@@ -170,12 +172,14 @@ def test_not_separately_payable_has_no_jw_or_jz(catalog):
     assert lines(r) == [("J2357", (), 15)]
 
 
-def test_340b_modifier_and_jg_note(catalog):
-    r = calc(catalog, "J2357", "150mg", m340b="JG")
-    assert lines(r) == [("J2357", ("JZ", "JG"), 30)]
-    assert "jg-confirm-2025" in r.rules
-    tb = calc(catalog, "J2357", "150mg", m340b="TB", date="2024-06-01")
-    assert lines(tb) == [("J2357", ("JZ", "TB"), 30)] and "jg-confirm-2025" not in tb.rules
+def test_jg_ended_2024_is_refused_naming_tb(catalog):
+    with pytest.raises(InputError, match=r"JG ended on 2024-12-31 \(CMS HCPCS 2025Q4\); for 2026-06-01 use TB") as err:
+        calc(catalog, "J2357", "150mg", m340b="JG", date="2026-06-01")
+    assert err.value.field == "340b"
+    r = calc(catalog, "J2357", "150mg", m340b="JG", date="2024-06-01")
+    assert lines(r) == [("J2357", ("JZ", "JG"), 30)] and "modifier-340b" in r.rules
+    tb = calc(catalog, "J2357", "150mg", m340b="TB", date="2026-06-01")
+    assert lines(tb) == [("J2357", ("JZ", "TB"), 30)]
     old = calc(catalog, "J2357", "150mg", m340b="JG", date="2017-06-01")
     assert lines(old) == [("J2357", (), 30)]
     commercial = calc(catalog, "J2357", "150mg", m340b="JG", payer="commercial")
@@ -199,10 +203,13 @@ def test_unknown_single_dose_status_means_no_jw_jz(catalog):
     assert any("not established" in w.message for w in r.warnings)
 
 
-def test_q5154_unverified_unit_warning(catalog):
-    r = calc(catalog, "Q5154", "300mg", date="2026-11-01")
-    assert lines(r) == [("Q5154", ("JZ",), 60)]
-    assert any("NOT verified" in w.message for w in r.warnings)
+def test_q5154_gives_lines_with_a_no_payment_limit_warning(catalog):
+    r = evaluate(
+        catalog, Case("Q5154", dose=Quantity(Fraction(300), "mg"), date_of_service=dt.date(2026, 11, 1))
+    ).calculation
+    assert r is not None and lines(r) == [("Q5154", ("JZ",), 60)]
+    assert not any("NOT verified" in w.message for w in r.warnings)
+    assert any(w.level == "warning" and "no Medicare payment limit yet" in w.message for w in r.warnings)
 
 
 def test_omlyclo_not_offered_before_marketing_start(catalog):

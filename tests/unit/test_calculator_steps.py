@@ -9,6 +9,7 @@ import pytest
 
 from omaliref.domain import calculator as calc
 from omaliref.domain.case import Case
+from omaliref.domain.errors import InputError
 from omaliref.domain.quantities import Quantity
 
 
@@ -96,10 +97,13 @@ def test_340b_modifier_from_its_date(catalog, offset, added):
     assert mods == added
 
 
-@pytest.mark.parametrize("offset, confirm", [(-1, False), (0, True)])
-def test_jg_from_2025_asks_to_confirm_with_the_mac(catalog, offset, confirm):
-    mods, notes = calc.modifier_340b(catalog, case(rule_day(catalog, "jg-confirm-2025", offset), modifier_340b="JG"))
-    assert mods == ("JG",) and ("jg-confirm-2025" in notes.rules) is confirm
+def test_jg_is_accepted_through_its_end_date_and_refused_the_day_after(catalog):
+    end = catalog.modifiers["JG"].effective_to
+    assert end == dt.date(2024, 12, 31) and catalog.modifiers["JG"].replaced_by == ("TB",)
+    mods, _notes = calc.modifier_340b(catalog, case(end.isoformat(), modifier_340b="JG"))
+    assert mods == ("JG",)
+    with pytest.raises(InputError, match=r"JG ended on 2024-12-31.*use TB"):
+        calc.modifier_340b(catalog, case((end + dt.timedelta(days=1)).isoformat(), modifier_340b="JG"))
 
 
 def test_340b_modifier_is_medicare_only(catalog):

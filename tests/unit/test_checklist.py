@@ -101,20 +101,17 @@ def test_medicaid_needs_ndc(catalog):
 def test_340b_items(catalog):
     items = ids(
         evaluate(
-            catalog, Case("J2357", "medicare", modifier_340b="JG", result=result(catalog, "J2357", "150mg", m340b="JG"))
+            catalog, Case("J2357", "medicare", modifier_340b="TB", result=result(catalog, "J2357", "150mg", m340b="TB"))
         )
     )
-    # From 2025-01-01 the 340B item is the one that says JG is unsettled (truth audit finding 3) ...
-    assert "modifier-340b-jg-2025" in items and "modifier-340b" not in items
-    assert (
-        catalog.checklist[[i.id for i in catalog.checklist].index("modifier-340b-jg-2025")].provenance.confidence
-        == "low"
-    )
-    # ... and through 2024 the high-confidence one applies.
+    # From 2025-01-01 the 340B item names TB: JG ended 2024-12-31 (CMS HCPCS file; truth audit T3-01) ...
+    assert "modifier-340b-tb-2025" in items and "modifier-340b" not in items
+    item = catalog.checklist[[i.id for i in catalog.checklist].index("modifier-340b-tb-2025")]
+    assert item.provenance.confidence == "high" and "cms-hcpcs-2025-10" in item.provenance.sources
+    # ... and through 2024, when JG or TB was the entity's choice, the JG-or-TB item applies.
     early = ids(evaluate(catalog, Case("J2357", "medicare", modifier_340b="JG", date_of_service=dt.date(2024, 6, 3))))
-    assert "modifier-340b" in early and "modifier-340b-jg-2025" not in early
-    assert "modifier-340b" not in ids(evaluate(catalog, Case("J2357", "medicare")))
-    assert not {"modifier-340b", "modifier-340b-jg-2025"} & set(ids(evaluate(catalog, Case("J2357", "medicare"))))
+    assert "modifier-340b" in early and "modifier-340b-tb-2025" not in early
+    assert not {"modifier-340b", "modifier-340b-tb-2025"} & set(ids(evaluate(catalog, Case("J2357", "medicare"))))
 
 
 def test_lookalike_codes_get_the_blocker(catalog):

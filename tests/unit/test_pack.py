@@ -87,8 +87,11 @@ def test_key_descriptors_and_identities(catalog):
 
 
 def test_unsettled_facts_are_marked_unsettled(catalog):
-    q5154 = catalog.codes["Q5154"]
-    assert not q5154.unit_verified and not q5154.descriptor_verified and q5154.provenance.confidence == "low"
+    q5154 = catalog.codes["Q5154"]  # settled by the October 2025 CMS HCPCS file (truth audit T3-02)
+    assert q5154.unit_verified and q5154.descriptor_verified and q5154.provenance.confidence == "high"
+    assert q5154.descriptor == "Injection, omalizumab-igec (omlyclo), biosimilar, 5 mg"
+    assert q5154.effective_from == dt.date(2025, 10, 1) and q5154.dates_source == "cms-hcpcs-2025-10"
+    assert "payment limit" in q5154.pricing_note
     vial = catalog.products["50242-0040-62"]
     assert vial.marketing_status == "not verified"
     for ndc in ("50242-0214-55", "50242-0215-55", "50242-0227-55"):  # settled by the July 2024 CMS crosswalk
@@ -97,8 +100,11 @@ def test_unsettled_facts_are_marked_unsettled(catalog):
         assert "cms-crosswalk-2024Q3" in product.provenance.sources
     for ndc in ("50242-0214-03", "50242-0215-83", "50242-0227-99"):  # still "meaning not established"
         assert not catalog.products[ndc].presentation_verified and not catalog.products[ndc].auto_select
-    assert catalog.modifiers["JG"].provenance.confidence == "low"
-    assert "NOT SETTLED" in catalog.modifiers["JG"].status_note
+    jg = catalog.modifiers["JG"]  # settled: ended 2024-12-31 (truth audit T3-01)
+    assert jg.effective_to == dt.date(2024, 12, 31) and jg.replaced_by == ("TB",)
+    assert jg.dates_source == "cms-hcpcs-2025-10" and jg.provenance.confidence == "high"
+    s1090 = catalog.codes["S1090"]  # ended 2019-09-30 (T3-16)
+    assert s1090.effective_to == dt.date(2019, 9, 30) and s1090.replaced_by == ("J7401",)
 
 
 def test_jw_jz_dates(catalog):
@@ -131,9 +137,19 @@ def test_units_per_container(catalog, ndc, code, units):
     assert p.container_amount.to(c.billing_unit.unit).amount / c.billing_unit.amount == units
 
 
-def test_no_mue_value_is_shipped_as_fact(catalog):
-    for code in catalog.codes.values():
-        assert "mue" not in " ".join(code.notes).lower() or "not an mue" in " ".join(code.notes).lower()
+@pytest.mark.parametrize(
+    "code, value", [("J2357", 120), ("J7402", 270), ("J2182", 300), ("J0490", 160), ("J0561", 24), ("J2356", 210)]
+)
+def test_mue_values_are_shipped_with_their_quarter_and_source(catalog, code, value):
+    """The April 2026 CMS MUE tables (truth audit T3-18): per table, labelled with the quarter they come from."""
+    by_table = {m.setting: m for m in catalog.mues[code]}
+    assert by_table["practitioner"].value == by_table["outpatient-hospital"].value == value
+    assert all(m.quarter == "2026Q2" and m.mai == 3 and m.shipped for m in by_table.values())
+    assert all(m.source_id == "cms-mue-2026-04" for m in by_table.values())
+
+
+def test_codes_without_an_mue_ship_none(catalog):
+    assert not {"Q5154", "J7401", "S1090", "S1091", "J3490", "J3590"} & set(catalog.mues)
 
 
 def test_every_code_of_section_1_is_present(catalog):
@@ -184,8 +200,8 @@ def test_resource_names_cannot_escape_the_pack():
     [
         (
             "codes.toml",
-            'sources = ["S22", "cms-hcpcs-2019"',
-            'sources = ["S999", "cms-hcpcs-2019"',
+            'sources = ["cms-hcpcs-2025-10", "S22"',
+            'sources = ["cms-hcpcs-2025-10", "S999"',
             ("codes.toml", "J2357", "sources", "unresolved source id 'S999'"),
         ),
         ("codes.toml", 'code = "J2182"', 'code = "J2357"', ("codes.toml", "J2357", "code", "duplicate")),
