@@ -17,7 +17,7 @@ from omaliref.data.cms_store import CmsStore
 from omaliref.domain.cms import AspRow, HcpcsRow, descriptor_dosage, dosage_quantity
 from omaliref.domain.cms_facts import MueLimit, PaymentLimit, QuarterFacts, decimal_text, money_text
 from omaliref.domain.errors import InputError
-from omaliref.domain.model import Catalog, Code, Product, Provenance, Source
+from omaliref.domain.model import Catalog, Code, Modifier, Product, Provenance, Source
 from omaliref.domain.quantities import Quantity
 from omaliref.domain.quarter import Quarter
 from omaliref.domain.search import SearchEntry
@@ -169,6 +169,46 @@ def _with_imported(catalog: Catalog, store: CmsStore, quarter: str, code: str) -
         products={**catalog.products, **{p.ndc: p for p in products if p.ndc not in catalog.products}},
         sources={**catalog.sources, **sources(store)},
     )
+
+
+def _stated(record: Code | Modifier, row: HcpcsRow, sid: str) -> dict[str, Any] | None:
+    """The dates the imported HCPCS file states (ADD DT, TERM DT), citing the file; None when it states nothing new.
+    A file without a TERM DT leaves the pack's end date (review reports the difference)."""
+    start = row.add_date or record.effective_from
+    end = row.term_date or record.effective_to
+    if (start, end) == (record.effective_from, record.effective_to):
+        return None
+    sources = tuple(dict.fromkeys((sid, *record.provenance.sources)))
+    return {
+        "effective_from": start,
+        "effective_to": end,
+        "dates_source": sid,
+        "provenance": replace(record.provenance, sources=sources),
+    }
+
+
+def with_cms_dates(catalog: Catalog, store: CmsStore, code: str) -> Catalog:
+    """The newest imported HCPCS file is the authority on when a code or modifier begins and ends: its ADD DT and
+    TERM DT replace the pack's for `code` and for every modifier the pack holds, with the file named."""
+    quarter = store.latest_hcpcs_quarter()
+    if quarter is None:
+        return catalog
+    sid = source_id(quarter, "hcpcs")
+    codes, modifiers = dict(catalog.codes), dict(catalog.modifiers)
+    row = store.hcpcs(quarter, code) if code in codes else None
+    stated = _stated(codes[code], row, sid) if row is not None else None
+    if row is not None and stated is not None:
+        successor = (row.xref1,) if row.xref1 and row.term_date else ()
+        codes[code] = replace(
+            codes[code], **stated, effective_from_confidence="high", replaced_by=codes[code].replaced_by or successor
+        )
+    for mod in store.hcpcs_modifiers(quarter):
+        said = _stated(modifiers[mod.code], mod, sid) if mod.code in modifiers else None
+        if said is not None:
+            modifiers[mod.code] = replace(modifiers[mod.code], **said)
+    if codes == catalog.codes and modifiers == catalog.modifiers:
+        return catalog
+    return replace(catalog, codes=codes, modifiers=modifiers, sources={**catalog.sources, **sources(store)})
 
 
 def catalog_for(catalog: Catalog, store: CmsStore | None, code_text: str, day: dt.date) -> Catalog:

@@ -385,6 +385,11 @@ class CmsStore:
         ).fetchone()
         return _hcpcs(row) if row else None
 
+    def hcpcs_modifiers(self, quarter: str) -> list[HcpcsRow]:
+        """The quarter's HCPCS modifier records (the file lists modifiers with their own dates)."""
+        rows = self.db.execute("SELECT * FROM hcpcs WHERE quarter=? AND is_modifier=1 ORDER BY code", (quarter,))
+        return [_hcpcs(r) for r in rows]
+
     def hcpcs_codes(self, quarter: str) -> list[HcpcsRow]:
         rows = self.db.execute("SELECT * FROM hcpcs WHERE quarter=? AND is_modifier=0 ORDER BY code", (quarter,))
         return [_hcpcs(r) for r in rows]

@@ -150,13 +150,14 @@ class Library:
         when the database does."""
         if self.store is None:
             return self.catalog
-        from omaliref.data.cms_catalog import catalog_for
+        from omaliref.data.cms_catalog import catalog_for, with_cms_dates
 
         key = (normalize_code(code_text), str(Quarter.of(day)))
         if key not in self._catalogs:
             if len(self._catalogs) > 256:  # codes typed over a long day: start afresh rather than grow
                 self._catalogs.clear()
-            self._catalogs[key] = catalog_for(self.catalog, self.store, code_text, day)
+            found = catalog_for(self.catalog, self.store, code_text, day)
+            self._catalogs[key] = with_cms_dates(found, self.store, key[0])
         return self._catalogs[key]
 
     def latest_catalog_for(self, code: str | None = None, *, ndc: str | None = None) -> Catalog:
@@ -176,9 +177,14 @@ class Library:
 
     def entry(self, ident: str) -> Entry:
         """A code, modifier, NDC (any form) or topic id, curated or imported."""
-        catalog, store = self.catalog, self.store
+        store = self.store
         text = ident.strip()
         key = normalize_code(text)
+        catalog = self.catalog
+        if store is not None:  # the newest imported HCPCS file states when codes and modifiers begin and end
+            from omaliref.data.cms_catalog import with_cms_dates
+
+            catalog = with_cms_dates(catalog, store, key)
         imported = None
         if store is not None and len(key) == 5:
             from omaliref.data.cms_catalog import imported_view
@@ -273,25 +279,30 @@ class Library:
         return changes(self.store.tables(old), self.store.tables(new), codes)
 
     def review(self, quarter: str | None = None) -> list[ReviewItem]:
-        """Every curated code and package against an imported quarter: `quarter` when it holds the file needed,
-        else the newest quarter that does (per file kind, so a code is read from an HCPCS file and a package
-        from a crosswalk)."""
+        """Every curated code, modifier, MUE value and package against an imported quarter: `quarter` when it holds
+        the file needed, else the newest quarter that does (per file kind, so a code is read from an HCPCS file and
+        a package from a crosswalk)."""
         have = self.quarters()
         if quarter is not None and quarter not in have:
             raise InputError(f"Quarter {quarter} is not imported (imported: {', '.join(have) or 'none'}).")
-        codes = sorted(self.catalog.codes, key=str)
-        products = sorted(self.catalog.products.values(), key=lambda p: (p.code, p.ndc))
-        return [self.review_of("code", c, quarter) for c in codes] + [
-            self.review_of("product", p.ndc, quarter) for p in products
-        ]
+        catalog = self.catalog
+        products = sorted(catalog.products.values(), key=lambda p: (p.code, p.ndc))
+        return (
+            [self.review_of("code", c, quarter) for c in sorted(catalog.codes)]
+            + [self.review_of("modifier", m, quarter) for m in sorted(catalog.modifiers)]
+            + [self.review_of("mue", c, quarter) for c in sorted(catalog.mues)]
+            + [self.review_of("product", p.ndc, quarter) for p in products]
+        )
 
     def review_of(self, kind: str, ident: str, quarter: str | None = None) -> ReviewItem:
-        """One curated code or package against the imported files (the reference pane's CMS line)."""
+        """One curated code, modifier, MUE value or package against the imported files (the reference pane's CMS
+        line)."""
         from omaliref.data.cms_catalog import conflicts, source_id
-        from omaliref.domain.pack_review import review_code, review_package
+        from omaliref.domain.cms_facts import MueLimit
+        from omaliref.domain.pack_review import review_code, review_modifier, review_mue, review_package
 
         store = self.store
-        file_kind = "hcpcs" if kind == "code" else "crosswalk"
+        file_kind = {"code": "hcpcs", "modifier": "hcpcs", "mue": "mue"}.get(kind, "crosswalk")
         holding = store.quarters_with(file_kind) if store is not None else []  # one query, oldest first
         q = quarter if quarter in holding else (holding[-1] if holding else None)
         source = source_id(q, file_kind) if q else ""
@@ -300,6 +311,16 @@ class Library:
             row = store.hcpcs(q, code.code) if store is not None and q else None
             found = conflicts(code, store, q) if store is not None and q and row else []
             return review_code(code, q, row, found, source)
+        if kind == "modifier":
+            modifier = self.catalog.modifiers[ident]
+            mods = {m.code: m for m in store.hcpcs_modifiers(q)} if store is not None and q else {}
+            return review_modifier(modifier, q, mods.get(ident), source)
+        if kind == "mue":
+            mues = store.mue(q, ident) if store is not None and q else []
+            imported = [
+                MueLimit(q, m.setting, m.row.value, m.row.mai, m.row.mai_text, m.row.rationale, "") for m in mues if q
+            ]
+            return review_mue(ident, self.catalog.mues[ident], imported, source_id(q, file_kind) if q else "")
         product = self.catalog.products[ident]
         rows = store.crosswalk_ndc(q, product.ndc11) if store is not None and q else []
         return review_package(product, self.catalog.codes[product.code], q, rows, source)

@@ -27,7 +27,9 @@ Route = Literal["SC", "IV", "IM", "implant", ""]
 ContainerType = Literal["single-dose", "multi-dose", "unknown"]
 MueSetting = Literal["practitioner", "outpatient-hospital", "dme-supplier"]
 CmsKind = Literal["hcpcs", "asp", "crosswalk", "mue"]
-ReviewVerdict = Literal["confirmed", "contradicted", "not-listed", "not-imported"]  # the pack vs a CMS quarter
+# the pack vs a CMS quarter: "settled" = the pack called the fact unverified and CMS states it; "ended" = CMS states
+# an end date the pack agrees with (never "confirmed")
+ReviewVerdict = Literal["confirmed", "settled", "contradicted", "ended", "not-listed", "not-imported"]
 
 PAYER_KINDS: tuple[PayerKind, ...] = get_args(PayerKind)
 SETTINGS: tuple[Setting, ...] = get_args(Setting)

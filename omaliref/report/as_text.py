@@ -11,7 +11,7 @@ from omaliref.domain.model import Catalog
 from omaliref.domain.outcome import Outcome
 from omaliref.domain.payer import PayerProfile
 from omaliref.domain.search import SearchHit
-from omaliref.domain.vocab import Verdict
+from omaliref.domain.vocab import REVIEW_VERDICTS, Verdict
 
 VERDICT_TEXT: dict[Verdict, str] = {
     "blockers": "Not ready: blockers open",
@@ -232,7 +232,8 @@ def review(data: dict[str, Any]) -> str:
         + ": "
         + ", ".join(f"{n} {verdict}" for verdict, n in counts.items() if n)
     ]
-    order = {"contradicted": 0, "not-listed": 1, "not-imported": 2, "confirmed": 3}
+    first = ("contradicted", "settled", "ended", "not-listed", "not-imported")  # what needs a person first
+    order = {v: first.index(v) if v in first else len(first) for v in REVIEW_VERDICTS}
     for item in sorted(data["items"], key=lambda i: order[i["verdict"]]):
         mark = "!!" if item["verdict"] == "contradicted" else "  "
         lines.append(f"{mark}{item['verdict']:<13} {item['kind']:<8} {item['id']:<14} {item['detail']}")

@@ -188,3 +188,28 @@ def test_every_real_cms_file_imports(path, store):
         assert report.rows > 0 and report.quarter
         # a real file may have a bad row; it is reported, and it is never most of the file
         assert len(report.skipped_rows) < max(1, report.rows // 10)
+
+
+def _real_file(name: str) -> Path | None:
+    return next((p for p in _real_files() if p.name == name), None)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    _real_file("HCPC2025_OCT_ANWEB.xlsx") is None,
+    reason="set OMALIREF_CMS_REAL to a folder holding HCPC2025_OCT_ANWEB.xlsx",
+)
+def test_the_shipped_pack_against_the_whole_october_2025_hcpcs_file_and_april_2026_mue(store):
+    """#23: the real files settle JG, S1090, Q5154 and the MUE values; nothing in the pack contradicts them."""
+    from omaliref.data.library import Library
+    from omaliref.data.pack_cache import shipped_catalog
+
+    paths = [p for p in (_real_file("HCPC2025_OCT_ANWEB.xlsx"),) if p is not None]
+    paths += [p for p in _real_files() if p.name.startswith("MCR_MUE_") and "04-01-2026" in p.name]
+    import_paths(store, paths, now=dt.datetime(2026, 12, 1))
+    library = Library(shipped_catalog(), store, store.path)
+    items = {(i.kind, i.id): i for i in library.review()}
+    assert not [i for i in items.values() if i.verdict == "contradicted"]
+    assert items[("code", "S1090")].verdict == "ended" and items[("modifier", "JG")].verdict == "ended"
+    assert items[("code", "Q5154")].verdict == items[("code", "J2356")].verdict == "confirmed"
+    assert items[("mue", "J2357")].verdict == "confirmed" and "120" in items[("mue", "J2357")].detail

@@ -13,7 +13,8 @@ from fractions import Fraction
 
 from omaliref.data.pack_cache import shipped_catalog
 from omaliref.domain.cms import CrosswalkRow, HcpcsRow
-from omaliref.domain.pack_review import review_code, review_package
+from omaliref.domain.cms_facts import MueLimit
+from omaliref.domain.pack_review import review_code, review_modifier, review_mue, review_package
 from omaliref.domain.vocab import REVIEW_VERDICTS
 from tests.e2e.test_cms_real import ANWEB_XLSX, CROSSWALK_JUL24, HCPCS_ZIP
 
@@ -28,7 +29,8 @@ def run(state, *args):
 
 
 def items_by_id(data):
-    return {item["id"]: item for item in data["items"]}
+    """Codes and packages by id (a code's MUE item shares its id)."""
+    return {item["id"]: item for item in data["items"] if item["kind"] in ("code", "package")}
 
 
 def test_review_before_any_import_says_nothing_is_imported(tmp_path):
@@ -36,7 +38,8 @@ def test_review_before_any_import_says_nothing_is_imported(tmp_path):
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert set(data["counts"]) == set(REVIEW_VERDICTS)
-    assert data["counts"]["not-imported"] == len(data["items"]) == len(CATALOG.codes) + len(CATALOG.products)
+    held = len(CATALOG.codes) + len(CATALOG.modifiers) + len(CATALOG.mues) + len(CATALOG.products)
+    assert data["counts"]["not-imported"] == len(data["items"]) == held
 
 
 def test_review_against_real_files_confirms_xolair_and_keeps_not_listed_apart(tmp_path):
@@ -143,7 +146,7 @@ def test_code_terminated_by_cms_but_active_in_the_pack_is_contradicted():
         "D",
     )
     item = review_code(code, "2030Q1", row, [], "cms-hcpcs-2030Q1")
-    assert item.verdict == "contradicted" and "terminates J2357 on 2029-12-31" in item.detail
+    assert item.verdict == "contradicted" and "ends J2357 on 2029-12-31; the pack has it active" in item.detail
     same = review_code(
         code,
         "2019Q1",
@@ -165,3 +168,39 @@ def test_code_terminated_by_cms_but_active_in_the_pack_is_contradicted():
         "s",
     )
     assert same.verdict == "confirmed"
+
+
+def _mue(quarter, setting, value, shipped=False):
+    return MueLimit(quarter, setting, value, 3, "Date of Service Edit: Clinical", "", "s", shipped=shipped)
+
+
+def test_mue_verdicts_by_quarter():
+    shipped = (_mue("2026Q2", "practitioner", 120, True), _mue("2026Q2", "outpatient-hospital", 120, True))
+    same = [_mue("2026Q2", "practitioner", 120), _mue("2026Q2", "outpatient-hospital", 120)]
+    assert review_mue("J2357", shipped, same, "s").verdict == "confirmed"
+    differ = [_mue("2026Q2", "practitioner", 100)]
+    assert review_mue("J2357", shipped, differ, "s").verdict == "contradicted"
+    newer = review_mue("J2357", shipped, [_mue("2026Q3", "practitioner", 130)], "s")
+    assert newer.verdict == "settled" and "CMS 2026Q3 130" in newer.detail
+    older = review_mue("J2357", shipped, [_mue("2025Q1", "practitioner", 90)], "s")
+    assert older.verdict == "not-imported" and "older" in older.detail
+    assert review_mue("J2357", shipped, [], "").verdict == "not-imported"
+
+
+def _modifier_row(code, long, added, term=None):
+    return HcpcsRow(code, True, long, "", "", "C", "", "", added, added, term, "N")
+
+
+def test_modifier_verdicts():
+    jg, tb = CATALOG.modifiers["JG"], CATALOG.modifiers["TB"]
+    ended = review_modifier(
+        jg, "2025Q4", _modifier_row("JG", tb.descriptor, dt.date(2018, 1, 1), dt.date(2024, 12, 31)), "s"
+    )
+    assert ended.verdict == "ended" and "2024-12-31" in ended.detail
+    active_then = review_modifier(jg, "2020Q2", _modifier_row("JG", jg.descriptor, dt.date(2018, 1, 1)), "s")
+    assert active_then.verdict == "confirmed"
+    later = review_modifier(jg, "2025Q4", _modifier_row("JG", jg.descriptor, dt.date(2018, 1, 1)), "s")
+    assert later.verdict == "contradicted" and "lists JG as active" in later.detail
+    reworded = review_modifier(tb, "2025Q4", _modifier_row("TB", "Something else", dt.date(2018, 1, 1)), "s")
+    assert reworded.verdict == "contradicted" and "Descriptor" in reworded.detail
+    assert review_modifier(CATALOG.modifiers["25"], "2025Q4", None, "s").verdict == "not-listed"
