@@ -18,7 +18,7 @@ from omaliref.data.state import CMS_DB_NAME, StateDirs, set_aside
 from omaliref.domain.calculator import LineCheck, check_line
 from omaliref.domain.case import Case
 from omaliref.domain.errors import InputError, UnknownIdError
-from omaliref.domain.model import Catalog, Code, Modifier, Product, Topic, normalize_code
+from omaliref.domain.model import Catalog, Code, Modifier, Product, Topic, normalize_code, refuse_twelve_digit_ndc
 from omaliref.domain.outcome import Outcome, evaluate
 from omaliref.domain.payer import PayerProfile
 from omaliref.domain.quarter import Quarter
@@ -201,6 +201,7 @@ class Library:
             return Entry("modifier", modifier.code, catalog, modifier)
         if text.lower() in catalog.topics:
             return Entry("topic", text.lower(), catalog, catalog.topics[text.lower()])
+        refuse_twelve_digit_ndc(text, "ndc")
         try:
             product = catalog.product(text)
             return Entry("product", product.ndc, catalog, product)

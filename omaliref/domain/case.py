@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import cast
 
 from omaliref.domain.errors import InputError
-from omaliref.domain.model import normalize_code
+from omaliref.domain.model import normalize_code, refuse_twelve_digit_ndc
 from omaliref.domain.payer import PayerProfile, generic_profile
 from omaliref.domain.quantities import Quantity, parse_number, parse_quantity
 from omaliref.domain.vocab import (
@@ -101,6 +101,7 @@ def parse_containers(specs: list[str] | tuple[str, ...]) -> tuple[tuple[str, int
         count = int(count_text)
         if count <= 0:
             raise InputError(f"Package '{text[:40]}': the count must be at least 1.", field="containers")
+        refuse_twelve_digit_ndc(ndc, "containers")
         out.append((ndc.strip(), count))
     return tuple(out)
 

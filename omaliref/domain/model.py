@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from omaliref.domain.cms_facts import MueLimit
-from omaliref.domain.errors import UnknownIdError
+from omaliref.domain.errors import InputError, UnknownIdError
 from omaliref.domain.quantities import Quantity
 from omaliref.domain.vocab import CONFIDENCES
 
@@ -269,6 +269,7 @@ class Catalog:
         return tuple(p for p in self.products.values() if p.code == code)
 
     def product(self, ndc_text: str) -> Product:
+        refuse_twelve_digit_ndc(ndc_text, "ndc")
         digits = "".join(ch for ch in ndc_text if ch.isdigit())
         for candidate in ndc11_candidates(ndc_text):
             for product in self.products.values():
@@ -311,6 +312,21 @@ def units_per_container(product: Product, code: Code) -> Fraction:
 def normalize_code(text: str) -> str:
     """'j-2357 ' -> 'J2357'."""
     return "".join(ch for ch in text if ch.isalnum()).upper()
+
+
+TWELVE_DIGIT_NDC = re.compile(r"\s*(?:[0-9]{6}-[0-9]{4}-[0-9]{2}|[0-9]{12})\s*")
+
+
+def refuse_twelve_digit_ndc(text: str, field: str) -> None:
+    """The FDA's 12-digit (6-4-2) NDC is law from 2033-03-07 but claims keep the 11-digit NDC of HIPAA X12 5010:
+    one sentence, never a silent mismatch with an 11-digit NDC that shares its digits."""
+    if TWELVE_DIGIT_NDC.fullmatch(text):
+        raise InputError(
+            f"{text.strip()} is a 12-digit NDC (the FDA's 6-4-2 format, in effect from 2033-03-07); claims "
+            "still carry the 11-digit 5-4-2 NDC under HIPAA X12 5010: type the 11-digit NDC from the package or "
+            "the CMS crosswalk.",
+            field=field,
+        )
 
 
 def ndc11_candidates(text: str) -> tuple[str, ...]:

@@ -215,3 +215,17 @@ def test_a_line_whose_modifier_the_imported_file_ended_is_refused_whole(tmp_path
     )
     with pytest.raises(InputError, match=r"JW ended on 2027-03-31 \(CMS HCPCS 2027Q2, imported\)"):
         library.evaluate(case)
+
+
+@pytest.mark.parametrize("typed", ["050242-0227-01", "050242022701"])
+def test_a_12_digit_ndc_gets_one_sentence_wherever_it_is_typed(capsys, typed):
+    for argv in (
+        ("units", "J2357", "--dose", "300mg", "--package", typed),
+        ("units", "J2357", "--dose", "300mg", "--package", f"{typed}x2"),
+        ("show", typed),
+    ):
+        code, out, err = cli(capsys, *argv)
+        assert code == 2 and out == "" and err.count("\n") == 1, argv
+        assert "12-digit NDC" in err and "2033-03-07" in err and "11-digit" in err
+    code, out, _err = cli(capsys, "show", "50242-0227-01")  # the 11-digit NDC it must not be confused with
+    assert code == 0 and out.startswith("50242-0227-01")
