@@ -32,7 +32,9 @@ _INDICATION: dict[Indication, str] = {
 # the reference pane's line for a curated fact checked against the imported CMS files ("" = say nothing)
 REVIEW_LABELS: dict[ReviewVerdict, str] = {
     "confirmed": "Confirmed by CMS",
+    "settled": "Settled by CMS (the pack called it unverified)",
     "contradicted": "CONTRADICTED by CMS — check before billing",
+    "ended": "Ended, as CMS states",
     "not-listed": "Not listed by CMS",
     "not-imported": "",
 }

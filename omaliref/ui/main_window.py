@@ -329,7 +329,8 @@ class MainWindow(QMainWindow):
             or kind in ("modifier", "topic")
         )
         if held or self.library.store is None:
-            self.reference.show_entry(kind, ident, corrections, review=self._review_of(kind, ident))
+            dated = self._dated_catalog(kind, ident)
+            self.reference.show_entry(kind, ident, corrections, catalog=dated, review=self._review_of(kind, ident))
         else:
             merged = self.library.latest_catalog_for(
                 ident if kind == "code" else None, ndc=ident if kind == "product" else None
@@ -338,11 +339,17 @@ class MainWindow(QMainWindow):
         self.entry_shown.emit(ident)
 
     def _review_of(self, kind: str, ident: str) -> ReviewItem | None:
-        """What the imported CMS files say about a curated code or package (None before any import)."""
-        if self.library.store is None or kind not in ("code", "product"):
+        """What the imported CMS files say about a curated code, modifier or package (None before any import)."""
+        if self.library.store is None or kind not in ("code", "modifier", "product"):
             return None
-        held = self.catalog.codes if kind == "code" else self.catalog.products
+        held = {"code": self.catalog.codes, "modifier": self.catalog.modifiers}.get(kind, self.catalog.products)
         return self.library.review_of(kind, ident) if ident in held else None
+
+    def _dated_catalog(self, kind: str, ident: str) -> Catalog | None:
+        """The pack with the newest imported HCPCS file's dates for a code or modifier (None before any import)."""
+        if self.library.store is None or kind not in ("code", "modifier"):
+            return None
+        return self.library.entry(ident).catalog
 
     def _open_index(self, index: QModelIndex) -> None:
         from omaliref.ui.models import HIT_ROLE
@@ -369,9 +376,11 @@ class MainWindow(QMainWindow):
 
         key = normalize_code(ident)
         if key in self.catalog.codes:
-            self.reference.show_entry("code", key, review=self._review_of("code", key))
+            dated = self._dated_catalog("code", key)
+            self.reference.show_entry("code", key, catalog=dated, review=self._review_of("code", key))
         elif key in self.catalog.modifiers:
-            self.reference.show_entry("modifier", key)
+            dated = self._dated_catalog("modifier", key)
+            self.reference.show_entry("modifier", key, catalog=dated, review=self._review_of("modifier", key))
         elif ident in self.catalog.products:
             self.reference.show_entry("product", ident, review=self._review_of("product", ident))
         elif ident in self.catalog.topics:

@@ -9,7 +9,17 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser
 
-from omaliref.domain.model import Catalog, Code, Correction, Modifier, Product, Provenance, Topic, units_per_container
+from omaliref.domain.model import (
+    Catalog,
+    Code,
+    Correction,
+    Modifier,
+    Product,
+    Provenance,
+    Topic,
+    dates_label,
+    units_per_container,
+)
 from omaliref.domain.quantities import format_amount
 from omaliref.ui.labels import REVIEW_LABELS
 
@@ -84,13 +94,16 @@ def code_html(catalog: Catalog, code: Code, alerts: list[str], review: ReviewIte
         f"{escape(unit.unit)}</b>{unverified}</p>",
         f"<p>{_badge(code.provenance.confidence)} &nbsp; Status: <b>{escape(code.status)}</b>",
     ]
+    stated = f" ({escape(dates_label(code.dates_source))})" if code.dates_source else ""
     if code.effective_from:
         parts.append(
             f" · effective {code.effective_from}"
-            + (f" ({code.effective_from_confidence} confidence)" if code.effective_from_confidence else "")
+            + (stated or (f" ({code.effective_from_confidence} confidence)" if code.effective_from_confidence else ""))
         )
     if code.effective_to:
-        parts.append(f" · ended {code.effective_to}; replaced by " + ", ".join(_link(c) for c in code.replaced_by))
+        parts.append(
+            f" · <b>ended {code.effective_to}</b>{stated}; replaced by " + ", ".join(_link(c) for c in code.replaced_by)
+        )
     parts.append("</p>")
     parts.append(review_html(review))
     parts.append(f"<p>{escape(code.summary)}</p>")
@@ -127,18 +140,25 @@ def code_html(catalog: Catalog, code: Code, alerts: list[str], review: ReviewIte
     return "".join(parts)
 
 
-def modifier_html(catalog: Catalog, mod: Modifier) -> str:
+def modifier_html(catalog: Catalog, mod: Modifier, review: ReviewItem | None = None) -> str:
     parts = [
         f"<h1>Modifier {escape(mod.code)}</h1>",
         f"<p style='font-size:14pt'><b>{escape(mod.descriptor)}</b></p>",
+        review_html(review),
         f"<p>{_badge(mod.provenance.confidence)}</p>",
         f"<p>{escape(mod.meaning)}</p>",
     ]
     dates = []
+    stated = f" ({escape(dates_label(mod.dates_source))})" if mod.dates_source else ""
     if mod.effective_from:
         dates.append(f"exists from {mod.effective_from}")
     if mod.required_from:
         dates.append(f"required from {mod.required_from}")
+    if mod.effective_to:
+        instead = f"; use {', '.join(_link(m) for m in mod.replaced_by)}" if mod.replaced_by else ""
+        dates.append(f"<b>ended {mod.effective_to}</b>{stated}{instead}")
+    elif dates and stated:
+        dates[0] += stated
     if dates:
         parts.append(f"<p><b>Dates of service:</b> {', '.join(dates)}</p>")
     for label, text in (("When required", mod.required_note), ("Note", mod.status_note)):
@@ -230,7 +250,7 @@ class ReferenceView(QTextBrowser):
             shown = list(dict.fromkeys([*corrections, *(c for c in cat.corrections_for(ident) if c.always_show)]))
             html = code_html(cat, code, [c.right for c in shown], review)
         elif kind == "modifier":
-            html = modifier_html(cat, cat.modifiers[ident])
+            html = modifier_html(cat, cat.modifiers[ident], review)
         elif kind == "product":
             html = product_html(cat, cat.products[ident], review)
         else:
