@@ -149,7 +149,11 @@ class PreferencesDialog(QDialog):
             (
                 self.m340b_box,
                 "Organization 340B modifier (Medicare)",
-                (("", "None (not a 340B entity)"), ("JG", "JG"), ("TB", "TB")),
+                (
+                    ("", "None (not a 340B entity)"),
+                    ("TB", "TB"),
+                    ("JG", "JG (dates of service through 2024-12-31 only)"),
+                ),
                 prefs.modifier_340b,
             ),
         ):
@@ -162,9 +166,9 @@ class PreferencesDialog(QDialog):
         form.addRow("Default &setting", self.setting_box)
         form.addRow("Organization &340B modifier", self.m340b_box)
         note = QLabel(
-            "<small>JG or TB goes on 340B-acquired, separately payable Part B drug lines. Whether JG was "
-            "retired in favour of TB from 2025 is not settled: lines with JG from 2025-01-01 carry a note "
-            "to confirm with your MAC. Other payers' 340B modifiers (U8, UD) come from their payer profile.</small>"
+            "<small>TB goes on 340B-acquired, separately payable Part B drug lines. JG ended on 2024-12-31 "
+            "(CMS HCPCS file): a JG line for a later date of service is refused. Other payers' 340B modifiers "
+            "(U8, UD, …) come from their payer profile.</small>"
         )
         note.setWordWrap(True)
         self.origins = QPlainTextEdit()

@@ -229,3 +229,14 @@ def test_a_12_digit_ndc_gets_one_sentence_wherever_it_is_typed(capsys, typed):
         assert "12-digit NDC" in err and "2033-03-07" in err and "11-digit" in err
     code, out, _err = cli(capsys, "show", "50242-0227-01")  # the 11-digit NDC it must not be confused with
     assert code == 0 and out.startswith("50242-0227-01")
+
+
+def test_every_modifier_a_profile_or_the_calculator_can_put_on_a_line_is_a_record(catalog):
+    """#23: KP, KQ, U8, UD, TB … are records with CMS descriptors and dates, so show and the date check see them."""
+    from omaliref.domain.payer import PROFILE_340B
+    from omaliref.domain.vocab import MODIFIERS_340B
+
+    emitted = {"JW", "JZ", "JA", "JB", "KP", "KQ", *MODIFIERS_340B, *(m for m in PROFILE_340B if m != "none")}
+    missing = emitted - set(catalog.modifiers)
+    assert not missing
+    assert all(catalog.modifiers[m].dates_source == "cms-hcpcs-2025-10" for m in emitted)
