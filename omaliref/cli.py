@@ -166,10 +166,15 @@ def _today() -> dt.date:
     return dt.date.today()
 
 
-def _library() -> Any:
+def _library(*, needs_store: bool = False) -> Any:
+    """The Library; `needs_store`: the command reports on the imported quarters (review, quarters, changes), so an
+    import database that exists but cannot be read is exit 2 with its one sentence, never an empty report."""
     from omaliref.data.library import Library
 
     library = Library.open()
+    if needs_store and library.store_problem is not None:
+        library.close()
+        raise InputError(library.store_problem.rstrip(".") + "; nothing can be reported from it.")
     for notice in library.notices:  # a damaged import database was set aside: said once, the command goes on
         sys.stderr.write(f"omaliref: {notice}\n")
     return library
@@ -299,7 +304,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_quarters(args: argparse.Namespace) -> int:
     from omaliref.report import as_json, as_text
 
-    data = as_json.quarters(_library().imports())
+    data = as_json.quarters(_library(needs_store=True).imports())
     _emit(args, data, as_text.quarters(data))
     return 0
 
@@ -313,7 +318,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise InputError(str(exc)) from None
     codes = {c.strip().upper() for c in args.codes.split(",") if c.strip()} or None
-    diff = _library().changes(old, new, codes)
+    diff = _library(needs_store=True).changes(old, new, codes)
     data = as_json.changes(old, new, codes, diff)
     _emit(args, data, as_text.changes(data, list(diff)))
     return 0
@@ -328,7 +333,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         quarter = str(Quarter.parse(args.quarter)) if args.quarter else None
     except ValueError as exc:
         raise InputError(str(exc)) from None
-    library = _library()
+    library = _library(needs_store=True)
     data = as_json.review(quarter, library.catalog.info.version, library.review(quarter))
     _emit(args, data, as_text.review(data))
     return 1 if data["counts"]["contradicted"] else 0

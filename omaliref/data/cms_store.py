@@ -100,7 +100,41 @@ class StoreUnavailable(Exception):
         super().__init__(f"{path}: {reason}")
 
 
+class StoreNewer(StoreUnavailable):
+    """The import database was written by a newer omaliref (a higher schema version): left in place for it."""
+
+
 BUSY_TIMEOUT_S = 5.0  # a reader or a second import waits this long for a running import's commit
+JOURNALS = ("-journal", "-wal")  # what an interrupted write leaves next to the database
+
+
+def _locked(exc: sqlite3.Error) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def recover(path: Path) -> None:
+    """Let SQLite roll back what an interrupted import left (a hot journal): a read-only connection cannot, and
+    calls the database unreadable. One read through a read-write connection does it, and changes nothing else.
+    Raise StoreUnavailable when the database needs recovering and cannot be recovered here (a read-only folder
+    or medium): it is left in place for a run that can."""
+    if not any(path.with_name(path.name + suffix).is_file() for suffix in JOURNALS):
+        return
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S)
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            db.close()
+    except sqlite3.OperationalError as exc:
+        if _locked(exc):
+            raise StoreUnavailable(path, "is locked by another program; try again in a moment") from None
+        raise StoreUnavailable(
+            path,
+            f"needs to be recovered from an interrupted import, which needs write access to its folder ({exc});"
+            " it was left in place",
+        ) from None
+    except sqlite3.DatabaseError:
+        return  # damage that the read-only open below reports as such
 
 
 def _size_in_header(path: Path) -> int | None:
@@ -128,6 +162,8 @@ class CmsStore:
         self.path, self.readonly = path, readonly
         if path.is_dir():
             raise StoreUnavailable(path, "is a folder, not the import database")
+        if path.exists():
+            recover(path)  # before any judgement: a killed import's journal is rolled back, never called damage
         try:
             if readonly:
                 self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
@@ -140,18 +176,20 @@ class CmsStore:
         self.db.row_factory = sqlite3.Row
         try:
             if not readonly:
+                self._refuse_newer()  # before the schema script: a newer install's database is never written to
                 with self.db:
                     self.db.executescript(SCHEMA)
                     self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
             self._check_schema()
-        except StoreDamaged:
+        except (StoreDamaged, StoreUnavailable):
             self.db.close()
             raise
         except sqlite3.OperationalError as exc:
             self.db.close()
-            if "locked" in str(exc) or "busy" in str(exc):
+            if _locked(exc):
                 raise StoreUnavailable(path, "is locked by another program; try again in a moment") from None
-            raise StoreDamaged(path, f"cannot be read ({exc})") from None
+            # SQLite opened the file but cannot read it here (permissions, a medium gone): not damage
+            raise StoreUnavailable(path, f"cannot be read now ({exc}); it was left in place") from None
         except sqlite3.DatabaseError as exc:
             self.db.close()
             raise StoreDamaged(path, f"is damaged ({exc})") from None
@@ -170,10 +208,28 @@ class CmsStore:
             if "no such table" in str(exc):
                 raise StoreDamaged(self.path, "is not an omaliref import database") from None
             raise
+        self._refuse_newer(row[0] if row else None)
         missing = {"meta", "imports", "hcpcs", "asp", "crosswalk", "mue"} - tables
         if row is None or row[0] != str(SCHEMA_VERSION) or missing:
             found = row[0] if row else "none"
             raise StoreDamaged(self.path, f"has schema version {found}, not {SCHEMA_VERSION}, or lacks tables")
+
+    def _refuse_newer(self, found: str | None = None) -> None:
+        """Raise StoreNewer if the database carries a schema version above this code's."""
+        if found is None:
+            try:
+                row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            except sqlite3.OperationalError as exc:
+                if "no such table" in str(exc):
+                    return  # a new database (or not ours): the schema check says which
+                raise
+            found = row[0] if row else None
+        if isinstance(found, str) and found.isascii() and found.isdigit() and int(found) > SCHEMA_VERSION:
+            raise StoreNewer(
+                self.path,
+                f"was written by a newer omaliref (schema version {found}, this one reads {SCHEMA_VERSION});"
+                " it was left in place for that version",
+            )
 
     def close(self) -> None:
         self.db.close()
