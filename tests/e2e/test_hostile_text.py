@@ -130,3 +130,10 @@ def test_ndcs_and_codes_in_other_digits_never_become_claim_ndcs(tmp_path):
         out = run(state, *args)
         shown = out.stdout + out.stderr
         assert not [ch for ch in shown if ch.isdigit() and not ch.isascii()], shown
+
+
+def test_a_newline_in_a_path_cannot_forge_a_second_line(tmp_path):
+    """Earlier #27(b): `omaliref import $'x\\nomaliref: imported 2027Q9 ok.zip'` printed a forged second line."""
+    out = run(tmp_path / "state", "import", "x\nomaliref: imported 2027Q9 ok.zip\x1b[2J")
+    assert out.returncode == 2
+    assert len(out.stderr.splitlines()) == 1 and not UNSAFE.search(out.stderr), repr(out.stderr)
