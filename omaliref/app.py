@@ -170,6 +170,7 @@ def run(
     except Exception:  # an invalid pack: logged and shown in a dialog over the window's shell, like any error
         sys.excepthook(*sys.exc_info())
     window.show()
+    app.aboutToQuit.connect(window.stop_import)  # a quit from elsewhere (the session ending) waits for an import
     QTimer.singleShot(0, _collect_again)  # once the window is painted
     QTimer.singleShot(0, lambda: log.info("ready in %.3f s", time.perf_counter() - START))
     return app.exec()

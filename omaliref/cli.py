@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from omaliref.domain.errors import InputError, OmalirefError, PackError
+from omaliref.domain.text import one_line
 from omaliref.domain.vocab import OUTPUT_FORMATS
 
 
@@ -40,7 +41,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports bad usage as one sentence on stderr (exit 2), without the usage dump."""
 
     def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"omaliref: {message} (see 'omaliref --help')\n")
+        _say(f"{message} (see 'omaliref --help')")
         raise SystemExit(2)
 
 
@@ -154,6 +155,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _say(message: str) -> None:
+    """One line on stderr: a path, an id or a file's text in the message cannot forge a second 'omaliref:' line."""
+    sys.stderr.write(f"omaliref: {one_line(message)}\n")
+
+
 def _emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:
     if getattr(args, "json", False):
         json.dump(payload, sys.stdout, indent=2, ensure_ascii=False)
@@ -166,12 +172,17 @@ def _today() -> dt.date:
     return dt.date.today()
 
 
-def _library() -> Any:
+def _library(*, needs_store: bool = False) -> Any:
+    """The Library; `needs_store`: the command reports on the imported quarters (review, quarters, changes), so an
+    import database that exists but cannot be read is exit 2 with its one sentence, never an empty report."""
     from omaliref.data.library import Library
 
     library = Library.open()
+    if needs_store and library.store_problem is not None:
+        library.close()
+        raise InputError(library.store_problem.rstrip(".") + "; nothing can be reported from it.")
     for notice in library.notices:  # a damaged import database was set aside: said once, the command goes on
-        sys.stderr.write(f"omaliref: {notice}\n")
+        _say(notice)
     return library
 
 
@@ -299,7 +310,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_quarters(args: argparse.Namespace) -> int:
     from omaliref.report import as_json, as_text
 
-    data = as_json.quarters(_library().imports())
+    data = as_json.quarters(_library(needs_store=True).imports())
     _emit(args, data, as_text.quarters(data))
     return 0
 
@@ -313,7 +324,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise InputError(str(exc)) from None
     codes = {c.strip().upper() for c in args.codes.split(",") if c.strip()} or None
-    diff = _library().changes(old, new, codes)
+    diff = _library(needs_store=True).changes(old, new, codes)
     data = as_json.changes(old, new, codes, diff)
     _emit(args, data, as_text.changes(data, list(diff)))
     return 0
@@ -328,7 +339,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         quarter = str(Quarter.parse(args.quarter)) if args.quarter else None
     except ValueError as exc:
         raise InputError(str(exc)) from None
-    library = _library()
+    library = _library(needs_store=True)
     data = as_json.review(quarter, library.catalog.info.version, library.review(quarter))
     _emit(args, data, as_text.review(data))
     return 1 if data["counts"]["contradicted"] else 0
@@ -351,7 +362,7 @@ def cmd_payers(args: argparse.Namespace) -> int:
         try:
             found = parse_profiles(text, path, origin=path)
         except PackError as exc:
-            sys.stderr.write(f"omaliref: the payer file is invalid: {exc}\n")
+            _say(f"the payer file is invalid: {exc}")
             return 3
         data = {"file": path, "profiles": [as_json.profile(p) for p in found]}
         _emit(args, data, f"{path}: {len(found)} payer profile(s) valid: " + ", ".join(p.id for p in found))
@@ -359,7 +370,7 @@ def cmd_payers(args: argparse.Namespace) -> int:
     library = _library()
     profiles = library.profiles
     for notice in profiles.notices:
-        sys.stderr.write(f"omaliref: {notice}\n")
+        _say(notice)
     if action == "show":
         if not args.target:
             raise InputError("Name the profile to show: omaliref payers show ID.")
@@ -448,10 +459,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise InputError(f"--screenshot needs a folder; {args.screenshot[:200]} is a file.")
         return run(smoke_test=args.smoke_test, screenshot_dir=args.screenshot, state_dir=args.state_dir, size=size)
     except PackError as exc:
-        sys.stderr.write(f"omaliref: the data pack is invalid: {exc}\n")
+        _say(f"the data pack is invalid: {exc}")
         return 3
     except (InputError, OmalirefError) as exc:
-        sys.stderr.write(f"omaliref: {exc}\n")
+        _say(str(exc))
         return 2
     except BrokenPipeError:  # output piped into head and closed: not an error for the user
         _drop_stdout()
@@ -460,7 +471,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _drop_stdout()
         what = exc.strerror or exc.__class__.__name__
         where = f" ({str(exc.filename)[:200]})" if exc.filename else ": the output could not be written"
-        sys.stderr.write(f"omaliref: {what}{where}.\n")
+        _say(f"{what}{where}.")
         return 2
     except KeyboardInterrupt:  # Ctrl-C: an import in progress rolls back; the data before it is intact
         sys.stderr.write("omaliref: interrupted; nothing half-done was kept.\n")

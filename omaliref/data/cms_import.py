@@ -38,6 +38,14 @@ DB_NAME = CMS_DB_NAME
 MAX_MEMBER_BYTES = 200 * 1024 * 1024  # a real ANWEB TXT is ~10 MB; anything far larger is not a CMS file
 MAX_MEMBERS = 2_000
 XLSX_SIGNATURE = "xl/workbook.xml"
+# An XLSX is a zip of XML parts that openpyxl inflates and parses: bounded before it sees them (red team 2026-12
+# #7). A real ANWEB workbook is ~9,000 rows of 48 columns, its sheet some tens of MB, deflated ~10:1.
+MAX_XLSX_PART_BYTES = 150 * 1024 * 1024
+MAX_XLSX_BYTES = 300 * 1024 * 1024  # all parts together
+MAX_XLSX_RATIO = 200  # for parts over 1 MB: 0.97 MB holding a 400 MB sheet is not a CMS file
+MAX_XLSX_COLUMNS = 64  # columns read per row: a dimension of A1:XFD… is not 16,384 columns of work per row
+MAX_XLSX_ROWS = 200_000
+MAX_EMPTY_XLSX_ROWS = 1_000  # a run this long ends the sheet: a stray cell a million rows down is not a record
 
 
 @dataclass(frozen=True)
@@ -59,27 +67,54 @@ def open_store(state_dir: str | None = None) -> CmsStore:
     return CmsStore(db_path(state_dir))
 
 
+def _check_xlsx_parts(data: bytes, name: str) -> None:
+    """Refuse a workbook whose parts would inflate beyond any CMS file, before openpyxl reads one of them."""
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        total = 0
+        for info in archive.infolist():
+            total += info.file_size
+            inflated = info.file_size > 1024 * 1024 and info.file_size > MAX_XLSX_RATIO * max(info.compress_size, 1)
+            if info.file_size > MAX_XLSX_PART_BYTES or total > MAX_XLSX_BYTES or inflated:
+                raise FileFormatError(
+                    name,
+                    0,
+                    "an XLSX workbook of CMS size (a part of this one is far larger, or compressed beyond reason)",
+                )
+
+
 def _xlsx_rows(data: bytes, name: str, limit: int | None = None) -> list[tuple[object, ...]]:
-    """The first sheet's rows (openpyxl, read-only: the XLSX edition is streamed, not loaded whole)."""
+    """The first sheet's rows (openpyxl, read-only: the XLSX edition is streamed, not loaded whole), at most
+    MAX_XLSX_COLUMNS wide, ending at a long run of empty rows."""
     import io
 
     import openpyxl  # only an XLSX import needs it
 
     try:
+        _check_xlsx_parts(data, name)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # CMS's sheets carry headers/footers openpyxl cannot parse
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             try:
                 sheet = book.worksheets[0]
-                rows = []
-                for index, row in enumerate(sheet.iter_rows(values_only=True)):
-                    if limit is not None and index >= limit:
+                rows: list[tuple[object, ...]] = []
+                empty = 0
+                for row in sheet.iter_rows(max_col=MAX_XLSX_COLUMNS, values_only=True):
+                    if limit is not None and len(rows) >= limit:
                         break
+                    empty = empty + 1 if all(cell is None for cell in row) else 0
+                    if empty > MAX_EMPTY_XLSX_ROWS:
+                        break
+                    if len(rows) >= MAX_XLSX_ROWS:
+                        raise FileFormatError(name, len(rows), f"an XLSX sheet of at most {MAX_XLSX_ROWS:,} rows")
                     rows.append(tuple(row))
                 return rows
             finally:
                 book.close()
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError) as exc:
+    except FileFormatError:
+        raise
+    except Exception as exc:  # a damaged workbook: openpyxl and the XML parser (ParseError, EOFError…) say so many ways
         raise FileFormatError(name, 0, f"a readable XLSX workbook ({exc.__class__.__name__})") from None
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from omaliref.domain.cms import AspRow, CrosswalkRow, HcpcsRow, MueRow, Parsed, QuarterTables, SettingMue, SkippedRow
 from omaliref.domain.quarter import Quarter
+from omaliref.domain.text import one_line
 
 SCHEMA_VERSION = 1
 SCHEMA = """
@@ -44,6 +45,14 @@ CREATE TABLE IF NOT EXISTS mue (
     mai_text TEXT NOT NULL, rationale TEXT NOT NULL, import_id INTEGER NOT NULL, PRIMARY KEY (quarter, setting, code));
 """
 TABLE_OF = {"hcpcs": "hcpcs", "asp": "asp", "crosswalk": "crosswalk", "mue": "mue"}
+TEXT_COLUMNS = {  # the free text a CMS file brings (codes, dates and numbers are checked by the parsers)
+    "imports": ("file",),
+    "hcpcs": ("long_description", "short_description", "pricing", "coverage", "betos", "xref1", "action"),
+    "asp": ("short_description", "dosage", "notes"),
+    "crosswalk": ("ndc_raw", "labeler", "drug_name", "dosage"),
+    "mue": ("mai_text", "rationale"),
+}
+TEXT_MARK = ("text", "one-line")  # meta row: every text value was stored as one line (no control characters)
 
 
 class ImportCancelled(Exception):
@@ -84,6 +93,23 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _one_line_rows(rows: tuple[SkippedRow, ...]) -> tuple[SkippedRow, ...]:
+    """Skipped rows quote the file's own text: as one line each."""
+    return tuple(
+        SkippedRow(one_line(r.file), r.line, one_line(r.field), one_line(r.value), one_line(r.reason)) for r in rows
+    )
+
+
+def _one_line_blob(raw: bytes | None) -> str | None:
+    return None if raw is None else _read_text(raw)
+
+
+def _read_text(raw: bytes) -> str:
+    """How every text cell is read: invalid UTF-8 is replaced, not an error, and a database written before the
+    import replaced control characters still prints each value as one line."""
+    return one_line(raw.decode("utf-8", "replace"))
+
+
 class StoreDamaged(Exception):
     """The import database is not one omaliref can read: damaged, empty, or of another schema version."""
 
@@ -100,7 +126,41 @@ class StoreUnavailable(Exception):
         super().__init__(f"{path}: {reason}")
 
 
+class StoreNewer(StoreUnavailable):
+    """The import database was written by a newer omaliref (a higher schema version): left in place for it."""
+
+
 BUSY_TIMEOUT_S = 5.0  # a reader or a second import waits this long for a running import's commit
+JOURNALS = ("-journal", "-wal")  # what an interrupted write leaves next to the database
+
+
+def _locked(exc: sqlite3.Error) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def recover(path: Path) -> None:
+    """Let SQLite roll back what an interrupted import left (a hot journal): a read-only connection cannot, and
+    calls the database unreadable. One read through a read-write connection does it, and changes nothing else.
+    Raise StoreUnavailable when the database needs recovering and cannot be recovered here (a read-only folder
+    or medium): it is left in place for a run that can."""
+    if not any(path.with_name(path.name + suffix).is_file() for suffix in JOURNALS):
+        return
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S)
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            db.close()
+    except sqlite3.OperationalError as exc:
+        if _locked(exc):
+            raise StoreUnavailable(path, "is locked by another program; try again in a moment") from None
+        raise StoreUnavailable(
+            path,
+            f"needs to be recovered from an interrupted import, which needs write access to its folder ({exc});"
+            " it was left in place",
+        ) from None
+    except sqlite3.DatabaseError:
+        return  # damage that the read-only open below reports as such
 
 
 def _size_in_header(path: Path) -> int | None:
@@ -128,6 +188,8 @@ class CmsStore:
         self.path, self.readonly = path, readonly
         if path.is_dir():
             raise StoreUnavailable(path, "is a folder, not the import database")
+        if path.exists():
+            recover(path)  # before any judgement: a killed import's journal is rolled back, never called damage
         try:
             if readonly:
                 self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
@@ -138,20 +200,26 @@ class CmsStore:
         except (sqlite3.Error, OSError) as exc:
             raise StoreUnavailable(path, f"cannot be opened ({exc})") from None
         self.db.row_factory = sqlite3.Row
+        self.db.text_factory = _read_text  # until the database says its text is one-line (_one_line_text)
         try:
             if not readonly:
+                self._refuse_newer()  # before the schema script: a newer install's database is never written to
                 with self.db:
                     self.db.executescript(SCHEMA)
                     self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+                    self._make_text_one_line()
             self._check_schema()
-        except StoreDamaged:
+            if self._one_line_text():
+                self.db.text_factory = str  # the fast path: every value was made one line when written
+        except (StoreDamaged, StoreUnavailable):
             self.db.close()
             raise
         except sqlite3.OperationalError as exc:
             self.db.close()
-            if "locked" in str(exc) or "busy" in str(exc):
+            if _locked(exc):
                 raise StoreUnavailable(path, "is locked by another program; try again in a moment") from None
-            raise StoreDamaged(path, f"cannot be read ({exc})") from None
+            # SQLite opened the file but cannot read it here (permissions, a medium gone): not damage
+            raise StoreUnavailable(path, f"cannot be read now ({exc}); it was left in place") from None
         except sqlite3.DatabaseError as exc:
             self.db.close()
             raise StoreDamaged(path, f"is damaged ({exc})") from None
@@ -170,10 +238,43 @@ class CmsStore:
             if "no such table" in str(exc):
                 raise StoreDamaged(self.path, "is not an omaliref import database") from None
             raise
+        self._refuse_newer(row[0] if row else None)
         missing = {"meta", "imports", "hcpcs", "asp", "crosswalk", "mue"} - tables
         if row is None or row[0] != str(SCHEMA_VERSION) or missing:
             found = row[0] if row else "none"
             raise StoreDamaged(self.path, f"has schema version {found}, not {SCHEMA_VERSION}, or lacks tables")
+
+    def _one_line_text(self) -> bool:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (TEXT_MARK[0],)).fetchone()
+        return row is not None and row[0] == TEXT_MARK[1]
+
+    def _make_text_one_line(self) -> None:
+        """Once per database, inside the writer's schema transaction: text stored by a build that kept control
+        characters is made one line, and the database is marked so readers can use SQLite's fast decoding."""
+        if self._one_line_text():
+            return
+        self.db.create_function("omaliref_one_line", 1, _one_line_blob, deterministic=True)
+        for table, columns in TEXT_COLUMNS.items():
+            assignments = ", ".join(f"{c} = omaliref_one_line(CAST({c} AS BLOB))" for c in columns)
+            self.db.execute(f"UPDATE {table} SET {assignments}")
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", TEXT_MARK)
+
+    def _refuse_newer(self, found: str | None = None) -> None:
+        """Raise StoreNewer if the database carries a schema version above this code's."""
+        if found is None:
+            try:
+                row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            except sqlite3.OperationalError as exc:
+                if "no such table" in str(exc):
+                    return  # a new database (or not ours): the schema check says which
+                raise
+            found = row[0] if row else None
+        if isinstance(found, str) and found.isascii() and found.isdigit() and int(found) > SCHEMA_VERSION:
+            raise StoreNewer(
+                self.path,
+                f"was written by a newer omaliref (schema version {found}, this one reads {SCHEMA_VERSION});"
+                " it was left in place for that version",
+            )
 
     def close(self) -> None:
         self.db.close()
@@ -196,7 +297,7 @@ class CmsStore:
         if existing and existing["sha256"] == sha256:
             self.db.rollback()
             return ImportReport(
-                parsed.file,
+                one_line(parsed.file),
                 parsed.kind,
                 q,
                 parsed.setting,
@@ -204,7 +305,7 @@ class CmsStore:
                 parsed.skipped,
                 "unchanged",
                 sha256,
-                parsed.skipped_rows,
+                _one_line_rows(parsed.skipped_rows),
             )
         try:
             with self.db:  # one transaction (begun above): all rows or none
@@ -218,7 +319,7 @@ class CmsStore:
                         q,
                         parsed.kind,
                         parsed.setting,
-                        parsed.file,
+                        one_line(parsed.file),
                         sha256,
                         parsed.effective_from.isoformat(),
                         parsed.effective_to.isoformat(),
@@ -235,7 +336,7 @@ class CmsStore:
         except sqlite3.Error as exc:
             raise OSError(f"the import database could not be written ({exc})") from exc
         return ImportReport(
-            parsed.file,
+            one_line(parsed.file),
             parsed.kind,
             q,
             parsed.setting,
@@ -243,8 +344,12 @@ class CmsStore:
             parsed.skipped,
             "replaced" if existing else "imported",
             sha256,
-            parsed.skipped_rows,
+            _one_line_rows(parsed.skipped_rows),
         )
+
+    def _write_rows(self, sql: str, rows: Iterable[tuple[object, ...]]) -> None:
+        """Every text cell as one line: control and bidi characters from a CMS file never reach the store."""
+        self.db.executemany(sql, [tuple(one_line(v) if isinstance(v, str) else v for v in row) for row in rows])
 
     def _delete(self, kind: str, quarter: str, setting: str) -> None:
         if kind == "mue":
@@ -254,7 +359,7 @@ class CmsStore:
 
     def _insert(self, parsed: Parsed, q: str, import_id: int | None, rows: Iterable[object]) -> None:
         if parsed.kind == "hcpcs":
-            self.db.executemany(
+            self._write_rows(
                 "INSERT OR REPLACE INTO hcpcs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [
                     (
@@ -278,7 +383,7 @@ class CmsStore:
                 ],
             )
         elif parsed.kind == "asp":
-            self.db.executemany(
+            self._write_rows(
                 "INSERT OR REPLACE INTO asp VALUES (?,?,?,?,?,?,?,?)",
                 [
                     (
@@ -296,7 +401,7 @@ class CmsStore:
                 ],
             )
         elif parsed.kind == "crosswalk":
-            self.db.executemany(
+            self._write_rows(
                 "INSERT INTO crosswalk VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 [
                     (
@@ -318,7 +423,7 @@ class CmsStore:
                 ],
             )
         else:
-            self.db.executemany(
+            self._write_rows(
                 "INSERT OR REPLACE INTO mue VALUES (?,?,?,?,?,?,?,?)",
                 [
                     (q, parsed.setting, r.code, r.value, r.mai, r.mai_text, r.rationale, import_id)

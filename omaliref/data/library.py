@@ -62,6 +62,9 @@ class Library:
         self._profiles: Profiles | None = None
         self._catalogs: dict[tuple[str, str], Catalog] = {}  # (code, quarter) -> pack + that imported code
         self.notices: list[str] = []  # said once: a damaged import database set aside, a locked one skipped
+        # why the import database that exists could not be read (None: read, or there is none); review, quarters
+        # and changes refuse to answer from the curated pack alone then
+        self.store_problem: str | None = None
 
     @classmethod
     def open(cls, state_dir: str | None = None) -> Library:
@@ -79,19 +82,22 @@ class Library:
             return None
         from omaliref.data.cms_store import CmsStore, StoreDamaged, StoreUnavailable
 
+        self.store_problem = None
         try:
             return CmsStore(self.database, readonly=True)
         except StoreUnavailable as exc:
-            self.notices.append(
-                f"The imported CMS quarters cannot be used now: {exc}. The curated data pack is used alone."
+            self.store_problem = (
+                f"The imported CMS quarters cannot be used now: the import database {exc.reason}."
+                " The curated data pack is used alone."
             )
         except StoreDamaged as exc:
             aside = set_aside(self.database, "damaged", ("-journal", "-wal", "-shm"))
-            self.notices.append(
+            self.store_problem = (
                 f"The import database {exc.reason}; "
                 + (f"it was moved aside as {aside.name}" if aside else "it could not be moved aside")
                 + ". The curated data pack is used alone; import the CMS files again."
             )
+        self.notices.append(self.store_problem)
         return None
 
     def for_thread(self) -> Library:

@@ -46,7 +46,7 @@ MONTH_NAMES = {
         1,
     )
 }
-LEVEL2 = re.compile(r"[A-CE-V]\d{4}")  # Level II codes; D (CDT, ADA) and numeric CPT are left out
+LEVEL2 = re.compile(r"[A-CE-V][0-9]{4}")  # Level II codes; D (CDT, ADA) and numeric CPT are left out
 MUE_FILE_SETTINGS: dict[str, MueSetting] = {
     "PractitionerServices": "practitioner",
     "OutpatientHospitalServices": "outpatient-hospital",
@@ -218,7 +218,7 @@ def number(text: str, field: str) -> Decimal | None:
 
 # --- recognizing a file by its content ------------------------------------------------------------------
 
-_RECORD = re.compile(r"([A-V]\d{4}|   [A-Z0-9]{2})(\d{5})([3478])")
+_RECORD = re.compile(r"([A-V][0-9]{4}|   [A-Z0-9]{2})([0-9]{5})([3478])")
 
 
 def kind_of_text(text: str) -> CmsKind | None:
@@ -231,7 +231,7 @@ def kind_of_text(text: str) -> CmsKind | None:
         r"(?im)^\W*hcpcs code\W*,.*payment limit", head
     ):
         return "asp"
-    if re.search(r"(?i)ndc\s*-\s*hcpcs\s+crosswalk", head[:2000]) or re.search(r"(?im)^\W*_\d{4}_code\W*,", head):
+    if re.search(r"(?i)ndc\s*-\s*hcpcs\s+crosswalk", head[:2000]) or re.search(r"(?im)^\W*_[0-9]{4}_code\W*,", head):
         return "crosswalk"
     if "mue values" in lowered and "hcpcs/" in lowered:
         return "mue"
@@ -358,7 +358,8 @@ def hcpcs_records_from_rows(rows: Iterable[Sequence[object]], file: str) -> tupl
             return cells[index] if index < len(cells) else ""
 
         code, seq, recid = cell("code").strip(), cell("seq").strip(), cell("recid").strip()
-        if not (re.fullmatch(r"[A-Z0-9]{2,5}", code) and seq.isdigit() and recid in ("3", "4", "7", "8")):
+        ascii_seq = seq.isascii() and seq.isdigit()
+        if not (re.fullmatch(r"[A-Z0-9]{2,5}", code) and ascii_seq and recid in ("3", "4", "7", "8")):
             raise FileFormatError(file, number_, "an HCPCS record row (code, sequence number, record id 3/4/7/8)")
         details = {name: cell(name).strip() for name in DETAIL_FIELDS} if recid in "37" else None
         records.append(HcpcsRecord(number_, code, int(seq), recid, cell("description"), details))
@@ -369,7 +370,7 @@ def hcpcs_records_from_rows(rows: Iterable[Sequence[object]], file: str) -> tupl
 
 def quarter_from_hcpcs_name(file: str) -> Quarter | None:
     """HCPC2027_JAN_ANWEB… -> 2027Q1; the annual HCPC2019_CONTR_ANWEB… is January's."""
-    m = re.search(r"HCPC(\d{4})_([A-Z]{3,5})", file, flags=re.I)
+    m = re.search(r"HCPC([0-9]{4})_([A-Z]{3,5})", file, flags=re.I)
     if not m:
         return None
     year, month = int(m.group(1)), m.group(2).upper()
@@ -386,7 +387,7 @@ def quarter_from_records(records: Sequence[HcpcsRecord]) -> Quarter | None:
     latest = None
     for record in records:
         text = (record.details or {}).get("action_date", "")
-        if re.fullmatch(r"\d{8}", text):
+        if re.fullmatch(r"[0-9]{8}", text):
             day = dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
             latest = day if latest is None or day > latest else latest
     return Quarter.of(latest) if latest and EARLIEST_QUARTER_YEAR <= latest.year <= LATEST_QUARTER_YEAR else None
@@ -468,8 +469,8 @@ def _records(text: str, file: str) -> list[tuple[int, list[str]]]:
 
 def _effective(records: list[tuple[int, list[str]]], file: str, before: int) -> tuple[dt.date, dt.date]:
     pattern = re.compile(
-        r"Effective\s+([A-Za-z]+)\s+(\d{1,2}),\s*(\d{4})\s+through\s+([A-Za-z]+)\s+(\d{1,2}),"
-        r"\s*(\d{4})",
+        r"Effective\s+([A-Za-z]+)\s+([0-9]{1,2}),\s*([0-9]{4})\s+through\s+([A-Za-z]+)\s+([0-9]{1,2}),"
+        r"\s*([0-9]{4})",
         flags=re.I,
     )
     for line, record in records[:before]:
@@ -611,12 +612,12 @@ def parse_asp(text: str, file: str, quarter: Quarter | None = None) -> Parsed:
 
 # --- ASP NDC-HCPCS crosswalk ---------------------------------------------------------------------------
 
-NDC542 = re.compile(r"\d{5}-\d{4}-\d{2}")
+NDC542 = re.compile(r"[0-9]{5}-[0-9]{4}-[0-9]{2}")
 
 
 def parse_crosswalk(text: str, file: str, quarter: Quarter | None = None) -> Parsed:
     records = _records(text, file)
-    h = _header_index(records, file, re.compile(r"_\d{4}_CODE", re.I), "'_YYYY_CODE'")
+    h = _header_index(records, file, re.compile(r"_[0-9]{4}_CODE", re.I), "'_YYYY_CODE'")
     start, end = _effective(records, file, h)
     line, header = records[h]
     cols = _columns(
@@ -659,7 +660,7 @@ def parse_crosswalk(text: str, file: str, quarter: Quarter | None = None) -> Par
 
 # --- NCCI MUE tables -----------------------------------------------------------------------------------
 
-_MUE_NAME = re.compile(r"MCR_MUE_(\w+?)_Eff_(\d{2})-(\d{2})-(\d{4})", re.I)
+_MUE_NAME = re.compile(r"MCR_MUE_(\w+?)_Eff_([0-9]{2})-([0-9]{2})-([0-9]{4})", re.I)
 
 
 def parse_mue(text: str, file: str, quarter: Quarter | None = None) -> Parsed:
@@ -697,7 +698,7 @@ def parse_mue(text: str, file: str, quarter: Quarter | None = None) -> Parsed:
 
     def make(line: int, record: list[str], code: str) -> MueRow:
         value_text, mai_text = _cell(record, 1), _cell(record, 2)
-        if not value_text.isdigit() or len(value_text) > 6:
+        if not (value_text.isascii() and value_text.isdigit()) or len(value_text) > 6:
             raise CellError(f"MUE Values '{value_text[:20]}' is not a whole number of units")
         if mai_text[:1] not in ("1", "2", "3"):
             raise CellError(f"MUE Adjudication Indicator '{mai_text[:20]}' is not 1, 2 or 3")
@@ -725,7 +726,7 @@ CMS_UNIT_WORDS = {"gm": "g", "usp unit": "units", "usp units": "units"}
 
 def dosage_quantity(dosage: str) -> tuple[Decimal, str] | None:
     """'10 MG' -> (10, 'mg'); '100 UNITS' -> (100, 'units'); None when it is not a unit the calculator knows."""
-    m = re.fullmatch(r"\s*(?:per\s+)?([\d.,]+)\s*((?:USP\s+)?[A-Za-z]+)\s*", dosage, flags=re.I)
+    m = re.fullmatch(r"\s*(?:per\s+)?([0-9.,]+)\s*((?:USP\s+)?[A-Za-z]+)\s*", dosage, flags=re.I)
     if not m:
         return None
     word = re.sub(r"\s+", " ", m.group(2).lower())
@@ -739,5 +740,5 @@ def dosage_quantity(dosage: str) -> tuple[Decimal, str] | None:
 
 def descriptor_dosage(description: str) -> str:
     """The billing unit at the tail of a long descriptor: '…, 5 mg' -> '5 mg' ('' when there is none)."""
-    m = re.search(r",\s*(?:per\s+)?([\d.]+\s*(?:mg|mcg|g|units?))\s*$", description, flags=re.I)
+    m = re.search(r",\s*(?:per\s+)?([0-9.]+\s*(?:mg|mcg|g|units?))\s*$", description, flags=re.I)
     return m.group(1) if m else ""

@@ -165,6 +165,18 @@ class ImportProgressDialog(QProgressDialog):
     def wait(self, timeout_ms: int = 30000) -> bool:
         return self.thread_.wait(timeout_ms)
 
+    def running(self) -> bool:
+        return self.thread_.isRunning()
+
+    def cancel_import(self) -> None:
+        """Ask the worker to stop (it rolls the current file back); its thread ends soon after."""
+        self.worker.cancel()
+
+    def stop(self) -> None:
+        """Cancel and wait until the thread has ended: a QThread destroyed while it runs aborts the process."""
+        self.worker.cancel()
+        self.thread_.wait()
+
 
 def ask_import_paths(parent: QWidget) -> list[str]:
     paths, _ = QFileDialog.getOpenFileNames(

@@ -551,7 +551,27 @@ class MainWindow(QMainWindow):
 
     # -- lifetime ----------------------------------------------------------------------------------------
 
+    def _running_import(self) -> Any:
+        progress = getattr(self, "import_progress", None)
+        return progress if progress is not None and progress.running() else None
+
+    def stop_import(self) -> None:
+        """Cancel a running import and wait for its thread (the application is quitting: no event loop to wait in)."""
+        progress = self._running_import()
+        if progress is not None:
+            progress.stop()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        progress = self._running_import()
+        if progress is not None:
+            # the import's thread must end before the window (its parent) goes: cancel it, close when it has ended
+            event.ignore()
+            if getattr(self, "_close_waits_for", None) is not progress.thread_:
+                self._close_waits_for = progress.thread_
+                progress.thread_.finished.connect(self.close, Qt.ConnectionType.QueuedConnection)
+                progress.cancel_import()
+                self.statusBar().showMessage("Cancelling the import: the window closes when it has stopped…")
+            return
         if getattr(self, "library", None) is not None:
             self.library.close()
         if not self.loaded:

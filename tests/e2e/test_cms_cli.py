@@ -72,3 +72,24 @@ def test_changes_needs_imported_quarters(tmp_path):
     assert out.returncode == 2 and "not imported" in out.stderr
     bad = run(tmp_path / "state", "changes", "--from", "2027-1", "--to", "2027Q2")
     assert bad.returncode == 2 and "not a quarter" in bad.stderr
+
+
+def test_review_quarters_and_changes_exit_2_when_the_store_cannot_be_read(tmp_path):
+    """Red team 2026-12 #9: `review` is a documented gate; under a lock it listed everything 'not-imported' and
+    exited 0. A store that exists but cannot be read is one sentence and exit 2 for review, quarters and changes."""
+    import sqlite3
+
+    state = tmp_path / "state"
+    assert run(state, "import", *map(str, quarter_zips(tmp_path / "q1"))).returncode == 0
+    database = state / "data" / "cms.sqlite3"
+    db = sqlite3.connect(database)
+    db.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")  # written by a newer omaliref
+    db.commit()
+    db.close()
+    for args in (("review",), ("quarters",), ("quarters", "--json"), ("changes", "--from", "2027Q1", "--to", "2027Q2")):
+        out = run(state, *args)
+        assert out.returncode == 2, (args, out.stdout, out.stderr)
+        assert out.stdout == "" and len(out.stderr.strip().splitlines()) == 1, args
+        assert "newer omaliref" in out.stderr and "Traceback" not in out.stderr
+    assert run(state, "units", "J2357", "--dose", "375mg").returncode == 0  # the curated pack still answers
+    assert database.exists()

@@ -180,3 +180,49 @@ def test_a_start_with_imported_quarters_answers_from_the_pack_then_adds_the_impo
     window.search_edit.clear()
     qtbot.keyClicks(window.search_edit, "examplemab")
     assert window.reference.current_id == "J0001"
+
+
+def test_closing_the_window_during_an_import_cancels_it_and_waits(window, qtbot, monkeypatch, tmp_path):
+    """Red team 2026-12 #3: the import dialog is modeless, so the window can close while its QThread runs; Python
+    then destroyed the running thread (QThread: Destroyed while thread is still running, SIGABRT) and, in the write
+    phase, left a hot journal. Closing now cancels the worker and the window closes once the thread has ended."""
+    import threading
+
+    from omaliref.data import cms_import
+
+    reading, release = threading.Event(), threading.Event()
+    real_parse = cms_import.parse_member
+
+    def held_parse(member, quarter=None):
+        reading.set()
+        release.wait()  # the test lets the worker go on once the window has been asked to close
+        return real_parse(member, quarter)
+
+    monkeypatch.setattr(cms_import, "parse_member", held_parse)
+    monkeypatch.setattr(
+        MainWindow, "ask_import_paths", staticmethod(lambda parent: [str(p) for p in quarter_zips(tmp_path / "q1")])
+    )
+    dialog = window.import_dialog()
+    try:
+        assert reading.wait(20), "the worker never started reading"
+        window.close()
+        assert dialog.thread_.isRunning() and window.isVisible()  # not closed under a running thread
+        assert dialog.worker._cancel.is_set()  # asked to stop, not abandoned
+        assert "Cancelling the import" in window.statusBar().currentMessage()
+        window.close()  # a second request while waiting changes nothing
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=20000)
+    assert not dialog.thread_.isRunning()
+    assert "cancelled" in dialog.outcome
+    assert imported_quarters(window) == []
+
+
+def imported_quarters(window):
+    from omaliref.data.library import Library
+
+    library = Library.open()
+    try:
+        return library.quarters()
+    finally:
+        library.close()

@@ -15,7 +15,7 @@ from fractions import Fraction
 import pytest
 
 from omaliref.data import cms_store
-from omaliref.data.cms_store import CmsStore, StoreDamaged
+from omaliref.data.cms_store import CmsStore, StoreDamaged, StoreNewer
 from omaliref.data.library import Library
 from omaliref.data.state import FILE_NAME, StateDirs, StateStore
 from omaliref.domain.case import case_from_input
@@ -62,12 +62,14 @@ def not_a_database(path):
         handle.write(b"this is not an SQLite database " * 50)
 
 
-def foreign_schema(path):
+def foreign_schema(path, version="x1"):
+    """An SQLite database that is not one omaliref wrote (a newer omaliref's, version '99', is left in place:
+    tests/unit/test_store_recovery.py)."""
     if os.path.exists(path):
         os.remove(path)
     db = sqlite3.connect(path)
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-    db.execute("INSERT INTO meta VALUES ('schema', '99')")
+    db.execute("INSERT INTO meta VALUES ('schema', ?)", (version,))
     db.commit()
     db.close()
 
@@ -83,7 +85,7 @@ def empty_file(path):
         (not_a_database, "is damaged"),
         (truncated, ""),
         (last_page_cut, "is truncated"),
-        (foreign_schema, "schema version 99"),
+        (foreign_schema, "schema version x1"),
         (empty_file, "the imported quarters are gone"),
     ],
     ids=["not-a-database", "truncated", "last-page-cut", "foreign-schema", "zero-bytes"],
@@ -165,7 +167,10 @@ def test_a_folder_where_the_database_should_be_is_one_sentence(tmp_path):
 def test_store_refuses_a_database_of_another_schema(tmp_path):
     path = tmp_path / "cms.sqlite3"
     foreign_schema(str(path))
-    with pytest.raises(StoreDamaged, match="schema version 99"):
+    with pytest.raises(StoreDamaged, match="schema version x1"):
+        CmsStore(path, readonly=True)
+    foreign_schema(str(path), "99")
+    with pytest.raises(StoreNewer, match="newer omaliref"):
         CmsStore(path, readonly=True)
 
 

@@ -175,3 +175,130 @@ def test_two_installs_sharing_the_cache_keep_their_own_compiled_pack(folder, tmp
     (folder / "rules.toml").write_text((folder / "rules.toml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
     compiled(folder, built)
     assert len(list(cache.parent.glob("pack-*.pickle"))) == pack_cache.KEEP_COMPILED
+
+
+# --- Red-team 2026-12 #1: the cache never executes or trusts what it reads -------------------------------------
+
+
+def _cached_path(folder):
+    compiled(folder)
+    key = pack_cache.file_key(folder)
+    assert key is not None
+    path = pack_cache.cache_path(key)
+    assert path is not None and path.is_file()
+    return key, path
+
+
+class _Planted:
+    """What an attacker plants: unpickling it runs os.mkdir(marker), a harmless stand-in for any command."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (os.mkdir, (self.marker,))
+
+
+def _planted_payloads(key, catalog, index, marker):
+    planted = {"key": key, "catalog": catalog, "index": index, "x": _Planted(marker)}
+    raw = pickle.dumps(planted, protocol=pickle.HIGHEST_PROTOCOL)
+    yield "a bare pickle (the old layout) with the right key", raw
+    yield "the header with no valid tag", pack_cache.MAGIC + b"\0" * pack_cache.TAG_SIZE + raw
+    secret = pack_cache.cache_secret()
+    assert secret is not None
+    # an attacker who also stole the per-user secret: the tag is right, the restricted unpickler still refuses
+    yield "a correctly tagged pickle that calls os.mkdir", pack_cache.MAGIC + pack_cache.tag(secret, key, raw) + raw
+
+
+def test_a_planted_pickle_runs_nothing_and_is_rebuilt(folder, tmp_path):
+    key, path = _cached_path(folder)
+    catalog, index = compiled(folder)
+    marker = tmp_path / "PWNED"
+    for what, payload in _planted_payloads(key, catalog, index, marker):
+        path.write_bytes(payload)
+        built: list[int] = []
+        assert compiled(folder, built)[0] == catalog, what
+        assert not marker.exists(), f"{what}: the planted code ran"
+        assert built == [1], f"{what}: not rebuilt"
+        assert pack_cache.read_cached(path, key) is not None  # rewritten with the real catalog
+
+
+def test_a_tampered_cache_never_bills_j2357_at_10_mg(folder):
+    """The red team's tamper_pickle.py: the right key, J2357's billing unit changed to 10 mg (375 mg = 38 units)."""
+    from dataclasses import replace
+    from fractions import Fraction
+
+    from omaliref.domain.quantities import Quantity
+
+    key, path = _cached_path(folder)
+    catalog, index = compiled(folder)
+    codes = dict(catalog.codes)
+    codes["J2357"] = replace(codes["J2357"], billing_unit=Quantity(Fraction(10), "mg"))
+    tampered = replace(catalog, codes=codes)
+    raw = pickle.dumps({"key": key, "catalog": tampered, "index": index}, protocol=pickle.HIGHEST_PROTOCOL)
+    original = path.read_bytes()
+
+    def payloads():
+        yield "bare pickle", raw
+        yield "the old file's tag on new contents", original[: len(pack_cache.MAGIC) + pack_cache.TAG_SIZE] + raw
+
+    for what, payload in payloads():
+        path.write_bytes(payload)
+        built: list[int] = []
+        loaded, _index = compiled(folder, built)
+        assert loaded.codes["J2357"].billing_unit == Quantity(Fraction(5), "mg"), what
+        assert built == [1], what
+
+
+def test_a_fifo_at_the_cache_path_costs_no_wait(folder):
+    """A FIFO opened for reading blocks until a writer comes; the cache must not open one (red team: rc 124)."""
+    import stat
+    import threading
+
+    _key, path = _cached_path(folder)
+    path.unlink()
+    os.mkfifo(path)
+    answers: list[object] = []
+    worker = threading.Thread(target=lambda: answers.append(compiled(folder)[0]), daemon=True)
+    worker.start()
+    worker.join(timeout=60)  # a bound for a broken build only: the passing path never waits on the FIFO
+    if worker.is_alive():
+        with open(os.open(path, os.O_WRONLY | os.O_NONBLOCK), "wb"):  # release the blocked reader
+            pass
+        worker.join()
+        pytest.fail("reading the cache waited on a FIFO")
+    assert answers == [load_catalog()]
+    assert stat.S_ISREG(os.lstat(path).st_mode)  # replaced by a real compiled pack
+
+
+def test_a_symlink_at_the_cache_path_is_not_followed(folder, tmp_path):
+    key, path = _cached_path(folder)
+    elsewhere = tmp_path / "elsewhere.pickle"
+    os.replace(path, elsewhere)
+    path.symlink_to(elsewhere)
+    assert pack_cache.read_cached(path, key) is None
+
+
+def test_a_cache_secret_others_could_read_or_write_is_replaced(folder):
+    """The tag is only as good as its secret: a secret file that is group- or world-accessible, the wrong size or
+    not a regular file is not trusted; a new one (mode 0600) is made and every compiled pack made with the old
+    one is rebuilt."""
+    import stat
+
+    key, path = _cached_path(folder)
+    secret_path = pack_cache.secret_path()
+    assert secret_path is not None
+    if os.name == "posix":
+        assert stat.S_IMODE(secret_path.stat().st_mode) == 0o600
+        secret_path.chmod(0o644)
+        before = secret_path.read_bytes()
+        built: list[int] = []
+        compiled(folder, built)
+        assert built == [1]
+        assert stat.S_IMODE(secret_path.stat().st_mode) == 0o600 and secret_path.read_bytes() != before
+    secret_path.unlink()
+    secret_path.mkdir()
+    built = []
+    compiled(folder, built)
+    assert built == [1]  # no usable secret: built from the TOML, nothing trusted
+    assert pack_cache.read_cached(path, key) is None
