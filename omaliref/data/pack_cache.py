@@ -71,6 +71,7 @@ _VALUE_TYPES = frozenset(
 _PACK_MODULES = frozenset(  # the modules whose classes make up a Catalog and a SearchIndex
     {
         "omaliref.domain.checklist",
+        "omaliref.domain.cms_facts",
         "omaliref.domain.model",
         "omaliref.domain.payer",
         "omaliref.domain.quantities",
