@@ -234,6 +234,7 @@ class Catalog:
     fixed_doses: tuple[FixedDose, ...] = ()
     checklist: tuple[object, ...] = field(default=())
     payer_profiles: Mapping[str, object] = field(default_factory=dict)  # built-in PayerProfile by id
+    state_340b: tuple[object, ...] = ()  # built-in State340B rows (Medicaid 340B modifier by state)
 
     def code(self, code: str) -> Code:
         key = normalize_code(code)
