@@ -438,7 +438,8 @@ def read_payer_file(
     known_states = [*found_states, *(s for s in states if s.state not in {f.state for f in found_states})]
     seen: set[str] = set()
     profiles = [p for i, r in enumerate(rows, 1) if (p := reader.profile(r, i, seen, known_states))]
-    return PayerFile(tuple(profiles), tuple(found_states), tuple(reader.problems))
+    problems = sorted(reader.problems, key=lambda p: p.line)  # stable: a record's problems keep their order
+    return PayerFile(tuple(profiles), tuple(found_states), tuple(problems))
 
 
 def _toml_line(exc: Exception) -> int:

@@ -165,6 +165,7 @@ class PayerProfile:
     modifier_340b_ub04_position: int = 0  # 0: after the others; 1: first; 2: second (UB-04)
     basis: tuple[FieldBasis, ...] = ()  # where each field's value(s) come from; a field not here is a default
     resolved_on: dt.date | None = None  # set by `in_force`: the date of service the values were chosen for
+    chosen: tuple[FieldBasis, ...] = ()  # set by `in_force`: the basis of each field's value in force
 
     @property
     def ngs(self) -> bool | None:
@@ -178,6 +179,9 @@ class PayerProfile:
 
     def provenance(self, name: str) -> FieldBasis:
         """The basis of the field's current value (after `in_force`, the one in force)."""
+        chosen = next((b for b in self.chosen if b.field == name), None)
+        if chosen is not None:
+            return chosen
         found = self.basis_for(name)
         return next((b for b in found if not b.bounded), found[0])
 
@@ -192,12 +196,12 @@ class PayerProfile:
                 pick = next((b for b in options if not b.bounded), None) or _lapsed(name, options)
             chosen.append(pick)
         values = {b.field: b.value for b in chosen}
-        return replace(self, basis=tuple(chosen), resolved_on=day, **values)  # type: ignore[arg-type]
+        return replace(self, chosen=tuple(chosen), resolved_on=day, **values)  # type: ignore[arg-type]
 
     @property
     def dated_values(self) -> tuple[FieldBasis, ...]:
         """The values in force only because of their dates or claim form (after `in_force`)."""
-        return tuple(b for b in self.basis if b.bounded)
+        return tuple(b for b in self.chosen if b.bounded)
 
 
 def _lapsed(name: str, options: tuple[FieldBasis, ...]) -> FieldBasis:

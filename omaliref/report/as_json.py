@@ -265,6 +265,7 @@ def profile(p: PayerProfile) -> dict[str, Any]:
         "resolved_on": _date(p.resolved_on),
         "fields": {name: [field_basis(b) for b in p.basis_for(name)] for name in PROVENANCE_FIELDS},
         "defaults": [name for name in PROVENANCE_FIELDS if p.provenance(name).status == "default"],
+        "in_force": {b.field: field_basis(b) for b in p.chosen} or None,
     }
 
 

@@ -478,4 +478,5 @@ class CalculatorPane(QWidget):
         self.copy_message.emit(
             f"Copied {count} line{'s' * (count != 1)} · {r.code.code if r else ''} · DOS "
             f"{r.date_of_service if r else ''} · {self.view_box.currentText()}"
+            + (f" · {as_text.provenance_line(r)}" if r else "")
         )

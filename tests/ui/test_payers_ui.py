@@ -64,8 +64,10 @@ def test_view_switch_and_copy_say_what_was_copied(window, qtbot):
     assert window.calculator.lines_model.headers[3] == "Item 24A (shaded)"
     qtbot.mouseClick(window.calculator.copy_button, Qt.MouseButton.LeftButton)
     copied = QApplication.clipboard().text().splitlines()
-    assert copied[1] == "J2357\tJZ\t60\tN450242022701 ML2\t" and copied[2] == "J2357\tJZ\t15\tN450242021401 ML0.5\t"
+    assert copied[1] == "J2357\tJZ\t60\tN450242022701   ML2\t"  # Medicare paper: three blanks
+    assert copied[2] == "J2357\tJZ\t15\tN450242021401   ML0.5\t"
     assert window.statusBar().currentMessage().startswith("Copied 2 lines · J2357 · DOS 2026-11-27")
+    assert "Payer profile medicare-part-b" in window.statusBar().currentMessage()  # and the defaults the lines use
 
 
 def test_copy_refuses_out_loud_and_takes_back_its_lines_when_the_input_is_invalid(window, qtbot):
