@@ -42,7 +42,7 @@ def run_json(argv, capsys):
 def test_payers_show_json_gives_each_field_with_its_source_or_default(capsys):
     data = run_json(["payers", "show", "medicare-part-b"], capsys)
     assert set(data["fields"]) == set(PROVENANCE_FIELDS)
-    for name, values in data["fields"].items():
+    for _name, values in data["fields"].items():
         for value in values:
             assert value["default"] or (value["source"] and (value["quote"] or value["locator"]) and value["checked"])
     gap = data["fields"]["cms1500_ndc_gap"]
