@@ -289,6 +289,8 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     )
     outcome = library.evaluate(case)
     catalog = library.catalog_for(case.code, case.date_of_service)
+    if args.json:  # stdout stays pure JSON; the profile and the defaults the lines rest on go to stderr
+        sys.stderr.write(f"omaliref: {as_text.provenance_summary(outcome)}\n")
     _emit(args, as_json.checklist(catalog, outcome), as_text.checklist_summary(catalog, outcome))
     return 0
 

@@ -379,7 +379,7 @@ class _Reader:
         if isinstance(position, bool) or position not in UB04_POSITIONS:
             self.fail(*where, "ub04_position", position, "must be 0 (after the others), 1 (first) or 2 (second)")
         sid = self.source(where, "source", row.get("source"))
-        for name in ("quote", "note"):
+        for name in ("quote", "note", "position_quote"):
             if not isinstance(row.get(name, ""), str):
                 self.fail(*where, name, row[name], "expected text")
         if not row.get("quote"):
@@ -389,6 +389,8 @@ class _Reader:
             self.fail(*where, "checked", None, "missing: the date the source was checked (YYYY-MM-DD)")
         start = self.date(where, "effective_from", row.get("effective_from"))
         end = self.date(where, "effective_to", row.get("effective_to"))
+        if position and not (row.get("position_quote") or row.get("quote")):  # pragma: no cover - quote is required
+            self.fail(*where, "position_quote", None, "a position quotes its source")
         if len(self.problems) > count or checked is None:
             return None
         return State340B(
@@ -401,6 +403,7 @@ class _Reader:
             effective_from=start,
             effective_to=end,
             note=row.get("note", ""),
+            position_quote=row.get("position_quote", ""),
         )
 
 

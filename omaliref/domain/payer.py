@@ -119,6 +119,7 @@ class State340B:
     effective_from: dt.date | None = None
     effective_to: dt.date | None = None
     note: str = ""
+    position_quote: str = ""  # the source's words for the position, when they are not `quote`
 
     def as_basis(self) -> tuple[FieldBasis, FieldBasis]:
         """The profile fields this row gives a Medicaid profile of its state."""
@@ -129,7 +130,11 @@ class State340B:
             "effective_from": self.effective_from,
             "effective_to": self.effective_to,
         }
-        position = FieldBasis("modifier_340b_ub04_position", self.ub04_position, **common)  # type: ignore[arg-type]
+        position = FieldBasis(
+            "modifier_340b_ub04_position",
+            self.ub04_position,
+            **{**common, "quote": self.position_quote or self.quote},  # type: ignore[arg-type]
+        )
         if not self.ub04_position:
             position = FieldBasis(
                 "modifier_340b_ub04_position",

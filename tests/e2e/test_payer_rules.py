@@ -233,3 +233,31 @@ def test_contradictory_payer_flags_are_refused(argv, capsys):
 def test_payer_of_the_profile_kind_is_accepted(capsys):
     data = run_json([*XOLAIR_375, *DOS, "--payer", "medicaid", "--payer-profile", "texas-medicaid"], capsys)
     assert data["profile"]["id"] == "texas-medicaid"
+
+
+def test_checklist_json_names_the_profile_on_stderr(capsys):
+    argv = ["checklist", "J2357", *DOS, "--dose", "375mg", "--payer-profile", "south-carolina-medicaid", "--json"]
+    code, out, err = run(argv, capsys)
+    assert code == 0 and json.loads(out)["calculation"]["profile"]["id"] == "south-carolina-medicaid"
+    assert err.count("\n") == 1 and "Payer profile south-carolina-medicaid" in err and "SAMPLE" in err
+
+
+def test_the_audit_sheet_says_where_the_profile_values_come_from():
+    import datetime as dt
+
+    from omaliref.data.library import Library
+    from omaliref.domain.case import case_from_input
+    from omaliref.report.as_html import audit_sheet
+
+    library = Library.open()
+    case = case_from_input(
+        code="J2357",
+        today=dt.date(2026, 11, 27),
+        dose="375mg",
+        containers=["50242-0227-01", "50242-0214-01"],
+        date="2026-11-02",
+        profile=library.profile("palmetto-jm-part-b"),
+    )
+    outcome = library.evaluate(case)
+    sheet = audit_sheet(library.catalog, outcome, (), made_at=dt.datetime(2026, 11, 27, 9, 0), app_version="test")
+    assert "Payer profile palmetto-jm-part-b" in sheet and "SAMPLE: confirm with the payer" in sheet

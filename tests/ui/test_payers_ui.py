@@ -78,3 +78,14 @@ def test_copy_refuses_out_loud_and_takes_back_its_lines_when_the_input_is_invali
     qtbot.mouseClick(window.calculator.copy_button, Qt.MouseButton.LeftButton)
     assert window.statusBar().currentMessage().startswith("Nothing copied")
     assert "J2357" not in QApplication.clipboard().text()  # the stale lines are no longer on the clipboard
+
+
+def test_palmetto_paper_view_puts_the_ndcs_in_item_19(window, qtbot):
+    pick_profile(qtbot, window, "palmetto gba, jm")
+    qtbot.keyClicks(window.calculator.dose_edit, "375mg")
+    qtbot.keyClicks(window.calculator.containers_edit, "50242-0227-01, 50242-0214-01")
+    view = window.calculator.view_box
+    view.setCurrentIndex(view.findData("cms1500"))
+    model = window.calculator.lines_model
+    assert model.index(0, 3).data() == "(NDC in item 19)"
+    assert model.index(0, 4).data() == "N450242022701 ML2; Also NDC N450242021401 ML0.5"
