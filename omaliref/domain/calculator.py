@@ -997,10 +997,11 @@ def medicare_paper(lines: tuple[ClaimLine, ...], profile: PayerProfile, form: st
     if profile.kind != "medicare" or form != "cms1500":
         return Notes()
     parts = [p for line in lines for p in line.ndc_parts]
-    if any(p.ndc_unit == "ME" for p in parts):
+    refused = sorted({p.ndc_unit for p in parts if p.ndc_unit and p.ndc_unit not in MEDICARE_PAPER_UNITS})
+    if refused:
         raise InputError(
-            "Medicare's CMS-1500 layout takes the NDC unit UN, F2, GR or ML, not ME (milligrams): give the quantity "
-            "in one of those units.",
+            f"Medicare's CMS-1500 layout takes the NDC unit UN, F2, GR or ML, not {', '.join(refused)}: give the "
+            "quantity in one of those units.",
             field="containers",
         )
     width = MEDICARE_PAPER_QUANTITY_WIDTH

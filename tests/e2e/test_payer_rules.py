@@ -261,3 +261,12 @@ def test_the_audit_sheet_says_where_the_profile_values_come_from():
     outcome = library.evaluate(case)
     sheet = audit_sheet(library.catalog, outcome, (), made_at=dt.datetime(2026, 11, 27, 9, 0), app_version="test")
     assert "Payer profile palmetto-jm-part-b" in sheet and "SAMPLE: confirm with the payer" in sheet
+
+
+def test_an_organization_medicaid_profile_naming_a_state_uses_its_340b_row(tmp_path, capsys, monkeypatch):
+    org = tmp_path / "payers.toml"
+    org.write_text('[[payer]]\nid = "acme-tx"\nname = "Acme Texas Medicaid"\nkind = "medicaid"\nstate = "TX"\n')
+    monkeypatch.setenv("OMALIREF_PAYERS", str(org))
+    data = run_json([*XOLAIR_375, *DOS, "--payer-profile", "acme-tx", "--340b", "yes"], capsys)
+    assert all(line["modifiers"][-1] == "U8" for line in data["lines"])
+    assert data["profile"]["in_force"]["modifier_340b"]["source"] == "tx-340b-u8"
