@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -82,8 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--date", help="date of service YYYY-MM-DD (default today)")
         p.add_argument(
             "--payer",
-            default="medicare",
-            help="medicare, medicare-advantage, medicaid or commercial (the generic profile of that kind)",
+            default="",
+            help="medicare (default), medicare-advantage, medicaid or commercial (the generic profile of that kind)",
         )
         p.add_argument("--payer-profile", default="", metavar="ID", help="a payer profile (omaliref payers lists them)")
         p.add_argument(
@@ -108,6 +109,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("units", help="claim lines for a dose and the containers opened")
     case_args(p, True)
     p.add_argument("--format", default="text", help="text, json, cms1500 (item 24A), ub04 (FL43) or x12 (837 lines)")
+    p.add_argument(
+        "--charge",
+        default="",
+        metavar="AMOUNT",
+        help="your charge per billing unit, e.g. 12.50: each 837 line's charge is its units times it "
+        "(without it the charge shows the placeholder CHARGE)",
+    )
 
     p = sub.add_parser("check", help="check the units you intend to bill")
     case_args(p, True)
@@ -188,9 +196,15 @@ def _library(*, needs_store: bool = False) -> Any:
 
 def _case(args: argparse.Namespace, library: Any, **extra: str) -> Any:
     """The one Case for the command's arguments (units, check and checklist share them)."""
-    from omaliref.domain.case import case_from_input
+    from omaliref.domain.case import case_from_input, parse_payer
 
     profile = library.profile_for(args.payer, args.payer_profile)
+    if args.payer.strip() and args.payer_profile.strip() and parse_payer(args.payer) != profile.kind:
+        raise InputError(
+            f"--payer {args.payer.strip()[:40]} contradicts --payer-profile {profile.id}, a {profile.kind} profile: "
+            "give only the profile, or a payer of its kind.",
+            field="payer",
+        )
     return case_from_input(
         profile=profile,
         code=args.code,
@@ -198,7 +212,7 @@ def _case(args: argparse.Namespace, library: Any, **extra: str) -> Any:
         dose=args.dose,
         containers=args.package,
         date=args.date or "",
-        payer=args.payer,
+        payer=args.payer or "medicare",
         setting=args.setting,
         modifier_340b=args.modifier_340b,
         separately_payable=not args.not_separately_payable,
@@ -233,8 +247,10 @@ def cmd_units(args: argparse.Namespace) -> int:
     if form not in OUTPUT_FORMATS:
         raise InputError(f"Format '{args.format[:40]}' is not known: use {', '.join(OUTPUT_FORMATS)}.")
     library = _library()
-    outcome = library.evaluate(_case(args, library))
+    outcome = library.evaluate(_case(args, library, charge=args.charge))
     data = as_json.units(library.catalog_for(outcome.case.code, outcome.case.date_of_service), outcome)
+    if form != "text":  # stdout stays pure for machines; where the profile's values come from goes to stderr
+        sys.stderr.write(f"omaliref: {data['provenance']}\n")
     if form == "json":
         args.json = True
         _emit(args, data, "")
@@ -284,6 +300,8 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     )
     outcome = library.evaluate(case)
     catalog = library.catalog_for(case.code, case.date_of_service)
+    if args.json:  # stdout stays pure JSON; the profile and the defaults the lines rest on go to stderr
+        sys.stderr.write(f"omaliref: {as_text.provenance_summary(outcome)}\n")
     _emit(args, as_json.checklist(catalog, outcome), as_text.checklist_summary(catalog, outcome))
     return 0
 
@@ -350,7 +368,7 @@ def cmd_payers(args: argparse.Namespace) -> int:
 
     action = args.action or "list"
     if action == "check":
-        from omaliref.data.payers import parse_profiles
+        from omaliref.data.payers import read_payer_file
 
         if not args.target:
             raise InputError("Name the payer file to check: omaliref payers check FILE.")
@@ -359,12 +377,17 @@ def cmd_payers(args: argparse.Namespace) -> int:
             text = Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"The payer file {path[:200]} cannot be read ({exc.__class__.__name__}).") from None
-        try:
-            found = parse_profiles(text, path, origin=path)
-        except PackError as exc:
-            _say(f"the payer file is invalid: {exc}")
+        checked = read_payer_file(text, path, origin=path, states=_library().state_rows)
+        if checked.problems:
+            count = len(checked.problems)
+            plural = "s" if count > 1 else ""
+            _say(f"the payer file is invalid: {path}: {count} problem{plural}:")
+            sys.stderr.write("".join(f"  {one_line(str(problem))}\n" for problem in checked.problems))
+            if getattr(args, "json", False):
+                _emit(args, {"file": path, "problems": [dataclasses.asdict(p) for p in checked.problems]}, "")
             return 3
-        data = {"file": path, "profiles": [as_json.profile(p) for p in found]}
+        found = checked.profiles
+        data = {"file": path, "profiles": [as_json.profile(p) for p in found], "problems": []}
         _emit(args, data, f"{path}: {len(found)} payer profile(s) valid: " + ", ".join(p.id for p in found))
         return 0
     library = _library()

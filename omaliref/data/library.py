@@ -20,7 +20,7 @@ from omaliref.domain.case import Case
 from omaliref.domain.errors import InputError, UnknownIdError
 from omaliref.domain.model import Catalog, Code, Modifier, Product, Topic, normalize_code, refuse_twelve_digit_ndc
 from omaliref.domain.outcome import Outcome, evaluate
-from omaliref.domain.payer import PayerProfile
+from omaliref.domain.payer import PayerProfile, State340B
 from omaliref.domain.quarter import Quarter
 from omaliref.domain.search import SearchEntry, SearchHit, SearchIndex, entries_from_catalog
 
@@ -229,8 +229,13 @@ class Library:
         """Built-in profiles merged with the organization's files (read once; a broken file is a notice)."""
         if self._profiles is None:
             built_in = {k: v for k, v in self.catalog.payer_profiles.items() if isinstance(v, PayerProfile)}
-            self._profiles = load_profiles(built_in, organization_files(self.config_dir))
+            self._profiles = load_profiles(built_in, organization_files(self.config_dir), self.state_rows)
         return self._profiles
+
+    @property
+    def state_rows(self) -> tuple[State340B, ...]:
+        """The built-in Medicaid 340B rows by state (an organization's profile naming a state uses them)."""
+        return tuple(s for s in self.catalog.state_340b if isinstance(s, State340B))
 
     def profile(self, ident: str) -> PayerProfile:
         key = ident.strip().lower()

@@ -217,9 +217,9 @@ def catalog_from_texts(texts: Mapping[str, str]) -> Catalog:
         for other in (*code.lookalikes, *code.replaced_by):
             if other not in codes:
                 raise checker.fail(f"code '{code.code}'", "lookalikes", f"'{other}' is not a code in the pack")
-    from omaliref.data.payers import parse_profiles
+    from omaliref.data.payers import parse_payer_file
 
-    profiles = parse_profiles(texts["payers.toml"], "payers.toml", origin="built-in", source_ids=ids)
+    payer_file = parse_payer_file(texts["payers.toml"], "payers.toml", origin="built-in", source_ids=ids)
     return Catalog(
         info,
         codes,
@@ -232,8 +232,9 @@ def catalog_from_texts(texts: Mapping[str, str]) -> Catalog:
         tables,
         fixed,
         checklist,
-        {p.id: p for p in profiles},
+        {p.id: p for p in payer_file.profiles},
         mues,
+        state_340b=payer_file.states,
     )
 
 

@@ -17,6 +17,7 @@ from omaliref.domain.vocab import (
     DEVICE_UNITS,
     INDICATIONS,
     JW_JZ_POLICIES,
+    MODIFIERS_340B,
     MULTI_NDC_MODES,
     PAYER_KINDS,
     ROUTES,
@@ -46,7 +47,7 @@ NDC_UNITS = ("UN", "ML", "GR", "F2", "ME")
 class Field:
     """One field of a record: its TOML type, whether it is required, what it means, and its closed words."""
 
-    type: str  # str, bool, int, date, strs, quantity, dose_limit, bands, cells, dict
+    type: str  # str, bool, int, date, strs, quantity, dose_limit, bands, cells, dict, rule (a payer rule field)
     required: bool
     doc: str
     choices: tuple[str, ...] = ()
@@ -315,45 +316,78 @@ TABLES: dict[str, Table] = {
 }
 
 # Payer profiles: resources/payers.toml (built in) and the organization's payers.toml files, checked the same way.
+RULE_DOC = (
+    ' A rule field is { value = …, source = "<id>", quote = "…" (or locator = "…"), checked = YYYY-MM-DD } '
+    "(the payer's rule), { value = …, default = true, why = \"…\" } (the app's choice), or an array of such tables "
+    "bounded by effective_from / effective_to (dates) and form (cms1500 or ub04); an organization's file may also "
+    "give a bare value. Left out: the app's default."
+)
 PAYER = Table(
     "payers.toml",
     "payer",
     "id",
     "Payer profiles: how one payer wants a case on its claim. Built-in "
-    "profiles cite sources; the organization's files (site or user config folder, or OMALIREF_PAYERS) "
-    "may add or replace profiles by id.",
+    "profiles cite sources and say where each rule value comes from; the organization's files (site or user config "
+    "folder, or OMALIREF_PAYERS) may add or replace profiles by id." + RULE_DOC,
     {
         "id": _f("str", "lower-case-words-with-hyphens; an organization's profile with a built-in id replaces it."),
         "name": _f("str", "What the coder sees in the picker."),
         "kind": _f("str", "Payer kind (the checklist and the Medicare rules key on it).", PAYER_KINDS),
+        "mac": _o("str", "Medicare: the MAC jurisdiction, e.g. J6 or JK (NGS); empty when not known."),
+        "state": _o(
+            "str", "Medicaid: the two-letter state whose [[state_340b]] rows give the 340B modifier and its position."
+        ),
+        "sample": _o("bool", "A published example to confirm with the payer before relying on it."),
+        "note": _o("str", "What the coder should know about the profile."),
+        "sources": _o("strs", "Source ids (built-in profiles: from sources.toml; organization files: free text)."),
         "multi_ndc": _o(
-            "str",
+            "rule",
             "Several NDCs for one dose: one line per NDC, with KP/KQ, or one line with the others "
-            "in the note (CMS-1500 item 19 / 837P NTE; professional claims only). Default "
-            "split-lines.",
+            "in the note (CMS-1500 item 19 / 837P NTE; professional claims only). Default split-lines.",
             MULTI_NDC_MODES,
         ),
         "jw_jz": _o(
-            "str",
+            "rule",
             "Discarded-drug modifiers: the Medicare convention, JW only, JW only for weight-based "
             "drugs from single-dose vials (Texas Medicaid), or none. Default medicare.",
             JW_JZ_POLICIES,
         ),
-        "modifier_340b": _o("str", "The payer's 340B modifier (--340b yes applies it). Default none.", PROFILE_340B),
-        "ndc_unit_devices": _o("str", "NDC unit for prefilled syringes and autoinjectors. Default ML.", DEVICE_UNITS),
-        "ndc_required": _o("bool", "An NDC unit and quantity are required on every drug line. Default true."),
+        "modifier_340b": _o("rule", "The payer's 340B modifier (--340b yes applies it). Default none.", PROFILE_340B),
+        "modifier_340b_ub04_position": _o(
+            "rule", "Where the 340B modifier goes on the UB-04: 0 after the others, 1 first, 2 second. Default 0."
+        ),
+        "ndc_unit_devices": _o("rule", "NDC unit for prefilled syringes and autoinjectors. Default ML.", DEVICE_UNITS),
+        "ndc_required": _o("rule", "An NDC unit and quantity are required on every drug line (true/false)."),
         "cms1500_ndc_gap": _o(
-            "int",
+            "rule",
             "Blanks between the NDC and the unit in CMS-1500 item 24A: 0, 1 (NUCC) or 3 "
             "(Medicare's print layout). Default 1.",
         ),
-        "max_units": _o("dict", "Maximum units per administration by code, e.g. { J2357 = 120 }."),
-        "prior_authorization": _o("bool", "The payer requires prior authorization (a checklist item)."),
-        "step_therapy": _o("bool", "The payer applies step therapy to these biologics (a checklist item)."),
-        "mac": _o("str", "Medicare: the MAC jurisdiction, e.g. J6 or JK (NGS); empty when not known."),
-        "sample": _o("bool", "A published example to confirm with the payer before relying on it."),
-        "note": _o("str", "What the coder should know about the profile."),
-        "sources": _o("strs", "Source ids (built-in profiles: from sources.toml; organization files: free text)."),
+        "cms1500_ndc_box": _o(
+            "rule", "Where the NDC goes on a paper CMS-1500: 24a (the shaded part) or 19 (Palmetto GBA). Default 24a."
+        ),
+        "max_units": _o("rule", "Maximum units per administration by code, e.g. { J2357 = 120 }."),
+        "prior_authorization": _o("rule", "The payer requires prior authorization (a checklist item)."),
+        "step_therapy": _o("rule", "The payer applies step therapy to these biologics (a checklist item)."),
+    },
+)
+STATE_340B = Table(
+    "payers.toml",
+    "state_340b",
+    "state",
+    "Medicaid 340B modifiers by state: the Medicaid profiles naming the state (and --340b yes) use the row in force "
+    "on the date of service.",
+    {
+        "state": _f("str", "Two capital letters, e.g. TX."),
+        "modifier": _f("str", "The state's 340B modifier.", MODIFIERS_340B),
+        "ub04_position": _o("int", "On the UB-04: 0 after the other modifiers (default), 1 first, 2 second."),
+        "effective_from": _o("date", "First date of service the row applies to."),
+        "effective_to": _o("date", "Last date of service the row applies to."),
+        "source": _f("str", "Source id from sources.toml."),
+        "quote": _f("str", "The source's own words for the modifier."),
+        "position_quote": _o("str", "The source's own words for the position, when `quote` does not give it."),
+        "checked": _f("date", "When the source was checked."),
+        "note": _o("str", "Scope and anything else the coder should know."),
     },
 )
 
@@ -376,7 +410,7 @@ def guide() -> str:
         "file, record and field for any problem. How to add a code, a package or a rule: CONTRIBUTING.md.",
         "",
     ]
-    for t in (*TABLES.values(), PAYER):
+    for t in (*TABLES.values(), PAYER, STATE_340B):
         out += [
             f"## `{t.file}`: `[[{t.table}]]` (key `{t.key}`)",
             "",

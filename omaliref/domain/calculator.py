@@ -685,14 +685,18 @@ def _payer_waste_policy(
     if profile.jw_jz == "none":
         jw, jz, text = False, False, "no JW or JZ"
     elif profile.jw_jz == "jw-only":
-        jw, jz, text = emit_jw, False, "JW for waste, never JZ"
+        jw, jz, text = emit_jw, False, "JW for waste, no JZ"
     else:  # jw-weight-based-only
         weight_vials = bool(code and code.weight_based) and all(c.product.form == "vial" for c in containers)
         jw, jz = emit_jw and weight_vials, False
-        text = "JW only for weight-based drugs from single-dose vials, never JZ" + (
+        text = "JW only for weight-based drugs from single-dose vials; JZ not addressed, so not added" + (
             "" if weight_vials or not emit_jw else " — this case is not one, so its waste is not billed"
         )
-    policy = _note(catalog, "info", f"{profile.name}: {text} (payer profile).", "payer-jw-jz-policy", applied=True)
+    basis = profile.provenance("jw_jz")
+    whose = "" if basis.bounded else f"; {basis.describe()}"  # a dated value is explained by dated_values
+    policy = _note(
+        catalog, "info", f"{profile.name}: {text} (payer profile{whose}).", "payer-jw-jz-policy", applied=True
+    )
     return jw, jz, policy
 
 
@@ -741,6 +745,12 @@ def _payer_340b(catalog: Catalog, case: Case) -> tuple[tuple[str, ...], Notes]:
             "payer-340b-modifier",
         )
     return (profile.modifier_340b,), notes
+
+
+def _in_second_place(modifiers: tuple[str, ...], modifier: str) -> tuple[str, ...]:
+    """The modifier moved to the second position (first when it is alone)."""
+    rest = tuple(m for m in modifiers if m != modifier)
+    return rest[:1] + (modifier,) + rest[1:]
 
 
 ROUTE_MODIFIERS = {"IV": "JA", "SC": "JB"}
@@ -889,12 +899,32 @@ def claim_lines(
     return tuple(lines)
 
 
+NOTE_MAX = 80  # 837P NTE02 is at most 80 characters (TR3; pyx12 and linuxforhealth reject a longer one)
+
+
 def _other_ndcs(parts: Iterable[NdcPart]) -> str:
-    """The note a single-line payer wants for the other NDCs (CMS-1500 item 19 / 837P NTE)."""
+    """The note a single-line payer wants for the other NDCs (CMS-1500 item 19 / 837P NTE02): the readable form when
+    it fits in NTE02's 80 characters, else tighter forms of the same NDCs; refused when even the tightest does not."""
     shown = [
-        f"N4{p.ndc.replace('-', '')} {p.ndc_unit}{plain_amount(p.ndc_quantity, NDC_QUANTITY_PLACES)}" for p in parts
+        (f"N4{p.ndc.replace('-', '')}", f"{p.ndc_unit}{plain_amount(p.ndc_quantity, NDC_QUANTITY_PLACES)}")
+        for p in parts
     ]
-    return ("Also NDC " + "; ".join(shown)) if shown else ""
+    if not shown:
+        return ""
+    ladder = (
+        "Also NDC " + "; ".join(f"{n} {q}" for n, q in shown),
+        "; ".join(f"{n} {q}" for n, q in shown),
+        " ".join(f"{n}{q}" for n, q in shown),
+        " ".join(f"{n[2:]}{q}" for n, q in shown),
+    )
+    for note in ladder:
+        if len(note) <= NOTE_MAX:
+            return note
+    raise InputError(
+        f"{len(shown) + 1} NDCs do not fit one line's note ({NOTE_MAX} characters in the 837P NTE02): enter fewer "
+        "NDCs per line, or choose a payer profile that splits lines.",
+        field="containers",
+    )
 
 
 def ndc_notes(
@@ -908,7 +938,13 @@ def ndc_notes(
             "split-lines-kp-kq": "one line per NDC, KP on the first and KQ on the others",
             "single-line-note": "one line with the first NDC; the others in the note (item 19 / NTE)",
         }[profile.multi_ndc]
-        notes += _note(catalog, "info", f"Several NDCs: {how} ({profile.name}).", "ndc-line-per-ndc", applied=True)
+        basis = profile.provenance("multi_ndc")
+        whose = "the app's default" if basis.status == "default" else basis.describe()
+        notes += _note(
+            catalog, "info", f"Several NDCs: {how} ({profile.name}; {whose}).", "ndc-line-per-ndc", applied=True
+        )
+        if profile.multi_ndc != "single-line-note" and basis.status != "sourced":
+            notes += _payers_differ(profile)
     if any(line.kind == "discarded" for line in lines):
         notes += _note(
             catalog,
@@ -953,6 +989,77 @@ def ndc_notes(
             applied=True,
         )
     return notes
+
+
+def _payers_differ(profile: PayerProfile) -> Notes:
+    """Several NDCs on split lines where the payer's own rule is not known: say who is known to deny them."""
+    if profile.kind == "medicare":
+        text = (
+            "MACs differ on several NDCs of one drug: Palmetto GBA (JM) wants one line with the other NDC in item 19 "
+            "/ NTE02 and denies split lines as duplicates; no CMS instruction was found, and one line per NDC is "
+            "this app's default, not a Medicare rule — choose your MAC's profile or check its rule."
+        )
+        return Notes((Warning_("warning", text, "ndc-line-per-ndc", ("palmetto-ndc",)),))
+    if profile.kind in ("commercial", "medicare-advantage"):
+        text = (
+            "Plans differ on several NDCs of one drug: Blue Cross NC (commercial and Medicare Advantage) pays one "
+            "claim line of a drug per day and denies the other lines without JW; one line per NDC is this app's "
+            "default — check the plan's rule."
+        )
+        return Notes((Warning_("warning", text, "ndc-line-per-ndc", ("bcnc-drugs-commercial", "bcnc-drugs-ma")),))
+    return Notes()
+
+
+MEDICARE_PAPER_UNITS = ("UN", "F2", "GR", "ML")  # Claims Processing Manual ch. 26 item 24: ME is not among them
+MEDICARE_PAPER_QUANTITY_WIDTH = 6  # "six bytes available for quantity" (positions 17-24 less the qualifier)
+
+
+def medicare_paper(lines: tuple[ClaimLine, ...], profile: PayerProfile, form: str) -> Notes:
+    """Medicare's CMS-1500 item 24A layout: ME is refused, and a quantity longer than six characters is shortened."""
+    if profile.kind != "medicare" or form != "cms1500":
+        return Notes()
+    parts = [p for line in lines for p in line.ndc_parts]
+    refused = sorted({p.ndc_unit for p in parts if p.ndc_unit and p.ndc_unit not in MEDICARE_PAPER_UNITS})
+    if refused:
+        raise InputError(
+            f"Medicare's CMS-1500 layout takes the NDC unit UN, F2, GR or ML, not {', '.join(refused)}: give the "
+            "quantity in one of those units.",
+            field="containers",
+        )
+    width = MEDICARE_PAPER_QUANTITY_WIDTH
+    long = sorted({p.ndc for p in parts if len(plain_amount(p.ndc_quantity, NDC_QUANTITY_PLACES)) > width})
+    if not long:
+        return Notes()
+    return Notes(
+        (
+            Warning_(
+                "warning",
+                "Medicare's item 24A has six characters for the NDC quantity: the quantity of "
+                + ", ".join(long)
+                + " is rounded to fit on paper (the 837 keeps three decimals).",
+                sources=("cms-iom-ch26-24",),
+            ),
+        )
+    )
+
+
+def dated_values(profile: PayerProfile, uses_340b: bool) -> Notes:
+    """Say which of the payer's dated values applied on the date of service, and their source."""
+    fields = ("jw_jz", "multi_ndc", "ndc_unit_devices", "cms1500_ndc_box") + (
+        ("modifier_340b", "modifier_340b_ub04_position") if uses_340b else ()
+    )
+    return Notes(
+        tuple(
+            Warning_(
+                "info",
+                f"{profile.name}: the {b.field} value in force on {profile.resolved_on} is '{b.value}' "
+                f"({b.bounds_text()}; {b.describe()}).",
+                sources=(b.source,) if b.source else (),
+            )
+            for b in profile.dated_values
+            if b.field in fields
+        )
+    )
 
 
 def payer_limits(catalog: Catalog, code: Code, lines: tuple[ClaimLine, ...], profile: PayerProfile) -> Notes:
@@ -1047,11 +1154,19 @@ def calculate(catalog: Catalog, case: Case) -> CalcResult:
             catalog, code, dose, day, units.discarded_amount, case.single_dose_confirmed
         )
         notes += smaller
-    # Illinois Medicaid: UD is the first modifier on institutional claims (rule payer-340b-modifier).
-    leading = m340b if m340b == ("UD",) and FORM_FOR_SETTING[case.setting] == "ub04" else ()
-    extra = m340b + route if not leading else route
+    # Where the payer puts its 340B modifier on the UB-04 (Illinois first, South Carolina second: rule
+    # payer-340b-modifier); elsewhere it follows the others.
+    form = FORM_FOR_SETTING[case.setting]
+    position = (
+        case.payer_profile.modifier_340b_ub04_position if m340b and form == "ub04" and case.payer != "medicare" else 0
+    )
+    leading = m340b if position == 1 else ()
+    extra = route if leading else m340b + route
     lines = claim_lines(code, containers, dose, units, emit_jw, emit_jz, extra, case.payer_profile, leading)
+    if position == 2:
+        lines = tuple(replace(line, modifiers=_in_second_place(line.modifiers, m340b[0])) for line in lines)
     lines_in_force(catalog, lines, day)
+    notes += medicare_paper(lines, case.payer_profile, form) + dated_values(case.payer_profile, bool(m340b))
     if auto:
         notes += Notes(rules=("smallest-container",))
     notes += ndc_notes(catalog, containers, lines, case.payer_profile) + package_notes(containers, day)

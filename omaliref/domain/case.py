@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from typing import cast
 
@@ -17,6 +18,7 @@ from omaliref.domain.model import normalize_code, refuse_twelve_digit_ndc
 from omaliref.domain.payer import PayerProfile, generic_profile
 from omaliref.domain.quantities import Quantity, parse_number, parse_quantity
 from omaliref.domain.vocab import (
+    FORM_FOR_SETTING,
     INDICATIONS,
     MODIFIERS_340B,
     PAYER_KINDS,
@@ -54,6 +56,7 @@ class Case:
     units_intended: int | None = field(default=None)  # `check`: the units the coder means to bill
     profile: PayerProfile | None = None  # the payer's profile; None: the generic profile of `payer`
     today: dt.date | None = None  # the day the case was entered (a later date of service is warned about)
+    charge_per_unit: Decimal | None = None  # the practice's charge per billing unit; None: the 837 shows a placeholder
 
     @property
     def payer_profile(self) -> PayerProfile:
@@ -175,9 +178,15 @@ def parse_340b(text: str, profile: PayerProfile | None = None) -> Modifier340B:
     if value == "YES":
         if profile is None or profile.modifier_340b == "none":
             name = f"payer profile '{profile.id}'" if profile else "the payer"
+            dated = [
+                f"{b.value} {b.bounds_text()}"
+                for b in (profile.basis_for("modifier_340b") if profile else ())
+                if b.bounded and b.value != "none"
+            ]
+            when = f" on {profile.resolved_on} (it names {'; '.join(dated)})" if profile and dated else ""
             raise InputError(
-                f"--340b yes needs a 340B modifier, and {name} names none: give JG, TB, U8 or UD, or choose a "
-                "profile that names one.",
+                f"--340b yes needs a 340B modifier, and {name} names none{when}: give JG, TB, U8 or UD, or choose "
+                "a profile that names one.",
                 field="340b",
             )
         value = profile.modifier_340b
@@ -186,6 +195,22 @@ def parse_340b(text: str, profile: PayerProfile | None = None) -> Modifier340B:
             f"340B modifier '{text.strip()[:40]}' is not known: use {words(MODIFIERS_340B)} or none.", field="340b"
         )
     return cast(Modifier340B, value)
+
+
+def parse_charge(text: str) -> Decimal | None:
+    """The charge per billing unit: dollars and cents, more than zero."""
+    if not text.strip():
+        return None
+    try:
+        value = parse_number(text, what="charge")
+    except InputError as exc:
+        raise InputError(str(exc), field="charge") from None
+    if value <= 0 or value >= 1_000_000 or (value * 100).denominator != 1:
+        raise InputError(
+            f"The charge '{text.strip()[:40]}' must be an amount in dollars and cents from 0.01 to 999,999.99.",
+            field="charge",
+        )
+    return Decimal(value.numerator * 100 // value.denominator) / 100
 
 
 def parse_optional_number(text: str | None, what: str, field_name: str) -> Fraction | None:
@@ -227,6 +252,7 @@ def case_from_input(
     age: str = "",
     units: str = "",
     profile: PayerProfile | None = None,
+    charge: str = "",
 ) -> Case:
     """Raw text (CLI arguments or UI field texts) -> a Case, or an InputError naming the field to fix."""
     day = parse_date(date) if date.strip() else today
@@ -238,6 +264,8 @@ def case_from_input(
             "--package needs --dose: the containers only mean something with the dose given.", field="dose"
         )
     parsed_setting = parse_setting(setting)
+    if profile is not None:  # the payer's values in force on the date of service, for this claim form
+        profile = profile.in_force(day, FORM_FOR_SETTING[parsed_setting])
     if profile is not None and profile.multi_ndc == "single-line-note" and parsed_setting == "hospital-outpatient":
         raise InputError(
             f"Payer profile '{profile.id}' puts a second NDC in a line note (CMS-1500 item 19 / 837P NTE), which a "
@@ -261,4 +289,5 @@ def case_from_input(
         units_intended=parse_whole(units, "units", 1, 1_000_000, "units") if units.strip() else None,
         profile=profile,
         today=today,
+        charge_per_unit=parse_charge(charge),
     )

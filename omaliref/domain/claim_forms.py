@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
-from omaliref.domain.calculator import NDC_QUANTITY_PLACES, ClaimLine
+from omaliref.domain.calculator import MEDICARE_PAPER_QUANTITY_WIDTH, NDC_QUANTITY_PLACES, ClaimLine
+from omaliref.domain.payer import PayerProfile
 from omaliref.domain.quantities import plain_amount
 from omaliref.domain.vocab import DRUG_REVENUE_CODE, FORM_FOR_SETTING, Setting
 
@@ -54,10 +57,46 @@ def tsv(lines: Iterable[ClaimLine]) -> str:
     return "\n".join(["\t".join(KEYED_FIELDS), *(keyed(line).row() for line in lines)])
 
 
-def item_24a(line: ClaimLine, gap: int) -> str | None:
-    """CMS-1500 item 24A shaded area: N4, the NDC, `gap` blanks, unit qualifier and quantity."""
+def cms1500_layout(profile: PayerProfile) -> tuple[int, str, int | None]:
+    """The payer's item 24A: blanks between NDC and unit, the box the NDC goes in, and the quantity's width (Medicare:
+    six characters, Claims Processing Manual ch. 26)."""
+    width = MEDICARE_PAPER_QUANTITY_WIDTH if profile.kind == "medicare" else None
+    return profile.cms1500_ndc_gap, profile.cms1500_ndc_box, width
+
+
+def fit_quantity(quantity: Fraction, width: int | None) -> str:
+    """The NDC quantity in at most `width` characters (fewer decimals, rounded half-even), when a form caps it."""
+    text = plain_amount(quantity, NDC_QUANTITY_PLACES)
+    places = NDC_QUANTITY_PLACES
+    while width is not None and len(text) > width and places > 0:
+        places -= 1
+        text = plain_amount(quantity, places)
+    return text
+
+
+def item_24a(line: ClaimLine, gap: int, box: str = "24a", quantity_width: int | None = None) -> str | None:
+    """CMS-1500 item 24A shaded area: N4, the NDC, `gap` blanks, unit qualifier and quantity; None when the payer
+    wants the NDC in item 19 instead (`box` "19")."""
     k = keyed(line)
-    return f"N4{k.ndc}{' ' * gap}{k.ndc_unit}{k.ndc_quantity}" if k.ndc and k.ndc_unit else None
+    if box != "24a" or not (k.ndc and k.ndc_unit):
+        return None
+    part = line.ndc_parts[0]
+    return f"N4{k.ndc}{' ' * gap}{k.ndc_unit}{fit_quantity(part.ndc_quantity, quantity_width)}"
+
+
+def item_19(line: ClaimLine, box: str = "24a") -> str:
+    """What this line puts in CMS-1500 item 19: its NDC when the payer wants NDCs there, and its note."""
+    k = keyed(line)
+    own = f"N4{k.ndc} {k.ndc_unit}{k.ndc_quantity}" if box == "19" and k.ndc and k.ndc_unit else ""
+    return "; ".join(t for t in (own, line.note) if t)
+
+
+def claim_item_19(lines: Iterable[ClaimLine], box: str = "24a") -> str:
+    """Item 19 is one box per claim: every line's part of it, once, numbered by line when there are several."""
+    parts = [(number, text) for number, line in enumerate(lines, 1) if (text := item_19(line, box))]
+    if len(parts) == 1:
+        return parts[0][1]
+    return " / ".join(f"line {number}: {text}" for number, text in parts)
 
 
 def fl43(line: ClaimLine) -> str | None:
@@ -66,15 +105,26 @@ def fl43(line: ClaimLine) -> str | None:
     return f"N4{k.ndc}{k.ndc_unit}{k.ndc_quantity}" if k.ndc and k.ndc_unit else None
 
 
-def x12_segments(line: ClaimLine, setting: Setting) -> tuple[str, ...]:
+CHARGE_PLACEHOLDER = "CHARGE"  # not a number on purpose: a preview without a charge must not pass for a $0 claim
+
+
+def line_charge(line: ClaimLine, charge_per_unit: Decimal | None) -> str:
+    """The line's charge (its units times the charge per billing unit, to the cent), or the marked placeholder."""
+    if charge_per_unit is None:
+        return CHARGE_PLACEHOLDER
+    return str((charge_per_unit * line.units).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def x12_segments(line: ClaimLine, setting: Setting, charge_per_unit: Decimal | None = None) -> tuple[str, ...]:
     """The service line (SV1 for 837P, SV2 with revenue code 0636 for 837I), its note, and its Loop 2410 LIN/CTP.
-    Charges are not known here: the monetary elements carry 0."""
+    Without a charge per unit the monetary element carries the CHARGE placeholder, never a plausible 0."""
     k = keyed(line)
     procedure = COMPONENT.join(["HC", line.code, *line.modifiers[:4]])
+    charge = line_charge(line, charge_per_unit)
     if FORM_FOR_SETTING[setting] == "cms1500":
-        service = ELEMENT.join(["SV1", procedure, "0", "UN", str(line.units), "", "", "1"])
+        service = ELEMENT.join(["SV1", procedure, charge, "UN", str(line.units), "", "", "1"])
     else:
-        service = ELEMENT.join(["SV2", DRUG_REVENUE_CODE, procedure, "0", "UN", str(line.units)])
+        service = ELEMENT.join(["SV2", DRUG_REVENUE_CODE, procedure, charge, "UN", str(line.units)])
     out = [service + SEGMENT]
     if line.note and FORM_FOR_SETTING[setting] == "cms1500":
         out.append(ELEMENT.join(["NTE", "ADD", line.note.upper()]) + SEGMENT)

@@ -247,6 +247,7 @@ class Catalog:
     checklist: tuple[object, ...] = field(default=())
     payer_profiles: Mapping[str, object] = field(default_factory=dict)  # built-in PayerProfile by id
     mues: Mapping[str, tuple[MueLimit, ...]] = field(default_factory=dict)  # shipped CMS MUE values by code
+    state_340b: tuple[object, ...] = ()  # built-in State340B rows (Medicaid 340B modifier by state)
 
     def modifier(self, text: str) -> Modifier | None:
         """A modifier by its code or by an alias another record lists (XS is both a record and 59's alias)."""

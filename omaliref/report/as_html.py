@@ -9,7 +9,7 @@ from html import escape
 
 from omaliref.domain.model import Catalog
 from omaliref.domain.outcome import Outcome
-from omaliref.report.as_text import VERDICT_TEXT, containers_text, units_summary
+from omaliref.report.as_text import VERDICT_TEXT, containers_text, provenance_line, units_summary
 
 
 def audit_sheet(
@@ -43,6 +43,7 @@ def audit_sheet(
             f"<h2>{escape(r.code.code)} — {escape(r.code.descriptor)}</h2>"
             f"<p>1 unit = {escape(str(r.code.billing_unit))}; dose {escape(str(r.dose))}</p>"
             f"<p>Containers: {escape(containers_text(r))}</p><p>{escape(units_summary(r))}</p>"
+            f"<p><i>{escape(provenance_line(r))}</i></p>"
         )
         rows = "".join(
             f"<tr><td>{escape(line.code)}</td><td>{escape(' '.join(line.modifiers) or '—')}</td>"

@@ -8,22 +8,33 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from omaliref.data.cms_store import ImportRecord, ImportReport
 from omaliref.data.library import Entry
 from omaliref.domain.calculator import NDC_QUANTITY_PLACES, CalcResult, ClaimLine, LineCheck, Warning_
-from omaliref.domain.claim_forms import fl43, item_24a, x12_segments
+from omaliref.domain.claim_forms import (
+    claim_item_19,
+    cms1500_layout,
+    fl43,
+    item_19,
+    item_24a,
+    line_charge,
+    x12_segments,
+)
 from omaliref.domain.cms_facts import QuarterFacts, decimal_text, money_text
 from omaliref.domain.dosing import DoseAnswer
 from omaliref.domain.model import Catalog, Code, Modifier, Product, Topic, dates_label, units_per_container
 from omaliref.domain.outcome import Outcome
 from omaliref.domain.pack_review import ReviewItem
-from omaliref.domain.payer import PayerProfile
+from omaliref.domain.payer import PROVENANCE_FIELDS, FieldBasis, PayerProfile
 from omaliref.domain.quantities import Quantity, plain_amount
 from omaliref.domain.search import SearchHit
 from omaliref.domain.vocab import FORM_FOR_SETTING, REVIEW_VERDICTS, Setting
+from omaliref.report import as_text
 
 
 def quantity(q: Quantity) -> dict[str, str]:
@@ -179,7 +190,15 @@ def warning(w: Warning_) -> dict[str, Any]:
     return {"level": w.level, "message": w.message, "rule": w.rule or None, "source_ids": list(w.sources)}
 
 
-def line(claim_line: ClaimLine, setting: Setting = "office", gap: int = 1) -> dict[str, Any]:
+def line(
+    claim_line: ClaimLine,
+    setting: Setting = "office",
+    gap: int = 1,
+    *,
+    box: str = "24a",
+    quantity_width: int | None = None,
+    charge_per_unit: Decimal | None = None,
+) -> dict[str, Any]:
     return {
         "code": claim_line.code,
         "modifiers": list(claim_line.modifiers),
@@ -201,9 +220,30 @@ def line(claim_line: ClaimLine, setting: Setting = "office", gap: int = 1) -> di
             for p in claim_line.ndc_parts
         ],
         "note": claim_line.note or None,
-        "cms1500_24a": item_24a(claim_line, gap),
+        "cms1500_24a": item_24a(claim_line, gap, box, quantity_width),
         "ub04_fl43": fl43(claim_line),
-        "x12": list(x12_segments(claim_line, setting)),
+        "x12": list(x12_segments(claim_line, setting, charge_per_unit)),
+        "cms1500_item19": item_19(claim_line, box) or None,
+        "charge": line_charge(claim_line, charge_per_unit) if charge_per_unit is not None else None,
+    }
+
+
+def field_basis(b: FieldBasis) -> dict[str, Any]:
+    """One value of a profile field with where it comes from: a source, or `default: true`."""
+    value = dict(b.value) if isinstance(b.value, Mapping) else b.value
+    return {
+        "value": value,
+        "status": b.status,
+        "default": b.status == "default",
+        "source": b.source or None,
+        "quote": b.quote or None,
+        "locator": b.locator or None,
+        "checked": _date(b.checked),
+        "effective_from": _date(b.effective_from),
+        "effective_to": _date(b.effective_to),
+        "form": b.form,
+        "why": b.why or None,
+        "set_by": b.set_by or None,
     }
 
 
@@ -226,7 +266,19 @@ def profile(p: PayerProfile) -> dict[str, Any]:
         "note": p.note or None,
         "sources": list(p.sources),
         "origin": p.origin,
+        "state": p.state or None,
+        "cms1500_ndc_box": p.cms1500_ndc_box,
+        "modifier_340b_ub04_position": p.modifier_340b_ub04_position,
+        "resolved_on": _date(p.resolved_on),
+        "fields": {name: [field_basis(b) for b in p.basis_for(name)] for name in PROVENANCE_FIELDS},
+        "defaults": [name for name in PROVENANCE_FIELDS if p.provenance(name).status == "default"],
+        "in_force": {b.field: field_basis(b) for b in p.chosen} or None,
     }
+
+
+def _line_for(r: CalcResult, claim_line: ClaimLine) -> dict[str, Any]:
+    gap, box, width = cms1500_layout(r.case.payer_profile)
+    return line(claim_line, r.case.setting, gap, box=box, quantity_width=width, charge_per_unit=r.case.charge_per_unit)
 
 
 def calc_result(catalog: Catalog, r: CalcResult) -> dict[str, Any]:
@@ -253,8 +305,11 @@ def calc_result(catalog: Catalog, r: CalcResult) -> dict[str, Any]:
             for c in r.containers
         ],
         "labelled_contents": quantity(r.labelled_contents),
-        "lines": [line(cl, r.case.setting, r.case.payer_profile.cms1500_ndc_gap) for cl in r.lines],
+        "lines": [_line_for(r, cl) for cl in r.lines],
         "profile": profile(r.case.payer_profile),
+        "cms1500_item19": claim_item_19(r.lines, r.case.payer_profile.cms1500_ndc_box) or None,
+        "charge_per_unit": str(r.case.charge_per_unit) if r.case.charge_per_unit is not None else None,
+        "provenance": as_text.provenance_line(r),
         "claim_form": FORM_FOR_SETTING[r.case.setting],
         "administered_units": r.administered_units,
         "administered_amount": quantity(r.dose_in_billing_unit),

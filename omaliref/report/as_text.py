@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from omaliref.domain.calculator import CalcResult, LineCheck
+from omaliref.domain.calculator import DEVICE_FORMS, CalcResult, LineCheck
+from omaliref.domain.claim_forms import claim_item_19
 from omaliref.domain.model import Catalog
 from omaliref.domain.outcome import Outcome
-from omaliref.domain.payer import PayerProfile
+from omaliref.domain.payer import FieldBasis, PayerProfile
 from omaliref.domain.search import SearchHit
-from omaliref.domain.vocab import REVIEW_VERDICTS, Verdict
+from omaliref.domain.vocab import FORM_FOR_SETTING, REVIEW_VERDICTS, Verdict
 
 VERDICT_TEXT: dict[Verdict, str] = {
     "blockers": "Not ready: blockers open",
@@ -46,15 +47,21 @@ def outcome(o: Outcome) -> str:
     assert r is not None
     out = [
         f"{r.code.code} — {r.code.descriptor} (1 unit = {r.code.billing_unit})",
-        f"Date of service {r.date_of_service}; payer {r.case.payer_profile.name}; setting {r.case.setting}",
+        f"Date of service {r.date_of_service}; payer {r.case.payer_profile.name}"
+        + (f" ({SAMPLE_TEXT})" if r.case.payer_profile.sample else "")
+        + f"; setting {r.case.setting}",
         f"Containers: {containers_text(r)}",
         units_summary(r),
         "",
         "Claim lines:",
     ]
     out += [f"  {line.keyed_text()}" + (f"  [note: {line.note}]" if line.note else "") for line in r.lines]
+    item_19 = claim_item_19(r.lines, r.case.payer_profile.cms1500_ndc_box)
+    if item_19 and FORM_FOR_SETTING[r.case.setting] == "cms1500":
+        out.append(f"  CMS-1500 item 19 (once per claim): {item_19}")
     if r.admin_code_suggestion:
         out.append(f"  Administration (separate line): {r.admin_code_suggestion}")
+    out += ["", provenance_line(r)]
     if o.warnings:
         out += ["", "Warnings:"] + [f"  [{w.level}] {w.message}" for w in o.warnings]
     out += ["", "Rules applied: " + ", ".join(r.rules)]
@@ -65,7 +72,9 @@ def checklist_summary(catalog: Catalog, o: Outcome, ticked: Collection[str] = ()
     """Plain text for a charge comment or audit note. Holds codes, units and checks only: no patient data."""
     case, r, evaluation = o.case, o.calculation, o.checklist
     lines = [
-        f"omaliref check — {case.code}, payer {case.payer}, setting {case.setting}"
+        f"omaliref check — {case.code}, payer {case.payer} ({case.payer_profile.id}"
+        + (f", {SAMPLE_TEXT}" if case.payer_profile.sample else "")
+        + f"), setting {case.setting}"
         + (f", indication {case.indication}" if case.indication else "")
         + f", DOS {case.date_of_service}"
     ]
@@ -251,34 +260,109 @@ def changes(data: dict[str, Any], keys: list[str]) -> str:
     return "\n".join(lines if len(lines) > 1 else lines + ["  no changes"])
 
 
+# What each rule field of a payer profile is called in every text view.
+FIELD_LABELS: dict[str, str] = {
+    "multi_ndc": "Several NDCs",
+    "jw_jz": "JW/JZ",
+    "modifier_340b": "340B modifier",
+    "modifier_340b_ub04_position": "340B modifier position on the UB-04",
+    "ndc_unit_devices": "NDC unit for prefilled syringes and autoinjectors",
+    "ndc_required": "NDC on every drug line",
+    "cms1500_ndc_gap": "CMS-1500 item 24A blanks between the NDC and the unit",
+    "cms1500_ndc_box": "CMS-1500 box for the NDC on paper",
+    "max_units": "Maximum units",
+    "prior_authorization": "Prior authorization",
+    "step_therapy": "Step therapy",
+}
+MULTI_NDC_TEXT = {
+    "split-lines": "one line per NDC",
+    "split-lines-kp-kq": "one line per NDC, KP on the first and KQ on the others",
+    "single-line-note": "one line, the other NDCs in the note (item 19 / NTE)",
+}
+SAMPLE_TEXT = "SAMPLE: confirm with the payer"
+
+
+def _field_value(name: str, value: object) -> str:
+    if name == "multi_ndc":
+        return MULTI_NDC_TEXT.get(str(value), str(value))
+    if name == "cms1500_ndc_box":
+        return "item 24A (shaded part)" if value == "24a" else "item 19"
+    if name == "modifier_340b_ub04_position":
+        return {0: "after the others", 1: "first", 2: "second"}.get(value, str(value)) if isinstance(value, int) else ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return ", ".join(f"{code} {n}" for code, n in value.items()) or "none known"
+    return str(value)
+
+
+def _basis_text(b: FieldBasis) -> str:
+    bounds = f" [{b.bounds_text()}]" if b.bounded else ""
+    return f"{_field_value(b.field, b.value)}{bounds} — {b.describe()}"
+
+
 def profile(p: PayerProfile) -> str:
-    lines_mode = {
-        "split-lines": "one line per NDC",
-        "split-lines-kp-kq": "one line per NDC, KP on the first and KQ on the others",
-        "single-line-note": "one line, the other NDCs in the note (item 19 / NTE)",
-    }[p.multi_ndc]
+    """`payers show`: each rule field with its value and where it comes from (a source, or the app's default)."""
     out = [
-        f"{p.id} — {p.name}" + ("  (SAMPLE: confirm with the payer)" if p.sample else ""),
-        f"Kind {p.kind}; from {p.origin}" + (f"; MAC {p.mac}" if p.mac else ""),
-        f"Several NDCs: {lines_mode}",
-        f"JW/JZ: {p.jw_jz}; 340B modifier: {p.modifier_340b}; prefilled syringes and autoinjectors in "
-        f"{p.ndc_unit_devices}; NDC {'required' if p.ndc_required else 'not required'} on every drug line",
-        f"CMS-1500 item 24A: {p.cms1500_ndc_gap} blank(s) between the NDC and the unit",
+        f"{p.id} — {p.name}" + (f"  ({SAMPLE_TEXT})" if p.sample else ""),
+        f"Kind {p.kind}; from {p.origin}"
+        + (f"; MAC {p.mac}" if p.mac else "")
+        + (f"; state {p.state}" if p.state else ""),
     ]
-    if p.max_units:
-        out.append("Maximum units: " + ", ".join(f"{code} {n}" for code, n in p.max_units.items()))
-    if p.prior_authorization or p.step_therapy:
-        out.append(
-            "Requires: "
-            + ", ".join(
-                n for n, on in (("prior authorization", p.prior_authorization), ("step therapy", p.step_therapy)) if on
-            )
-        )
+    for name, label in FIELD_LABELS.items():
+        options = p.basis_for(name)
+        if len(options) == 1:
+            out.append(f"{label}: {_basis_text(options[0])}")
+        else:
+            out.append(f"{label}:")
+            out += [f"  {_basis_text(b)}" for b in options]
     if p.note:
         out.append(p.note)
     if p.sources:
         out.append("Sources: " + ", ".join(p.sources))
     return "\n".join(out)
+
+
+def defaults_in_use(r: CalcResult) -> tuple[FieldBasis, ...]:
+    """The profile values the calculation's lines depend on that are not the payer's sourced rule."""
+    p, case = r.case.payer_profile, r.case
+    form = FORM_FOR_SETTING[case.setting]
+    used: list[str] = []
+    if len({c.product.ndc for c in r.containers}) > 1:
+        used.append("multi_ndc")
+    if r.has_jw or r.has_jz or r.discarded_amount.amount:
+        used.append("jw_jz")
+    if case.modifier_340b and case.payer != "medicare":
+        used += ["modifier_340b"] + (["modifier_340b_ub04_position"] if form == "ub04" else [])
+    if any(c.product.form in DEVICE_FORMS for c in r.containers):
+        used.append("ndc_unit_devices")
+    if form == "cms1500":
+        used += ["cms1500_ndc_box"] + (["cms1500_ndc_gap"] if p.cms1500_ndc_box == "24a" else [])
+    return tuple(b for name in used if (b := p.provenance(name)).status != "sourced")
+
+
+def provenance_line(r: CalcResult) -> str:
+    """One line naming the payer profile, "sample" when it is one, and the defaults the lines depend on: the CLI's
+    stderr line for machine formats, the units text, and what the window shows beside the payer and after a copy."""
+    p = r.case.payer_profile
+    head = f"Payer profile {p.id} ({p.name}, {p.origin})" + (f" — {SAMPLE_TEXT}" if p.sample else "")
+    found = defaults_in_use(r)
+    if not found:
+        return f"{head}; every profile value these lines use is sourced."
+    shown = "; ".join(
+        f"{FIELD_LABELS[b.field]}: {_field_value(b.field, b.value)}"
+        + (" (set by the organization's file, no source)" if b.status == "organization" else "")
+        for b in found
+    )
+    return f"{head}; these lines rest on defaults (the app's choice, not the payer's rule): {shown}."
+
+
+def provenance_summary(o: Outcome) -> str:
+    """The provenance line for an outcome (the profile alone when there is no calculation)."""
+    if o.calculation is not None:
+        return provenance_line(o.calculation)
+    p = o.case.payer_profile
+    return f"Payer profile {p.id} ({p.name}, {p.origin})" + (f" — {SAMPLE_TEXT}" if p.sample else "") + "."
 
 
 def profiles(found: list[PayerProfile]) -> str:
@@ -291,17 +375,19 @@ def profiles(found: list[PayerProfile]) -> str:
 
 
 def claim_form(data: dict[str, Any], form: str) -> str:
-    """`units --format cms1500|ub04|x12`: the lines as that form carries them, one claim line per row."""
+    """`units --format cms1500|ub04|x12`: the lines as that form carries them, one claim line per row; on the
+    CMS-1500, item 19 (one box per claim) follows the lines once."""
     rows = []
+    in_19 = data["profile"].get("cms1500_ndc_box") == "19"
     for line in data["lines"]:
         mods = " ".join(line["modifiers"])
         if form == "x12":
             rows += line["x12"]
         elif form == "cms1500":
-            rows.append(
-                f"{line['code']} {mods:<8} {line['units']:>5}  {line['cms1500_24a'] or '(no NDC unit)'}"
-                + (f"  [item 19: {line['note']}]" if line["note"] else "")
-            )
+            shaded = line["cms1500_24a"] or ("(NDC in item 19)" if in_19 else "(no NDC unit)")
+            rows.append(f"{line['code']} {mods:<8} {line['units']:>5}  {shaded}")
         else:
             rows.append(f"0636 {line['code']} {mods:<8} {line['units']:>5}  {line['ub04_fl43'] or '(no NDC unit)'}")
+    if form == "cms1500" and data.get("cms1500_item19"):
+        rows.append(f"Item 19: {data['cms1500_item19']}")
     return "\n".join(rows)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from omaliref.data.payers import PROFILE_FOR_KIND
 from omaliref.domain.calculator import CalcResult
+from omaliref.domain.claim_forms import cms1500_layout
 from omaliref.domain.errors import LookalikeError
 from omaliref.domain.outcome import Outcome
 from omaliref.domain.quantities import format_amount
@@ -435,7 +436,7 @@ class CalculatorPane(QWidget):
         r = outcome.calculation
         assert r is not None
         self.stale_banner.hide()
-        self.lines_model.set_lines(r.lines, r.case.setting, r.case.payer_profile.cms1500_ndc_gap)
+        self.lines_model.set_lines(r.lines, r.case.setting, *cms1500_layout(r.case.payer_profile))
         self.summary.setText(as_text.units_summary(r))
         self.admin_label.setText(f"<b>Administration code (its own line):</b> {r.admin_code_suggestion}")
         self.warnings_list.clear()
@@ -478,4 +479,5 @@ class CalculatorPane(QWidget):
         self.copy_message.emit(
             f"Copied {count} line{'s' * (count != 1)} · {r.code.code if r else ''} · DOS "
             f"{r.date_of_service if r else ''} · {self.view_box.currentText()}"
+            + (f" · {as_text.provenance_line(r)}" if r else "")
         )

@@ -10,7 +10,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from omaliref.domain.calculator import ClaimLine
 from omaliref.domain.checklist import AppliedItem
-from omaliref.domain.claim_forms import fl43, item_24a, keyed, x12_segments
+from omaliref.domain.claim_forms import fl43, item_19, item_24a, keyed, x12_segments
 from omaliref.domain.search import SearchHit
 from omaliref.domain.vocab import DRUG_REVENUE_CODE, Setting
 
@@ -76,14 +76,24 @@ class ClaimLinesModel(QAbstractTableModel):
         self.view = "fields"
         self.setting: Setting = "office"
         self.gap = 1
+        self.box: str = "24a"
+        self.quantity_width: int | None = None
 
     @property
     def headers(self) -> tuple[str, ...]:
         return self.VIEWS[self.view]
 
-    def set_lines(self, lines: Sequence[ClaimLine], setting: Setting = "office", gap: int = 1) -> None:
+    def set_lines(
+        self,
+        lines: Sequence[ClaimLine],
+        setting: Setting = "office",
+        gap: int = 1,
+        box: str = "24a",
+        quantity_width: int | None = None,
+    ) -> None:
         self.beginResetModel()
         self._lines, self.setting, self.gap = list(lines), setting, gap
+        self.box, self.quantity_width = box, quantity_width  # the payer's paper layout (claim_forms.cms1500_layout)
         self.stale = False
         self.endResetModel()
 
@@ -136,7 +146,9 @@ class ClaimLinesModel(QAbstractTableModel):
         """The row as shown in the current view (what Copy claim lines copies)."""
         k = keyed(line)
         if self.view == "cms1500":
-            return k.code, k.modifiers, str(k.units), item_24a(line, self.gap) or "(no NDC unit)", k.note
+            shaded = item_24a(line, self.gap, self.box, self.quantity_width)
+            absent = "(NDC in item 19)" if self.box == "19" else "(no NDC unit)"
+            return k.code, k.modifiers, str(k.units), shaded or absent, item_19(line, self.box)
         if self.view == "ub04":
             return DRUG_REVENUE_CODE, k.code, k.modifiers, str(k.units), fl43(line) or "(no NDC unit)"
         if self.view == "x12":

@@ -53,7 +53,10 @@ def test_375mg_from_two_syringes_is_two_lines_each_with_its_ndc(capsys):
         (["JZ"], 15, "50242021401"),
     ]
     assert [(line["ndc_unit"], line["ndc_quantity"]) for line in lines] == [("ML", "2"), ("ML", "0.5")]
-    assert [line["cms1500_24a"] for line in lines] == ["N450242022701 ML2", "N450242021401 ML0.5"]
+    assert [line["cms1500_24a"] for line in lines] == [
+        "N450242022701   ML2",
+        "N450242021401   ML0.5",
+    ]  # Medicare: 3 blanks
     assert [line["ub04_fl43"] for line in lines] == ["N450242022701ML2", "N450242021401ML0.5"]
     assert data["profile"]["id"] == "medicare-part-b" and data["claim_form"] == "cms1500"
     segments = [s for line in lines for s in line["x12"]]
@@ -127,7 +130,7 @@ def test_belimumab_hospital_outpatient_with_ud_on_both_lines(capsys):
     ],
 )
 def test_the_837_lines_validate(kind, argv, capsys):
-    lines = run_json(argv, capsys)["lines"]
+    lines = run_json([*argv, "--charge", "12.50"], capsys)["lines"]
     ok, ack = validate(envelope(kind, [tuple(line["x12"]) for line in lines]))
     assert ok, ack
 
@@ -235,7 +238,7 @@ def test_payers_check_names_file_record_and_field(tmp_path, capsys):
         bad = tmp_path / "bad.toml"
         bad.write_text(ORG_FILE.replace('jw_jz = "medicare"', edit), encoding="utf-8")
         code, err = run_err(["payers", "check", str(bad)], capsys)
-        assert code == 3 and err.startswith("omaliref: the payer file is invalid: ")
+        assert code == 3 and err.startswith(f"omaliref: the payer file is invalid: {bad}: 1 problem:")
         assert str(bad) in err and "payer 'acme-medicaid'" in err and f"field {field}" in err
 
 

@@ -64,8 +64,10 @@ def test_view_switch_and_copy_say_what_was_copied(window, qtbot):
     assert window.calculator.lines_model.headers[3] == "Item 24A (shaded)"
     qtbot.mouseClick(window.calculator.copy_button, Qt.MouseButton.LeftButton)
     copied = QApplication.clipboard().text().splitlines()
-    assert copied[1] == "J2357\tJZ\t60\tN450242022701 ML2\t" and copied[2] == "J2357\tJZ\t15\tN450242021401 ML0.5\t"
+    assert copied[1] == "J2357\tJZ\t60\tN450242022701   ML2\t"  # Medicare paper: three blanks
+    assert copied[2] == "J2357\tJZ\t15\tN450242021401   ML0.5\t"
     assert window.statusBar().currentMessage().startswith("Copied 2 lines · J2357 · DOS 2026-11-27")
+    assert "Payer profile medicare-part-b" in window.statusBar().currentMessage()  # and the defaults the lines use
 
 
 def test_copy_refuses_out_loud_and_takes_back_its_lines_when_the_input_is_invalid(window, qtbot):
@@ -76,3 +78,14 @@ def test_copy_refuses_out_loud_and_takes_back_its_lines_when_the_input_is_invali
     qtbot.mouseClick(window.calculator.copy_button, Qt.MouseButton.LeftButton)
     assert window.statusBar().currentMessage().startswith("Nothing copied")
     assert "J2357" not in QApplication.clipboard().text()  # the stale lines are no longer on the clipboard
+
+
+def test_palmetto_paper_view_puts_the_ndcs_in_item_19(window, qtbot):
+    pick_profile(qtbot, window, "palmetto gba, jm")
+    qtbot.keyClicks(window.calculator.dose_edit, "375mg")
+    qtbot.keyClicks(window.calculator.containers_edit, "50242-0227-01, 50242-0214-01")
+    view = window.calculator.view_box
+    view.setCurrentIndex(view.findData("cms1500"))
+    model = window.calculator.lines_model
+    assert model.index(0, 3).data() == "(NDC in item 19)"
+    assert model.index(0, 4).data() == "N450242022701 ML2; Also NDC N450242021401 ML0.5"
