@@ -483,9 +483,15 @@ def _rules(ck: _Checker, data: dict[str, Any]) -> dict[str, Rule]:
     return out
 
 
+DOSE = re.compile(r"[0-9]+ q[24]")  # '150 q4': mg every 2 or 4 weeks
+
+
 def _dose_tables(ck: _Checker, data: dict[str, Any]) -> tuple[tuple[DoseTable, ...], tuple[FixedDose, ...]]:
+    """Both tables of dose_tables.toml are required: a renamed [[fixed]] is a load error, not a crash at use."""
+    extra = set(data) - {"table", "fixed"}
+    if extra:
+        raise ck.fail("top level", sorted(extra)[0], "unknown table; expected only [[table]] and [[fixed]]")
     tables = []
-    fixed_rows = data.get("fixed", [])
     for label, row in ck.records({"table": data.get("table", [])}, "table", "id"):
         cells = tuple(tuple(r) for r in row.get("cells", []))
         ige = tuple((a, b) for a, b in row.get("ige_bands", []))
@@ -494,7 +500,7 @@ def _dose_tables(ck: _Checker, data: dict[str, Any]) -> tuple[tuple[DoseTable, .
             raise ck.fail(label, "cells", "must have one row per IgE band and one cell per weight band")
         for r in cells:
             for cell in r:
-                if cell not in ("-", "?") and not re.fullmatch(r"\d+ q[24]", cell):
+                if cell not in ("-", "?") and not DOSE.fullmatch(cell):
                     raise ck.fail(label, "cells", f"cell '{cell}' must look like '150 q4', '-' or '?'")
         tables.append(
             DoseTable(
@@ -512,9 +518,10 @@ def _dose_tables(ck: _Checker, data: dict[str, Any]) -> tuple[tuple[DoseTable, .
             )
         )
     fixed = []
-    for index, row in enumerate(fixed_rows, start=1):
-        label = f"fixed '{row.get('id', index)}'"
-        ck.check(label, row, SCHEMAS["fixed"])
+    for label, row in ck.records({"fixed": data.get("fixed", [])}, "fixed", "id"):
+        for dose in row["doses"]:
+            if not DOSE.fullmatch(dose):
+                raise ck.fail(label, "doses", f"dose '{dose}' must look like '150 q4' (mg every 2 or 4 weeks)")
         fixed.append(
             FixedDose(
                 row["id"],

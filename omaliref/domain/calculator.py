@@ -21,7 +21,7 @@ from omaliref.domain.model import Catalog, Code, Product, dates_label
 from omaliref.domain.notes import Notes, Warning_
 from omaliref.domain.payer import PayerProfile
 from omaliref.domain.quantities import Quantity, format_amount, plain_amount
-from omaliref.domain.vocab import FORM_FOR_SETTING, MEDICARE_340B_MODIFIERS, LineKind, WarningLevel
+from omaliref.domain.vocab import FORM_FOR_SETTING, MEDICARE_340B_MODIFIERS, LineKind, ProductForm, WarningLevel
 
 if TYPE_CHECKING:  # imported CMS facts exist only with an import database
     from omaliref.domain.cms_facts import QuarterFacts
@@ -793,7 +793,7 @@ def route_modifier(
 # -- lines and the notes about them ----------------------------------------------------------------------------
 
 
-DEVICE_FORMS = ("prefilled-syringe", "autoinjector")
+DEVICE_FORMS: tuple[ProductForm, ...] = ("prefilled-syringe", "autoinjector")
 
 
 @dataclass(frozen=True)

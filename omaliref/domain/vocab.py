@@ -25,6 +25,11 @@ LineKind = Literal["administered", "discarded"]
 Confidence = Literal["high", "medium", "low"]
 Route = Literal["SC", "IV", "IM", "implant", ""]
 ContainerType = Literal["single-dose", "multi-dose", "unknown"]
+# what a code is: only a "drug" is calculable; "other" is an imported code whose unit CMS does not give
+CodeCategory = Literal["drug", "device", "fallback", "other"]
+# what one container is; "package" is an imported crosswalk package (what it holds is not in the file)
+ProductForm = Literal["vial", "prefilled-syringe", "autoinjector", "implant", "unmapped", "package"]
+MarketingStatus = Literal["listed", "not verified"]
 MueSetting = Literal["practitioner", "outpatient-hospital", "dme-supplier"]
 CmsKind = Literal["hcpcs", "asp", "crosswalk", "mue"]
 # the pack vs a CMS quarter: "settled" = the pack called the fact unverified and CMS states it; "ended" = CMS states
@@ -54,6 +59,9 @@ LINE_KINDS: tuple[LineKind, ...] = get_args(LineKind)
 CONFIDENCES: tuple[Confidence, ...] = get_args(Confidence)  # best first
 ROUTES: tuple[Route, ...] = get_args(Route)
 CONTAINER_TYPES: tuple[ContainerType, ...] = get_args(ContainerType)
+CODE_CATEGORIES: tuple[CodeCategory, ...] = get_args(CodeCategory)
+PRODUCT_FORMS: tuple[ProductForm, ...] = get_args(ProductForm)
+MARKETING_STATUSES: tuple[MarketingStatus, ...] = get_args(MarketingStatus)
 MUE_SETTINGS: tuple[MueSetting, ...] = get_args(MueSetting)
 CMS_KINDS: tuple[CmsKind, ...] = get_args(CmsKind)
 

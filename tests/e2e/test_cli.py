@@ -96,7 +96,7 @@ def test_check_and_dose_and_checklist():
 @pytest.mark.parametrize(
     "args, fragment",
     [
-        (("show", "J9999"), "not a code, modifier, NDC or topic"),
+        (("show", "Z9999"), "not a code, modifier, NDC or topic"),
         (("units", "J2357", "--dose", "abc"), "not a dose unit"),
         (("units", "J2357", "--dose", "150mg", "--payer", "tricare"), "not known"),
         (("units", "J7402", "--dose", "375mg"), "J2357"),

@@ -139,7 +139,7 @@ def test_code_terminated_by_cms_but_active_in_the_pack_is_contradicted():
         "51",
         "C",
         "O1E",
-        "J9999",
+        "Z9999",
         dt.date(2005, 1, 1),
         dt.date(2030, 1, 1),
         dt.date(2029, 12, 31),

@@ -262,7 +262,7 @@ def test_j2355_without_packages_says_it_is_not_omalizumab(catalog):
         ("J2357", "150mg", ["50242-0215-01x10000"], "more than"),
         ("J2357", "150mg", ["12345-6789-01"], "not in the data pack"),
         ("J2357", "150mg", ["123"], "not an NDC"),
-        ("J9999", "150mg", [], "not a code"),
+        ("Z9999", "150mg", [], "not a code"),
         ("J2357", "１５０mg", [], "non-ASCII"),
         ("J2357", "150\x00mg", [], "control"),
     ],

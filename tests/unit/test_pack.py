@@ -240,10 +240,20 @@ def test_resource_names_cannot_escape_the_pack():
         (
             "checklist.toml",
             'when = { codes = ["J2357"] }',
-            'when = { codes = ["J9999"] }',
+            'when = { codes = ["Z9999"] }',
             ("checklist.toml", "right-code-omalizumab", "when.codes", "not a code"),
         ),
         ("pack.toml", 'version = "', "version = ", ("pack.toml", "whole file", "", "not valid TOML")),
+        # typos that used to crash at use, not at load (code review 2026-12)
+        ("dose_tables.toml", "[[fixed]]", "[[fixd]]", ("dose_tables.toml", "top level", "fixd", "unknown table")),
+        ("codes.toml", 'category = "drug"', 'category = "Drug"', ("codes.toml", "J2357", "category", "must be one of")),
+        ("products.toml", 'form = "vial"', 'form = "Vial"', ("products.toml", "", "form", "must be one of")),
+        (
+            "dose_tables.toml",
+            'doses = ["150 q4", "300 q4"]',
+            'doses = ["150q4", "300 q4"]',
+            ("dose_tables.toml", "fixed", "doses", "'150q4'"),
+        ),
         (
             "products.toml",
             'container_amount = { amount = "75", unit = "mg" }\nvolume_ml = "0.5"\ncontainers_per_package = 1\ncontainer_type = "single-dose"\nroute = "SC"\nmarketing_status = "listed"\npresentation_verified = true',
@@ -253,8 +263,8 @@ def test_resource_names_cannot_escape_the_pack():
         (
             "codes.toml",
             'lookalikes = ["J2355", "J2356", "J2359", "J7402", "Q5154", "J2182"]',
-            'lookalikes = ["J2355", "J9998"]',
-            ("codes.toml", "J2357", "lookalikes", "'J9998' is not a code"),
+            'lookalikes = ["J2355", "Z9998"]',
+            ("codes.toml", "J2357", "lookalikes", "'Z9998' is not a code"),
         ),
         (
             "codes.toml",

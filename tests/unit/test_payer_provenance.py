@@ -100,11 +100,11 @@ def test_the_other_ndcs_note_fits_nte02_or_is_refused():
 
 def test_medicare_paper_refuses_me_and_fits_six_characters():
     medicare = PayerProfile(id="m", name="M", kind="medicare", cms1500_ndc_gap=3)
-    me_line = ClaimLine("J9999", (), 10, "administered", (_part("00000-0000-00", "ME", Fraction(500)),))
+    me_line = ClaimLine("Z9999", (), 10, "administered", (_part("00000-0000-00", "ME", Fraction(500)),))
     with pytest.raises(InputError, match="not ME"):
         medicare_paper((me_line,), medicare, "cms1500")
     assert medicare_paper((me_line,), PayerProfile(id="c", name="C", kind="commercial"), "cms1500").warnings == ()
-    long = ClaimLine("J9999", (), 10, "administered", (_part("00000-0000-00", "ML", Fraction(123456, 1000)),))
+    long = ClaimLine("Z9999", (), 10, "administered", (_part("00000-0000-00", "ML", Fraction(123456, 1000)),))
     assert "six characters" in medicare_paper((long,), medicare, "cms1500").warnings[0].message
     assert item_24a(long, 3, "24a", 6) == "N400000000000   ML123.46"
     assert fit_quantity(Fraction(123456, 1000), None) == "123.456"
