@@ -12,6 +12,7 @@ from omaliref.domain.model import Catalog
 from omaliref.domain.outcome import Outcome
 from omaliref.domain.payer import FieldBasis, PayerProfile
 from omaliref.domain.search import SearchHit
+from omaliref.domain.text import one_line
 from omaliref.domain.vocab import FORM_FOR_SETTING, REVIEW_VERDICTS, Verdict
 
 VERDICT_TEXT: dict[Verdict, str] = {
@@ -249,6 +250,29 @@ def review(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _mue_text(value: dict[str, Any] | None) -> str:
+    return f"{value['value']} units (MAI {value['mai']})" if value else "none"
+
+
+def _limit_text(value: str | None) -> str:
+    return f"${value} per unit" if value is not None else "none"
+
+
+# One sentence per change, from the typed fields of `changes --json` (never a dict repr).
+CHANGE_TEXT: dict[str, Any] = {
+    "codes_added": lambda r: f"{r['code']} added: {r['descriptor']}",
+    "codes_removed": lambda r: f"{r['code']} no longer listed (was: {r['descriptor']})",
+    "codes_terminated": lambda r: (
+        f"{r['code']} ended {r['termination_date']}" + (f"; replaced by {r['replaced_by']}" if r["replaced_by"] else "")
+    ),
+    "descriptor_changes": lambda r: f"{r['code']}: '{r['from']}' -> '{r['to']}'",
+    "payment_limit_changes": lambda r: f"{r['code']}: {_limit_text(r['from'])} -> {_limit_text(r['to'])}",
+    "mue_changes": lambda r: f"{r['code']} ({r['setting']}): {_mue_text(r['from'])} -> {_mue_text(r['to'])}",
+    "ndcs_added": lambda r: f"{r['ndc']} ({r['drug_name']}) added under {r['code']}",
+    "ndcs_removed": lambda r: f"{r['ndc']} ({r['drug_name']}) no longer under {r['code']}",
+}
+
+
 def changes(data: dict[str, Any], keys: list[str]) -> str:
     codes = data["codes"]
     lines = [f"Changes {data['from']} -> {data['to']}" + (f" for {', '.join(codes)}" if codes else "")]
@@ -256,7 +280,7 @@ def changes(data: dict[str, Any], keys: list[str]) -> str:
         rows = data[key]
         if rows:
             lines.append(f"{key.replace('_', ' ')} ({len(rows)}):")
-            lines += [f"  {row}" for row in rows]
+            lines += [f"  {one_line(CHANGE_TEXT[key](row))}" for row in rows]
     return "\n".join(lines if len(lines) > 1 else lines + ["  no changes"])
 
 

@@ -41,6 +41,10 @@ def test_import_quarters_changes_and_units(tmp_path):
     diff = json.loads(run(state, "changes", "--from", "2027Q1", "--to", "2027Q2", "--json").stdout)
     assert [c["code"] for c in diff["codes_added"]] == ["J0006"]
     assert diff["mue_changes"][0]["code"] == "J0001"
+    text = run(state, "changes", "--from", "2027Q1", "--to", "2027Q2").stdout
+    assert "{'" not in text and "None" not in text  # sentences from typed fields, never a dict repr
+    assert "J0001 (practitioner): 10 units (MAI 3) -> 12 units (MAI 3)" in text
+    assert "J0003: $9.870 per unit -> none" in text
     only = json.loads(run(state, "changes", "--from", "2027Q1", "--to", "2027Q2", "--codes", "J2357", "--json").stdout)
     assert only["payment_limit_changes"] == [] and only["codes"] == ["J2357"]
 
