@@ -23,6 +23,9 @@ CASES = {
     "show-modifier": ["show", "JW"],
     "show-product": ["show", "50242-0040-62"],
     "show-topic": ["show", "discarded-drug-policy"],
+    "payers-list": ["payers", "list"],
+    "payers-show": ["payers", "show", "medicare-part-b"],
+    "review-nothing-imported": ["review"],
     "units": ["units", "J2357", "--dose", "225mg", "--package", "50242-0040-62x2", "--date", "2026-11-02"],
     "check": ["check", "J2357", "--dose", "150mg", "--units", "150"],
     "dose": ["dose", "omalizumab", "--indication", "asthma", "--ige", "150", "--weight", "65", "--age", "30"],
@@ -48,6 +51,7 @@ IMPORTED_CASES = {
     "changes": ["changes", "--from", "2027Q1", "--to", "2027Q2"],
     "units-imported": ["units", "J0001", "--dose", "25mg", "--single-dose", "--date", "2027-02-01"],
     "show-imported": ["show", "J0001"],
+    "review": ["review", "--quarter", "2027Q1"],
 }
 
 
