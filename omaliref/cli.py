@@ -81,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
             help="container opened, by NDC, with a count: 50242-0040-62x2 (repeatable)",
         )
         p.add_argument("--date", help="date of service YYYY-MM-DD (default today)")
+        p.add_argument("--last-dose", default="", metavar="DATE", help="the date of the previous dose (interval check)")
         p.add_argument(
             "--payer",
             default="",
@@ -108,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("units", help="claim lines for a dose and the containers opened")
     case_args(p, True)
+    clinical_args(p)
     p.add_argument("--format", default="text", help="text, json, cms1500 (item 24A), ub04 (FL43) or x12 (837 lines)")
     p.add_argument(
         "--charge",
@@ -156,11 +158,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("checklist", help="documentation and denial-risk checks for a case")
     case_args(p, False)
-    p.add_argument("--indication", default="")
-    p.add_argument("--ige")
-    p.add_argument("--weight")
-    p.add_argument("--age")
+    clinical_args(p)
     return parser
+
+
+def clinical_args(p: argparse.ArgumentParser) -> None:
+    """What the dose check (and the interval it gives) needs: the indication, IgE, weight and age."""
+    p.add_argument("--indication", default="", help="asthma, crswnp, csu or food-allergy (the label dose check)")
+    p.add_argument("--ige", help="pre-treatment total IgE, IU/mL")
+    p.add_argument("--weight", help="body weight, kg")
+    p.add_argument("--age", help="age in years")
+
+
+def _clinical(args: argparse.Namespace) -> dict[str, str]:
+    return {"indication": args.indication, "ige": args.ige or "", "weight": args.weight or "", "age": args.age or ""}
 
 
 def _say(message: str) -> None:
@@ -217,6 +228,7 @@ def _case(args: argparse.Namespace, library: Any, **extra: str) -> Any:
         modifier_340b=args.modifier_340b,
         separately_payable=not args.not_separately_payable,
         single_dose_confirmed=args.single_dose,
+        last_dose=args.last_dose,
         **extra,
     )
 
@@ -247,7 +259,7 @@ def cmd_units(args: argparse.Namespace) -> int:
     if form not in OUTPUT_FORMATS:
         raise InputError(f"Format '{args.format[:40]}' is not known: use {', '.join(OUTPUT_FORMATS)}.")
     library = _library()
-    outcome = library.evaluate(_case(args, library, charge=args.charge))
+    outcome = library.evaluate(_case(args, library, charge=args.charge, **_clinical(args)))
     data = as_json.units(library.catalog_for(outcome.case.code, outcome.case.date_of_service), outcome)
     if form != "text":  # stdout stays pure for machines; where the profile's values come from goes to stderr
         sys.stderr.write(f"omaliref: {data['provenance']}\n")
@@ -295,9 +307,7 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     from omaliref.report import as_json, as_text
 
     library = _library()
-    case = _case(
-        args, library, indication=args.indication, ige=args.ige or "", weight=args.weight or "", age=args.age or ""
-    )
+    case = _case(args, library, **_clinical(args))
     outcome = library.evaluate(case)
     catalog = library.catalog_for(case.code, case.date_of_service)
     if args.json:  # stdout stays pure JSON; the profile and the defaults the lines rest on go to stderr
@@ -426,7 +436,18 @@ COMMANDS = {
 }
 
 
-VALUE_OPTIONS = ("--dose", "--units", "--ige", "--weight", "--age", "--limit", "--package", "--date")
+VALUE_OPTIONS = (
+    "--dose",
+    "--units",
+    "--ige",
+    "--weight",
+    "--age",
+    "--limit",
+    "--package",
+    "--date",
+    "--last-dose",
+    "--charge",
+)
 
 
 def _bind_negative_values(argv: Sequence[str]) -> list[str]:

@@ -25,6 +25,7 @@ from omaliref.domain.model import (
     DoseLimit,
     DoseTable,
     FixedDose,
+    Interval,
     Modifier,
     PackInfo,
     Product,
@@ -273,8 +274,23 @@ def _codes(ck: _Checker, data: dict[str, Any]) -> dict[str, Code]:
             min_single_dose=lowest,
             dates_source=_dates_source(ck, label, row),
             pricing_note=row.get("pricing_note", ""),
+            shortest_interval=_interval(ck, label, row),
         )
     return out
+
+
+def _interval(ck: _Checker, label: str, row: dict[str, Any]) -> Interval | None:
+    raw = row.get("shortest_interval")
+    if raw is None:
+        return None
+    if set(raw) != {"weeks", "note", "sources"}:
+        raise ck.fail(label, "shortest_interval", 'expected { weeks = 2, note = "…", sources = ["…"] }')
+    weeks, sources = raw["weeks"], raw["sources"]
+    if not isinstance(weeks, int) or isinstance(weeks, bool) or not 1 <= weeks <= 52:
+        raise ck.fail(label, "shortest_interval.weeks", "must be a whole number of weeks from 1 to 52")
+    if not isinstance(sources, list) or not sources or any(s not in ck.source_ids for s in sources):
+        raise ck.fail(label, "shortest_interval.sources", "cite resolvable source ids")
+    return Interval(weeks, str(raw["note"]), tuple(sources))
 
 
 def _dates_source(ck: _Checker, label: str, row: dict[str, Any]) -> str:

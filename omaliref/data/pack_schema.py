@@ -134,6 +134,11 @@ TABLES: dict[str, Table] = {
                     "quarter of it is refused as a slip, below it warned.",
                 ),
                 "dates_source": _o("str", "The source id that states the dates (a CMS HCPCS file)."),
+                "shortest_interval": _o(
+                    "dict",
+                    "The label's shortest interval between doses: { weeks, note, sources }; a last dose "
+                    "closer than this is warned.",
+                ),
                 "pricing_note": _o(
                     "str", "Said with every calculation when no imported quarter gives a payment limit (e.g. none yet)."
                 ),

@@ -57,6 +57,7 @@ class Case:
     profile: PayerProfile | None = None  # the payer's profile; None: the generic profile of `payer`
     today: dt.date | None = None  # the day the case was entered (a later date of service is warned about)
     charge_per_unit: Decimal | None = None  # the practice's charge per billing unit; None: the 837 shows a placeholder
+    last_dose: dt.date | None = None  # the date of the previous dose, for the interval check
 
     @property
     def payer_profile(self) -> PayerProfile:
@@ -253,6 +254,7 @@ def case_from_input(
     units: str = "",
     profile: PayerProfile | None = None,
     charge: str = "",
+    last_dose: str = "",
 ) -> Case:
     """Raw text (CLI arguments or UI field texts) -> a Case, or an InputError naming the field to fix."""
     day = parse_date(date) if date.strip() else today
@@ -290,4 +292,22 @@ def case_from_input(
         profile=profile,
         today=today,
         charge_per_unit=parse_charge(charge),
+        last_dose=parse_last_dose(last_dose, day),
     )
+
+
+def parse_last_dose(text: str, day: dt.date) -> dt.date | None:
+    """The previous dose's date: before the date of service (a same-day or later one is a slip, not a schedule)."""
+    if not text.strip():
+        return None
+    try:
+        last = parse_date(text)
+    except InputError as exc:
+        raise InputError(
+            str(exc).replace("is not a date", "is not a date for the last dose"), field="last_dose"
+        ) from None
+    if last >= day:
+        raise InputError(f"The last dose ({last}) must be before the date of service ({day}).", field="last_dose")
+    if last < EARLIEST_DATE:
+        raise InputError(f"The last dose ({last}) is before {EARLIEST_DATE}: check the year.", field="last_dose")
+    return last

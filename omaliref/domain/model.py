@@ -52,6 +52,15 @@ class DoseLimit:
 
 
 @dataclass(frozen=True)
+class Interval:
+    """The shortest interval between doses that the label allows."""
+
+    weeks: int
+    note: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Code:
     code: str
     descriptor: str
@@ -79,6 +88,7 @@ class Code:
     min_single_dose: DoseLimit | None = None
     dates_source: str = ""  # the source id that states effective_from/effective_to (a CMS HCPCS file)
     pricing_note: str = ""  # said with every calculation when no imported quarter gives a payment limit
+    shortest_interval: Interval | None = None  # the label's shortest interval between doses
 
     def in_force_on(self, day: dt.date) -> bool:
         after_start = self.effective_from is None or day >= self.effective_from

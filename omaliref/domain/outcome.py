@@ -29,13 +29,13 @@ class Outcome:
     dose_answer: DoseAnswer | None  # the label dose for the case's indication, IgE and weight, when asked
     dose_check: Warning_ | None  # how the dose given compares with that label dose
     checklist: Evaluation
+    interval_check: Warning_ | None = None  # the time since the last dose against the label's interval
 
     @property
     def warnings(self) -> tuple[Warning_, ...]:
         """Every message for the coder, most severe first (the dose check leads its level)."""
-        found = ((self.dose_check,) if self.dose_check else ()) + (
-            self.calculation.warnings if self.calculation else ()
-        )
+        checks = tuple(w for w in (self.dose_check, self.interval_check) if w is not None)
+        found = checks + (self.calculation.warnings if self.calculation else ())
         return tuple(sorted(found, key=lambda w: WARNING_LEVELS.index(w.level)))
 
     def verdict(self, ticked: Collection[str] = ()) -> Verdict:
@@ -64,6 +64,33 @@ def dose_check(answer: DoseAnswer | None, result: CalcResult | None) -> Warning_
     )
 
 
+def interval_check(catalog: Catalog, case: Case, answer: DoseAnswer | None) -> Warning_ | None:
+    """The days since the last dose against the label: the dose table's interval when the case gives the table's
+    inputs, else the label's shortest interval for the drug; a dose given sooner is a denial the desk can catch."""
+    if case.last_dose is None:
+        return None
+    days = (case.date_of_service - case.last_dose).days
+    code = catalog.codes.get(normalize_code(case.code))
+    since = f"{days} days since the last dose ({case.last_dose})"
+    if answer is not None and answer.interval_weeks:
+        weeks, basis, sources = answer.interval_weeks, f"the label dose for this case ({answer.label})", answer.sources
+    elif code is not None and code.shortest_interval is not None:
+        weeks, sources = code.shortest_interval.weeks, code.shortest_interval.sources
+        basis = f"the label's shortest interval for {code.code} ({code.shortest_interval.note})"
+    else:
+        return Warning_(
+            "info", f"{since}; the data pack has no label interval for {case.code}: check the payer's limit."
+        )
+    if days < weeks * 7:
+        return Warning_(
+            "warning",
+            f"Early dose: {since}; {basis} is every {weeks} weeks ({weeks * 7} days). A dose given sooner than the "
+            "label or the authorization allows is denied: check the order and the payer's frequency limit.",
+            sources=sources,
+        )
+    return Warning_("info", f"{since}: not sooner than {basis}, every {weeks} weeks.", sources=sources)
+
+
 def evaluate(catalog: Catalog, case: Case, facts: QuarterFacts | None = None) -> Outcome:
     """Calculate (when there is a dose), check the dose against the label, and apply the checklist.
 
@@ -79,4 +106,5 @@ def evaluate(catalog: Catalog, case: Case, facts: QuarterFacts | None = None) ->
         answer,
         dose_check(answer, result),
         checklist_for(catalog, case, result, answer if result is not None else None),
+        interval_check(catalog, case, answer),
     )

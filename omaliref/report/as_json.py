@@ -409,8 +409,11 @@ def units(catalog: Catalog, outcome: Outcome) -> dict[str, Any]:
     """`units`: the calculation, with the dose check when the case asked for one."""
     assert outcome.calculation is not None
     out = calc_result(catalog, outcome.calculation)
-    if outcome.dose_check is not None:
-        out["warnings"].insert(0, warning(outcome.dose_check))
+    checks = [w for w in (outcome.dose_check, outcome.interval_check) if w is not None]
+    out["warnings"][0:0] = [warning(w) for w in checks]
+    last = outcome.case.last_dose
+    out["last_dose"] = last.isoformat() if last else None
+    out["days_since_last_dose"] = (outcome.case.date_of_service - last).days if last else None
     return out
 
 

@@ -1,0 +1,57 @@
+"""Who supplied the drug and when the last dose was (#31): the interval since the last dose against the label, and
+what a drug line becomes when the practice did not buy the drug."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from omaliref.cli import main
+
+DOS = "2026-11-20"
+ASTHMA_150_Q4 = ["--indication", "asthma", "--ige", "100", "--weight", "70", "--age", "40"]
+
+
+def units(capsys, *argv):
+    code = main(["units", "J2357", "--dose", "300mg", "--date", DOS, *argv, "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return json.loads(out)
+
+
+def early(data):
+    return [w for w in data["warnings"] if w["message"].startswith("Early dose")]
+
+
+def test_a_dose_ten_days_after_the_last_is_early_and_names_the_label(capsys):
+    data = units(capsys, "--last-dose", "2026-11-10")
+    (warning,) = early(data)
+    assert warning["level"] == "warning" and "every 2 weeks (14 days)" in warning["message"]
+    assert warning["source_ids"] and data["days_since_last_dose"] == 10 and data["last_dose"] == "2026-11-10"
+
+
+def test_fourteen_days_is_not_early(capsys):
+    data = units(capsys, "--last-dose", "2026-11-06")
+    assert not early(data) and any("14 days since the last dose" in w["message"] for w in data["warnings"])
+
+
+def test_the_dose_table_cell_decides_when_the_case_gives_its_inputs(capsys):
+    """IgE 100, 70 kg, asthma: 150 mg every 4 weeks, so 21 days is early though the label's shortest is 2 weeks."""
+    (warning,) = early(units(capsys, "--last-dose", "2026-10-30", *ASTHMA_150_Q4))
+    assert "every 4 weeks (28 days)" in warning["message"] and "150 mg every 4 weeks" in warning["message"]
+    assert not early(units(capsys, "--last-dose", "2026-10-23", *ASTHMA_150_Q4))
+
+
+@pytest.mark.parametrize("last", ["2026-11-20", "2026-11-25", "1999-05-01", "2026-02-30"])
+def test_an_impossible_last_dose_is_one_sentence(capsys, last):
+    code = main(["units", "J2357", "--dose", "300mg", "--date", DOS, "--last-dose", last])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and err.count("\n") == 1 and "last dose" in err
+
+
+def test_a_code_without_a_label_interval_says_so(capsys):
+    code = main(["units", "J0561", "--dose", "2400000units", "--date", DOS, "--last-dose", "2026-11-13", "--json"])
+    out, _err = capsys.readouterr()
+    assert code == 0
+    assert any("no label interval for J0561" in w["message"] for w in json.loads(out)["warnings"])
