@@ -34,7 +34,13 @@ def audit_sheet(
         f"<p>Date of service {case.date_of_service} · payer {escape(case.payer_profile.name)} · setting "
         f"{escape(case.setting)} · indication {escape(case.indication or 'not given')} · 340B "
         f"{escape(case.modifier_340b or 'no')} · CMS quarter "
-        f"{escape((r.quarter_facts.quarter if r and r.quarter_facts else None) or 'none imported')}</p>"
+        f"{escape((r.quarter_facts.quarter if r and r.quarter_facts else None) or 'none imported')} · last dose "
+        + (
+            f"{case.last_dose} ({(case.date_of_service - case.last_dose).days} days before)"
+            if case.last_dose
+            else "not given"
+        )
+        + "</p>"
     )
     if r is None or stale:
         parts.append("<p><b>No valid calculation.</b></p>")

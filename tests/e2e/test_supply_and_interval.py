@@ -55,3 +55,17 @@ def test_a_code_without_a_label_interval_says_so(capsys):
     out, _err = capsys.readouterr()
     assert code == 0
     assert any("no label interval for J0561" in w["message"] for w in json.loads(out)["warnings"])
+
+
+def test_the_audit_sheet_records_the_last_dose():
+    import datetime as dt
+
+    from omaliref.data.library import Library
+    from omaliref.domain.case import case_from_input
+    from omaliref.report.as_html import audit_sheet
+
+    library = Library.open()
+    case = case_from_input(code="J2357", today=dt.date(2026, 11, 20), dose="300mg", date=DOS, last_dose="2026-11-10")
+    outcome = library.evaluate(case)
+    html = audit_sheet(library.catalog, outcome, (), made_at=dt.datetime(2026, 11, 20, 9, 0), app_version="test")
+    assert "last dose 2026-11-10 (10 days before)" in html and "Early dose" in html
