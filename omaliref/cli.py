@@ -83,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--date", help="date of service YYYY-MM-DD (default today)")
         p.add_argument("--last-dose", default="", metavar="DATE", help="the date of the previous dose (interval check)")
         p.add_argument(
+            "--supplied-by",
+            default="",
+            help="who supplied the drug: practice (default: bought by the practice), specialty-pharmacy, "
+            "manufacturer (free-drug program) or patient",
+        )
+        p.add_argument(
             "--payer",
             default="",
             help="medicare (default), medicare-advantage, medicaid or commercial (the generic profile of that kind)",
@@ -229,6 +235,7 @@ def _case(args: argparse.Namespace, library: Any, **extra: str) -> Any:
         separately_payable=not args.not_separately_payable,
         single_dose_confirmed=args.single_dose,
         last_dose=args.last_dose,
+        supplied_by=args.supplied_by,
         **extra,
     )
 
@@ -447,6 +454,7 @@ VALUE_OPTIONS = (
     "--date",
     "--last-dose",
     "--charge",
+    "--supplied-by",
 )
 
 

@@ -37,7 +37,8 @@ from omaliref.domain.model import (
 )
 from omaliref.domain.quantities import Quantity, canonical_unit
 from omaliref.domain.quarter import Quarter
-from omaliref.domain.vocab import MueSetting
+from omaliref.domain.supply import SupplyRule
+from omaliref.domain.vocab import PAYER_KINDS, SETTINGS, SUPPLIERS, MueSetting
 
 FILES = PACK_FILES
 NDC_PATTERN = re.compile(r"\d{5}-\d{4}-\d{2}")
@@ -212,6 +213,7 @@ def catalog_from_texts(texts: Mapping[str, str]) -> Catalog:
         )
     tables, fixed = _dose_tables(_Checker("dose_tables.toml", ids), raw["dose_tables.toml"])
     checklist = _checklist(_Checker("checklist.toml", ids), raw["checklist.toml"], codes)
+    supply = _supply(_Checker("supply.toml", ids), raw["supply.toml"])
 
     checker = _Checker("codes.toml", ids)
     for code in codes.values():
@@ -221,6 +223,12 @@ def catalog_from_texts(texts: Mapping[str, str]) -> Catalog:
     from omaliref.data.payers import parse_payer_file
 
     payer_file = parse_payer_file(texts["payers.toml"], "payers.toml", origin="built-in", source_ids=ids)
+    payer_ids = {p.id for p in payer_file.profiles} | set(PAYER_KINDS)
+    for rule in supply:
+        if rule.payer not in payer_ids:
+            raise PackError(
+                "supply.toml", f"supply '{rule.id}'", "payer", f"'{rule.payer}' is no profile or payer kind"
+            )
     return Catalog(
         info,
         codes,
@@ -236,6 +244,7 @@ def catalog_from_texts(texts: Mapping[str, str]) -> Catalog:
         {p.id: p for p in payer_file.profiles},
         mues,
         state_340b=payer_file.states,
+        supply_rules=supply,
     )
 
 
@@ -550,6 +559,42 @@ def _dose_tables(ck: _Checker, data: dict[str, Any]) -> tuple[tuple[DoseTable, .
             )
         )
     return tuple(tables), tuple(fixed)
+
+
+def _supply(ck: _Checker, data: dict[str, Any]) -> tuple[SupplyRule, ...]:
+    out = []
+    for label, row in ck.records(data, "supply", "id"):
+        for field, words in (("settings", SETTINGS), ("supplied_by", SUPPLIERS[1:])):
+            bad = [w for w in row[field] if w not in words]
+            if bad or not row[field]:
+                raise ck.fail(label, field, f"'{(bad or [''])[0]}' is not allowed: use {', '.join(words)}")
+        charge = None
+        if row["action"] == "token-charge":
+            if "charge" not in row:
+                raise ck.fail(label, "charge", "a token-charge rule names its charge")
+            try:
+                charge = Decimal(row["charge"])
+            except InvalidOperation:
+                raise ck.fail(label, "charge", f"'{row['charge']}' is not an amount") from None
+            if not Decimal("0") < charge < Decimal("1.01") or charge != charge.quantize(Decimal("0.01")):
+                raise ck.fail(label, "charge", "a token charge is in cents, under $1.01")
+        elif "charge" in row or row.get("non_covered"):
+            raise ck.fail(label, "charge", "only a token-charge rule has a charge")
+        out.append(
+            SupplyRule(
+                row["id"],
+                row["payer"],
+                tuple(row["settings"]),
+                tuple(row["supplied_by"]),
+                row["action"],
+                row["text"],
+                _prov(row),
+                charge,
+                row.get("non_covered", False),
+                row.get("inferred", False),
+            )
+        )
+    return tuple(out)
 
 
 def _checklist(ck: _Checker, data: dict[str, Any], codes: Mapping[str, Code]) -> tuple[ChecklistItem, ...]:

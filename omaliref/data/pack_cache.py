@@ -76,6 +76,7 @@ _PACK_MODULES = frozenset(  # the modules whose classes make up a Catalog and a 
         "omaliref.domain.payer",
         "omaliref.domain.quantities",
         "omaliref.domain.search",
+        "omaliref.domain.supply",
     }
 )
 

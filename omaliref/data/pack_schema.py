@@ -26,6 +26,8 @@ from omaliref.domain.vocab import (
     ROUTES,
     SETTINGS,
     SEVERITIES,
+    SUPPLIERS,
+    SUPPLY_ACTIONS,
 )
 
 # Who published a source. A copy hosted by someone else keeps its publisher's kind and says so in its title
@@ -190,6 +192,28 @@ TABLES: dict[str, Table] = {
                 "mai": _f("int", "MUE adjudication indicator (1 line, 2 policy, 3 date of service)."),
                 "mai_text": _f("str", "The indicator's words as the file prints them."),
                 "rationale": _f("str", "CMS's MUE rationale."),
+                **PROVENANCE,
+            },
+        ),
+        Table(
+            "supply.toml",
+            "supply",
+            "id",
+            "What the drug line becomes when the practice did not buy the drug (white or brown bagging, free drug), "
+            "per payer profile or payer kind; where no row matches, the app says the rule is not known.",
+            {
+                "id": _f("str", "Identifier."),
+                "payer": _f("str", "A payer profile id, or a payer kind; the profile's own row wins."),
+                "settings": _f("strs", f"Settings it applies to: {', '.join(SETTINGS)}."),
+                "supplied_by": _f(
+                    "strs", f"Who supplied the drug: {', '.join(s for s in SUPPLIERS if s != 'practice')}."
+                ),
+                "action": _f("str", "token-charge (the drug line kept at `charge`) or leave-off.", SUPPLY_ACTIONS),
+                "charge": _o("str", 'token-charge: the drug line\'s charge, e.g. "0.01".'),
+                "non_covered": _o("bool", "token-charge on the UB-04: the same amount as non-covered charge."),
+                "inferred": _o("bool", "The sources speak of a neighbouring case; the rule is inferred."),
+                "text": _f("str", "What the coder reads: the rule and who says it."),
+                "quote": _f("str", "The source's words."),
                 **PROVENANCE,
             },
         ),
@@ -404,6 +428,7 @@ STATE_340B = Table(
 # The closed words a checklist condition may use (checked at load, so a typo never silently hides an item).
 CONDITION_WORDS: dict[str, tuple[str, ...]] = {
     "payers": PAYER_KINDS,
+    "supplied_by": SUPPLIERS,
     "settings": SETTINGS,
     "indications": INDICATIONS,
     "escalate_on": tuple(ESCALATIONS),

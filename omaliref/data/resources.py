@@ -21,6 +21,7 @@ PACK_FILES = (  # every file of the pack, in the order the validator reads them
     "rules.toml",
     "dose_tables.toml",
     "checklist.toml",
+    "supply.toml",
     "payers.toml",
 )
 

@@ -11,6 +11,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from fractions import Fraction
 from math import gcd, lcm
 from typing import TYPE_CHECKING
@@ -21,7 +22,15 @@ from omaliref.domain.model import Catalog, Code, Product, dates_label
 from omaliref.domain.notes import Notes, Warning_
 from omaliref.domain.payer import PayerProfile
 from omaliref.domain.quantities import Quantity, format_amount, plain_amount
-from omaliref.domain.vocab import FORM_FOR_SETTING, MEDICARE_340B_MODIFIERS, LineKind, ProductForm, WarningLevel
+from omaliref.domain.supply import NOT_KNOWN_SOURCES, supply_not_known, supply_rule_for
+from omaliref.domain.vocab import (
+    FORM_FOR_SETTING,
+    MEDICARE_340B_MODIFIERS,
+    SUPPLIER_TEXT,
+    LineKind,
+    ProductForm,
+    WarningLevel,
+)
 
 if TYPE_CHECKING:  # imported CMS facts exist only with an import database
     from omaliref.domain.cms_facts import QuarterFacts
@@ -86,6 +95,8 @@ class ClaimLine:
     kind: LineKind
     ndc_parts: tuple[NdcPart, ...]
     note: str = ""  # the other NDCs, for a payer that wants one line (CMS-1500 item 19 / 837P NTE)
+    fixed_charge: Decimal | None = None  # a token charge (a drug the practice did not buy), whatever the units
+    non_covered: bool = False  # the token charge is also reported as non-covered (UB-04 FL48, 837I SV207)
 
     @property
     def ndc(self) -> str | None:
@@ -109,7 +120,12 @@ class ClaimLine:
             else f"N4{p.ndc.replace('-', '')} (NDC unit and quantity: see the package label)"
             for p in self.ndc_parts
         )
-        return f"{self.code}{mods} x {self.units} units" + (f"  NDC {ndc}" if ndc else "")
+        token = f"  charge ${self.fixed_charge}" + (" (also non-covered)" if self.non_covered else "")
+        return (
+            f"{self.code}{mods} x {self.units} units"
+            + (f"  NDC {ndc}" if ndc else "")
+            + (token if self.fixed_charge is not None else "")
+        )
 
 
 @dataclass(frozen=True)
@@ -700,11 +716,47 @@ def _payer_waste_policy(
     return jw, jz, policy
 
 
+NOT_BOUGHT_MODIFIERS = (
+    "No JW/JZ: the practice did not buy this drug, and the JW/JZ policy covers separately payable drugs "
+    "(inferred: no source addresses a no-cost line)."
+)
+
+
+def drug_supplied_by(catalog: Catalog, case: Case, lines: tuple[ClaimLine, ...]) -> tuple[tuple[ClaimLine, ...], Notes]:
+    """A drug the practice did not buy: the payer's rule for its line (token charge, or left off), from supply.toml;
+    where no rule is known the lines stay as computed and a warning lists the choices (the checklist holds a
+    blocker), so a paid drug line is never shown without a word."""
+    if case.supplied_by == "practice":
+        return lines, Notes()
+    profile = case.payer_profile
+    who = SUPPLIER_TEXT[case.supplied_by]
+    rule = supply_rule_for(catalog.supply_rules, profile.id, case.payer, case.setting, case.supplied_by)
+    if rule is None:
+        return lines, Notes((Warning_("warning", supply_not_known(profile.name, who), sources=NOT_KNOWN_SOURCES),))
+    said = f"Drug supplied by {who}: {rule.text}"
+    if rule.action == "leave-off":
+        text = f"{said} The drug line is left off; bill the administration ({admin_code_text(case)}) alone."
+        return (), Notes((Warning_("warning", text, sources=rule.provenance.sources),))
+    token = tuple(replace(line, fixed_charge=rule.charge, non_covered=rule.non_covered) for line in lines)
+    charged = f" Each drug line is charged ${rule.charge}" + (", the same as non-covered." if rule.non_covered else ".")
+    return token, Notes((Warning_("warning", said + charged, sources=rule.provenance.sources),))
+
+
+def admin_code_text(case: Case) -> str:
+    return "96372" if case.setting == "office" else "the administration code"
+
+
 def modifier_340b(catalog: Catalog, case: Case) -> tuple[tuple[str, ...], Notes]:
     """Rules modifier-340b (Medicare; a modifier not in force on the date of service, such as JG from 2025, is
     refused) and payer-340b-modifier (other payers' profiles)."""
     if not case.modifier_340b:
         return (), Notes()
+    if case.supplied_by != "practice":
+        raise InputError(
+            f"A 340B modifier marks a drug the practice bought under 340B, but this one was supplied by "
+            f"{SUPPLIER_TEXT[case.supplied_by]}: remove one of them.",
+            field="340b",
+        )
     if case.payer != "medicare":
         return _payer_340b(catalog, case)
     if case.modifier_340b not in MEDICARE_340B_MODIFIERS:
@@ -1146,6 +1198,9 @@ def calculate(catalog: Catalog, case: Case) -> CalcResult:
     allowed, eligibility = waste_modifiers_allowed(catalog, case, containers)
     emit_jw, emit_jz, waste = waste_modifiers(catalog, case, units, allowed, code, containers)
     m340b, m340b_notes = modifier_340b(catalog, case)
+    if case.supplied_by != "practice":  # not bought: not separately payable, not 340B-acquired
+        emit_jw = emit_jz = False
+        waste = Notes((Warning_("info", NOT_BOUGHT_MODIFIERS),))
     route, route_notes = route_modifier(catalog, code, case, containers)
     notes += counted + eligibility + waste + m340b_notes + route_notes
     better: tuple[ContainerUse, ...] = ()
@@ -1171,6 +1226,8 @@ def calculate(catalog: Catalog, case: Case) -> CalcResult:
         notes += Notes(rules=("smallest-container",))
     notes += ndc_notes(catalog, containers, lines, case.payer_profile) + package_notes(containers, day)
     notes += payer_limits(catalog, code, lines, case.payer_profile) + Notes(rules=("admin-code",))
+    lines, supplied = drug_supplied_by(catalog, case, lines)
+    notes += supplied
     return CalcResult(
         case=case,
         code=code,

@@ -23,10 +23,12 @@ from omaliref.domain.vocab import (
     MODIFIERS_340B,
     PAYER_KINDS,
     SETTINGS,
+    SUPPLIERS,
     Indication,
     Modifier340B,
     PayerKind,
     Setting,
+    SuppliedBy,
     words,
 )
 
@@ -58,6 +60,7 @@ class Case:
     today: dt.date | None = None  # the day the case was entered (a later date of service is warned about)
     charge_per_unit: Decimal | None = None  # the practice's charge per billing unit; None: the 837 shows a placeholder
     last_dose: dt.date | None = None  # the date of the previous dose, for the interval check
+    supplied_by: SuppliedBy = "practice"  # who supplied the drug: the practice bought it unless said otherwise
 
     @property
     def payer_profile(self) -> PayerProfile:
@@ -255,6 +258,7 @@ def case_from_input(
     profile: PayerProfile | None = None,
     charge: str = "",
     last_dose: str = "",
+    supplied_by: str = "",
 ) -> Case:
     """Raw text (CLI arguments or UI field texts) -> a Case, or an InputError naming the field to fix."""
     day = parse_date(date) if date.strip() else today
@@ -293,7 +297,18 @@ def case_from_input(
         today=today,
         charge_per_unit=parse_charge(charge),
         last_dose=parse_last_dose(last_dose, day),
+        supplied_by=parse_supplied_by(supplied_by),
     )
+
+
+def parse_supplied_by(text: str) -> SuppliedBy:
+    """practice (the default), specialty-pharmacy, manufacturer or patient."""
+    value = text.strip().lower() or "practice"
+    if value not in SUPPLIERS:
+        raise InputError(
+            f"Supplied by '{text.strip()[:40]}' is not known: use {words(SUPPLIERS)}.", field="supplied_by"
+        )
+    return value
 
 
 def parse_last_dose(text: str, day: dt.date) -> dt.date | None:

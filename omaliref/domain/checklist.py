@@ -11,7 +11,15 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from omaliref.domain.vocab import OMALIZUMAB_CODES, SEVERITIES, WEIGHT_BASED_INDICATIONS, Severity, Verdict
+from omaliref.domain.supply import supply_not_known, supply_rule_for
+from omaliref.domain.vocab import (
+    OMALIZUMAB_CODES,
+    SEVERITIES,
+    SUPPLIER_TEXT,
+    WEIGHT_BASED_INDICATIONS,
+    Severity,
+    Verdict,
+)
 
 if TYPE_CHECKING:  # only for type hints; no import cycle at run time
     from omaliref.domain.calculator import CalcResult
@@ -35,6 +43,7 @@ CONDITION_KEYS = {
     "ngs_mac": "bool",
     "prior_authorization": "bool",
     "step_therapy": "bool",
+    "supplied_by": "strs",
 }
 # The findings this module raises that a checklist item may escalate on, and the severity each escalates to.
 ESCALATIONS: dict[str, Severity] = {
@@ -42,7 +51,15 @@ ESCALATIONS: dict[str, Severity] = {
     "larger-container": "high",
     "dose-differs": "high",
 }
-FINDING_IDS = ("no-calculation", "jw-line", "larger-container", "dose-differs", "dose-unchecked", "code-ended")
+FINDING_IDS = (
+    "no-calculation",
+    "jw-line",
+    "larger-container",
+    "dose-differs",
+    "dose-unchecked",
+    "code-ended",
+    "supply-not-known",
+)
 FindingOrigin = Literal["case", "calculation"]
 
 
@@ -140,6 +157,8 @@ def _matches(when: Mapping[str, Any], case: Case, result: CalcResult | None) -> 
         return False, ""
     if "is_340b" in when and bool(case.modifier_340b) != when["is_340b"]:
         return False, ""
+    if "supplied_by" in when and case.supplied_by not in when["supplied_by"]:
+        return False, ""
     profile = case.payer_profile
     for key in ("prior_authorization", "step_therapy"):
         if key in when and getattr(profile, key) != when[key]:
@@ -179,6 +198,18 @@ def checklist_for(catalog: Catalog, case: Case, result: CalcResult | None, answe
                 "code-ended",
                 "blocker",
                 f"{code.code} ended on {code.effective_to}; for {case.date_of_service} bill {replacement}.",
+            ),
+        )
+    profile = case.payer_profile
+    if case.supplied_by != "practice" and (
+        supply_rule_for(catalog.supply_rules, profile.id, case.payer, case.setting, case.supplied_by) is None
+    ):
+        findings.insert(
+            0,
+            Finding(
+                "supply-not-known",
+                "blocker",
+                supply_not_known(profile.name, SUPPLIER_TEXT[case.supplied_by]),
             ),
         )
     finding_ids = {f.id for f in findings}

@@ -109,7 +109,10 @@ CHARGE_PLACEHOLDER = "CHARGE"  # not a number on purpose: a preview without a ch
 
 
 def line_charge(line: ClaimLine, charge_per_unit: Decimal | None) -> str:
-    """The line's charge (its units times the charge per billing unit, to the cent), or the marked placeholder."""
+    """The line's charge: its token charge, else its units times the charge per billing unit (to the cent), else the
+    marked placeholder."""
+    if line.fixed_charge is not None:
+        return str(line.fixed_charge)
     if charge_per_unit is None:
         return CHARGE_PLACEHOLDER
     return str((charge_per_unit * line.units).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
@@ -124,7 +127,8 @@ def x12_segments(line: ClaimLine, setting: Setting, charge_per_unit: Decimal | N
     if FORM_FOR_SETTING[setting] == "cms1500":
         service = ELEMENT.join(["SV1", procedure, charge, "UN", str(line.units), "", "", "1"])
     else:
-        service = ELEMENT.join(["SV2", DRUG_REVENUE_CODE, procedure, charge, "UN", str(line.units)])
+        elements = ["SV2", DRUG_REVENUE_CODE, procedure, charge, "UN", str(line.units)]
+        service = ELEMENT.join(elements + (["", charge] if line.non_covered else []))  # SV207 non-covered
     out = [service + SEGMENT]
     if line.note and FORM_FOR_SETTING[setting] == "cms1500":
         out.append(ELEMENT.join(["NTE", "ADD", line.note.upper()]) + SEGMENT)

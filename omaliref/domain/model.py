@@ -258,6 +258,7 @@ class Catalog:
     payer_profiles: Mapping[str, object] = field(default_factory=dict)  # built-in PayerProfile by id
     mues: Mapping[str, tuple[MueLimit, ...]] = field(default_factory=dict)  # shipped CMS MUE values by code
     state_340b: tuple[object, ...] = ()  # built-in State340B rows (Medicaid 340B modifier by state)
+    supply_rules: tuple[object, ...] = ()  # SupplyRule rows: the drug line when the practice did not buy the drug
 
     def modifier(self, text: str) -> Modifier | None:
         """A modifier by its code or by an alias another record lists (XS is both a record and 59's alias)."""

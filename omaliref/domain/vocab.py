@@ -30,6 +30,11 @@ CodeCategory = Literal["drug", "device", "fallback", "other"]
 # what one container is; "package" is an imported crosswalk package (what it holds is not in the file)
 ProductForm = Literal["vial", "prefilled-syringe", "autoinjector", "implant", "unmapped", "package"]
 MarketingStatus = Literal["listed", "not verified"]
+# who supplied the drug: the practice bought it (buy and bill), a specialty pharmacy shipped it for the patient
+# (white bagging), a manufacturer's free-drug program, or the patient brought it (brown bagging)
+SuppliedBy = Literal["practice", "specialty-pharmacy", "manufacturer", "patient"]
+# what a drug line becomes when the practice did not buy the drug
+SupplyAction = Literal["token-charge", "leave-off"]
 MueSetting = Literal["practitioner", "outpatient-hospital", "dme-supplier"]
 CmsKind = Literal["hcpcs", "asp", "crosswalk", "mue"]
 # the pack vs a CMS quarter: "settled" = the pack called the fact unverified and CMS states it; "ended" = CMS states
@@ -62,6 +67,14 @@ CONTAINER_TYPES: tuple[ContainerType, ...] = get_args(ContainerType)
 CODE_CATEGORIES: tuple[CodeCategory, ...] = get_args(CodeCategory)
 PRODUCT_FORMS: tuple[ProductForm, ...] = get_args(ProductForm)
 MARKETING_STATUSES: tuple[MarketingStatus, ...] = get_args(MarketingStatus)
+SUPPLIERS: tuple[SuppliedBy, ...] = get_args(SuppliedBy)
+SUPPLY_ACTIONS: tuple[SupplyAction, ...] = get_args(SupplyAction)
+SUPPLIER_TEXT: dict[SuppliedBy, str] = {
+    "practice": "the practice's own stock (buy and bill)",
+    "specialty-pharmacy": "a specialty pharmacy, for this patient (white bagging)",
+    "manufacturer": "a manufacturer's free-drug program",
+    "patient": "the patient (brown bagging)",
+}
 MUE_SETTINGS: tuple[MueSetting, ...] = get_args(MueSetting)
 CMS_KINDS: tuple[CmsKind, ...] = get_args(CmsKind)
 

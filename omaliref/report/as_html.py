@@ -9,6 +9,7 @@ from html import escape
 
 from omaliref.domain.model import Catalog
 from omaliref.domain.outcome import Outcome
+from omaliref.domain.vocab import SUPPLIER_TEXT
 from omaliref.report.as_text import VERDICT_TEXT, containers_text, provenance_line, units_summary
 
 
@@ -40,7 +41,7 @@ def audit_sheet(
             if case.last_dose
             else "not given"
         )
-        + "</p>"
+        + f" · drug supplied by {escape(SUPPLIER_TEXT[case.supplied_by])}</p>"
     )
     if r is None or stale:
         parts.append("<p><b>No valid calculation.</b></p>")

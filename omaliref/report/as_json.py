@@ -224,7 +224,10 @@ def line(
         "ub04_fl43": fl43(claim_line),
         "x12": list(x12_segments(claim_line, setting, charge_per_unit)),
         "cms1500_item19": item_19(claim_line, box) or None,
-        "charge": line_charge(claim_line, charge_per_unit) if charge_per_unit is not None else None,
+        "charge": line_charge(claim_line, charge_per_unit)
+        if charge_per_unit is not None or claim_line.fixed_charge is not None
+        else None,
+        "non_covered_charge": str(claim_line.fixed_charge) if claim_line.non_covered else None,
     }
 
 
@@ -294,6 +297,7 @@ def calc_result(catalog: Catalog, r: CalcResult) -> dict[str, Any]:
         "setting": r.case.setting,
         "separately_payable": r.case.separately_payable,
         "modifier_340b": r.case.modifier_340b or None,
+        "supplied_by": r.case.supplied_by,
         "auto_selected": r.auto_selected,
         "packages": [
             {

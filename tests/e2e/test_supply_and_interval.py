@@ -69,3 +69,76 @@ def test_the_audit_sheet_records_the_last_dose():
     outcome = library.evaluate(case)
     html = audit_sheet(library.catalog, outcome, (), made_at=dt.datetime(2026, 11, 20, 9, 0), app_version="test")
     assert "last dose 2026-11-10 (10 days before)" in html and "Early dose" in html
+
+
+def supplied(capsys, *argv):
+    code = main(["units", "J2357", "--dose", "300mg", "--date", DOS, *argv, "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return json.loads(out)
+
+
+@pytest.mark.parametrize("who", ["specialty-pharmacy", "manufacturer", "patient"])
+def test_medicare_office_keeps_the_drug_line_at_one_cent_with_no_jw_jz(capsys, who):
+    data = supplied(capsys, "--supplied-by", who)
+    assert data["supplied_by"] == who
+    assert [(l["modifiers"], l["units"], l["charge"]) for l in data["lines"]] == [([], 60, "0.01")]
+    said = [w for w in data["warnings"] if w["message"].startswith("Drug supplied by")]
+    assert said and {"sup-ngs-patient-supplied", "sup-cgs-no-cost-drugs"} <= set(said[0]["source_ids"])
+    assert ("inferred" in said[0]["message"]) is (who == "specialty-pharmacy")
+
+
+def test_medicare_outpatient_reports_the_token_charge_as_non_covered_too(capsys):
+    data = supplied(capsys, "--supplied-by", "manufacturer", "--setting", "hospital-outpatient")
+    (line,) = data["lines"]
+    assert line["charge"] == line["non_covered_charge"] == "0.01"
+    assert line["x12"][0] == "SV2*0636*HC:J2357*0.01*UN*60**0.01~"
+
+
+def test_texas_medicaid_white_bag_leaves_the_drug_line_off(capsys):
+    data = supplied(capsys, "--supplied-by", "specialty-pharmacy", "--payer-profile", "texas-medicaid")
+    assert data["lines"] == [] and data["admin_code_suggestion"].startswith("96372")
+    (said,) = [w for w in data["warnings"] if w["message"].startswith("Drug supplied by")]
+    assert "The drug line is left off" in said["message"] and "sup-tmhp-white-bag-2016" in said["source_ids"]
+
+
+def test_a_payer_whose_rule_is_not_known_gets_the_choices_and_a_blocker(capsys):
+    data = supplied(capsys, "--supplied-by", "specialty-pharmacy", "--payer", "commercial")
+    assert data["lines"] and data["lines"][0]["charge"] is None  # as computed, but never without a word:
+    (said,) = [w for w in data["warnings"] if "NOT KNOWN" in w["message"]]
+    assert said["level"] == "warning" and "$0.01" in said["message"] and "left off" not in said["message"]
+    code = main(["checklist", "J2357", "--dose", "300mg", "--date", DOS, "--supplied-by", "patient", "--json"])
+    out, _err = capsys.readouterr()
+    assert code == 0 and "supply-not-known" not in {f["id"] for f in json.loads(out)["findings"]}  # Medicare: known
+    code = main(
+        [
+            "checklist",
+            "J2357",
+            "--dose",
+            "300mg",
+            "--date",
+            DOS,
+            "--supplied-by",
+            "patient",
+            "--payer",
+            "commercial",
+            "--json",
+        ]
+    )
+    out, _err = capsys.readouterr()
+    checklist = json.loads(out)
+    assert [f["id"] for f in checklist["findings"] if f["severity"] == "blocker"] == ["supply-not-known"]
+    assert checklist["verdict"] == "blockers"
+    assert {"supply-recorded", "supply-lot-expiry"} <= {i["id"] for i in checklist["items"]}
+
+
+def test_a_340b_modifier_on_a_drug_the_practice_did_not_buy_is_refused(capsys):
+    code = main(["units", "J2357", "--dose", "300mg", "--date", DOS, "--340b", "TB", "--supplied-by", "manufacturer"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and "340B" in err and "free-drug program" in err
+
+
+def test_an_unknown_supplier_is_one_sentence(capsys):
+    code = main(["units", "J2357", "--dose", "300mg", "--supplied-by", "neighbour"])
+    _out, err = capsys.readouterr()
+    assert code == 2 and "practice, specialty-pharmacy, manufacturer or patient" in err

@@ -35,6 +35,7 @@ def Case(
     result=None,
     dose_answer=None,
     profile=None,
+    supplied_by="practice",
 ):
     """The case, and the calculation and dose check made for it: what the checklist engine takes."""
     return (
@@ -46,6 +47,7 @@ def Case(
             modifier_340b=modifier_340b,
             indication=indication,
             profile=profile,
+            supplied_by=supplied_by,
         ),
         result,
         dose_answer,
@@ -187,6 +189,7 @@ def test_every_condition_key(catalog):
         "ngs_mac": True,
         "prior_authorization": True,
         "step_therapy": True,
+        "supplied_by": ["specialty-pharmacy"],
     }
     assert set(conditions) == set(CONDITION_KEYS)
     items = tuple(
@@ -217,6 +220,9 @@ def test_every_condition_key(catalog):
         "to", Case("J2357", date_of_service=late)
     )
     assert applies("escalate_on", Case("J2357"))  # escalate_on never hides an item; it only raises it
+    assert applies("supplied_by", Case("J2357", supplied_by="specialty-pharmacy")) and not applies(
+        "supplied_by", Case("J2357")
+    )
     from omaliref.domain.payer import PayerProfile
 
     ngs = PayerProfile("ngs", "NGS", "medicare", mac="J6")
