@@ -214,11 +214,13 @@ class MainWindow(QMainWindow):
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
-        self.calculator.set_defaults(prefs.payer, prefs.modifier_340b, prefs.payer_profile)
+        profile_notice = self.calculator.set_defaults(prefs.payer, prefs.modifier_340b, prefs.payer_profile)
         self.calculator.set_setting(prefs.setting)
         self.calculator.copy_message.connect(lambda text: self.statusBar().showMessage(text, 10000))
-        for notice in [*self.library.profiles.notices, *self.library.notices]:  # a broken payer file or database
-            self.statusBar().showMessage(notice, 20000)
+        # a broken payer file or database; the missing saved profile last, so the status bar ends on it
+        for notice in [*self.library.profiles.notices, *self.library.notices, profile_notice]:
+            if notice:
+                self.statusBar().showMessage(notice, 20000)
         for act in self._needs_data:
             act.setEnabled(True)
         self.loaded = True

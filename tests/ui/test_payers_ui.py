@@ -76,3 +76,53 @@ def test_copy_refuses_out_loud_and_takes_back_its_lines_when_the_input_is_invali
     qtbot.mouseClick(window.calculator.copy_button, Qt.MouseButton.LeftButton)
     assert window.statusBar().currentMessage().startswith("Nothing copied")
     assert "J2357" not in QApplication.clipboard().text()  # the stale lines are no longer on the clipboard
+
+
+ACME_COMMERCIAL = """
+[[payer]]
+id = "acme-commercial"
+name = "ACME commercial contract"
+kind = "commercial"
+jw_jz = "none"
+"""
+
+
+def test_a_missing_saved_profile_falls_back_to_the_built_in_profile_of_its_kind(qtbot, isolated_state):
+    """Red team 2026-12 #5: a commercial desk whose organization file broke silently computed with Medicare Part B
+    (index 0 of the picker) and billed a JW line. The built-in profile of the saved payer kind is used instead, and
+    the pane says the saved profile is missing for as long as it is."""
+    from omaliref.data.state import Preferences, StateDirs, StateStore
+
+    config = isolated_state / "config"
+    config.mkdir(parents=True)
+    (config / "payers.toml").write_text(ACME_COMMERCIAL + "}\n", encoding="utf-8")  # one stray character
+    StateStore(StateDirs.resolve(str(isolated_state))).save(
+        Preferences(payer="commercial", payer_profile="acme-commercial")
+    )
+    window = build_window(str(isolated_state), today=TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    calculator = window.calculator
+    assert calculator.profile_id == "commercial" and calculator.payer == "commercial"
+    notice = calculator.profile_notice
+    assert notice.isVisibleTo(window) and "acme-commercial" in notice.text() and "Commercial" in notice.text()
+    qtbot.keyClicks(calculator.dose_edit, "375mg")
+    assert window.case_model.snapshot.outcome.case.payer_profile.id == "commercial"
+    pick_profile(qtbot, window, "palmetto")  # the coder chooses a profile: the notice has been answered
+    assert not notice.isVisibleTo(window)
+
+
+def test_a_saved_profile_that_is_there_gives_no_notice(qtbot, isolated_state):
+    from omaliref.data.state import Preferences, StateDirs, StateStore
+
+    config = isolated_state / "config"
+    config.mkdir(parents=True)
+    (config / "payers.toml").write_text(ACME_COMMERCIAL, encoding="utf-8")
+    StateStore(StateDirs.resolve(str(isolated_state))).save(
+        Preferences(payer="commercial", payer_profile="acme-commercial")
+    )
+    window = build_window(str(isolated_state), today=TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.calculator.profile_id == "acme-commercial"
+    assert not window.calculator.profile_notice.isVisibleTo(window)
