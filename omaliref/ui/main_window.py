@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
     entry_shown = Signal(str)  # the id shown in the reference pane
     ready = Signal()
     index_ready = Signal(object)  # a SearchIndex built off the GUI thread (curated pack + imported CMS codes)
+    _background_index = Signal(int, object)  # (generation it was started in, index): from the indexing thread
 
     library: Library
     catalog: Catalog
@@ -172,6 +173,8 @@ class MainWindow(QMainWindow):
         self.library = self._load()
         self.catalog = catalog = self.library.catalog
         prefs = self.prefs
+        self._index_generation = 0  # bumped by every index built since: a background index older than it is stale
+        self._background_index.connect(self._take_background_index)
         self.index_ready.connect(self._swap_index)
         if self.library.store is not None:  # the curated index serves until this one is ready
             QTimer.singleShot(0, lambda: self._rebuild_index(background=True))
@@ -390,6 +393,8 @@ class MainWindow(QMainWindow):
         hands the index back through index_ready; the curated index answers meanwhile."""
         import threading
 
+        self._index_generation += 1
+        generation = self._index_generation
         if not background:
             self._swap_index(self.library.build_index(self.library.search_entries()))
             return
@@ -405,9 +410,17 @@ class MainWindow(QMainWindow):
                 log.exception("the index of the imported codes could not be built")
                 return
             with contextlib.suppress(RuntimeError):  # the window was closed while the index was being built
-                self.index_ready.emit(index)
+                self._background_index.emit(generation, index)
 
         threading.Thread(target=build, name="omaliref-index", daemon=True).start()
+
+    def _take_background_index(self, generation: int, index: Any) -> None:
+        """Use an index built off the GUI thread unless a newer one was built meanwhile (red team 2026-12 #17: the
+        start-up index, read before an import, replaced the import's fresh one)."""
+        if generation == self._index_generation:
+            self.index_ready.emit(index)
+        else:
+            log.info("a background index older than the last import was dropped")
 
     def _swap_index(self, index: Any) -> None:
         self.library.set_index(index)
