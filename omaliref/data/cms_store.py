@@ -276,6 +276,10 @@ class CmsStore:
                 " it was left in place for that version",
             )
 
+    def data_version(self) -> int:
+        """Changes whenever another connection (an import, here or in another program) commits."""
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
     def close(self) -> None:
         self.db.close()
 

@@ -226,6 +226,7 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(notice, 20000)
         for act in self._needs_data:
             act.setEnabled(True)
+        self.library.on_reload = self._data_reloaded
         self.loaded = True
         if self.search_edit.text():
             self.run_search(self.search_edit.text())
@@ -426,6 +427,13 @@ class MainWindow(QMainWindow):
         self.library.set_index(index)
         if self.loaded and self.search_edit.text():
             self.run_search(self.search_edit.text())
+
+    def _data_reloaded(self, notice: str) -> None:
+        """Another program imported CMS files while the window was open; the library has reloaded them."""
+        self._index_generation += 1  # an index being built in the background is from before
+        self._show_quarters()
+        self._show_freshness()
+        self.statusBar().showMessage(notice, 15000)
 
     def _show_quarters(self) -> None:
         quarters = self.library.quarters()

@@ -266,3 +266,19 @@ def test_a_background_index_older_than_the_last_import_is_dropped(qtbot, monkeyp
     QApplication.processEvents()
     qtbot.keyClicks(window.search_edit, "J0006")
     assert window.reference.current_id == "J0006"
+
+
+def test_an_import_in_a_terminal_while_the_window_is_open_is_picked_up(window, qtbot, monkeypatch, tmp_path):
+    """Red team 2026-12 #6: the window now reloads the imported data before its next answer and says so."""
+    from omaliref.data.library import Library
+
+    import_through_menu(window, qtbot, monkeypatch, quarter_zips(tmp_path / "q1"))
+    assert window.quarters_label.text() == "CMS quarters: 2027Q1"
+    cli = Library.open()  # `omaliref import` in a terminal: its own connection
+    cli.import_files(quarter_zips(tmp_path / "q2", month="APR", changes=True))
+    cli.close()
+    with qtbot.waitSignal(window.statusBar().messageChanged, timeout=20000):
+        qtbot.keyClicks(window.search_edit, "J0006")
+    assert "changed" in window.statusBar().currentMessage()
+    assert window.reference.current_id == "J0006"
+    assert window.quarters_label.text() == "CMS quarters: 2027Q1, 2027Q2"
