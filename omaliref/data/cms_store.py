@@ -439,21 +439,32 @@ class CmsStore:
     # -- reading -------------------------------------------------------------------------------------------
 
     def imports(self) -> list[ImportRecord]:
+        """Every import; unreadable effective dates are taken as its quarter's own (which the rows are filed under);
+        a record whose quarter is unreadable too is left out."""
         rows = self.db.execute("SELECT * FROM imports ORDER BY quarter, kind, setting").fetchall()
-        return [
-            ImportRecord(
-                r["quarter"],
-                r["kind"],
-                r["setting"],
-                r["file"],
-                r["sha256"],
-                dt.date.fromisoformat(r["effective_from"]),
-                dt.date.fromisoformat(r["effective_to"]),
-                r["rows"],
-                r["imported_at"],
+        found = []
+        for r in rows:
+            start, end = _date(r["effective_from"]), _date(r["effective_to"])
+            if start is None or end is None:
+                try:
+                    quarter = Quarter.parse(_text_or_empty(r["quarter"]))
+                except ValueError:
+                    continue
+                start, end = start or quarter.start, end or quarter.end
+            found.append(
+                ImportRecord(
+                    r["quarter"],
+                    r["kind"],
+                    r["setting"],
+                    _text_or_empty(r["file"]),
+                    _text_or_empty(r["sha256"]),
+                    start,
+                    end,
+                    _count(r["rows"]) or 0,
+                    _text_or_empty(r["imported_at"]),
+                )
             )
-            for r in rows
-        ]
+        return found
 
     def quarters(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT DISTINCT quarter FROM imports ORDER BY quarter")]
@@ -522,7 +533,7 @@ class CmsStore:
 
     def mue(self, quarter: str, code: str) -> list[SettingMue]:
         rows = self.db.execute("SELECT * FROM mue WHERE quarter=? AND code=? ORDER BY setting", (quarter, code))
-        return [_mue(r) for r in rows]
+        return [m for m in map(_mue, rows) if m is not None]
 
     def tables(self, quarter: str) -> QuarterTables:
         """Everything one quarter holds, typed as the parsers made it (for `changes`)."""
@@ -531,16 +542,46 @@ class CmsStore:
             hcpcs=[_hcpcs(r) for r in self.db.execute("SELECT * FROM hcpcs WHERE quarter=?", q)],
             asp=[_asp(r) for r in self.db.execute("SELECT * FROM asp WHERE quarter=?", q)],
             crosswalk=[_crosswalk(r) for r in self.db.execute("SELECT * FROM crosswalk WHERE quarter=?", q)],
-            mue=[_mue(r) for r in self.db.execute("SELECT * FROM mue WHERE quarter=?", q)],
+            mue=[m for m in map(_mue, self.db.execute("SELECT * FROM mue WHERE quarter=?", q)) if m is not None],
         )
 
 
-def _date(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
+# Reading is total (red team 2026-12 #14): a value the parsers would never have stored (a build before them kept NaN
+# and Infinity under the same schema version; an editor) is left out like a blank cell, never a traceback or a price
+# of $NaN. Quantities and prices in CMS files are far below a billion.
+MAX_STORED_NUMBER = Decimal(10) ** 9
 
 
-def _decimal(text: str | None) -> Decimal | None:
-    return Decimal(text) if text is not None and text != "" else None
+def _date(text: object) -> dt.date | None:
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _decimal(text: object) -> Decimal | None:
+    if isinstance(text, int) and not isinstance(text, bool):
+        text = str(text)
+    if not isinstance(text, str) or not text or len(text) > 40:
+        return None
+    try:
+        value = Decimal(text)
+    except ArithmeticError:  # decimal.InvalidOperation
+        return None
+    return value if value.is_finite() and abs(value) < MAX_STORED_NUMBER else None
+
+
+def _count(value: object) -> int | None:
+    """A stored MUE value or indicator: a whole number of sane size, else None."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 9:
+        value = int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**9 else None
+
+
+def _text_or_empty(value: object) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def _hcpcs(r: sqlite3.Row) -> HcpcsRow:
@@ -586,5 +627,8 @@ def _crosswalk(r: sqlite3.Row) -> CrosswalkRow:
     )
 
 
-def _mue(r: sqlite3.Row) -> SettingMue:
-    return SettingMue(r["setting"], MueRow(r["code"], r["value"], r["mai"], r["mai_text"], r["rationale"]))
+def _mue(r: sqlite3.Row) -> SettingMue | None:
+    value, mai = _count(r["value"]), _count(r["mai"])
+    if value is None or mai is None:
+        return None
+    return SettingMue(r["setting"], MueRow(r["code"], value, mai, r["mai_text"], r["rationale"]))
