@@ -62,6 +62,9 @@ class MainWindow(QMainWindow):
     def __init__(self, load: Loader, store: StateStore, prefs: Preferences, today: dt.date, parent: Any = None) -> None:
         super().__init__(parent)
         self._load, self.store, self.prefs, self.today = load, store, prefs, today
+        from omaliref.ui.file_dialogs import keep_qt_settings_in
+
+        keep_qt_settings_in(store.dirs.config)  # before any dialog: Qt's settings stay in the state folder
         self.loaded = False
         self.setWindowTitle("omaliref — charge-entry reference for omalizumab (J2357) and look-alike codes")
         self.setObjectName("omaliref-main")
@@ -535,10 +538,9 @@ class MainWindow(QMainWindow):
 
     @staticmethod
     def ask_pdf_path(parent: QWidget, suggested: str = "omaliref-audit.pdf") -> str:
-        from PySide6.QtWidgets import QFileDialog
+        from omaliref.ui.file_dialogs import save_file_name
 
-        path, _ = QFileDialog.getSaveFileName(parent, "Export audit sheet", suggested, "PDF (*.pdf)")
-        return path
+        return save_file_name(parent, "Export audit sheet", suggested, "PDF (*.pdf)")
 
     def audit_file_name(self) -> str:
         """omaliref-audit-J2357-DOS2026-11-27-143205.pdf: code, date of service and time, so no export silently
