@@ -7,6 +7,7 @@ A failed or cancelled import rolls back and leaves what was there before untouch
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -91,6 +92,37 @@ def _text(value: Decimal | None) -> str | None:
 
 def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+_MONTH = (
+    "(January|February|March|April|May|June|July|August|September|October|November|December"
+    "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
+)
+# the names CMS gives its files; a name that is not one of them is not stored (it may be a patient's)
+CMS_FILE_NAMES = {
+    "hcpcs": re.compile(r"HCPC[0-9]{4}_[A-Z]{3,5}_ANWEB(_?v?[0-9A-Z]{1,8})?\.(txt|xlsx)", re.I | re.A),
+    "asp": re.compile(
+        rf"(section 508 version of )?{_MONTH} [0-9]{{4}} (ASP Pricing|Medicare Part B Payment Limit) File"
+        r"( [0-9]{6})?\.(csv|txt|xlsx?)",
+        re.I | re.A,
+    ),
+    "crosswalk": re.compile(
+        rf"(section 508 version of )?{_MONTH} [0-9]{{4}} ASP NDC-HCPCS Crosswalk( [0-9]{{6}})?\.(csv|txt|xlsx?)",
+        re.I | re.A,
+    ),
+    "mue": re.compile(r"MCR_MUE_[A-Za-z]{1,40}_Eff_[0-9]{2}-[0-9]{2}-[0-9]{4}\.(csv|txt|xlsx?)", re.I | re.A),
+}
+
+
+def stored_file_name(label: str, kind: str, sha256: str) -> str:
+    """What the store keeps of a file's name (earlier red team #26: 'JaneDoe MRN12345 DOB 1970-01-01.csv.zip' was
+    stored and shown): the CMS name of the file itself (a zip's member, not the zip), when it is one; else the
+    kind and the start of the SHA-256, never the name a person gave it."""
+    own = label.replace("\\", "/").rsplit("/", 1)[-1]
+    pattern = CMS_FILE_NAMES.get(kind)
+    if pattern is not None and pattern.fullmatch(own):
+        return own
+    return f"{kind} file sha256:{sha256[:16]}"
 
 
 def _one_line_rows(rows: tuple[SkippedRow, ...]) -> tuple[SkippedRow, ...]:
@@ -323,7 +355,7 @@ class CmsStore:
                         q,
                         parsed.kind,
                         parsed.setting,
-                        one_line(parsed.file),
+                        stored_file_name(parsed.file, parsed.kind, sha256),
                         sha256,
                         parsed.effective_from.isoformat(),
                         parsed.effective_to.isoformat(),
