@@ -194,10 +194,10 @@ def test_closing_the_window_during_an_import_cancels_it_and_waits(window, qtbot,
     reading, release = threading.Event(), threading.Event()
     real_parse = cms_import.parse_member
 
-    def held_parse(member, quarter=None):
+    def held_parse(member, quarter=None, should_cancel=lambda: False):
         reading.set()
         release.wait()  # the test lets the worker go on once the window has been asked to close
-        return real_parse(member, quarter)
+        return real_parse(member, quarter, should_cancel)
 
     monkeypatch.setattr(cms_import, "parse_member", held_parse)
     monkeypatch.setattr(
