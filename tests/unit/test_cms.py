@@ -434,3 +434,29 @@ def test_blank_rows_are_not_kept_while_looking_for_the_header():
         (1, ["Payment Allowance Limits"]),
         (101_002, ["HCPCS Code", "Short Description"]),
     ]
+
+
+def test_a_second_first_record_line_for_a_code_is_reported_not_merged():
+    """Earlier red team #12: an ANWEB file with two first-record lines for J0001 was merged silently into one
+    descriptor ('…, SECOND COPY, 99 mg use, …, 10 mg'); like an ASP or MUE duplicate, the first is kept and the
+    second reported with its line."""
+    from omaliref.domain.cms import parse_hcpcs
+    from tests.fixtures.cms import NAMES, anweb_text, procedure
+
+    text = anweb_text() + "\r\n".join(
+        procedure(
+            "J0001",
+            "Injection, SECOND COPY, 99 mg",
+            "second",
+            PRICE1="51",
+            ADD_DT="20260101",
+            ACT_EFF_DT="20260101",
+            ACTION_CD="N",
+        )
+    )
+    parsed = parse_hcpcs(text + "\r\n", NAMES["hcpcs"])
+    j0001 = next(row for row in parsed.rows if row.code == "J0001")
+    assert "SECOND COPY" not in j0001.long_description
+    [skipped] = [row for row in parsed.skipped_rows if row.value == "J0001"]
+    assert "second first record line for J0001" in skipped.reason and "the first is kept" in skipped.reason
+    assert skipped.line > 0
