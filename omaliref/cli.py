@@ -197,15 +197,18 @@ def _today() -> dt.date:
     return dt.date.today()
 
 
-def _library(*, needs_store: bool = False) -> Any:
+def _library(*, needs_store: bool = False, importing: bool = False) -> Any:
     """The Library; `needs_store`: the command reports on the imported quarters (review, quarters, changes), so an
-    import database that exists but cannot be read is exit 2 with its one sentence, never an empty report."""
+    import database that exists but cannot be read is exit 2 with its one sentence, never an empty report.
+    `importing`: a database left in place (locked, newer) is said once, by the import's own refusal."""
     from omaliref.data.library import Library
 
     library = Library.open()
     if needs_store and library.store_problem is not None:
         library.close()
         raise InputError(library.store_problem.rstrip(".") + "; nothing can be reported from it.")
+    if importing and library.store_problem is not None and library.database.exists():
+        return library
     for notice in library.notices:  # a damaged import database was set aside: said once, the command goes on
         _say(notice)
     return library
@@ -332,7 +335,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         quarter = Quarter.parse(args.quarter) if args.quarter.strip() else None
     except ValueError as exc:
         raise InputError(str(exc)) from None
-    library = _library()
+    library = _library(importing=True)
     try:
         reports = library.import_files(args.paths, quarter=quarter)
     except FileFormatError as exc:

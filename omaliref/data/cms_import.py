@@ -84,7 +84,9 @@ def _check_xlsx_parts(data: bytes, name: str) -> None:
                 )
 
 
-def _xlsx_rows(data: bytes, name: str, limit: int | None = None) -> list[tuple[object, ...]]:
+def _xlsx_rows(
+    data: bytes, name: str, limit: int | None = None, should_cancel: Callable[[], bool] = lambda: False
+) -> list[tuple[object, ...]]:
     """The first sheet's rows (openpyxl, read-only: the XLSX edition is streamed, not loaded whole), at most
     MAX_XLSX_COLUMNS wide, ending at a long run of empty rows."""
     import io
@@ -108,11 +110,13 @@ def _xlsx_rows(data: bytes, name: str, limit: int | None = None) -> list[tuple[o
                         break
                     if len(rows) >= MAX_XLSX_ROWS:
                         raise FileFormatError(name, len(rows), f"an XLSX sheet of at most {MAX_XLSX_ROWS:,} rows")
+                    if len(rows) % 1000 == 0 and should_cancel():  # Cancel works while a workbook is read
+                        raise ImportCancelled()
                     rows.append(tuple(row))
                 return rows
             finally:
                 book.close()
-    except FileFormatError:
+    except (FileFormatError, ImportCancelled):
         raise
     except Exception as exc:  # a damaged workbook: openpyxl and the XML parser (ParseError, EOFError…) say so many ways
         raise FileFormatError(name, 0, f"a readable XLSX workbook ({exc.__class__.__name__})") from None
@@ -220,9 +224,12 @@ def read_members(paths: Sequence[str | Path]) -> list[Member]:
     return members
 
 
-def parse_member(member: Member, quarter: Quarter | None = None) -> Parsed:
+def parse_member(
+    member: Member, quarter: Quarter | None = None, should_cancel: Callable[[], bool] = lambda: False
+) -> Parsed:
     if member.xlsx:
-        records, skipped = hcpcs_records_from_rows(_xlsx_rows(member.data, member.name), member.name)
+        rows = _xlsx_rows(member.data, member.name, should_cancel=should_cancel)
+        records, skipped = hcpcs_records_from_rows(rows, member.name)
         return parse_hcpcs_records(records, member.name, skipped, quarter)
     return parse(member.kind, decode(member.data), member.name, quarter)
 
@@ -255,7 +262,7 @@ def import_paths(
             raise ImportCancelled()
         if progress:
             progress(index, total, f"reading {member.name}")
-        parsed.append((parse_member(member, quarter), hashlib.sha256(member.data).hexdigest()))
+        parsed.append((parse_member(member, quarter, should_cancel), hashlib.sha256(member.data).hexdigest()))
     reports = []
     stamp = now or dt.datetime.now()
     for index, (item, sha) in enumerate(parsed):

@@ -7,6 +7,7 @@ A failed or cancelled import rolls back and leaves what was there before untouch
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -91,6 +92,37 @@ def _text(value: Decimal | None) -> str | None:
 
 def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+_MONTH = (
+    "(January|February|March|April|May|June|July|August|September|October|November|December"
+    "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
+)
+# the names CMS gives its files; a name that is not one of them is not stored (it may be a patient's)
+CMS_FILE_NAMES = {
+    "hcpcs": re.compile(r"HCPC[0-9]{4}_[A-Z]{3,5}_ANWEB(_?v?[0-9A-Z]{1,8})?\.(txt|xlsx)", re.I | re.A),
+    "asp": re.compile(
+        rf"(section 508 version of )?{_MONTH} [0-9]{{4}} (ASP Pricing|Medicare Part B Payment Limit) File"
+        r"( [0-9]{6})?\.(csv|txt|xlsx?)",
+        re.I | re.A,
+    ),
+    "crosswalk": re.compile(
+        rf"(section 508 version of )?{_MONTH} [0-9]{{4}} ASP NDC-HCPCS Crosswalk( [0-9]{{6}})?\.(csv|txt|xlsx?)",
+        re.I | re.A,
+    ),
+    "mue": re.compile(r"MCR_MUE_[A-Za-z]{1,40}_Eff_[0-9]{2}-[0-9]{2}-[0-9]{4}\.(csv|txt|xlsx?)", re.I | re.A),
+}
+
+
+def stored_file_name(label: str, kind: str, sha256: str) -> str:
+    """What the store keeps of a file's name (earlier red team #26: 'JaneDoe MRN12345 DOB 1970-01-01.csv.zip' was
+    stored and shown): the CMS name of the file itself (a zip's member, not the zip), when it is one; else the
+    kind and the start of the SHA-256, never the name a person gave it."""
+    own = label.replace("\\", "/").rsplit("/", 1)[-1]
+    pattern = CMS_FILE_NAMES.get(kind)
+    if pattern is not None and pattern.fullmatch(own):
+        return own
+    return f"{kind} file sha256:{sha256[:16]}"
 
 
 def _one_line_rows(rows: tuple[SkippedRow, ...]) -> tuple[SkippedRow, ...]:
@@ -276,6 +308,10 @@ class CmsStore:
                 " it was left in place for that version",
             )
 
+    def data_version(self) -> int:
+        """Changes whenever another connection (an import, here or in another program) commits."""
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
     def close(self) -> None:
         self.db.close()
 
@@ -319,7 +355,7 @@ class CmsStore:
                         q,
                         parsed.kind,
                         parsed.setting,
-                        one_line(parsed.file),
+                        stored_file_name(parsed.file, parsed.kind, sha256),
                         sha256,
                         parsed.effective_from.isoformat(),
                         parsed.effective_to.isoformat(),
@@ -435,21 +471,32 @@ class CmsStore:
     # -- reading -------------------------------------------------------------------------------------------
 
     def imports(self) -> list[ImportRecord]:
+        """Every import; unreadable effective dates are taken as its quarter's own (which the rows are filed under);
+        a record whose quarter is unreadable too is left out."""
         rows = self.db.execute("SELECT * FROM imports ORDER BY quarter, kind, setting").fetchall()
-        return [
-            ImportRecord(
-                r["quarter"],
-                r["kind"],
-                r["setting"],
-                r["file"],
-                r["sha256"],
-                dt.date.fromisoformat(r["effective_from"]),
-                dt.date.fromisoformat(r["effective_to"]),
-                r["rows"],
-                r["imported_at"],
+        found = []
+        for r in rows:
+            start, end = _date(r["effective_from"]), _date(r["effective_to"])
+            if start is None or end is None:
+                try:
+                    quarter = Quarter.parse(_text_or_empty(r["quarter"]))
+                except ValueError:
+                    continue
+                start, end = start or quarter.start, end or quarter.end
+            found.append(
+                ImportRecord(
+                    r["quarter"],
+                    r["kind"],
+                    r["setting"],
+                    _text_or_empty(r["file"]),
+                    _text_or_empty(r["sha256"]),
+                    start,
+                    end,
+                    _count(r["rows"]) or 0,
+                    _text_or_empty(r["imported_at"]),
+                )
             )
-            for r in rows
-        ]
+        return found
 
     def quarters(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT DISTINCT quarter FROM imports ORDER BY quarter")]
@@ -523,7 +570,7 @@ class CmsStore:
 
     def mue(self, quarter: str, code: str) -> list[SettingMue]:
         rows = self.db.execute("SELECT * FROM mue WHERE quarter=? AND code=? ORDER BY setting", (quarter, code))
-        return [_mue(r) for r in rows]
+        return [m for m in map(_mue, rows) if m is not None]
 
     def tables(self, quarter: str) -> QuarterTables:
         """Everything one quarter holds, typed as the parsers made it (for `changes`)."""
@@ -532,16 +579,46 @@ class CmsStore:
             hcpcs=[_hcpcs(r) for r in self.db.execute("SELECT * FROM hcpcs WHERE quarter=?", q)],
             asp=[_asp(r) for r in self.db.execute("SELECT * FROM asp WHERE quarter=?", q)],
             crosswalk=[_crosswalk(r) for r in self.db.execute("SELECT * FROM crosswalk WHERE quarter=?", q)],
-            mue=[_mue(r) for r in self.db.execute("SELECT * FROM mue WHERE quarter=?", q)],
+            mue=[m for m in map(_mue, self.db.execute("SELECT * FROM mue WHERE quarter=?", q)) if m is not None],
         )
 
 
-def _date(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
+# Reading is total (red team 2026-12 #14): a value the parsers would never have stored (a build before them kept NaN
+# and Infinity under the same schema version; an editor) is left out like a blank cell, never a traceback or a price
+# of $NaN. Quantities and prices in CMS files are far below a billion.
+MAX_STORED_NUMBER = Decimal(10) ** 9
 
 
-def _decimal(text: str | None) -> Decimal | None:
-    return Decimal(text) if text is not None and text != "" else None
+def _date(text: object) -> dt.date | None:
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _decimal(text: object) -> Decimal | None:
+    if isinstance(text, int) and not isinstance(text, bool):
+        text = str(text)
+    if not isinstance(text, str) or not text or len(text) > 40:
+        return None
+    try:
+        value = Decimal(text)
+    except ArithmeticError:  # decimal.InvalidOperation
+        return None
+    return value if value.is_finite() and abs(value) < MAX_STORED_NUMBER else None
+
+
+def _count(value: object) -> int | None:
+    """A stored MUE value or indicator: a whole number of sane size, else None."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 9:
+        value = int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**9 else None
+
+
+def _text_or_empty(value: object) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def _hcpcs(r: sqlite3.Row) -> HcpcsRow:
@@ -587,5 +664,8 @@ def _crosswalk(r: sqlite3.Row) -> CrosswalkRow:
     )
 
 
-def _mue(r: sqlite3.Row) -> SettingMue:
-    return SettingMue(r["setting"], MueRow(r["code"], r["value"], r["mai"], r["mai_text"], r["rationale"]))
+def _mue(r: sqlite3.Row) -> SettingMue | None:
+    value, mai = _count(r["value"]), _count(r["mai"])
+    if value is None or mai is None:
+        return None
+    return SettingMue(r["setting"], MueRow(r["code"], value, mai, r["mai_text"], r["rationale"]))

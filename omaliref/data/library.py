@@ -65,6 +65,8 @@ class Library:
         # why the import database that exists could not be read (None: read, or there is none); review, quarters
         # and changes refuse to answer from the curated pack alone then
         self.store_problem: str | None = None
+        self._data_version: int | None = None  # the store's PRAGMA data_version when this connection last looked
+        self.on_reload: Callable[[str], None] | None = None  # told when another program's import was picked up
 
     @classmethod
     def open(cls, state_dir: str | None = None) -> Library:
@@ -112,6 +114,30 @@ class Library:
         self.store = self._open_reader()
         self._index = None
         self._catalogs.clear()
+        self._data_version = None
+
+    def refresh_if_changed(self) -> bool:
+        """Reload when another program (`omaliref import` in a terminal) changed the import database since this
+        connection last read it, so an answer never mixes cached packages from before with facts from after (red
+        team 2026-12 #6). One PRAGMA (or one stat when there was no database) per question."""
+        if self.store is None:
+            if self.store_problem is not None or not self.database.exists():
+                return False
+        else:
+            try:
+                version = self.store.data_version()
+            except Exception:  # the connection went bad: reopen says why
+                version = -1
+            if self._data_version is None:
+                self._data_version = version
+            if version == self._data_version:
+                return False
+        self.reopen()
+        notice = "The imported CMS data changed (an import elsewhere, e.g. omaliref import); it was reloaded."
+        self.notices.append(notice)
+        if self.on_reload is not None:
+            self.on_reload(notice)
+        return True
 
     def close(self) -> None:
         if self.store is not None:
@@ -148,12 +174,14 @@ class Library:
         return self._index
 
     def search(self, query: str, limit: int) -> list[SearchHit]:
+        self.refresh_if_changed()
         return self.index.search(query, limit)
 
     def catalog_for(self, code_text: str, day: dt.date) -> Catalog:
         """The pack, plus the imported code (and its crosswalk packages) of the quarter covering `day`. Kept per
         code and quarter until the next import: the calculator asks on every keystroke, the answer only changes
         when the database does."""
+        self.refresh_if_changed()
         if self.store is None:
             return self.catalog
         from omaliref.data.cms_catalog import catalog_for, with_cms_dates
@@ -168,6 +196,7 @@ class Library:
 
     def latest_catalog_for(self, code: str | None = None, *, ndc: str | None = None) -> Catalog:
         """The pack, plus one imported code (by code or by one of its NDCs) from the newest imported quarter."""
+        self.refresh_if_changed()
         if self.store is None:
             return self.catalog
         from omaliref.data.cms_catalog import catalog_with_latest
@@ -183,6 +212,7 @@ class Library:
 
     def entry(self, ident: str) -> Entry:
         """A code, modifier, NDC (any form) or topic id, curated or imported."""
+        self.refresh_if_changed()
         store = self.store
         text = ident.strip()
         key = normalize_code(text)

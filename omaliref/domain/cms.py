@@ -403,9 +403,21 @@ def parse_hcpcs_records(
     if found is None:
         raise QuarterUnknown(file)
     groups: dict[tuple[str, str], list[HcpcsRecord]] = {}
+    bad: list[SkippedRow] = []
+    copy_of: tuple[str, str] | None = None  # the code whose second first line (and its continuation) is left out
     for record in records:
-        groups.setdefault((record.code, "proc" if record.recid in "34" else "mod"), []).append(record)
-    rows, bad = [], []
+        group = (record.code, "proc" if record.recid in "34" else "mod")
+        kept = next((r for r in groups.get(group, ()) if r.details is not None), None)
+        if record.details is not None and kept is not None:
+            reason = f"a second first record line for {record.code} (the first is line {kept.line}); the first is kept"
+            bad.append(SkippedRow(file, record.line, "HCPC", record.code, reason))
+            copy_of = group
+            continue
+        if record.details is None and copy_of == group:
+            continue
+        copy_of = None
+        groups.setdefault(group, []).append(record)
+    rows = []
     for (code, family), lines in groups.items():
         first = next((r for r in lines if r.details is not None), None)
         if first is None:
@@ -460,7 +472,8 @@ def _records(text: str, file: str) -> list[tuple[int, list[str]]]:
     line = 1
     try:
         for record in reader:
-            out.append((line, record))
+            if any(cell.strip() for cell in record):  # blank rows are never read: kept, 10 MB of them took 1.7 GB
+                out.append((line, record))
             line = reader.line_num + 1
     except csv.Error as exc:
         raise FileFormatError(file, line, f"well-formed CSV ({exc})") from None

@@ -79,6 +79,7 @@ class CalculatorPane(QWidget):
         self.date_edit.setPlaceholderText("2026-06-01, 06/01/2026 or 20260601")
         self.date_edit.setDate(QDate(today.year, today.month, today.day))
         self.date_error = ErrorLabel("date")
+        self.profile_notice = ErrorLabel("payer")  # the saved profile is missing: which one is used instead
         self.payer_box = QComboBox()
         self.payer_box.setAccessibleName("Payer profile")
         self.payer_box.setEditable(True)  # type-ahead: any part of the name finds the profile
@@ -133,6 +134,7 @@ class CalculatorPane(QWidget):
         form.addRow("Date of &service", self.date_edit)
         form.addRow("", self.date_error)
         form.addRow("&Payer", self.payer_box)
+        form.addRow("", self.profile_notice)
         form.addRow("Se&tting", self.setting_box)
         form.addRow("", self.separately_payable)
         form.addRow("", self.single_dose_confirmed)
@@ -278,6 +280,7 @@ class CalculatorPane(QWidget):
 
     def _profile_changed(self, index: int) -> None:
         if index >= 0:  # -1 while the coder is still typing a name that matches no profile
+            self.profile_notice.clear_error()  # a profile chosen: the missing one's notice is answered
             self.case_model.update(payer=self.payer, payer_profile=self.profile_id)
 
     @property
@@ -306,11 +309,26 @@ class CalculatorPane(QWidget):
         if index >= 0:
             self.code_box.setCurrentIndex(index)
 
-    def set_defaults(self, payer: str, modifier_340b: str, profile_id: str = "") -> None:
-        """The desk's payer (a profile id, else the built-in profile of the payer kind) and 340B modifier."""
-        wanted = profile_id or PROFILE_FOR_KIND.get(payer, "medicare-part-b")
-        self.payer_box.setCurrentIndex(max(0, self.payer_box.findData(wanted)))
+    def set_defaults(self, payer: str, modifier_340b: str, profile_id: str = "") -> str:
+        """The desk's payer (a profile id, else the built-in profile of the payer kind) and 340B modifier. A saved
+        profile that is not there (its organization file missing or broken) gives way to the built-in profile of
+        the saved payer kind, never to the first of the list (red team 2026-12 #5: a commercial desk computed with
+        Medicare Part B); the notice, also returned, stays next to the picker until a profile is chosen."""
+        built_in = PROFILE_FOR_KIND.get(payer, "medicare-part-b")
+        index = self.payer_box.findData(profile_id or built_in)
+        notice = ""
+        if index < 0:
+            index = self.payer_box.findData(built_in)
+            used = self.payer_box.itemText(index) if index >= 0 else self.payer_box.itemText(0)
+            notice = (
+                f"The saved payer profile '{profile_id[:40]}' is not available (its organization file is missing or "
+                f"could not be read): {used} is used, the built-in profile for {payer} claims."
+            )
+        self.payer_box.setCurrentIndex(max(0, index))
+        if notice:
+            self.profile_notice.show_error(notice)
         self.m340b_box.setCurrentIndex(max(0, self.m340b_box.findData(modifier_340b)))
+        return notice
 
     def _code_changed(self) -> None:
         self._fill_packages()

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLineEdit,
     QPlainTextEdit,
@@ -179,10 +178,9 @@ class ImportProgressDialog(QProgressDialog):
 
 
 def ask_import_paths(parent: QWidget) -> list[str]:
-    paths, _ = QFileDialog.getOpenFileNames(
-        parent, "Import CMS quarterly files", "", "CMS files (*.zip *.txt *.csv *.xlsx);;All files (*)"
-    )
-    return paths
+    from omaliref.ui.file_dialogs import open_file_names
+
+    return open_file_names(parent, "Import CMS quarterly files", "CMS files (*.zip *.txt *.csv *.xlsx);;All files (*)")
 
 
 class ChangesDialog(QDialog):

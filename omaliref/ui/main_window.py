@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
     entry_shown = Signal(str)  # the id shown in the reference pane
     ready = Signal()
     index_ready = Signal(object)  # a SearchIndex built off the GUI thread (curated pack + imported CMS codes)
+    _background_index = Signal(int, object)  # (generation it was started in, index): from the indexing thread
 
     library: Library
     catalog: Catalog
@@ -61,6 +62,9 @@ class MainWindow(QMainWindow):
     def __init__(self, load: Loader, store: StateStore, prefs: Preferences, today: dt.date, parent: Any = None) -> None:
         super().__init__(parent)
         self._load, self.store, self.prefs, self.today = load, store, prefs, today
+        from omaliref.ui.file_dialogs import keep_qt_settings_in
+
+        keep_qt_settings_in(store.dirs.config)  # before any dialog: Qt's settings stay in the state folder
         self.loaded = False
         self.setWindowTitle("omaliref — charge-entry reference for omalizumab (J2357) and look-alike codes")
         self.setObjectName("omaliref-main")
@@ -172,6 +176,8 @@ class MainWindow(QMainWindow):
         self.library = self._load()
         self.catalog = catalog = self.library.catalog
         prefs = self.prefs
+        self._index_generation = 0  # bumped by every index built since: a background index older than it is stale
+        self._background_index.connect(self._take_background_index)
         self.index_ready.connect(self._swap_index)
         if self.library.store is not None:  # the curated index serves until this one is ready
             QTimer.singleShot(0, lambda: self._rebuild_index(background=True))
@@ -214,13 +220,16 @@ class MainWindow(QMainWindow):
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
-        self.calculator.set_defaults(prefs.payer, prefs.modifier_340b, prefs.payer_profile)
+        profile_notice = self.calculator.set_defaults(prefs.payer, prefs.modifier_340b, prefs.payer_profile)
         self.calculator.set_setting(prefs.setting)
         self.calculator.copy_message.connect(lambda text: self.statusBar().showMessage(text, 10000))
-        for notice in [*self.library.profiles.notices, *self.library.notices]:  # a broken payer file or database
-            self.statusBar().showMessage(notice, 20000)
+        # a broken payer file or database; the missing saved profile last, so the status bar ends on it
+        for notice in [*self.library.profiles.notices, *self.library.notices, profile_notice]:
+            if notice:
+                self.statusBar().showMessage(notice, 20000)
         for act in self._needs_data:
             act.setEnabled(True)
+        self.library.on_reload = self._data_reloaded
         self.loaded = True
         if self.search_edit.text():
             self.run_search(self.search_edit.text())
@@ -397,6 +406,8 @@ class MainWindow(QMainWindow):
         hands the index back through index_ready; the curated index answers meanwhile."""
         import threading
 
+        self._index_generation += 1
+        generation = self._index_generation
         if not background:
             self._swap_index(self.library.build_index(self.library.search_entries()))
             return
@@ -412,14 +423,29 @@ class MainWindow(QMainWindow):
                 log.exception("the index of the imported codes could not be built")
                 return
             with contextlib.suppress(RuntimeError):  # the window was closed while the index was being built
-                self.index_ready.emit(index)
+                self._background_index.emit(generation, index)
 
         threading.Thread(target=build, name="omaliref-index", daemon=True).start()
+
+    def _take_background_index(self, generation: int, index: Any) -> None:
+        """Use an index built off the GUI thread unless a newer one was built meanwhile (red team 2026-12 #17: the
+        start-up index, read before an import, replaced the import's fresh one)."""
+        if generation == self._index_generation:
+            self.index_ready.emit(index)
+        else:
+            log.info("a background index older than the last import was dropped")
 
     def _swap_index(self, index: Any) -> None:
         self.library.set_index(index)
         if self.loaded and self.search_edit.text():
             self.run_search(self.search_edit.text())
+
+    def _data_reloaded(self, notice: str) -> None:
+        """Another program imported CMS files while the window was open; the library has reloaded them."""
+        self._index_generation += 1  # an index being built in the background is from before
+        self._show_quarters()
+        self._show_freshness()
+        self.statusBar().showMessage(notice, 15000)
 
     def _show_quarters(self) -> None:
         quarters = self.library.quarters()
@@ -521,10 +547,9 @@ class MainWindow(QMainWindow):
 
     @staticmethod
     def ask_pdf_path(parent: QWidget, suggested: str = "omaliref-audit.pdf") -> str:
-        from PySide6.QtWidgets import QFileDialog
+        from omaliref.ui.file_dialogs import save_file_name
 
-        path, _ = QFileDialog.getSaveFileName(parent, "Export audit sheet", suggested, "PDF (*.pdf)")
-        return path
+        return save_file_name(parent, "Export audit sheet", suggested, "PDF (*.pdf)")
 
     def audit_file_name(self) -> str:
         """omaliref-audit-J2357-DOS2026-11-27-143205.pdf: code, date of service and time, so no export silently

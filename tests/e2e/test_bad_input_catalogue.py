@@ -94,6 +94,58 @@ CASES = [
     ("review-quarter", ["review", "--quarter", "1Q1"], "is not a quarter"),
     ("import-quarter", ["import", "x.csv", "--quarter", "9999Q4"], "is not a quarter"),
     ("missing-dose", ["units", "J2357"], "required"),
+    # hardening round 3 (#27): a path cannot forge a second line
+    ("import-newline-path", ["import", "x\nomaliref: imported 2027Q9 ok.zip"], "does not exist"),
+    ("import-escape-path", ["import", "x\x1b[2J\x1b]0;pwned\x07.zip"], "does not exist"),
+]
+
+
+def _newer_store(state):
+    import sqlite3
+
+    from tests.fixtures.cms import ASP_CSV, NAMES
+
+    asp = state.parent / NAMES["asp"]
+    asp.write_text(ASP_CSV, encoding="cp1252")
+    assert main(["import", str(asp)]) == 0
+    db = sqlite3.connect(state / "data" / "cms.sqlite3")
+    db.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
+    db.commit()
+    db.close()
+    return asp
+
+
+def _xlsx(state, name, sheet_edit):
+    from tests.e2e.test_xlsx_bounds import SHEET, build
+
+    return build(state.parent / name, sheet_edit(SHEET))
+
+
+# (id, set-up(state) -> path or None, argv with {path}, fragment): cases that need a file or a store
+FILE_CASES = [
+    ("review-newer-store", _newer_store, ["review"], "newer omaliref"),
+    ("quarters-newer-store", _newer_store, ["quarters"], "newer omaliref"),
+    ("changes-newer-store", _newer_store, ["changes", "--from", "2027Q1", "--to", "2027Q2"], "newer omaliref"),
+    ("import-into-newer-store", _newer_store, ["import", "{path}"], "newer omaliref"),
+    (
+        "import-xlsx-broken-xml",
+        lambda state: _xlsx(state, "truncated.xlsx", lambda sheet: sheet[: len(sheet) // 2]),
+        ["import", "{path}"],
+        "a readable XLSX workbook",
+    ),
+    (
+        "import-xlsx-entity",
+        lambda state: _xlsx(
+            state,
+            "xxe.xlsx",
+            lambda sheet: (
+                '<?xml version="1.0"?><!DOCTYPE w [<!ENTITY xxe SYSTEM "file:///etc/hostname">]>'
+                + sheet.replace("Injection, givosiran", "Injection, &xxe; givosiran")
+            ),
+        ),
+        ["import", "{path}"],
+        "a readable XLSX workbook",
+    ),
 ]
 
 
@@ -112,8 +164,25 @@ def test_bad_cli_input(argv, fragment, capsys):
     assert len(err) < 1000  # a 10,000-character input is never echoed back whole
 
 
+@pytest.mark.parametrize("setup, argv, fragment", [c[1:] for c in FILE_CASES], ids=[c[0] for c in FILE_CASES])
+def test_bad_cli_input_with_files(setup, argv, fragment, isolated_state, capsys):
+    path = setup(isolated_state)
+    capsys.readouterr()
+    try:
+        code = main([arg.format(path=path) for arg in argv])
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("omaliref: "), err
+    assert "Traceback" not in err
+    assert fragment in err
+
+
 def test_catalogue_size():
-    assert len(CASES) >= 40 and len({c[0] for c in CASES}) == len(CASES)
+    assert len(CASES) + len(FILE_CASES) >= 69
+    assert len({c[0] for c in CASES + FILE_CASES}) == len(CASES) + len(FILE_CASES)
 
 
 def test_a_sample_through_the_console_script(tmp_path):

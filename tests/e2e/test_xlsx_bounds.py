@@ -99,3 +99,19 @@ def test_broken_xml_in_an_xlsx_is_one_sentence_and_exit_2(tmp_path, runtime_only
         out = run(tmp_path / "state", "import", str(workbook), runtime_only=runtime_only)
         assert one_sentence(out), (workbook.name, out.stderr[-500:])
         assert "XLSX" in out.stderr
+
+
+def test_cancel_is_heard_while_a_workbook_is_read():
+    """Red team 2026-12 #7: Cancel was checked only between files, so a long workbook ran on after it."""
+    from omaliref.data.cms_import import Member, parse_member
+    from omaliref.data.cms_store import ImportCancelled
+
+    asked: list[int] = []
+
+    def cancel():
+        asked.append(1)
+        return True
+
+    with pytest.raises(ImportCancelled):
+        parse_member(Member("hcpcs", "anweb.xlsx", ANWEB_XLSX.read_bytes(), xlsx=True), should_cancel=cancel)
+    assert asked

@@ -89,3 +89,53 @@ def test_palmetto_paper_view_puts_the_ndcs_in_item_19(window, qtbot):
     model = window.calculator.lines_model
     assert model.index(0, 3).data() == "(NDC in item 19)"
     assert model.index(0, 4).data() == "N450242022701 ML2; Also NDC N450242021401 ML0.5"
+
+
+ACME_COMMERCIAL = """
+[[payer]]
+id = "acme-commercial"
+name = "ACME commercial contract"
+kind = "commercial"
+jw_jz = "none"
+"""
+
+
+def test_a_missing_saved_profile_falls_back_to_the_built_in_profile_of_its_kind(qtbot, isolated_state):
+    """Red team 2026-12 #5: a commercial desk whose organization file broke silently computed with Medicare Part B
+    (index 0 of the picker) and billed a JW line. The built-in profile of the saved payer kind is used instead, and
+    the pane says the saved profile is missing for as long as it is."""
+    from omaliref.data.state import Preferences, StateDirs, StateStore
+
+    config = isolated_state / "config"
+    config.mkdir(parents=True)
+    (config / "payers.toml").write_text(ACME_COMMERCIAL + "}\n", encoding="utf-8")  # one stray character
+    StateStore(StateDirs.resolve(str(isolated_state))).save(
+        Preferences(payer="commercial", payer_profile="acme-commercial")
+    )
+    window = build_window(str(isolated_state), today=TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    calculator = window.calculator
+    assert calculator.profile_id == "commercial" and calculator.payer == "commercial"
+    notice = calculator.profile_notice
+    assert notice.isVisibleTo(window) and "acme-commercial" in notice.text() and "Commercial" in notice.text()
+    qtbot.keyClicks(calculator.dose_edit, "375mg")
+    assert window.case_model.snapshot.outcome.case.payer_profile.id == "commercial"
+    pick_profile(qtbot, window, "palmetto")  # the coder chooses a profile: the notice has been answered
+    assert not notice.isVisibleTo(window)
+
+
+def test_a_saved_profile_that_is_there_gives_no_notice(qtbot, isolated_state):
+    from omaliref.data.state import Preferences, StateDirs, StateStore
+
+    config = isolated_state / "config"
+    config.mkdir(parents=True)
+    (config / "payers.toml").write_text(ACME_COMMERCIAL, encoding="utf-8")
+    StateStore(StateDirs.resolve(str(isolated_state))).save(
+        Preferences(payer="commercial", payer_profile="acme-commercial")
+    )
+    window = build_window(str(isolated_state), today=TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.calculator.profile_id == "acme-commercial"
+    assert not window.calculator.profile_notice.isVisibleTo(window)

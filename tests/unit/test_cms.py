@@ -422,3 +422,41 @@ def test_coinsurance_and_payment_limit_never_print_in_exponent_form():
     assert decimal_text(Decimal("2E+1")) == "20"
     assert decimal_text(Decimal("11.7410")) == "11.741"
     assert money_text(Decimal("12.5")) == "12.500" and money_text(Decimal("1E+2")) == "100.000"
+
+
+def test_blank_rows_are_not_kept_while_looking_for_the_header():
+    """Earlier red team #6: a plain CSV of 10 M blank lines kept every one as a record before the header was looked
+    for (10 MB took 1.7 GB, 130 MB took 22 GB); blank rows are dropped as they are read, lines still counted."""
+    from omaliref.domain.cms import _records
+
+    text = "Payment Allowance Limits\n" + "\n" * 100_000 + ",,,\n" * 1_000 + "HCPCS Code,Short Description\n"
+    assert _records(text, "blank.csv") == [
+        (1, ["Payment Allowance Limits"]),
+        (101_002, ["HCPCS Code", "Short Description"]),
+    ]
+
+
+def test_a_second_first_record_line_for_a_code_is_reported_not_merged():
+    """Earlier red team #12: an ANWEB file with two first-record lines for J0001 was merged silently into one
+    descriptor ('…, SECOND COPY, 99 mg use, …, 10 mg'); like an ASP or MUE duplicate, the first is kept and the
+    second reported with its line."""
+    from omaliref.domain.cms import parse_hcpcs
+    from tests.fixtures.cms import NAMES, anweb_text, procedure
+
+    text = anweb_text() + "\r\n".join(
+        procedure(
+            "J0001",
+            "Injection, SECOND COPY, 99 mg",
+            "second",
+            PRICE1="51",
+            ADD_DT="20260101",
+            ACT_EFF_DT="20260101",
+            ACTION_CD="N",
+        )
+    )
+    parsed = parse_hcpcs(text + "\r\n", NAMES["hcpcs"])
+    j0001 = next(row for row in parsed.rows if row.code == "J0001")
+    assert "SECOND COPY" not in j0001.long_description
+    [skipped] = [row for row in parsed.skipped_rows if row.value == "J0001"]
+    assert "second first record line for J0001" in skipped.reason and "the first is kept" in skipped.reason
+    assert skipped.line > 0

@@ -384,3 +384,22 @@ def test_crosswalk_ndcs_of_a_curated_code_can_be_named_but_are_never_chosen(tmp_
     assert chosen.calculation is not None
     assert {use.product.ndc for use in chosen.calculation.containers} <= set(library.catalog.products)
     library.close()
+
+
+def test_a_patient_like_file_name_is_never_stored(tmp_path):
+    """Earlier red team #26: a zip named after a patient was stored as 'JaneDoe MRN12345 DOB 1970-01-01.csv.zip/…'
+    and shown by quarters and the Sources line. The store keeps the CMS name of the file itself, or the kind and
+    the start of its SHA-256 when the file has no CMS name."""
+    from omaliref.data.cms_import import import_paths
+    from tests.fixtures.cms import ASP_CSV, CROSSWALK_CSV, NAMES, write_zip
+
+    zipped = write_zip(tmp_path / "JaneDoe MRN12345 DOB 1970-01-01.csv.zip", {NAMES["asp"]: ASP_CSV})
+    renamed = tmp_path / "JaneDoe MRN12345 crosswalk.csv"
+    renamed.write_text(CROSSWALK_CSV, encoding="cp1252")
+    store = CmsStore(tmp_path / "cms.sqlite3")
+    import_paths(store, [zipped, renamed], now=dt.datetime(2026, 12, 1))
+    stored = {r.kind: r.file for r in store.imports()}
+    store.close()
+    assert stored["asp"] == NAMES["asp"]
+    assert stored["crosswalk"].startswith("crosswalk file sha256:") and len(stored["crosswalk"]) == 38
+    assert not any("MRN" in name or "JaneDoe" in name for name in stored.values())
