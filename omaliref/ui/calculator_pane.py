@@ -35,7 +35,7 @@ from omaliref.report import as_text
 from omaliref.ui.case_model import CaseFields, CaseModel, CaseSnapshot
 from omaliref.ui.labels import LEVEL_MARK, LINE_VIEW_LABELS, M340B_LABELS, SETTING_LABELS
 from omaliref.ui.models import ClaimLinesModel
-from omaliref.ui.widgets import DateField, ErrorLabel, PackageBox, WrappingItemDelegate
+from omaliref.ui.widgets import DateField, ErrorLabel, FieldLabel, PackageBox, ProfileBox, WrappingItemDelegate
 
 LINES_MIN_HEIGHT, LINES_MAX_HEIGHT = 70, 190  # the claim-lines table, in pixels
 
@@ -78,10 +78,10 @@ class CalculatorPane(QWidget):
         self.date_edit.setPlaceholderText("2026-06-01, 06/01/2026 or 20260601")
         self.date_edit.setDate(QDate(today.year, today.month, today.day))
         self.date_error = ErrorLabel("date")
-        self.payer_box = QComboBox()
+        self.payer_box = ProfileBox()  # type-ahead: any part of the name finds the profile
         self.payer_box.setAccessibleName("Payer profile")
-        self.payer_box.setEditable(True)  # type-ahead: any part of the name finds the profile
-        self.payer_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.payer_error = ErrorLabel("payer")
+        self._payer_refused = ""  # the sentence a refused type-ahead left beside the payer box
         for profile in self.library.profiles.by_id.values():
             origin = "" if profile.origin == "built-in" else f"  [{Path(profile.origin).name}]"
             self.payer_box.addItem(profile.name + origin, profile.id)
@@ -122,16 +122,15 @@ class CalculatorPane(QWidget):
         form.addRow("&Code", self.code_box)
         form.addRow("", self.code_error)
         form.addRow("", self.fix_button)
-        form.addRow("D&ose", self.dose_edit)
+        form.addRow(FieldLabel("D&ose", self.dose_edit), self.dose_edit)
         form.addRow("", self.dose_error)
-        containers_label = QLabel("Co&ntainers")
-        containers_label.setBuddy(self.containers_edit)
-        form.addRow(containers_label, self.containers_edit)
+        form.addRow(FieldLabel("Co&ntainers", self.containers_edit), self.containers_edit)
         form.addRow("", self.package_box)
         form.addRow("", self.containers_error)
-        form.addRow("Date of &service", self.date_edit)
+        form.addRow(FieldLabel("Date of &service", self.date_edit), self.date_edit)
         form.addRow("", self.date_error)
-        form.addRow("&Payer", self.payer_box)
+        form.addRow(FieldLabel("&Payer", self.payer_box), self.payer_box)
+        form.addRow("", self.payer_error)
         form.addRow("Se&tting", self.setting_box)
         form.addRow("", self.separately_payable)
         form.addRow("", self.single_dose_confirmed)
@@ -223,6 +222,8 @@ class CalculatorPane(QWidget):
         self.containers_edit.textChanged.connect(lambda text: case_model.update(containers=text))
         self.date_edit.textChanged.connect(lambda text: case_model.update(date=text))
         self.payer_box.currentIndexChanged.connect(self._profile_changed)
+        self.payer_box.editTextChanged.connect(self._payer_text_changed)
+        self.payer_box.refused.connect(self._payer_refused_text)
         self.setting_box.currentIndexChanged.connect(lambda _i: case_model.update(setting=self.setting))
         self.view_box.currentIndexChanged.connect(lambda _i: self.lines_model.set_view(self.view_box.currentData()))
         self.separately_payable.toggled.connect(lambda on: case_model.update(separately_payable=on))
@@ -276,8 +277,32 @@ class CalculatorPane(QWidget):
         return str(data) if data else self.case_model.fields.payer_profile or "medicare-part-b"
 
     def _profile_changed(self, index: int) -> None:
-        if index >= 0:  # -1 while the coder is still typing a name that matches no profile
-            self.case_model.update(payer=self.payer, payer_profile=self.profile_id)
+        if index >= 0:
+            self._payer_refused = ""
+            self.case_model.update(payer=self.payer, payer_profile=self.profile_id, payer_typed=self._payer_typed())
+
+    def _payer_typed(self) -> str:
+        return self.payer_box.currentText() if self.payer_box.pending() else ""
+
+    def _payer_text_changed(self, _text: str) -> None:
+        """Typing in the payer box makes the lines stale until a profile is chosen (they are the last profile's)."""
+        typed = self._payer_typed()
+        if typed:
+            self._payer_refused = ""
+        if typed != self.case_model.fields.payer_typed:
+            self.case_model.update(payer_typed=typed)
+
+    def _payer_refused_text(self, typed: str) -> None:
+        """Enter or Tab on a name that fits no profile: say so beside the box (the lines stay stale while the text
+        stays; when the focus left, the box shows the profile still chosen again)."""
+        name = self.payer_box.itemText(self.payer_box.currentIndex())
+        kept = (
+            f": the payer is still {name}."
+            if not self.payer_box.pending()
+            else ": type part of a profile's name (e.g. medicare, illinois) or pick one from the list (Down)."
+        )
+        self._payer_refused = f"No payer profile's name contains '{typed.strip()[:40]}'{kept}"
+        self.show_snapshot(self.snapshot)
 
     @property
     def setting(self) -> str:
@@ -365,7 +390,7 @@ class CalculatorPane(QWidget):
             "date": self.date_error,
             "code": self.code_error,
             "340b": self.code_error,
-            "payer": self.code_error,
+            "payer": self.payer_error,
             "setting": self.code_error,
         }
 
@@ -384,9 +409,12 @@ class CalculatorPane(QWidget):
         self.fix_button.setVisible(bool(self._suggested))
         if self._suggested:
             self.fix_button.setText(f"Use {self._suggested}  (Alt+U)")
+        if self._payer_refused and (error is None or error.field == "payer"):
+            self.payer_error.show_error(self._payer_refused)
         if error is not None:
             field = error.field if error.field in self._errors() else "dose"
-            self._errors()[field].show_error(str(error))
+            if not (field == "payer" and self._payer_refused):
+                self._errors()[field].show_error(str(error))
             self.lines_model.set_stale(True)
             self.stale_banner.setVisible(snapshot.stale)
             self._grey_out(snapshot.stale)

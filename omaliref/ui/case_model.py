@@ -29,6 +29,7 @@ class CaseFields:
     date: str = ""
     payer: str = "medicare"
     payer_profile: str = ""  # a profile id; empty: the built-in profile of `payer`
+    payer_typed: str = ""  # text in the payer box that is not yet a profile: the lines are stale until one is chosen
     setting: str = "office"
     modifier_340b: str = ""
     separately_payable: bool = True
@@ -82,6 +83,7 @@ class CaseModel(QObject):
             date=self.today.isoformat(),
             payer=f.payer,
             payer_profile=f.payer_profile,
+            payer_typed=f.payer_typed,
             setting=f.setting,
             modifier_340b=f.modifier_340b,
             separately_payable=f.separately_payable,
@@ -95,6 +97,12 @@ class CaseModel(QObject):
 
     def case(self, *, with_dose: bool = True) -> Case:
         f = self._fields
+        if f.payer_typed:  # the box does not name the profile the lines would use: never current, never copied
+            raise InputError(
+                f"'{f.payer_typed.strip()[:40]}' is not a payer profile yet: press Enter or Tab to take the first "
+                "profile whose name contains it, or pick one from the list (Down).",
+                field="payer",
+            )
         return case_from_input(
             code=f.code,
             today=self.today,
