@@ -442,8 +442,10 @@ def chosen_containers(
         hint = " ".join(c.right for c in catalog.corrections_for(code.code) if c.always_show)
         unconfirmed = any(p.auto_select and p.container_type == "unknown" for p in catalog.products_for(code.code))
         reason = (
-            "name the NDC opened, or confirm single-dose from the label ('Label says single-dose', or "
-            "--single-dose) to let the calculator choose among the CMS crosswalk's packages"
+            "name the NDC opened (from the package list, or --package) and, if its label says single-dose, "
+            "confirm single-dose from the label ('Label says single-dose', or --single-dose) for JW/JZ; on the "
+            "command line --single-dose alone lets the calculator choose among the CMS crosswalk's packages, "
+            "without JW/JZ"
             if unconfirmed
             else "name the NDC opened"
         )
@@ -529,9 +531,23 @@ def count_units(code: Code, containers: tuple[ContainerUse, ...], dose: Quantity
 # -- modifiers -------------------------------------------------------------------------------------------------
 
 
+def label_confirmed(catalog: Catalog, case: Case, containers: tuple[ContainerUse, ...]) -> list[ContainerUse]:
+    """The containers of unknown single-dose status whose label the coder confirmed: an NDC the coder named and
+    confirmed, never one the calculator chose (one tick once covered whatever package it then picked, #25)."""
+    if not case.containers:
+        return []
+    named: set[str] = set()
+    for text in case.single_dose_ndcs:
+        try:
+            named.add(catalog.product(text).ndc)
+        except InputError:
+            continue  # an NDC no longer named, or mistyped: it confirms nothing
+    return [c for c in containers if c.product.container_type == "unknown" and c.product.ndc in named]
+
+
 def waste_modifiers_allowed(catalog: Catalog, case: Case, containers: tuple[ContainerUse, ...]) -> tuple[bool, Notes]:
     """Rules jw-jz-not-separately-payable and single-dose-only: may JW/JZ appear at all?"""
-    confirmed = [c for c in containers if c.product.container_type == "unknown" and case.single_dose_confirmed]
+    confirmed = label_confirmed(catalog, case, containers)
     single_dose = all(c.product.single_dose or c in confirmed for c in containers)
     notes = Notes()
     if confirmed:
@@ -559,12 +575,20 @@ def waste_modifiers_allowed(catalog: Catalog, case: Case, containers: tuple[Cont
     elif not single_dose:
         allowed = False
         unknown = [c.product.ndc for c in containers if c.product.container_type == "unknown"]
-        text = (
-            "Single-dose status of " + ", ".join(unknown) + " is not established: JW/JZ not applied. If the "
-            "label says single-dose, confirm it ('Label says single-dose', or --single-dose) to apply JW/JZ."
-            if unknown
-            else "Multi-dose container: JW/JZ never apply."
-        )
+        if unknown and not case.containers:
+            text = (
+                "Single-dose status of " + ", ".join(unknown) + ", chosen by the calculator, is not established: "
+                "JW/JZ not applied. A single-dose confirmation covers only an NDC you name: name the NDC opened "
+                "(the package list, or --package) and, if its label says single-dose, confirm it ('Label says "
+                "single-dose', or --single-dose) to apply JW/JZ."
+            )
+        elif unknown:
+            text = (
+                "Single-dose status of " + ", ".join(unknown) + " is not established: JW/JZ not applied. If the "
+                "label says single-dose, confirm it ('Label says single-dose', or --single-dose) to apply JW/JZ."
+            )
+        else:
+            text = "Multi-dose container: JW/JZ never apply."
         notes += _note(catalog, "warning", text, "single-dose-only", applied=True)
     inferred = sorted(
         {c.product.ndc for c in containers if c.product.single_dose and c.product.container_type_confidence != "high"}

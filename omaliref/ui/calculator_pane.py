@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 
 from omaliref.data.payers import PROFILE_FOR_KIND
 from omaliref.domain.calculator import CalcResult
-from omaliref.domain.errors import LookalikeError
+from omaliref.domain.case import parse_containers, split_container_text
+from omaliref.domain.errors import InputError, LookalikeError
 from omaliref.domain.outcome import Outcome
 from omaliref.domain.quantities import format_amount
 from omaliref.report import as_text
@@ -38,6 +39,12 @@ from omaliref.ui.models import ClaimLinesModel
 from omaliref.ui.widgets import DateField, ErrorLabel, FieldLabel, PackageBox, ProfileBox, WrappingItemDelegate
 
 LINES_MIN_HEIGHT, LINES_MAX_HEIGHT = 70, 190  # the claim-lines table, in pixels
+SINGLE_DOSE_NO_NDC = "Label says single-dose (name the NDC in Containers first)"
+
+
+def _digits(ndc: str) -> str:
+    """An NDC as typed, compared by its digits (50242-0215-01 and 50242021501 are one confirmation)."""
+    return "".join(ch for ch in ndc if ch.isdigit())
 
 
 class CalculatorPane(QWidget):
@@ -101,12 +108,14 @@ class CalculatorPane(QWidget):
         self.separately_payable.setToolTip("Untick for packaged OPPS drugs, FQHC/RHC or CAP: no JW/JZ then.")
         self.separately_payable.setAccessibleName("Separately payable")
         self.separately_payable.setChecked(True)
-        self.single_dose_confirmed = QCheckBox("Label says single-dose")
+        self.single_dose_confirmed = QCheckBox(SINGLE_DOSE_NO_NDC)
         self.single_dose_confirmed.setAccessibleName("Label says single-dose")
         self.single_dose_confirmed.setToolTip(
-            "Imported CMS packages do not say whether they are single-dose: "
-            "tick only when the package label says so (JW/JZ then apply)."
+            "Imported CMS packages do not say whether they are single-dose: tick only when the label of the NDC "
+            "named in Containers says so (JW/JZ then apply to that NDC). It is confirmed per NDC and never covers a "
+            "package the calculator chooses, so name the NDC opened first."
         )
+        self.single_dose_confirmed.setEnabled(False)
         self.m340b_box = QComboBox()
         self.m340b_box.setAccessibleName("340B modifier")
         for modifier, label in M340B_LABELS:
@@ -219,7 +228,7 @@ class CalculatorPane(QWidget):
         self.code_box.currentIndexChanged.connect(self._code_changed)
         self.package_box.chosen.connect(self._package_chosen)
         self.dose_edit.textChanged.connect(lambda text: case_model.update(dose=text))
-        self.containers_edit.textChanged.connect(lambda text: case_model.update(containers=text))
+        self.containers_edit.textChanged.connect(self._containers_changed)
         self.date_edit.textChanged.connect(lambda text: case_model.update(date=text))
         self.payer_box.currentIndexChanged.connect(self._profile_changed)
         self.payer_box.editTextChanged.connect(self._payer_text_changed)
@@ -227,7 +236,7 @@ class CalculatorPane(QWidget):
         self.setting_box.currentIndexChanged.connect(lambda _i: case_model.update(setting=self.setting))
         self.view_box.currentIndexChanged.connect(lambda _i: self.lines_model.set_view(self.view_box.currentData()))
         self.separately_payable.toggled.connect(lambda on: case_model.update(separately_payable=on))
-        self.single_dose_confirmed.toggled.connect(lambda on: case_model.update(single_dose_confirmed=on))
+        self.single_dose_confirmed.toggled.connect(self._single_dose_toggled)
         self.m340b_box.currentIndexChanged.connect(lambda _i: case_model.update(modifier_340b=self.modifier_340b))
         self.copy_button.clicked.connect(self.copy_claim_lines)
         self.dose_button.clicked.connect(self.dose_check_requested)
@@ -346,11 +355,42 @@ class CalculatorPane(QWidget):
         for product in self.library.packages_for(self.code):
             self.package_box.addItem(f"{product.ndc} — {product.container_amount} {product.form}", product.ndc)
 
+    def _named_ndcs(self) -> list[str]:
+        """The NDCs the Containers field names (none while it does not parse: the field says why)."""
+        try:
+            return [ndc for ndc, _count in parse_containers(split_container_text(self.containers_edit.text()))]
+        except InputError:
+            return []
+
+    def _containers_changed(self, text: str) -> None:
+        self.case_model.update(containers=text)
+        self._show_single_dose()
+
+    def _show_single_dose(self) -> None:
+        """The single-dose box speaks for the NDCs named, and is ticked only when each of them was confirmed."""
+        named = self._named_ndcs()
+        confirmed = {_digits(n) for n in self.case_model.fields.single_dose_ndcs}
+        box = self.single_dose_confirmed
+        box.blockSignals(True)
+        box.setEnabled(bool(named))
+        if len(named) > 2:
+            box.setText(f"Labels of the {len(named)} NDCs named say single-dose")
+        else:
+            box.setText(f"Label of {' and '.join(named)} says single-dose" if named else SINGLE_DOSE_NO_NDC)
+        box.setChecked(bool(named) and all(_digits(n) in confirmed for n in named))
+        box.blockSignals(False)
+
+    def _single_dose_toggled(self, on: bool) -> None:
+        """Confirm (or withdraw) single-dose for the NDCs named now; other NDCs keep their own confirmation."""
+        named = {_digits(n): n for n in self._named_ndcs()}
+        kept = tuple(n for n in self.case_model.fields.single_dose_ndcs if _digits(n) not in named)
+        self.case_model.update(single_dose_ndcs=kept + (tuple(named.values()) if on else ()))
+
     def show_fields(self, fields: CaseFields) -> None:
         """Put the model's case fields back into the widgets (after New case)."""
         self.dose_edit.setText(fields.dose)
         self.containers_edit.setText(fields.containers)
-        self.single_dose_confirmed.setChecked(fields.single_dose_confirmed)
+        self._show_single_dose()
         day = dt.date.fromisoformat(fields.date) if fields.date else self.case_model.today
         self.date_edit.setDate(QDate(day.year, day.month, day.day))
 
@@ -412,6 +452,8 @@ class CalculatorPane(QWidget):
         if self._payer_refused and (error is None or error.field == "payer"):
             self.payer_error.show_error(self._payer_refused)
         if error is not None:
+            if snapshot.outcome is None:  # nothing valid since the case began: nothing of an earlier case shows
+                self._show_empty()
             field = error.field if error.field in self._errors() else "dose"
             if not (field == "payer" and self._payer_refused):
                 self._errors()[field].show_error(str(error))

@@ -33,7 +33,7 @@ class CaseFields:
     setting: str = "office"
     modifier_340b: str = ""
     separately_payable: bool = True
-    single_dose_confirmed: bool = False
+    single_dose_ndcs: tuple[str, ...] = ()  # NDCs (as typed) the coder confirmed single-dose from their labels
     indication: str = ""
     ige: str = ""
     weight: str = ""
@@ -89,6 +89,7 @@ class CaseModel(QObject):
             separately_payable=f.separately_payable,
         )
         self._ticked = frozenset()
+        self.snapshot = CaseSnapshot(self._fields, None, None)  # no earlier outcome to fall back on: never stale
         self.recompute()
 
     def set_ticked(self, ticked: frozenset[str]) -> None:
@@ -113,7 +114,7 @@ class CaseModel(QObject):
             setting=f.setting,
             modifier_340b=f.modifier_340b,
             separately_payable=f.separately_payable,
-            single_dose_confirmed=f.single_dose_confirmed,
+            single_dose_ndcs=f.single_dose_ndcs,
             indication=f.indication,
             ige=f.ige,
             weight=f.weight,

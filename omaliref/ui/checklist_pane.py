@@ -26,6 +26,8 @@ from omaliref.ui.labels import INDICATION_LABELS, VERDICT_STYLE
 from omaliref.ui.models import ChecklistModel
 from omaliref.ui.widgets import WrappingItemDelegate
 
+NO_CHECKLIST = "No checklist: the case is not valid yet (the calculator says what to fix)."
+
 
 class ChecklistPane(QWidget):
     """Edits the case's indication, renders its checklist, and keeps the case's ticks."""
@@ -114,7 +116,12 @@ class ChecklistPane(QWidget):
             self.set_indication(snapshot.fields.indication)
         self.snapshot = snapshot
         evaluation = self.evaluation
-        if evaluation is None:
+        if evaluation is None:  # the case does not evaluate (code, date or payer): no checklist of another case shows
+            self.model.set_items((), snapshot.ticked)
+            self.why.clear()
+            self.findings.clear()
+            self.verdict.setText(NO_CHECKLIST)
+            self.verdict.setStyleSheet("")
             return
         self.model.set_items(evaluation.items, snapshot.ticked)
         self._show_verdict()

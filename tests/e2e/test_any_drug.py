@@ -175,3 +175,19 @@ def test_when_the_hcpcs_and_asp_files_disagree_on_the_unit_both_are_shown_and_no
         library.evaluate(case_from_input(code="J0001", dose="10mg", date="2027-02-01", today=TODAY))
     assert "disagree on the billing unit: HCPCS '10 mg', ASP '5 MG'" in str(refused.value)
     library.close()
+
+
+def test_single_dose_covers_only_an_ndc_the_coder_names(asp_only_state):
+    """#25: `--single-dose` once put JZ on whatever crosswalk package the calculator then chose (J1100 100 mg: a
+    10 mL package that may be a multiple-dose vial). Now the named NDC gets JW/JZ; a chosen one never does."""
+    base = ["units", "J1100", "--dose", "100mg", "--date", "2024-08-01", "--single-dose", "--json"]
+    chosen = json.loads(run(asp_only_state, *base).stdout)
+    modifiers = {m for line in chosen["lines"] for m in line["modifiers"]}
+    assert chosen["lines"] and not modifiers & {"JW", "JZ"}
+    assert not any("confirmed by you" in w["message"] for w in chosen["warnings"])
+    assert any("chosen by the calculator, is not established" in w["message"] for w in chosen["warnings"])
+    named = json.loads(run(asp_only_state, *base, "--package", "00641-0367-25x10").stdout)
+    assert [(line["modifiers"], line["units"], line["ndc"]) for line in named["lines"]] == [
+        (["JZ"], 100, "00641036725")
+    ]
+    assert any("00641-0367-25 confirmed by you from the label" in w["message"] for w in named["warnings"])

@@ -44,9 +44,14 @@ def test_import_quarters_changes_and_units(tmp_path):
     only = json.loads(run(state, "changes", "--from", "2027Q1", "--to", "2027Q2", "--codes", "J2357", "--json").stdout)
     assert only["payment_limit_changes"] == [] and only["codes"] == ["J2357"]
 
-    units = json.loads(
+    chosen = json.loads(
         run(state, "units", "J0001", "--dose", "25mg", "--date", "2027-02-01", "--single-dose", "--json").stdout
     )
+    # --single-dose covers only an NDC the coder names: no JW/JZ on the package the calculator chose, and it says so
+    assert [(l["modifiers"], l["units"]) for l in chosen["lines"]] == [([], 3)]
+    assert any("chosen by the calculator, is not established" in w["message"] for w in chosen["warnings"])
+    named = ["--package", "99999-0001-10", "--single-dose"]
+    units = json.loads(run(state, "units", "J0001", "--dose", "25mg", "--date", "2027-02-01", *named, "--json").stdout)
     assert [(l["modifiers"], l["units"]) for l in units["lines"]] == [([], 3), (["JW"], 7)]
     assert units["payment_limit"]["per_unit"] == "12.345" and units["mue"][0]["value"] == 10
     assert units["lines"][0]["ndc_unit"] is None  # the crosswalk does not give it: never guessed

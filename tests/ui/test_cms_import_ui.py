@@ -34,9 +34,13 @@ def test_import_through_the_progress_dialog(window, qtbot, monkeypatch, tmp_path
     qtbot.keyClick(window.search_edit, Qt.Key.Key_Return)
     assert window.calculator.code == "J0001"
     window.calculator.date_edit.setDate(window.calculator.date_edit.date().fromString("2027-02-01", "yyyy-MM-dd"))
-    # the crosswalk does not say single-dose: the coder confirms it from the label before the calculator chooses
-    qtbot.mouseClick(window.calculator.single_dose_confirmed, Qt.MouseButton.LeftButton)
     qtbot.keyClicks(window.calculator.dose_edit, "25mg")
+    # the crosswalk does not say single-dose: the window asks for the NDC opened, and the label is confirmed for it
+    assert "name the NDC opened" in window.calculator.containers_error.text()
+    assert not window.calculator.single_dose_confirmed.isEnabled()
+    qtbot.keyClicks(window.calculator.containers_edit, "99999-0001-10")
+    qtbot.mouseClick(window.calculator.single_dose_confirmed, Qt.MouseButton.LeftButton)
+    assert window.calculator.lines_model.rowCount() == 2  # 3 units given, 7 discarded (JW)
     texts = [window.calculator.warnings_list.item(i).text() for i in range(window.calculator.warnings_list.count())]
     assert any("payment limit 2027Q1: $12.345" in t for t in texts)
     assert any("MUE 2027Q1 (practitioner): 10 units" in t for t in texts)

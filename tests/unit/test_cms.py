@@ -271,8 +271,9 @@ def calc(catalog, store, code, dose, *packages, date="2027-02-01", single=False,
 
 
 def test_calculator_for_an_imported_only_code(catalog, two_quarters):
-    r = calc(catalog, two_quarters, "J0001", "25mg", single=True)
+    r = calc(catalog, two_quarters, "J0001", "25mg", "99999-0001-10", single=True)
     assert [(l.modifiers, l.units) for l in r.lines] == [((), 3), (("JW",), 7)]
+    assert any("99999-0001-10 confirmed by you from the label" in w.message for w in r.warnings)
     assert r.quarter_facts.payment_limit.limit == Decimal("12.345")
     assert [(m.value, m.mai) for m in r.quarter_facts.mues] == [(10, 3)]
     q2 = calc(catalog, two_quarters, "J0001", "25mg", "99999-0001-10", date="2027-05-01")
@@ -281,6 +282,34 @@ def test_calculator_for_an_imported_only_code(catalog, two_quarters):
     # Unconfirmed single-dose status: the calculator does not choose a crosswalk package by itself.
     with pytest.raises(InputError, match="confirm single-dose from the label"):
         calc(catalog, two_quarters, "J0001", "25mg", date="2027-05-01")
+
+
+def test_a_single_dose_confirmation_never_covers_a_package_the_calculator_chose(catalog, two_quarters):
+    """--single-dose without --package: the calculator may choose a crosswalk package, but JW/JZ need the coder to
+    have named that NDC (#25: one tick once put JZ on a package the coder never saw)."""
+    chosen = calc(catalog, two_quarters, "J0001", "25mg", single=True)
+    assert chosen.auto_selected and [c.product.ndc for c in chosen.containers] == ["99999-0001-10"]
+    assert [(l.modifiers, l.units) for l in chosen.lines] == [((), 3)]
+    assert not any("confirmed by you" in w.message for w in chosen.warnings)
+    assert any("chosen by the calculator, is not established" in w.message for w in chosen.warnings)
+    named = calc(catalog, two_quarters, "J0001", "25mg", "99999-0001-10", single=True)
+    assert [(l.modifiers, l.units) for l in named.lines] == [((), 3), (("JW",), 7)]
+
+
+def test_a_single_dose_confirmation_is_per_ndc(catalog, two_quarters):
+    """The window confirms named NDCs one by one: a confirmation of one package never carries to another."""
+    store = two_quarters
+
+    def with_confirmed(packages, confirmed):
+        case = case_from_input(
+            code="J0001", today=TODAY, dose="25mg", containers=packages, date="2027-05-01", single_dose_ndcs=confirmed
+        )
+        return Library(catalog, store).evaluate(case).calculation
+
+    assert with_confirmed(["99999-0001-10"], ["99999000110"]).has_jw  # the same NDC, typed another way
+    other = with_confirmed(["99999-0001-10"], ["99999-0002-01"])
+    assert not other.has_jw and any("not established" in w.message for w in other.warnings)
+    assert not with_confirmed(["99999-0001-10"], []).has_jw
 
 
 def test_units_above_the_mue_warn(catalog, two_quarters):
