@@ -163,6 +163,7 @@ class CalculatorPane(QWidget):
         self.lines_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.lines_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.lines_view.verticalHeader().hide()
+        self.lines_view.setTabKeyNavigation(False)  # Tab leaves the table (it once went round its cells for ever)
         self.lines_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.lines_view.horizontalHeader().setStretchLastSection(True)
         self.lines_view.setMinimumHeight(LINES_MIN_HEIGHT)
@@ -257,6 +258,7 @@ class CalculatorPane(QWidget):
             self.separately_payable,
             self.single_dose_confirmed,
             self.m340b_box,
+            self.lines_view,  # one stop: arrow keys read the cells
             self.view_box,
             self.copy_button,
             self.dose_button,

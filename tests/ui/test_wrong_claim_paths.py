@@ -161,3 +161,27 @@ def test_a_pick_from_the_open_package_list_adds_it_once(desk, qtbot):
     assert calc.containers_edit.text() == f"{ndc}x1"
     press(qtbot, window, Qt.Key.Key_Down)  # browsing after a pick adds nothing more
     assert calc.containers_edit.text() == f"{ndc}x1"
+
+
+@pytest.mark.parametrize(
+    "key, modifier", [(Qt.Key.Key_Tab, None), (Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)]
+)
+def test_tab_walks_the_whole_window_and_the_lines_table_is_one_stop(desk, qtbot, key, modifier):
+    window, calc = desk, desk.calculator
+    assert calc.lines_model.rowCount() == 2  # the table has cells a trap could go round
+    window.search_edit.setFocus()
+    qtbot.waitUntil(window.search_edit.hasFocus)
+    visited = []
+    for _ in range(60):
+        press(qtbot, window, key, modifier or Qt.KeyboardModifier.NoModifier)
+        widget = QApplication.focusWidget()
+        if widget is window.search_edit:
+            break
+        visited.append(widget)
+    else:
+        pytest.fail(f"Tab never came back to Search; stuck after {[w.accessibleName() for w in visited[-5:]]}")
+    names = [w.accessibleName() for w in visited]
+    assert len(set(map(id, visited))) == len(visited), names  # every stop once per round
+    for stop in (calc.code_box, calc.dose_edit, calc.payer_box, calc.lines_view, calc.copy_button):
+        assert stop in visited, (stop.accessibleName(), names)
+    assert window.checklist.copy_button in visited
