@@ -258,12 +258,12 @@ def dose_limits(catalog: Catalog, code: Code, given: Quantity, dose: Quantity) -
                 code,
                 given,
                 InputError(
-                    f"A {given} dose is far above the largest {code.code} label dose "
+                    f"A {given} dose is far above the largest {code.code} {code.max_single_dose.what} "
                     f"({code.max_single_dose.quantity}): check the dose and its unit.",
                     field="dose",
                 ),
             )
-        if dose.amount > limit.amount:
+        if dose.amount > limit.amount and code.max_single_dose.warn_above:
             notes += Notes(
                 (
                     Warning_(
@@ -933,6 +933,10 @@ def ndc_notes(
             + ": some payers want whole containers — check the payer's rule before sending.",
             "jw-line-ndc",
         )
+    for product in {c.product.ndc: c.product for c in containers if c.product.ndc_unit_note}.values():
+        notes += Notes(
+            (Warning_("warning", f"{product.ndc}: {product.ndc_unit_note}", sources=product.provenance.sources),)
+        )
     missing = [c.product.ndc for c in containers if not c.product.ndc_unit]
     if missing:
         notes += _note(
@@ -944,12 +948,12 @@ def ndc_notes(
             + (f" ({profile.name} requires them on every drug line)." if profile.ndc_required else "."),
             "ndc-format",
         )
-    elif any(c.product.ndc_unit_confidence == "low" for c in containers):
+    elif any(c.product.ndc_unit_confidence == "low" and not c.product.ndc_unit_note for c in containers):
         notes += _note(
             catalog,
             "info",
             "NDC unit "
-            + "/".join(sorted({c.product.ndc_unit for c in containers}))
+            + "/".join(sorted({c.product.ndc_unit for c in containers if not c.product.ndc_unit_note}))
             + " is the default for this container; some payers want UN — verify per payer.",
             "ndc-unit-syringe",
             applied=True,

@@ -66,6 +66,21 @@ def fl43(line: ClaimLine) -> str | None:
     return f"N4{k.ndc}{k.ndc_unit}{k.ndc_quantity}" if k.ndc and k.ndc_unit else None
 
 
+def missing_ndc_unit(ndc: str | None) -> str:
+    """What a claim view shows where the NDC unit and quantity are not known: the NDC and why, never a bare gap."""
+    if not ndc:
+        return "No single NDC on this line: see the note"
+    return f"N4{ndc.replace('-', '')}: NDC unit and quantity not in the data, take them from the package label"
+
+
+def x12_gap(line: ClaimLine) -> str:
+    """Why an 837 preview has no Loop 2410 LIN/CTP ('' when it has one)."""
+    k = keyed(line)
+    if k.ndc and k.ndc_unit:
+        return ""
+    return "(no LIN/CTP: " + (missing_ndc_unit(k.ndc) if k.ndc else "no single NDC on this line") + ")"
+
+
 def x12_segments(line: ClaimLine, setting: Setting) -> tuple[str, ...]:
     """The service line (SV1 for 837P, SV2 with revenue code 0636 for 837I), its note, and its Loop 2410 LIN/CTP.
     Charges are not known here: the monetary elements carry 0."""

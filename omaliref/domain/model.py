@@ -47,6 +47,8 @@ class DoseLimit:
     quantity: Quantity
     note: str
     sources: tuple[str, ...]
+    what: str = "label dose"  # what the limit is, in the refusal sentence ("far above the largest J2357 label dose")
+    warn_above: bool = True  # a dose between the limit and the refusal gets a warning (imported bounds: not)
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ class Product:
     marketing_start: dt.date | None = None
     status_note: str = ""
     notes: tuple[str, ...] = ()
+    ndc_unit_note: str = ""  # where the NDC unit and quantity come from when the pack does not give them (imported)
 
     @property
     def ndc11(self) -> str:

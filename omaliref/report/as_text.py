@@ -7,6 +7,7 @@ from collections.abc import Collection
 from typing import Any
 
 from omaliref.domain.calculator import CalcResult, LineCheck
+from omaliref.domain.claim_forms import missing_ndc_unit
 from omaliref.domain.model import Catalog
 from omaliref.domain.outcome import Outcome
 from omaliref.domain.payer import PayerProfile
@@ -286,9 +287,10 @@ def claim_form(data: dict[str, Any], form: str) -> str:
             rows += line["x12"]
         elif form == "cms1500":
             rows.append(
-                f"{line['code']} {mods:<8} {line['units']:>5}  {line['cms1500_24a'] or '(no NDC unit)'}"
+                f"{line['code']} {mods:<8} {line['units']:>5}  {line['cms1500_24a'] or missing_ndc_unit(line['ndc'])}"
                 + (f"  [item 19: {line['note']}]" if line["note"] else "")
             )
         else:
-            rows.append(f"0636 {line['code']} {mods:<8} {line['units']:>5}  {line['ub04_fl43'] or '(no NDC unit)'}")
+            fl43 = line["ub04_fl43"] or missing_ndc_unit(line["ndc"])
+            rows.append(f"0636 {line['code']} {mods:<8} {line['units']:>5}  {fl43}")
     return "\n".join(rows)

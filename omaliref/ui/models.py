@@ -10,7 +10,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from omaliref.domain.calculator import ClaimLine
 from omaliref.domain.checklist import AppliedItem
-from omaliref.domain.claim_forms import fl43, item_24a, keyed, x12_segments
+from omaliref.domain.claim_forms import fl43, item_24a, keyed, missing_ndc_unit, x12_gap, x12_segments
 from omaliref.domain.search import SearchHit
 from omaliref.domain.vocab import DRUG_REVENUE_CODE, Setting
 
@@ -136,11 +136,12 @@ class ClaimLinesModel(QAbstractTableModel):
         """The row as shown in the current view (what Copy claim lines copies)."""
         k = keyed(line)
         if self.view == "cms1500":
-            return k.code, k.modifiers, str(k.units), item_24a(line, self.gap) or "(no NDC unit)", k.note
+            return k.code, k.modifiers, str(k.units), item_24a(line, self.gap) or missing_ndc_unit(line.ndc), k.note
         if self.view == "ub04":
-            return DRUG_REVENUE_CODE, k.code, k.modifiers, str(k.units), fl43(line) or "(no NDC unit)"
+            return DRUG_REVENUE_CODE, k.code, k.modifiers, str(k.units), fl43(line) or missing_ndc_unit(line.ndc)
         if self.view == "x12":
-            return k.code, k.modifiers, str(k.units), " ".join(x12_segments(line, self.setting))
+            x12 = " ".join((*x12_segments(line, self.setting), x12_gap(line))).strip()
+            return k.code, k.modifiers, str(k.units), x12
         return k.code, k.modifiers, str(k.units), k.ndc, k.ndc_unit, k.ndc_quantity, k.note
 
     def tsv(self) -> str:

@@ -191,3 +191,26 @@ def test_single_dose_covers_only_an_ndc_the_coder_names(asp_only_state):
         (["JZ"], 100, "00641036725")
     ]
     assert any("00641-0367-25 confirmed by you from the label" in w["message"] for w in named["warnings"])
+
+
+def test_an_imported_code_keys_in_every_view_and_refuses_an_implausible_dose(asp_only_state):
+    """#25 item 2, on the real July 2024 ASP and crosswalk: J9035 400 mg from a named NDC has its NDC unit and
+    quantity in every view and a LIN/CTP pair that validates; 4000 mg is refused with a sentence."""
+    from tests.fixtures.x12 import envelope, validate
+
+    base = ["units", "J9035", "--dose", "400mg", "--date", "2024-08-01", "--package", "50242-0061-01"]
+    data = json.loads(run(asp_only_state, *base, "--json").stdout)
+    (line,) = data["lines"]
+    assert (line["ndc"], line["ndc_unit"], line["ndc_quantity"]) == ("50242006101", "UN", "1")
+    assert line["cms1500_24a"] == "N450242006101 UN1" and line["ub04_fl43"] == "N450242006101UN1"
+    assert line["x12"][1:] == ["LIN**N4*50242006101~", "CTP****1*UN~"]
+    ok, ack = validate(envelope("P", [tuple(line["x12"])]))
+    assert ok, ack
+    note = next(w["message"] for w in data["warnings"] if w["message"].startswith("50242-0061-01: NDC unit UN"))
+    assert "section 508 version of July 2024 ASP NDC-HCPCS Crosswalk 061824.csv" in note
+    for form, row in (("cms1500", "N450242006101 UN1"), ("ub04", "N450242006101UN1"), ("x12", "CTP****1*UN~")):
+        assert row in run(asp_only_state, *base, "--format", form).stdout
+
+    refused = run(asp_only_state, "units", "J9035", "--dose", "4000mg", "--date", "2024-08-01", "--single-dose")
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert "A 4,000 mg dose is far above the largest J9035 dose its packages suggest (800 mg)" in refused.stderr

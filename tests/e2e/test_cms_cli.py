@@ -54,7 +54,9 @@ def test_import_quarters_changes_and_units(tmp_path):
     units = json.loads(run(state, "units", "J0001", "--dose", "25mg", "--date", "2027-02-01", *named, "--json").stdout)
     assert [(l["modifiers"], l["units"]) for l in units["lines"]] == [([], 3), (["JW"], 7)]
     assert units["payment_limit"]["per_unit"] == "12.345" and units["mue"][0]["value"] == 10
-    assert units["lines"][0]["ndc_unit"] is None  # the crosswalk does not give it: never guessed
+    # UN counts the crosswalk's items; the unit of its package size is not given, and the warning says so by file
+    assert units["lines"][0]["ndc_unit"] == "UN" and units["lines"][0]["ndc_quantity"] == "0.25"
+    assert any("does not state the unit of the package size" in w["message"] for w in units["warnings"])
 
     show = json.loads(run(state, "show", "J0001", "--json").stdout)
     assert show["origin"] == "cms-import" and show["billing_unit"] == {"amount": "10", "unit": "mg"}

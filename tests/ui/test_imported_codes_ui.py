@@ -105,3 +105,43 @@ def test_new_case_after_an_imported_code_brings_back_nothing_of_the_last_case(im
     assert calc.dose_edit.hasFocus()
     clipboard, message = copy_lines(qtbot, window)
     assert message.startswith("Nothing copied") and "J0001" not in clipboard
+
+
+def test_an_imported_code_keys_in_every_view_like_a_curated_one(imported_window, qtbot):
+    window = imported_window
+    qtbot.waitUntil(window.isActiveWindow)
+    press(qtbot, window, Qt.Key.Key_K, CTRL)
+    type_text(qtbot, window, "examplemab")
+    qtbot.waitUntil(lambda: window.reference.current_id == "J0001")  # the imported index answers
+    press(qtbot, window, Qt.Key.Key_Return)
+    calc = window.calculator
+    assert calc.code == "J0001"
+    page = window.reference.toPlainText()
+    assert "NOT REVIEWED" in page and "HIGH confidence" not in page
+    assert "cms-crosswalk-2027Q" in page  # the file its packages came from is a source
+
+    calc.set_code("J0001")
+    start_j0001(qtbot, window)
+    pick_package(qtbot, window, 1)
+    ndc = calc.package_box.itemData(1).replace("-", "")
+    view = calc.view_box
+    rows = {}
+    for name in ("fields", "cms1500", "ub04", "x12"):
+        view.setFocus()
+        view.setCurrentIndex(view.findData(name))
+        rows[name] = copy_lines(qtbot, window)[0].splitlines()[1]
+    assert rows["fields"].split("\t")[3:6] == [ndc, "UN", "0.25"]
+    assert f"N4{ndc} UN0.25" in rows["cms1500"] and f"N4{ndc}UN0.25" in rows["ub04"]
+    assert f"LIN**N4*{ndc}~ CTP****0.25*UN~" in rows["x12"]
+    warnings = [calc.warnings_list.item(i).text() for i in range(calc.warnings_list.count())]
+    assert any("NDC unit UN" in w and "ASP NDC-HCPCS Crosswalk" in w for w in warnings)
+
+
+def test_an_imported_code_refuses_an_implausible_dose_with_the_curated_sentence(imported_window, qtbot):
+    window = imported_window
+    calc = start_j0001(qtbot, window)
+    press(qtbot, window, Qt.Key.Key_D, CTRL)
+    type_text(qtbot, window, "1100mg")
+    assert calc.dose_error.isVisible()
+    assert "is far above the largest J0001 dose its 2027Q2 MUE allows" in calc.dose_error.text()
+    assert copy_lines(qtbot, window)[1].startswith("Nothing copied")

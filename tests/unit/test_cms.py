@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
@@ -313,8 +314,35 @@ def test_a_single_dose_confirmation_is_per_ndc(catalog, two_quarters):
 
 
 def test_units_above_the_mue_warn(catalog, two_quarters):
-    r = calc(catalog, two_quarters, "J0001", "1100mg", "99999-0001-10x12", single=True)
+    r = calc(catalog, two_quarters, "J0001", "150mg", "99999-0001-10x2", single=True)
     assert any(w.level == "warning" and "exceed the MUE" in w.message for w in r.warnings)
+
+
+def test_an_imported_code_refuses_a_dose_far_past_its_mue_as_a_curated_code_refuses_one_past_its_label(
+    catalog, two_quarters
+):
+    with pytest.raises(InputError) as refused:
+        calc(catalog, two_quarters, "J0001", "1100mg", "99999-0001-10x12", single=True)
+    assert str(refused.value) == (
+        "A 1,100 mg dose is far above the largest J0001 dose its 2027Q1 MUE allows (100 mg): check the dose and its "
+        "unit."
+    )
+    assert refused.value.field == "dose"
+    assert calc(catalog, two_quarters, "J0001", "400mg", "99999-0001-10x4").administered_units == 40  # 4x: allowed
+
+
+def test_imported_packages_key_with_an_ndc_unit_from_the_crosswalk_named_by_file(catalog, two_quarters):
+    r = calc(catalog, two_quarters, "J0001", "25mg", "99999-0001-10", single=True)
+    assert [(p.ndc_unit, p.ndc_quantity) for line in r.lines for p in line.ndc_parts] == [
+        ("UN", Fraction(1, 4)),
+        ("UN", Fraction(3, 4)),
+    ]
+    note = next(w for w in r.warnings if w.message.startswith("99999-0001-10: NDC unit UN"))
+    assert (
+        "ASP NDC-HCPCS Crosswalk" in note.message and "10 billing units per item, 10 items per package" in note.message
+    )
+    assert note.sources == ("cms-crosswalk-2027Q1",)
+    assert not any("not in the data" in w.message for w in r.warnings)
 
 
 def test_terminated_imported_code_is_an_error_with_its_date(catalog, two_quarters):
