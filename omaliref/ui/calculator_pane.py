@@ -390,6 +390,10 @@ class CalculatorPane(QWidget):
 
     def show_fields(self, fields: CaseFields) -> None:
         """Put the model's case fields back into the widgets (after New case)."""
+        self.code_box.blockSignals(True)  # the model already holds the code: one recompute, not two
+        self.set_code(fields.code)
+        self.code_box.blockSignals(False)
+        self._fill_packages()
         self.dose_edit.setText(fields.dose)
         self.containers_edit.setText(fields.containers)
         self._show_single_dose()

@@ -76,10 +76,9 @@ class CaseModel(QObject):
         self.recompute()
 
     def new_case(self) -> None:
-        """Forget everything about the patient's case; keep the desk settings and the code list position."""
+        """Forget everything about the patient's case, its code too (the README promises it); keep the desk."""
         f = self._fields
         self._fields = CaseFields(
-            code=f.code,
             date=self.today.isoformat(),
             payer=f.payer,
             payer_profile=f.payer_profile,

@@ -86,6 +86,7 @@ class ChecklistPane(QWidget):
         case_model.changed.connect(self.show_snapshot)
         self.model.ticks_changed.connect(self._ticks_changed)
         self.view.selectionModel().currentChanged.connect(self._show_why)
+        self.model.modelReset.connect(self.why.clear)  # another case's items: the last item's "Why" goes too
         self.copy_button.clicked.connect(self.copy_summary)
 
     def tab_chain(self) -> list[QWidget]:

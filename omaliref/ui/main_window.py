@@ -221,6 +221,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(notice, 20000)
         for act in self._needs_data:
             act.setEnabled(True)
+        from omaliref.ui.widgets import WindowKeysFirst
+
+        self._keys_first = WindowKeysFirst(self)  # Ctrl+E and the rest work from Dose, Payer and the other fields
         self.loaded = True
         if self.search_edit.text():
             self.run_search(self.search_edit.text())
@@ -280,6 +283,7 @@ class MainWindow(QMainWindow):
         self.case_model.new_case()
         self.calculator.show_fields(self.case_model.fields)
         self.search_edit.clear()
+        self.reference.clear_entry()
         self.statusBar().showMessage("New case: the previous case's inputs and ticks are cleared.", 8000)
         self.focus_dose()
 

@@ -221,6 +221,11 @@ class ReferenceView(QTextBrowser):
         self.setOpenLinks(False)
         self.anchorClicked.connect(self._on_anchor)
         self.setAccessibleName("Reference")
+        self.clear_entry()
+
+    def clear_entry(self) -> None:
+        """Nothing shown (at start, and after New case: no entry of the last case stays in view)."""
+        self.current_id = ""
         self.setHtml("<p>Type in the search box: a code (J2357), a drug or brand, an NDC, a modifier or a topic.</p>")
 
     def show_entry(

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFocusEvent, QFontMetrics, QKeyEvent, QPalette, QWheelEvent
+from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFocusEvent,
+    QFontMetrics,
+    QKeyEvent,
+    QKeySequence,
+    QPalette,
+    QShortcut,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -13,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QWidget,
 )
 
 
@@ -226,6 +237,28 @@ class FieldLabel(QLabel):
             if isinstance(edit, QLineEdit):
                 edit.selectAll()
         return handled
+
+
+class WindowKeysFirst(QObject):
+    """The window's own shortcuts win over a text field's key bindings: on X11 a line edit keeps Ctrl+E (end of
+    line) for itself, so Ctrl+E in Dose or Payer did nothing and the file name typed next went into the field."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.keys = {
+            *(seq.toString() for action in window.findChildren(QAction) for seq in action.shortcuts()),
+            *(shortcut.key().toString() for shortcut in window.findChildren(QShortcut)),
+        } - {""}
+        for field in (*window.findChildren(QLineEdit), *window.findChildren(QComboBox)):
+            field.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not isinstance(event, QKeyEvent) or event.type() != QEvent.Type.ShortcutOverride:
+            return False
+        if QKeySequence(event.keyCombination()).toString() not in self.keys:
+            return False
+        event.ignore()  # not taken by the field: the shortcut fires
+        return True
 
 
 class DateField(QLineEdit):

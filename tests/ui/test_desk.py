@@ -80,6 +80,7 @@ def test_opening_an_ndc_from_search_sets_the_code_and_adds_the_container(window,
 
 def test_new_case_clears_the_patient_and_keeps_the_desk(window, qtbot):
     calc, checklist = window.calculator, window.checklist
+    calc.set_code("J0490")
     calc.setting_box.setCurrentIndex(calc.setting_box.findData("hospital-outpatient"))
     checklist.set_indication("asthma")
     qtbot.keyClicks(calc.dose_edit, "225mg")
@@ -89,6 +90,7 @@ def test_new_case_clears_the_patient_and_keeps_the_desk(window, qtbot):
     assert model.ticked
     qtbot.keyClick(window.search_edit, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert calc.dose_edit.text() == "" and calc.containers_edit.text() == ""
+    assert calc.code == "J2357"  # the code is the patient's too: back to the default, as the README says
     assert checklist.indication == "" and not model.ticked
     assert calc.setting == "hospital-outpatient" and calc.profile_id == "medicare-part-b"  # the desk stays
     assert "New case" in window.statusBar().currentMessage()

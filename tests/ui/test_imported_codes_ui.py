@@ -93,14 +93,23 @@ def test_new_case_after_an_imported_code_brings_back_nothing_of_the_last_case(im
     assert calc.lines_model.rowCount() == 2 and calc.warnings_list.count() > 0
     assert window.checklist.model.rowCount() > 0
 
+    window.open_entry("J2357")  # something in the reference pane
+    assert window.reference.current_id == "J2357"
+    checklist_before = [window.checklist.model.item(r).item.id for r in range(window.checklist.model.rowCount())]
+    window.checklist.view.setCurrentIndex(window.checklist.model.index(0, 0))
+    assert window.checklist.why.text().startswith("<b>Why:</b>")
+
     press(qtbot, window, Qt.Key.Key_N, CTRL)
-    # the date is today again, which no imported quarter covers: an error, and nothing of the last case
-    assert "no imported quarter covers" in calc.code_error.text() or "no imported quarter covers" in (
-        calc.date_error.text()
-    )
+    # the code goes back to the default too (the README says New case clears it), and nothing of the last case shows
+    assert calc.code == "J2357" and window.case_model.fields.code == "J2357"
+    assert calc.dose_edit.text() == "" and calc.containers_edit.text() == ""
     assert calc.lines_model.rowCount() == 0 and calc.warnings_list.count() == 0
     assert not calc.stale and not calc.stale_banner.isVisible()
-    assert window.checklist.model.rowCount() == 0 and window.checklist.why.text() == ""
+    assert not any(label.isVisible() for label in (calc.code_error, calc.dose_error, calc.containers_error))
+    assert window.reference.current_id == "" and "J0001" not in window.reference.toPlainText()
+    checklist_after = [window.checklist.model.item(r).item.id for r in range(window.checklist.model.rowCount())]
+    assert checklist_after != checklist_before and not window.checklist.model.ticked  # J2357's, unticked
+    assert window.checklist.why.text() == ""
     assert not calc.single_dose_confirmed.isEnabled() and not calc.single_dose_confirmed.isChecked()
     assert calc.dose_edit.hasFocus()
     clipboard, message = copy_lines(qtbot, window)

@@ -4,8 +4,9 @@ key events to whatever has the focus, and the clipboard read back."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QLineEdit, QMainWindow
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 ALT = Qt.KeyboardModifier.AltModifier
@@ -185,3 +186,52 @@ def test_tab_walks_the_whole_window_and_the_lines_table_is_one_stop(desk, qtbot,
     for stop in (calc.code_box, calc.dose_edit, calc.payer_box, calc.lines_view, calc.copy_button):
         assert stop in visited, (stop.accessibleName(), names)
     assert window.checklist.copy_button in visited
+
+
+class X11LineEdit(QLineEdit):
+    """A line edit that keeps Ctrl+E for itself, as Qt's X11 key bindings make it do (end of line)."""
+
+    def event(self, event):
+        if event.type() == QEvent.Type.ShortcutOverride and event.keyCombination() == CTRL_E:
+            event.accept()
+            return True
+        return super().event(event)
+
+
+CTRL_E = Qt.KeyboardModifier.ControlModifier | Qt.Key.Key_E
+
+
+@pytest.mark.parametrize("keys_first", [True, False])
+def test_the_windows_shortcuts_win_over_a_text_fields_bindings(qtbot, keys_first):
+    from omaliref.ui.widgets import WindowKeysFirst
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    edit = X11LineEdit()
+    window.setCentralWidget(edit)
+    export = QAction("Export", window)
+    export.setShortcut(QKeySequence("Ctrl+E"))
+    window.addAction(export)
+    if keys_first:
+        WindowKeysFirst(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus)
+    triggered = []
+    export.triggered.connect(lambda: triggered.append(True))
+    qtbot.keyClick(edit, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert triggered == ([True] if keys_first else [])  # without the filter the field swallows Ctrl+E (X11)
+
+
+@pytest.mark.parametrize("field", ["dose_edit", "payer_box", "date_edit"])
+def test_ctrl_e_in_a_text_field_exports_the_audit_sheet(desk, qtbot, monkeypatch, field):
+    window = desk
+    asked = []
+    monkeypatch.setattr(type(window), "ask_pdf_path", staticmethod(lambda parent, name="": asked.append(name) or ""))
+    getattr(window.calculator, field).setFocus()
+    qtbot.waitUntil(getattr(window.calculator, field).hasFocus)
+    press(qtbot, window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert len(asked) == 1 and asked[0].startswith("omaliref-audit-J2357")
