@@ -443,9 +443,7 @@ def chosen_containers(
         unconfirmed = any(p.auto_select and p.container_type == "unknown" for p in catalog.products_for(code.code))
         reason = (
             "name the NDC opened (from the package list, or --package) and, if its label says single-dose, "
-            "confirm single-dose from the label ('Label says single-dose', or --single-dose) for JW/JZ; on the "
-            "command line --single-dose alone lets the calculator choose among the CMS crosswalk's packages, "
-            "without JW/JZ"
+            "confirm single-dose from the label ('Label says single-dose', or --single-dose) for JW/JZ"
             if unconfirmed
             else "name the NDC opened"
         )
@@ -1018,6 +1016,8 @@ def admin_code(code: Code, containers: tuple[ContainerUse, ...]) -> str:
         return "96372 (SC/IM injection); 96401 only where the payer allows"
     if "IV" in routes:
         return "96365 or 96413 (IV infusion, up to 1 hour) — payer-dependent"
+    if not code.admin_codes:  # an imported code: the CMS files give no route
+        return "not in the data for this code: choose it by the route given (e.g. 96372 SC/IM injection, 96365 IV)"
     return ", ".join(code.admin_codes)
 
 

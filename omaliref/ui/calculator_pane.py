@@ -458,8 +458,9 @@ class CalculatorPane(QWidget):
         if self._payer_refused and (error is None or error.field == "payer"):
             self.payer_error.show_error(self._payer_refused)
         if error is not None:
-            if snapshot.outcome is None:  # nothing valid since the case began: nothing of an earlier case shows
+            if snapshot.outcome is None:  # nothing valid for this case and code: nothing of an earlier one shows
                 self._show_empty()
+                self.summary.clear()  # the error beside the field says what to do
             field = error.field if error.field in self._errors() else "dose"
             if not (field == "payer" and self._payer_refused):
                 self._errors()[field].show_error(str(error))

@@ -126,12 +126,14 @@ class CaseModel(QObject):
         try:
             outcome = self.library.evaluate(self.case())
         except InputError as exc:
+            # the last good lines stay (greyed) only while they are of the code in the box: never J2357's under J9035
+            kept = previous.outcome if previous.outcome and previous.outcome.case.code == self._fields.code else None
             self.snapshot = CaseSnapshot(
                 self._fields,
-                previous.outcome if previous.outcome else None,
+                kept,
                 self._checklist_only(),
                 exc,
-                stale=previous.outcome is not None,
+                stale=kept is not None,
                 ticked=self._ticked,
             )
         else:

@@ -173,3 +173,18 @@ def test_every_claim_line_stays_in_view_on_a_1366x768_screen(window, qtbot):
     qtbot.keyClicks(calc.dose_edit, "75mg")
     calc.containers_edit.clear()
     assert view.minimumHeight() < needed  # one line: the table gives the room back
+
+
+def test_stale_lines_are_never_of_another_code_than_the_code_box(window, qtbot):
+    """Greyed lines of the last valid input stay only while they are of the code shown (J2357's lines once stayed
+    under J9035, and under J7402 after a look-alike slip)."""
+    calc = window.calculator
+    qtbot.keyClicks(calc.dose_edit, "375mg")
+    assert calc.lines_model.rowCount() == 2
+    calc.set_code("J7402")  # omalizumab's dose on the Sinuva implant code: refused
+    assert calc.code_error.isVisible() or calc.dose_error.isVisible()
+    assert calc.lines_model.rowCount() == 0 and not calc.stale and not calc.stale_banner.isVisible()
+    calc.set_code("J2357")
+    assert calc.lines_model.rowCount() == 2 and not calc.stale
+    qtbot.keyClicks(calc.dose_edit, "x")  # the same code, invalid dose: the last lines stay, greyed
+    assert calc.stale and calc.lines_model.rowCount() == 2
