@@ -33,6 +33,7 @@ class ChecklistPane(QWidget):
     """Edits the case's indication, renders its checklist, and keeps the case's ticks."""
 
     ticks_changed = Signal(object)  # frozenset of ticked ids
+    copy_message = Signal(str)  # what Copy summary did, for the status bar
 
     def __init__(self, case_model: CaseModel, parent: Any = None) -> None:
         super().__init__(parent)
@@ -174,6 +175,15 @@ class ChecklistPane(QWidget):
         return checklist_summary(self.catalog, outcome, self.model.ticked)
 
     def copy_summary(self) -> None:
+        """Copy the summary and say so, as Copy claim lines does (it once copied without a word)."""
         text = self.summary_text()
-        if text:
-            QGuiApplication.clipboard().setText(text)
+        if not text:
+            self.copy_message.emit("Nothing copied: there is no checklist for this input (the calculator says why).")
+            return
+        QGuiApplication.clipboard().setText(text)
+        current = self.snapshot.current
+        with_lines = current is not None and current.calculation is not None
+        self.copy_message.emit(
+            f"Copied the checklist summary · {self.snapshot.fields.code} · {len(self.model.ticked)} ticked"
+            + ("" if with_lines else " · without claim lines (no valid calculation)")
+        )

@@ -217,6 +217,7 @@ class MainWindow(QMainWindow):
         self.calculator.set_defaults(prefs.payer, prefs.modifier_340b, prefs.payer_profile)
         self.calculator.set_setting(prefs.setting)
         self.calculator.copy_message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self.checklist.copy_message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         for notice in [*self.library.profiles.notices, *self.library.notices]:  # a broken payer file or database
             self.statusBar().showMessage(notice, 20000)
         for act in self._needs_data:

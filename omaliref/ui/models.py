@@ -59,6 +59,10 @@ class ResultsModel(QAbstractListModel):
         return None
 
 
+# The charge and the diagnosis pointer are not known here: the header, which the copy carries too, says so.
+X12_HEADER = "837 service line, Loop 2410 (charge 0, diagnosis pointer 1: placeholders)"
+
+
 class ClaimLinesModel(QAbstractTableModel):
     """The claim lines a coder keys, in the order they go on the claim, as the chosen form shows them."""
 
@@ -66,7 +70,7 @@ class ClaimLinesModel(QAbstractTableModel):
         "fields": ("Code", "Modifiers", "Units", "NDC (N4)", "NDC unit", "NDC qty", "Note (item 19)"),
         "cms1500": ("Code", "Modifiers", "Units", "Item 24A (shaded)", "Item 19"),
         "ub04": ("Rev. code", "HCPCS", "Modifiers", "Units", "FL43"),
-        "x12": ("Code", "Modifiers", "Units", "837 service line and its Loop 2410"),
+        "x12": ("Code", "Modifiers", "Units", X12_HEADER),
     }
 
     def __init__(self, parent: Any = None) -> None:

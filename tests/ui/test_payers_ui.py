@@ -76,3 +76,25 @@ def test_copy_refuses_out_loud_and_takes_back_its_lines_when_the_input_is_invali
     qtbot.mouseClick(window.calculator.copy_button, Qt.MouseButton.LeftButton)
     assert window.statusBar().currentMessage().startswith("Nothing copied")
     assert "J2357" not in QApplication.clipboard().text()  # the stale lines are no longer on the clipboard
+
+
+def test_copy_summary_says_what_it_copied(window, qtbot):
+    qtbot.keyClicks(window.calculator.dose_edit, "375mg")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    modifiers = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window.calculator.dose_edit, Qt.Key.Key_S, modifiers)
+    assert window.statusBar().currentMessage() == "Copied the checklist summary · J2357 · 0 ticked"
+    assert QApplication.clipboard().text().startswith("omaliref check — J2357")
+    qtbot.keyClicks(window.calculator.dose_edit, "x")  # invalid: the summary goes without lines, and says so
+    qtbot.keyClick(window.calculator.dose_edit, Qt.Key.Key_S, modifiers)
+    assert window.statusBar().currentMessage().endswith("without claim lines (no valid calculation)")
+
+
+def test_the_837_view_marks_its_placeholders(window, qtbot):
+    qtbot.keyClicks(window.calculator.dose_edit, "375mg")
+    view = window.calculator.view_box
+    view.setCurrentIndex(view.findData("x12"))
+    header = window.calculator.lines_model.headers[3]
+    assert "charge 0" in header and "diagnosis pointer 1" in header and "placeholders" in header
+    assert window.calculator.lines_model.index(0, 3).data().startswith("SV1*HC:J2357:JZ*0*UN*60***1~")
