@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QProgressDialog,
@@ -110,10 +111,28 @@ class ImportProgressDialog(QProgressDialog):
 
     def _end(self, outcome: str) -> None:
         self.outcome = outcome
-        self.setLabelText(outcome)
-        self.setValue(self.maximum())
+        # One line per file, wrapped: one long line once pushed Close off a 1366 px screen.
+        self.setLabelText(outcome.replace("; ", "\n"))
+        if self.reports or not outcome.startswith("Nothing was imported"):
+            self.setValue(self.maximum())
+        else:  # a bar at 100 % read as done, over a message that says nothing was imported
+            self.setValue(self.minimum())
         self.setCancelButtonText("Close")
+        self._fit_screen()
         self.import_ended.emit(outcome)
+
+    def _fit_screen(self) -> None:
+        """Wrap the message to fit the screen the dialog is on, and keep the dialog inside it."""
+        label = self.findChild(QLabel)
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if label is None or screen is None:
+            return
+        label.setWordWrap(True)
+        label.setMaximumWidth(min(720, screen.width() - 80))
+        self.adjustSize()
+        frame = self.frameGeometry()
+        frame.moveCenter(screen.center())
+        self.move(frame.topLeft())
 
     def _finished(self, reports: list[ImportReport]) -> None:
         self.reports = reports

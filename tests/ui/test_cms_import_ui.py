@@ -27,6 +27,8 @@ def test_import_through_the_progress_dialog(window, qtbot, monkeypatch, tmp_path
         ("mue", "imported"),
     ]
     assert dialog.value() == dialog.maximum()
+    assert dialog.labelText().count("\n") == 3  # one line per file, not one line wider than the screen
+    assert dialog.width() <= dialog.screen().availableGeometry().width()
     assert window.quarters_label.text() == "CMS quarters: 2027Q1"
     # the imported code is now searchable, opens in the reference, and calculates with its payment limit and MUE
     qtbot.keyClicks(window.search_edit, "examplemab")
@@ -50,6 +52,8 @@ def test_a_broken_file_is_reported_and_nothing_imported(window, qtbot, monkeypat
     bad = write_zip(tmp_path / "bad.zip", {NAMES["asp"]: ASP_CSV.replace("HCPCS Code Dosage", "Dose")})
     dialog = import_through_menu(window, qtbot, monkeypatch, [bad])
     assert "Nothing was imported" in dialog.outcome and "line 9" in dialog.outcome
+    assert ": expected " in dialog.outcome and dialog.outcome.endswith(".")  # a whole sentence
+    assert dialog.value() == dialog.minimum()  # not a full bar over "nothing was imported"
     assert window.quarters_label.text() == "No CMS quarter imported"
 
 
