@@ -39,7 +39,7 @@ from omaliref.ui.models import ClaimLinesModel
 from omaliref.ui.widgets import DateField, ErrorLabel, FieldLabel, PackageBox, ProfileBox, WrappingItemDelegate
 
 LINES_MIN_HEIGHT, LINES_MAX_HEIGHT = 70, 190  # the claim-lines table, in pixels
-SINGLE_DOSE_NO_NDC = "Label says single-dose (name the NDC in Containers first)"
+SINGLE_DOSE_NO_NDC = "Label says single-&dose (name the NDC in Containers first)"
 
 
 def _digits(ndc: str) -> str:
@@ -104,7 +104,7 @@ class CalculatorPane(QWidget):
         self.view_box.setAccessibleName("Show claim lines as")
         for value, label in LINE_VIEW_LABELS:
             self.view_box.addItem(label, value)
-        self.separately_payable = QCheckBox("Separately payable")
+        self.separately_payable = QCheckBox("Separately pa&yable")
         self.separately_payable.setToolTip("Untick for packaged OPPS drugs, FQHC/RHC or CAP: no JW/JZ then.")
         self.separately_payable.setAccessibleName("Separately payable")
         self.separately_payable.setChecked(True)
@@ -121,6 +121,14 @@ class CalculatorPane(QWidget):
         for modifier, label in M340B_LABELS:
             self.m340b_box.addItem(label, modifier)
         self.code_error = ErrorLabel("code")
+        for error_label, field_widget in (
+            (self.code_error, self.code_box),
+            (self.dose_error, self.dose_edit),
+            (self.containers_error, self.containers_edit),
+            (self.date_error, self.date_edit),
+            (self.payer_error, self.payer_box),
+        ):
+            error_label.describes(field_widget)
         self.fix_button = QPushButton()  # the one-key fix a look-alike error offers
         self.fix_button.setAccessibleName("Use the suggested code")
         self.fix_button.hide()
@@ -134,7 +142,7 @@ class CalculatorPane(QWidget):
         form.addRow(FieldLabel("D&ose", self.dose_edit), self.dose_edit)
         form.addRow("", self.dose_error)
         form.addRow(FieldLabel("Co&ntainers", self.containers_edit), self.containers_edit)
-        form.addRow("", self.package_box)
+        form.addRow(FieldLabel("Packa&ge", self.package_box), self.package_box)
         form.addRow("", self.containers_error)
         form.addRow(FieldLabel("Date of &service", self.date_edit), self.date_edit)
         form.addRow("", self.date_error)
@@ -355,7 +363,8 @@ class CalculatorPane(QWidget):
         self.package_box.clear()
         self.package_box.addItem("Add a package…", "")
         for product in self.library.packages_for(self.code):
-            self.package_box.addItem(f"{product.ndc} — {product.container_amount} {product.form}", product.ndc)
+            route = f", {product.route}" if product.route else ""  # an SC syringe is no choice for an IV case
+            self.package_box.addItem(f"{product.ndc} — {product.container_amount} {product.form}{route}", product.ndc)
 
     def _named_ndcs(self) -> list[str]:
         """The NDCs the Containers field names (none while it does not parse: the field says why)."""
@@ -376,9 +385,9 @@ class CalculatorPane(QWidget):
         box.blockSignals(True)
         box.setEnabled(bool(named))
         if len(named) > 2:
-            box.setText(f"Labels of the {len(named)} NDCs named say single-dose")
+            box.setText(f"Labels of the {len(named)} NDCs named say single-&dose")
         else:
-            box.setText(f"Label of {' and '.join(named)} says single-dose" if named else SINGLE_DOSE_NO_NDC)
+            box.setText(f"Label of {' and '.join(named)} says single-&dose" if named else SINGLE_DOSE_NO_NDC)
         box.setChecked(bool(named) and all(_digits(n) in confirmed for n in named))
         box.blockSignals(False)
 
@@ -407,8 +416,19 @@ class CalculatorPane(QWidget):
             self.dose_edit.setFocus()
 
     def add_container(self, ndc: str) -> None:
+        """One more of a package: a second pick of the same NDC makes it x2 (it once read 'x1, x1')."""
         text = self.containers_edit.text().strip()
-        self.containers_edit.setText(f"{text}, {ndc}x1" if text else f"{ndc}x1")
+        try:
+            named = list(parse_containers(split_container_text(text)))
+        except InputError:  # the field says what is wrong with it: add at the end and leave the rest as typed
+            self.containers_edit.setText(f"{text}, {ndc}x1" if text else f"{ndc}x1")
+            return
+        same = next((i for i, (typed, _count) in enumerate(named) if _digits(typed) == _digits(ndc)), None)
+        if same is None:
+            named.append((ndc, 1))
+        else:
+            named[same] = (named[same][0], named[same][1] + 1)
+        self.containers_edit.setText(", ".join(f"{typed}x{count}" for typed, count in named))
 
     def _package_chosen(self, index: int) -> None:
         ndc = self.package_box.itemData(index)

@@ -58,6 +58,7 @@ class ErrorLabel(QLabel):
     def __init__(self, field: str, parent: Any = None) -> None:
         super().__init__(parent)
         self.field = field
+        self._field_widget: QWidget | None = None
         self.setWordWrap(True)
         self.setAccessibleName(f"{field} error")
         self._apply_colour()
@@ -81,9 +82,15 @@ class ErrorLabel(QLabel):
             self._apply_colour()
         super().changeEvent(event)
 
+    def describes(self, field_widget: QWidget) -> None:
+        """The field this label speaks for: a screen reader on the field reads the error too."""
+        self._field_widget = field_widget
+
     def show_error(self, message: str) -> None:
         self.setText(f"✖ {message}")
         self.setAccessibleDescription(message)
+        if self._field_widget is not None:
+            self._field_widget.setAccessibleDescription(message)
         self.show()
         from PySide6.QtGui import QAccessible, QAccessibleEvent  # on the first error, not at start-up
 
@@ -92,6 +99,8 @@ class ErrorLabel(QLabel):
     def clear_error(self) -> None:
         self.clear()
         self.setAccessibleDescription("")
+        if self._field_widget is not None:
+            self._field_widget.setAccessibleDescription("")
         self.hide()
 
 

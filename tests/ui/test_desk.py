@@ -188,3 +188,39 @@ def test_stale_lines_are_never_of_another_code_than_the_code_box(window, qtbot):
     assert calc.lines_model.rowCount() == 2 and not calc.stale
     qtbot.keyClicks(calc.dose_edit, "x")  # the same code, invalid dose: the last lines stay, greyed
     assert calc.stale and calc.lines_model.rowCount() == 2
+
+
+def test_picking_the_same_package_twice_writes_x2_and_the_list_names_the_route(window, qtbot):
+    calc = window.calculator
+    ndc = calc.package_box.itemData(1)
+    route = window.library.catalog.products[ndc].route
+    assert route and calc.package_box.itemText(1).endswith(f", {route}")
+    calc.package_box.setFocus()
+    qtbot.waitUntil(calc.package_box.hasFocus)
+    for _ in range(2):
+        qtbot.keyClick(calc.package_box, Qt.Key.Key_Down)
+        qtbot.keyClick(calc.package_box, Qt.Key.Key_Return)  # added, and the box goes back to "Add a package…"
+    assert calc.containers_edit.text() == f"{ndc}x2"
+
+
+def test_every_calculator_field_has_a_mnemonic(window, qtbot):
+    calc = window.calculator
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)
+    assert calc.package_box.hasFocus()
+    assert calc.separately_payable.isChecked()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Y, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: not calc.separately_payable.isChecked())  # a mnemonic clicks the box (animated)
+    qtbot.keyClicks(calc.containers_edit, "50242-0215-01")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(calc.single_dose_confirmed.isChecked)
+
+
+def test_an_error_is_read_on_its_field_too(window, qtbot):
+    calc = window.calculator
+    qtbot.keyClicks(calc.dose_edit, "abc")
+    assert "not a dose unit" in calc.dose_edit.accessibleDescription()
+    calc.dose_edit.clear()
+    qtbot.keyClicks(calc.dose_edit, "150mg")
+    assert calc.dose_edit.accessibleDescription() == ""
