@@ -228,14 +228,49 @@ def review(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+CHANGE_TITLES = {
+    "codes_added": "Codes added",
+    "codes_terminated": "Codes terminated",
+    "codes_removed": "Codes no longer in the file",
+    "descriptor_changes": "Descriptors changed",
+    "payment_limit_changes": "Payment limits changed",
+    "mue_changes": "MUE values changed",
+    "ndcs_added": "NDCs added to the crosswalk",
+    "ndcs_removed": "NDCs no longer in the crosswalk",
+}
+
+
+def _mue(value: Any) -> str:
+    return f"{value['value']} units (MAI {value['mai']})" if value else "none"
+
+
+def change_row(kind: str, row: dict[str, Any]) -> str:
+    """One change as a coder reads it (the 'What changed' dialog and `changes` text; JSON keeps the rows)."""
+    if kind in ("codes_added", "codes_removed"):
+        return f"{row['code']}: {row['descriptor']}"
+    if kind == "codes_terminated":
+        replaced = f"; use {row['replaced_by']}" if row.get("replaced_by") else ""
+        return f"{row['code']}: ends {row['termination_date']}{replaced}"
+    if kind == "descriptor_changes":
+        return f"{row['code']}: '{row['from']}' became '{row['to']}'"
+    if kind == "payment_limit_changes":
+        before, after = (f"${row[k]} per unit" if row[k] is not None else "not priced" for k in ("from", "to"))
+        return f"{row['code']}: {before} → {after}"
+    if kind == "mue_changes":
+        return f"{row['code']} ({row['setting']}): {_mue(row['from'])} → {_mue(row['to'])}"
+    if kind in ("ndcs_added", "ndcs_removed"):
+        return f"{row['code']}: NDC {row['ndc']} ({row['drug_name']})"
+    return ", ".join(f"{k} {v}" for k, v in row.items())
+
+
 def changes(data: dict[str, Any], keys: list[str]) -> str:
     codes = data["codes"]
-    lines = [f"Changes {data['from']} -> {data['to']}" + (f" for {', '.join(codes)}" if codes else "")]
+    lines = [f"Changes {data['from']} → {data['to']}" + (f" for {', '.join(codes)}" if codes else "")]
     for key in keys:
         rows = data[key]
         if rows:
-            lines.append(f"{key.replace('_', ' ')} ({len(rows)}):")
-            lines += [f"  {row}" for row in rows]
+            lines.append(f"{CHANGE_TITLES.get(key, key)} ({len(rows)}):")
+            lines += [f"  {change_row(key, row)}" for row in rows]
     return "\n".join(lines if len(lines) > 1 else lines + ["  no changes"])
 
 

@@ -3,7 +3,6 @@ thread and reports back through signals. A 'What changed' dialog compares two im
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -28,6 +27,7 @@ from omaliref.data.library import Library
 from omaliref.domain.cms import FileFormatError, QuarterUnknown
 from omaliref.domain.errors import InputError
 from omaliref.domain.quarter import Quarter
+from omaliref.report import as_text
 
 
 class ImportWorker(QObject):
@@ -237,8 +237,8 @@ class ChangesDialog(QDialog):
         diff = self.library.changes(old, new, codes)
         lines = [f"{old} → {new}"]
         for key, rows in diff.items():
-            lines.append(f"\n{key.replace('_', ' ').capitalize()} ({len(rows)})")
-            lines += [f"  {json.dumps(row, default=str)}" for row in rows]
+            lines.append(f"\n{as_text.CHANGE_TITLES.get(key, key)} ({len(rows)})")
+            lines += [f"  {as_text.change_row(key, row)}" for row in rows]
         self.report.setPlainText("\n".join(lines))
 
     @classmethod

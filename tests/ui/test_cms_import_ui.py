@@ -85,7 +85,10 @@ def test_changes_dialog(window, qtbot, monkeypatch, tmp_path):
     dialog = ChangesDialog(window.library, window)
     qtbot.addWidget(dialog)
     assert dialog.from_box.currentText() == "2027Q1" and dialog.to_box.currentText() == "2027Q2"
-    assert "J0006" in dialog.report.toPlainText()
+    text = dialog.report.toPlainText()
+    assert "J0006" in text
+    assert "J0001: $12.345 per unit → $13.000 per unit\n  J0003: $9.870 per unit → not priced" in text  # not JSON
+    assert "MUE values changed" in text and "{" not in text
     qtbot.keyClicks(dialog.codes_edit, "J2357")
     text = dialog.report.toPlainText()
     assert "J0006" not in text and "(revised)" in text
