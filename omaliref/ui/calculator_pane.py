@@ -32,6 +32,7 @@ from omaliref.domain.case import parse_containers, split_container_text
 from omaliref.domain.errors import InputError, LookalikeError
 from omaliref.domain.outcome import Outcome
 from omaliref.domain.quantities import format_amount
+from omaliref.domain.vocab import MODIFIERS_340B
 from omaliref.report import as_text
 from omaliref.ui.case_model import CaseFields, CaseModel, CaseSnapshot
 from omaliref.ui.labels import LEVEL_MARK, LINE_VIEW_LABELS, M340B_LABELS, SETTING_LABELS
@@ -120,6 +121,10 @@ class CalculatorPane(QWidget):
         self.m340b_box.setAccessibleName("340B modifier")
         for modifier, label in M340B_LABELS:
             self.m340b_box.addItem(label, modifier)
+        self.m340b_note = QLabel()  # when the payer's profile puts another 340B modifier (or none) on the lines
+        self.m340b_note.setWordWrap(True)
+        self.m340b_note.setAccessibleName("340B modifier on the lines")
+        self.m340b_note.hide()
         self.code_error = ErrorLabel("code")
         for error_label, field_widget in (
             (self.code_error, self.code_box),
@@ -152,6 +157,7 @@ class CalculatorPane(QWidget):
         form.addRow("", self.separately_payable)
         form.addRow("", self.single_dose_confirmed)
         form.addRow("340&B modifier", self.m340b_box)
+        form.addRow("", self.m340b_note)
 
         self.stale_banner = QLabel("⚠ STALE — the input above is not valid; these lines are from the last valid input.")
         self.stale_banner.setStyleSheet("background:#fff0cc; color:#5a3a00; font-weight:bold; padding:4px;")
@@ -513,6 +519,7 @@ class CalculatorPane(QWidget):
 
     def _show_empty(self) -> None:
         self.stale_banner.hide()
+        self.m340b_note.hide()
         self.lines_model.set_lines([])
         self.summary.setText("Type the dose given, e.g. 375mg.")
         self.warnings_list.clear()
@@ -533,6 +540,12 @@ class CalculatorPane(QWidget):
         assert r is not None
         self.stale_banner.hide()
         self.lines_model.set_lines(r.lines, r.case.setting, r.case.payer_profile.cms1500_ndc_gap)
+        on_lines = sorted({m for line in r.lines for m in line.modifiers} & set(MODIFIERS_340B))
+        chosen = r.case.modifier_340b
+        self.m340b_note.setVisible(bool(chosen) and on_lines != [chosen])  # the box and the lines never disagree unsaid
+        self.m340b_note.setText(
+            f"The lines carry {' '.join(on_lines) or 'no 340B modifier'}, not {chosen}: see the warnings."
+        )
         self.summary.setText(as_text.units_summary(r))
         self.admin_label.setText(f"<b>Administration code (its own line):</b> {r.admin_code_suggestion}")
         self.warnings_list.clear()

@@ -98,3 +98,13 @@ def test_the_837_view_marks_its_placeholders(window, qtbot):
     header = window.calculator.lines_model.headers[3]
     assert "charge 0" in header and "diagnosis pointer 1" in header and "placeholders" in header
     assert window.calculator.lines_model.index(0, 3).data().startswith("SV1*HC:J2357:JZ*0*UN*60***1~")
+
+
+def test_the_340b_box_never_disagrees_with_the_lines_unsaid(window, qtbot):
+    calc = window.calculator
+    qtbot.keyClicks(calc.dose_edit, "375mg")
+    calc.m340b_box.setCurrentIndex(calc.m340b_box.findData("TB"))
+    assert "TB" in calc.lines_model.index(0, 1).data() and not calc.m340b_note.isVisible()
+    pick_profile(qtbot, window, "illin")  # Illinois Medicaid (sample) bills 340B drugs with UD
+    assert "UD" in calc.lines_model.index(0, 1).data()
+    assert calc.m340b_note.isVisible() and calc.m340b_note.text() == "The lines carry UD, not TB: see the warnings."
