@@ -260,7 +260,13 @@ class Catalog:
         shown = ndc_text.strip()[:40]
         if len(digits) not in (10, 11):
             raise UnknownIdError(f"'{shown}' is not an NDC: type 10 or 11 digits, e.g. 50242-0215-01.", field="ndc")
-        raise UnknownIdError(f"NDC {shown} is not in the data pack.", field="ndc")
+        near = [p for p in self.products.values() if _one_digit_off(digits, p.ndc11)][:3]
+        hint = (
+            " Did you mean " + " or ".join(f"{p.ndc} ({p.brand}, {p.container_amount})" for p in near) + "?"
+            if near
+            else ""
+        )
+        raise UnknownIdError(f"NDC {shown} is not in the data pack.{hint}", field="ndc")
 
     def sections_for(self, code: str) -> tuple[Topic, ...]:
         found = [t for t in self.topics.values() if t.code == code]
@@ -274,6 +280,17 @@ class Catalog:
 
     def resolve_sources(self, ids: Iterable[str]) -> tuple[Source, ...]:
         return tuple(self.sources[i] for i in dict.fromkeys(ids))
+
+
+def _one_digit_off(typed: str, ndc11: str) -> bool:
+    """A typing slip away from an NDC: one digit left out, one digit wrong, or two neighbours swapped."""
+    if len(typed) == 10:
+        return any(ndc11[:i] + ndc11[i + 1 :] == typed for i in range(11))
+    if len(typed) != 11:
+        return False
+    differ = [i for i in range(11) if typed[i] != ndc11[i]]
+    swapped = len(differ) == 2 and differ[1] == differ[0] + 1 and typed[differ[0]] == ndc11[differ[1]]
+    return len(differ) == 1 or (swapped and typed[differ[1]] == ndc11[differ[0]])
 
 
 def units_per_container(product: Product, code: Code) -> Fraction:
