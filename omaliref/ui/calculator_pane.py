@@ -89,6 +89,10 @@ class CalculatorPane(QWidget):
         self.payer_box = ProfileBox()  # type-ahead: any part of the name finds the profile
         self.payer_box.setAccessibleName("Payer profile")
         self.payer_error = ErrorLabel("payer")
+        self.payer_note = QLabel()  # a sample profile says so, with its note and the dates of its sources
+        self.payer_note.setWordWrap(True)
+        self.payer_note.setAccessibleName("Payer profile note")
+        self.payer_note.hide()
         self._payer_refused = ""  # the sentence a refused type-ahead left beside the payer box
         for profile in self.library.profiles.by_id.values():
             origin = "" if profile.origin == "built-in" else f"  [{Path(profile.origin).name}]"
@@ -153,6 +157,7 @@ class CalculatorPane(QWidget):
         form.addRow("", self.date_error)
         form.addRow(FieldLabel("&Payer", self.payer_box), self.payer_box)
         form.addRow("", self.payer_error)
+        form.addRow("", self.payer_note)
         form.addRow("Se&tting", self.setting_box)
         form.addRow("", self.separately_payable)
         form.addRow("", self.single_dose_confirmed)
@@ -304,7 +309,24 @@ class CalculatorPane(QWidget):
     def _profile_changed(self, index: int) -> None:
         if index >= 0:
             self._payer_refused = ""
+            self._show_profile_note()
             self.case_model.update(payer=self.payer, payer_profile=self.profile_id, payer_typed=self._payer_typed())
+
+    def _show_profile_note(self) -> None:
+        """A sample profile is an example to confirm, not the payer's current rule: say so where it is chosen."""
+        profile = self.library.profile(self.profile_id)
+        self.payer_box.setToolTip(as_text.profile(profile))  # the whole profile, as `omaliref payers show` prints it
+        if not profile.sample:
+            self.payer_note.hide()
+            return
+        sources = [self.catalog.sources[i] for i in profile.sources if i in self.catalog.sources]
+        dated = "; ".join(f"{s.id}, {s.date}" for s in sources if s.date)
+        self.payer_note.setText(
+            "⚠ Sample profile: confirm with the payer before relying on it."
+            + (f" {profile.note}" if profile.note else "")
+            + (f" (sources: {dated})" if dated else "")
+        )
+        self.payer_note.show()
 
     def _payer_typed(self) -> str:
         return self.payer_box.currentText() if self.payer_box.pending() else ""
@@ -360,6 +382,7 @@ class CalculatorPane(QWidget):
         wanted = profile_id or PROFILE_FOR_KIND.get(payer, "medicare-part-b")
         self.payer_box.setCurrentIndex(max(0, self.payer_box.findData(wanted)))
         self.m340b_box.setCurrentIndex(max(0, self.m340b_box.findData(modifier_340b)))
+        self._show_profile_note()  # also when the index did not change
 
     def _code_changed(self) -> None:
         self._fill_packages()

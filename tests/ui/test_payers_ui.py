@@ -108,3 +108,15 @@ def test_the_340b_box_never_disagrees_with_the_lines_unsaid(window, qtbot):
     pick_profile(qtbot, window, "illin")  # Illinois Medicaid (sample) bills 340B drugs with UD
     assert "UD" in calc.lines_model.index(0, 1).data()
     assert calc.m340b_note.isVisible() and calc.m340b_note.text() == "The lines carry UD, not TB: see the warnings."
+
+
+def test_a_sample_profile_says_so_where_it_is_chosen(window, qtbot):
+    calc = window.calculator
+    assert not calc.payer_note.isVisible() and "medicare-part-b" in calc.payer_box.toolTip()
+    profile = window.library.profile("west-virginia-medicaid")
+    assert profile.sample
+    pick_profile(qtbot, window, "west")
+    assert calc.payer_note.isVisible()
+    assert calc.payer_note.text().startswith("⚠ Sample profile: confirm with the payer before relying on it.")
+    assert profile.note in calc.payer_note.text()
+    assert "(SAMPLE: confirm with the payer)" in calc.payer_box.toolTip()
