@@ -599,6 +599,9 @@ class CalculatorPane(QWidget):
             if self._copied and clipboard.text() == self._copied:
                 clipboard.clear()
             self._copied = ""
+            if self.snapshot.error is None and not self.snapshot.fields.dose.strip():
+                self.copy_message.emit("Nothing copied: no dose yet — type the dose given (Ctrl+D).")
+                return
             self.copy_message.emit(
                 "Nothing copied: the input is not valid, so there are no current claim lines"
                 + (" (the lines shown are stale)." if self.snapshot.stale else ".")

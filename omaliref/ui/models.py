@@ -12,7 +12,7 @@ from omaliref.domain.calculator import ClaimLine
 from omaliref.domain.checklist import AppliedItem
 from omaliref.domain.claim_forms import fl43, item_24a, keyed, missing_ndc_unit, x12_gap, x12_segments
 from omaliref.domain.search import SearchHit
-from omaliref.domain.vocab import DRUG_REVENUE_CODE, Setting
+from omaliref.domain.vocab import DRUG_REVENUE_CODE, FORM_FOR_SETTING, Setting
 
 Index = QModelIndex | QPersistentModelIndex
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -83,7 +83,13 @@ class ClaimLinesModel(QAbstractTableModel):
 
     @property
     def headers(self) -> tuple[str, ...]:
-        return self.VIEWS[self.view]
+        headers = self.VIEWS[self.view]
+        return headers[:-1] if self._no_item_19 else headers
+
+    @property
+    def _no_item_19(self) -> bool:
+        """A hospital (UB-04) case has no item 19: its fields view leaves the note column out."""
+        return self.view == "fields" and FORM_FOR_SETTING[self.setting] == "ub04"
 
     def set_lines(self, lines: Sequence[ClaimLine], setting: Setting = "office", gap: int = 1) -> None:
         self.beginResetModel()
@@ -146,7 +152,8 @@ class ClaimLinesModel(QAbstractTableModel):
         if self.view == "x12":
             x12 = " ".join((*x12_segments(line, self.setting), x12_gap(line))).strip()
             return k.code, k.modifiers, str(k.units), x12
-        return k.code, k.modifiers, str(k.units), k.ndc, k.ndc_unit, k.ndc_quantity, k.note
+        fields = k.code, k.modifiers, str(k.units), k.ndc, k.ndc_unit, k.ndc_quantity, k.note
+        return fields[:-1] if self._no_item_19 else fields
 
     def tsv(self) -> str:
         """The table as shown: a header row, then one claim line per row, fields separated by tabs."""

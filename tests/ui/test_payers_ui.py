@@ -120,3 +120,17 @@ def test_a_sample_profile_says_so_where_it_is_chosen(window, qtbot):
     assert calc.payer_note.text().startswith("⚠ Sample profile: confirm with the payer before relying on it.")
     assert profile.note in calc.payer_note.text()
     assert "(SAMPLE: confirm with the payer)" in calc.payer_box.toolTip()
+
+
+def test_copy_with_no_dose_yet_says_so_rather_than_calling_the_input_invalid(window, qtbot):
+    qtbot.mouseClick(window.calculator.copy_button, Qt.MouseButton.LeftButton)
+    assert window.statusBar().currentMessage() == "Nothing copied: no dose yet — type the dose given (Ctrl+D)."
+
+
+def test_a_hospital_case_has_no_item_19_column(window, qtbot):
+    calc = window.calculator
+    qtbot.keyClicks(calc.dose_edit, "375mg")
+    assert calc.lines_model.headers[-1] == "Note (item 19)"
+    calc.set_setting("hospital-outpatient")
+    assert "Note (item 19)" not in calc.lines_model.headers and calc.lines_model.columnCount() == 6
+    assert calc.claim_lines_text().splitlines()[1] == "J2357\tJZ\t60\t50242022701\tML\t2"
