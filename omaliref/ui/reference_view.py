@@ -111,20 +111,18 @@ def code_html(
         parts.append(f"<p><b>Administration code to pair:</b> {escape(', '.join(code.admin_codes))}</p>")
     products = catalog.products_for(code.code)
     if products:
-        parts.append(
-            "<h2>Packages</h2><table border='1' cellspacing='0' cellpadding='3' width='100%'>"
-            "<tr><th>NDC</th><th>Presentation</th><th>Amount</th><th>Units each</th>"
-            "<th>Container</th><th>Status</th></tr>"
-        )
+        # One line per package, not a six-column table: in a 360 px pane the table wrapped its headers and the
+        # imported presentations to one word per line (seen at 1366x768).
+        parts.append("<h2>Packages</h2><ul>")
         for p in products:
             units = units_per_container(p, code)
             status = escape(p.marketing_status) + ("" if p.presentation_verified else "; presentation not confirmed")
             parts.append(
-                f"<tr><td style='white-space:nowrap'>{_link(p.ndc)}</td><td>{escape(p.presentation)}</td>"
-                f"<td>{escape(str(p.container_amount))}</td><td align='right'>{format_amount(units)}</td>"
-                f"<td>{escape(p.container_type)}</td><td>{status}</td></tr>"
+                f"<li><b style='white-space:nowrap'>{_link(p.ndc)}</b> — {escape(str(p.container_amount))}, "
+                f"{format_amount(units)} unit{'s' * (units != 1)} each; container {escape(p.container_type)}; "
+                f"{status}<br><small>{escape(p.presentation)}</small></li>"
             )
-        parts.append("</table>")
+        parts.append("</ul>")
     for topic in catalog.sections_for(code.code):
         parts.append(f"<h2>{escape(topic.title)}</h2><p>{_badge(topic.provenance.confidence)}</p>{_body(topic.body)}")
     provenances = [code.provenance, *(t.provenance for t in catalog.sections_for(code.code))]

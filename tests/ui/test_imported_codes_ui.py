@@ -128,6 +128,7 @@ def test_an_imported_code_keys_in_every_view_like_a_curated_one(imported_window,
     page = window.reference.toPlainText()
     assert "NOT REVIEWED" in page and "HIGH confidence" not in page
     assert "cms-crosswalk-2027Q" in page  # the file its packages came from is a source
+    assert "99999-0001-10 — 100 mg, 10 units each; container unknown" in page  # one line per package
 
     calc.set_code("J0001")
     start_j0001(qtbot, window)
