@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from omaliref.domain.checklist import Evaluation
-from omaliref.domain.vocab import SEVERITIES
+from omaliref.domain.vocab import OMALIZUMAB_CODES, SEVERITIES
 from omaliref.report.as_text import VERDICT_TEXT, checklist_summary
 from omaliref.ui.case_model import CaseModel, CaseSnapshot
 from omaliref.ui.labels import INDICATION_LABELS, VERDICT_STYLE
@@ -116,6 +116,7 @@ class ChecklistPane(QWidget):
     def show_snapshot(self, snapshot: CaseSnapshot) -> None:
         if snapshot.fields.indication != self.indication:
             self.set_indication(snapshot.fields.indication)
+        self._follow_the_drug(snapshot.fields.code)
         self.snapshot = snapshot
         evaluation = self.evaluation
         if evaluation is None:  # the case does not evaluate (code, date or payer): no checklist of another case shows
@@ -158,6 +159,18 @@ class ChecklistPane(QWidget):
             + (f"<br>Open: {counts}" if counts else "")
         )
         self.verdict.setStyleSheet(VERDICT_STYLE[verdict] + " padding:6px;")
+
+    def _follow_the_drug(self, code: str) -> None:
+        """The indications listed are omalizumab's: for another drug the box is off and says why (Asthma for
+        belimumab once drew no remark)."""
+        omalizumab = code in OMALIZUMAB_CODES
+        self.indication_box.setEnabled(omalizumab)
+        self.indication_box.setToolTip(
+            ""
+            if omalizumab
+            else f"The indications listed are omalizumab's ({', '.join(OMALIZUMAB_CODES)}): "
+            f"they do not apply to {code}."
+        )
 
     def _ticks_changed(self, ticked: frozenset[str]) -> None:
         self.case_model.set_ticked(ticked)

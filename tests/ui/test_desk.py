@@ -224,3 +224,12 @@ def test_an_error_is_read_on_its_field_too(window, qtbot):
     calc.dose_edit.clear()
     qtbot.keyClicks(calc.dose_edit, "150mg")
     assert calc.dose_edit.accessibleDescription() == ""
+
+
+def test_the_indication_list_follows_the_drug(window, qtbot):
+    box = window.checklist.indication_box
+    assert box.isEnabled()
+    window.calculator.set_code("J0490")  # belimumab: the omalizumab indications do not apply
+    assert not box.isEnabled() and "do not apply to J0490" in box.toolTip()
+    window.calculator.set_code("J2357")
+    assert box.isEnabled() and box.toolTip() == ""
