@@ -89,6 +89,7 @@ class ChecklistPane(QWidget):
         self.view.selectionModel().currentChanged.connect(self._show_why)
         self.model.modelReset.connect(self.why.clear)  # another case's items: the last item's "Why" goes too
         self.copy_button.clicked.connect(self.copy_summary)
+        self.show_snapshot(case_model.snapshot)  # the case was evaluated before this pane existed: show it now
 
     def tab_chain(self) -> list[QWidget]:
         return [self.indication_box, self.view, self.copy_button]

@@ -198,7 +198,9 @@ class ChecklistModel(QAbstractListModel):
         marker, fg, bg = SEVERITY_STYLE[applied.severity]
         if role == Qt.ItemDataRole.DisplayRole:
             prefix = f"{applied.condition.upper()}: " if applied.condition else ""
-            return f"[{marker}] {prefix}{applied.item.text}"
+            # a tick in words too: in dark and high-contrast palettes both boxes drew as near-black squares
+            done = "✔ DONE — " if applied.item.id in self._ticked else ""
+            return f"{done}[{marker}] {prefix}{applied.item.text}"
         if role == Qt.ItemDataRole.CheckStateRole:
             return Qt.CheckState.Checked if applied.item.id in self._ticked else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -226,6 +228,6 @@ class ChecklistModel(QAbstractListModel):
             self._ticked.add(item_id)
         else:
             self._ticked.discard(item_id)
-        self.dataChanged.emit(index, index, [role])
+        self.dataChanged.emit(index, index)  # the text says DONE too, not only the box
         self.ticks_changed.emit(self.ticked)
         return True

@@ -233,3 +233,13 @@ def test_the_indication_list_follows_the_drug(window, qtbot):
     assert not box.isEnabled() and "do not apply to J0490" in box.toolTip()
     window.calculator.set_code("J2357")
     assert box.isEnabled() and box.toolTip() == ""
+
+
+def test_a_ticked_checklist_item_says_done_in_words(window, qtbot):
+    model = window.checklist.model
+    first = model.index(0, 0).data()
+    assert not first.startswith("✔")
+    model.setData(model.index(0, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+    assert model.index(0, 0).data() == "✔ DONE — " + first  # distinct whatever the palette draws the box as
+    model.setData(model.index(0, 0), Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
+    assert model.index(0, 0).data() == first
