@@ -142,7 +142,8 @@ class CalculatorPane(QWidget):
         self.fix_button.setAccessibleName("Use the suggested code")
         self.fix_button.hide()
         self.fix_button.clicked.connect(self._use_suggested_code)
-        QShortcut(QKeySequence("Alt+U"), self, self._use_suggested_code)  # the one-key fix, wherever the focus is
+        fix = QShortcut(QKeySequence("Alt+U"), self, self._use_suggested_code)  # the one-key fix, from any field
+        fix.setWhatsThis("Use the code a look-alike error suggests")
 
         form = QFormLayout()
         form.addRow("&Code", self.code_box)

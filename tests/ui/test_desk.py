@@ -243,3 +243,16 @@ def test_a_ticked_checklist_item_says_done_in_words(window, qtbot):
     assert model.index(0, 0).data() == "✔ DONE — " + first  # distinct whatever the palette draws the box as
     model.setData(model.index(0, 0), Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
     assert model.index(0, 0).data() == first
+
+
+def test_help_lists_every_key_the_window_answers_to(window, qtbot):
+    from omaliref.ui.dialogs import ShortcutsDialog
+
+    rows = dict(window.shortcut_rows())
+    for keys in ("Ctrl+D", "Ctrl+E", "Ctrl+K", "Ctrl+N", "Ctrl+Shift+C", "Alt+P", "Alt+G", "Alt+U", "Esc"):
+        assert keys in rows, keys
+    assert rows["Alt+P"] == "Payer" and rows["Ctrl+D"].startswith("Go to Dose")
+    dialog = ShortcutsDialog(window.shortcut_rows(), window)
+    qtbot.addWidget(dialog)
+    assert "Ctrl+Shift+C" in dialog.view.toPlainText()
+    assert any(a.shortcut().toString() == "F1" for a in window.findChildren(type(window.export_action)))
