@@ -178,6 +178,9 @@ class ProfileBox(QComboBox):
         super().__init__(parent)
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        line = self.lineEdit()
+        if line is not None:
+            line.setAccessibleName("Payer profile name")  # the text field inside was unnamed to screen readers
 
     def best_match(self, text: str) -> int:
         """The item the text names: itself (any case), else the first containing it, as the completer lists them."""

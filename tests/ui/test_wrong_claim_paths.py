@@ -112,6 +112,10 @@ def test_a_name_that_fits_no_profile_is_refused_out_loud_and_never_copied(desk, 
     assert "the payer is still Medicare Part B" in calc.payer_error.text()
 
 
+def test_the_payer_name_field_is_named_for_screen_readers(desk):
+    assert desk.calculator.payer_box.lineEdit().accessibleName() == "Payer profile name"
+
+
 def test_a_second_alt_p_replaces_the_name_instead_of_appending(desk, qtbot):
     window, calc = desk, desk.calculator
     payer_by_arrows(qtbot, window, "illin")
