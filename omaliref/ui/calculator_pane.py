@@ -282,6 +282,7 @@ class CalculatorPane(QWidget):
             self.view_box,
             self.copy_button,
             self.dose_button,
+            self.warnings_list,  # every warning reachable from the keyboard (the pane scrolls to it on a short screen)
         ]
 
     def _calculable_codes(self) -> list[str]:

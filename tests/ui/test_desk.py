@@ -256,3 +256,20 @@ def test_help_lists_every_key_the_window_answers_to(window, qtbot):
     qtbot.addWidget(dialog)
     assert "Ctrl+Shift+C" in dialog.view.toPlainText()
     assert any(a.shortcut().toString() == "F1" for a in window.findChildren(type(window.export_action)))
+
+
+def test_every_warning_is_reachable_from_the_keyboard_on_a_1280x720_screen(window, qtbot):
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: window.height() <= 720)
+    calc = window.calculator
+    qtbot.keyClicks(calc.dose_edit, "375mg")
+    calc.dose_button.setFocus()
+    qtbot.waitUntil(calc.dose_button.hasFocus)
+    qtbot.keyClick(calc.dose_button, Qt.Key.Key_Tab)
+    warnings = calc.warnings_list
+    assert warnings.hasFocus() and warnings.count() > 1
+    for _ in range(warnings.count()):
+        qtbot.keyClick(warnings, Qt.Key.Key_Down)
+    assert warnings.currentRow() == warnings.count() - 1  # Down walks to the last warning
+    last = warnings.visualItemRect(warnings.item(warnings.count() - 1))
+    assert warnings.viewport().rect().intersects(last)  # and the list scrolled it into view

@@ -187,7 +187,7 @@ def test_tab_walks_the_whole_window_and_the_lines_table_is_one_stop(desk, qtbot,
         pytest.fail(f"Tab never came back to Search; stuck after {[w.accessibleName() for w in visited[-5:]]}")
     names = [w.accessibleName() for w in visited]
     assert len(set(map(id, visited))) == len(visited), names  # every stop once per round
-    for stop in (calc.code_box, calc.dose_edit, calc.payer_box, calc.lines_view, calc.copy_button):
+    for stop in (calc.code_box, calc.dose_edit, calc.payer_box, calc.lines_view, calc.copy_button, calc.warnings_list):
         assert stop in visited, (stop.accessibleName(), names)
     assert window.checklist.copy_button in visited
 
