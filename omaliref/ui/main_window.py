@@ -324,6 +324,8 @@ class MainWindow(QMainWindow):
         self.results.set_hits(self.library.search(text, RESULT_LIMIT))
         if self.results.rowCount():
             self.results_view.setCurrentIndex(self.results.index(0, 0))
+        elif text.strip():  # nothing matches: the pane no longer shows an unrelated earlier entry
+            self.reference.clear_entry()
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         from omaliref.ui.models import HIT_ROLE

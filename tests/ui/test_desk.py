@@ -273,3 +273,12 @@ def test_every_warning_is_reachable_from_the_keyboard_on_a_1280x720_screen(windo
     assert warnings.currentRow() == warnings.count() - 1  # Down walks to the last warning
     last = warnings.visualItemRect(warnings.item(warnings.count() - 1))
     assert warnings.viewport().rect().intersects(last)  # and the list scrolled it into view
+
+
+def test_a_search_with_no_results_clears_the_reference_pane(window, qtbot):
+    qtbot.keyClicks(window.search_edit, "J2357")
+    assert window.reference.current_id == "J2357" and "1 unit = 5 mg" in window.reference.toPlainText()
+    window.search_edit.clear()
+    qtbot.keyClicks(window.search_edit, "zzqqxx")
+    assert window.results.rowCount() == 0 and window.reference.current_id == ""
+    assert "1 unit = 5 mg" not in window.reference.toPlainText()  # J2357's entry is gone
