@@ -228,6 +228,8 @@ class CalculatorPane(QWidget):
         for box in (self.code_box, self.package_box, self.payer_box, self.setting_box, self.m340b_box, self.view_box):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             box.setMinimumContentsLength(10)
+        # the longest view name whole: at 1366 px "CMS-1500 item 24A" once read "CMS-1500 item 2"
+        self.view_box.setMinimumContentsLength(max(len(label) for _value, label in LINE_VIEW_LABELS))
         self.warnings_list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.warnings_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.warnings_list.setItemDelegate(WrappingItemDelegate(self.warnings_list))

@@ -134,3 +134,14 @@ def test_a_hospital_case_has_no_item_19_column(window, qtbot):
     calc.set_setting("hospital-outpatient")
     assert "Note (item 19)" not in calc.lines_model.headers and calc.lines_model.columnCount() == 6
     assert calc.claim_lines_text().splitlines()[1] == "J2357\tJZ\t60\t50242022701\tML\t2"
+
+
+def test_show_as_names_each_view_whole(window, qtbot):
+    from PySide6.QtGui import QFontMetrics
+
+    view = window.calculator.view_box
+    widest = max(QFontMetrics(view.font()).horizontalAdvance(view.itemText(i)) for i in range(view.count()))
+    # however tight the row gets, the box keeps room for its longest name ("CMS-1500 item 24A", once "...item 2" on
+    # X11 at 1366 px; offscreen fonts leave room either way, so the reserved length is checked as well)
+    assert view.minimumContentsLength() >= max(len(view.itemText(i)) for i in range(view.count()))
+    assert view.minimumSizeHint().width() > widest
