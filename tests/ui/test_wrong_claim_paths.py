@@ -239,3 +239,25 @@ def test_ctrl_e_in_a_text_field_exports_the_audit_sheet(desk, qtbot, monkeypatch
     qtbot.waitUntil(getattr(window.calculator, field).hasFocus)
     press(qtbot, window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     assert len(asked) == 1 and asked[0].startswith("omaliref-audit-J2357")
+
+
+def test_while_the_payer_box_names_no_profile_the_audit_sheet_prints_no_previous_payer(desk, qtbot):
+    window = desk
+    assert "Medicare Part B" in window.audit_sheet_html()
+    press(qtbot, window, Qt.Key.Key_P, ALT)
+    type_text(qtbot, window, "illin")  # not chosen yet
+    html = window.audit_sheet_html()
+    assert "No case." in html and "Medicare Part B" not in html
+
+
+def test_leaving_the_payer_box_with_the_mouse_takes_the_first_match_too(desk, qtbot):
+    window, calc = desk, desk.calculator
+    press(qtbot, window, Qt.Key.Key_P, ALT)
+    type_text(qtbot, window, "ILLINOIS MEDICAID (HFS) (SAMPLE)")  # a whole name in another case: that profile
+    press(qtbot, window, Qt.Key.Key_Escape)  # the completer's list closes (on X11 a first click only does that)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None)
+    assert calc.stale  # still in the box, still no profile chosen: nothing current to copy
+    qtbot.mouseClick(calc.dose_edit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(calc.dose_edit.hasFocus)
+    assert calc.profile_id == "illinois-medicaid" and not calc.stale
+    assert calc.payer_box.currentText() == "Illinois Medicaid (HFS) (sample)"
