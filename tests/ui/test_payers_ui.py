@@ -145,3 +145,20 @@ def test_show_as_names_each_view_whole(window, qtbot):
     # X11 at 1366 px; offscreen fonts leave room either way, so the reserved length is checked as well)
     assert view.minimumContentsLength() >= max(len(view.itemText(i)) for i in range(view.count()))
     assert view.minimumSizeHint().width() > widest
+
+
+def test_a_line_without_an_ndc_unit_says_so_in_each_claim_view(qtbot):
+    from fractions import Fraction
+
+    from omaliref.domain.calculator import ClaimLine, NdcPart
+    from omaliref.ui.models import ClaimLinesModel
+
+    model = ClaimLinesModel()
+    model.set_lines([ClaimLine("J1100", ("JZ",), 10, "administered", (NdcPart("00641-0367-25", "", Fraction(1), 1),))])
+    words = "N400641036725: NDC unit and quantity not in the data, take them from the package label"
+    model.set_view("cms1500")
+    assert model.index(0, 3).data() == words  # the NDC stays, with why the unit is missing ("(no NDC unit)" before)
+    model.set_view("ub04")
+    assert model.index(0, 4).data() == words
+    model.set_view("x12")
+    assert model.index(0, 3).data() == f"SV1*HC:J1100:JZ*0*UN*10***1~ (no LIN/CTP: {words})"
