@@ -109,7 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--single-dose",
             action="store_true",
-            help="the label says single-dose (for packages whose status the data does not give)",
+            help="the label of each --package NDC says single-dose (for packages whose status the data does not give); "
+            "without --package the calculator may choose a CMS crosswalk package but puts no JW/JZ on it",
         )
         p.add_argument("--json", action="store_true")
 
@@ -236,7 +237,8 @@ def _case(args: argparse.Namespace, library: Any, **extra: str) -> Any:
         setting=args.setting,
         modifier_340b=args.modifier_340b,
         separately_payable=not args.not_separately_payable,
-        single_dose_confirmed=args.single_dose,
+        single_dose_confirmed=args.single_dose,  # confirms the --package NDCs only, never one the calculator chose
+        single_dose_ndcs=(),
         last_dose=args.last_dose,
         supplied_by=args.supplied_by,
         **extra,

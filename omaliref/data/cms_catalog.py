@@ -17,7 +17,7 @@ from omaliref.data.cms_store import CmsStore
 from omaliref.domain.cms import AspRow, HcpcsRow, descriptor_dosage, dosage_quantity
 from omaliref.domain.cms_facts import MueLimit, PaymentLimit, QuarterFacts, decimal_text, money_text
 from omaliref.domain.errors import InputError
-from omaliref.domain.model import Catalog, Code, Modifier, Product, Provenance, Source
+from omaliref.domain.model import Catalog, Code, DoseLimit, Modifier, Product, Provenance, Source
 from omaliref.domain.quantities import Quantity
 from omaliref.domain.quarter import Quarter
 from omaliref.domain.search import SearchEntry
@@ -113,6 +113,7 @@ def imported_code(store: CmsStore, quarter: str, code: str) -> tuple[Code, tuple
         notes=tuple(notes),
     )
     products = []
+    crosswalk = store.import_for(quarter, "crosswalk")
     if unit is not None:
         for xw in store.crosswalk(quarter, code):
             if not xw.ndc11 or xw.billunits is None or xw.billunits <= 0:
@@ -135,17 +136,58 @@ def imported_code(store: CmsStore, quarter: str, code: str) -> tuple[Code, tuple
                     marketing_status="listed",
                     presentation_verified=True,  # NDC and billing units per item come from the CMS crosswalk
                     auto_select=True,
-                    ndc_unit="",
-                    ndc_quantity=Fraction(xw.pkg_size) if xw.pkg_size and xw.pkg_size > 0 else Fraction(1),
+                    ndc_unit="UN",  # one per item: the crosswalk counts billing units per item, its size has no unit
+                    ndc_quantity=Fraction(1),
                     ndc_unit_confidence="low",
+                    ndc_unit_note=_ndc_unit_note(xw, crosswalk.file if crosswalk else f"for {quarter}"),
                     provenance=Provenance("high", (source_id(quarter, "crosswalk"),), as_of),
                     containers_per_package=int(qty) if qty and qty == qty.to_integral_value() and qty > 0 else None,
                     container_type_confidence="low",
-                    status_note="From the CMS ASP NDC-HCPCS crosswalk; single-dose status and NDC unit are not in "
-                    "the file.",
+                    status_note="From the CMS ASP NDC-HCPCS crosswalk; single-dose status and the unit of the "
+                    "package size are not in the file.",
                 )
             )
+    if unit is not None and products:
+        domain_code = replace(domain_code, max_single_dose=_dose_bound(store, quarter, code, unit, products))
     return domain_code, tuple(products)
+
+
+def _ndc_unit_note(xw: Any, crosswalk_file: str) -> str:
+    """Why an imported package's NDC unit is UN and its quantity counts items: what the crosswalk gives, by file."""
+    items = f"{decimal_text(xw.pkg_qty)} item{'s' * (xw.pkg_qty != 1)}" if xw.pkg_qty else ""
+    per_package = f", {items} per package" if items else ""
+    return (
+        f"NDC unit UN, the quantity counting the items used, from the CMS crosswalk {crosswalk_file} "
+        f"({decimal_text(xw.billunits)} billing units per item{per_package}). CMS does not state the unit of the "
+        f"package size ({_text(xw.pkg_size)}): for a payer that wants ML or GR, take the amount from the label."
+    )
+
+
+BOUND_PACKAGES = 2  # the bound without an MUE: twice the largest package; a dose past 4x that (8 packages) is a slip
+
+
+def _dose_bound(store: CmsStore, quarter: str, code: str, unit: Quantity, products: list[Product]) -> DoseLimit:
+    """A plausibility bound for an imported code, which has no label dose: the quarter's largest MUE when an MUE
+    file is imported, else twice the largest crosswalk package. The calculator refuses a dose past 4x the bound
+    with the sentence it uses for a curated code's label dose (J9035 4000 mg was once accepted silently)."""
+    mues = store.mue(quarter, code)
+    largest = max((m.row.value for m in mues), default=0)
+    if largest > 0:  # an MUE of 0 says "not payable", not how large a dose is
+        return DoseLimit(
+            Quantity(largest * unit.amount, unit.unit),
+            f"the largest MUE of {quarter}: {largest} units per day",
+            tuple(dict.fromkeys(source_id(quarter, "mue", m.setting) for m in mues)),
+            what=f"dose its {quarter} MUE allows",
+            warn_above=False,  # the quarter's facts warn when the units exceed the MUE of the setting
+        )
+    biggest = max(products, key=lambda p: p.container_amount.amount)
+    return DoseLimit(
+        Quantity(BOUND_PACKAGES * biggest.container_amount.amount, unit.unit),
+        f"twice its largest package in the {quarter} crosswalk, {biggest.container_amount} ({biggest.ndc})",
+        (source_id(quarter, "crosswalk"),),
+        what="dose its packages suggest",
+        warn_above=False,
+    )
 
 
 def _quarter_for_codes(store: CmsStore, day: dt.date) -> str | None:

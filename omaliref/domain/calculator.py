@@ -304,12 +304,12 @@ def dose_limits(catalog: Catalog, code: Code, given: Quantity, dose: Quantity) -
                 code,
                 given,
                 InputError(
-                    f"A {given} dose is far above the largest {code.code} label dose "
+                    f"A {given} dose is far above the largest {code.code} {code.max_single_dose.what} "
                     f"({code.max_single_dose.quantity}): check the dose and its unit.",
                     field="dose",
                 ),
             )
-        if dose.amount > limit.amount:
+        if dose.amount > limit.amount and code.max_single_dose.warn_above:
             notes += Notes(
                 (
                     Warning_(
@@ -488,8 +488,8 @@ def chosen_containers(
         hint = " ".join(c.right for c in catalog.corrections_for(code.code) if c.always_show)
         unconfirmed = any(p.auto_select and p.container_type == "unknown" for p in catalog.products_for(code.code))
         reason = (
-            "name the NDC opened, or confirm single-dose from the label ('Label says single-dose', or "
-            "--single-dose) to let the calculator choose among the CMS crosswalk's packages"
+            "name the NDC opened (from the package list, or --package) and, if its label says single-dose, "
+            "confirm single-dose from the label ('Label says single-dose', or --single-dose) for JW/JZ"
             if unconfirmed
             else "name the NDC opened"
         )
@@ -575,9 +575,23 @@ def count_units(code: Code, containers: tuple[ContainerUse, ...], dose: Quantity
 # -- modifiers -------------------------------------------------------------------------------------------------
 
 
+def label_confirmed(catalog: Catalog, case: Case, containers: tuple[ContainerUse, ...]) -> list[ContainerUse]:
+    """The containers of unknown single-dose status whose label the coder confirmed: an NDC the coder named and
+    confirmed, never one the calculator chose (one tick once covered whatever package it then picked, #25)."""
+    if not case.containers:
+        return []
+    named: set[str] = set()
+    for text in case.single_dose_ndcs:
+        try:
+            named.add(catalog.product(text).ndc)
+        except InputError:
+            continue  # an NDC no longer named, or mistyped: it confirms nothing
+    return [c for c in containers if c.product.container_type == "unknown" and c.product.ndc in named]
+
+
 def waste_modifiers_allowed(catalog: Catalog, case: Case, containers: tuple[ContainerUse, ...]) -> tuple[bool, Notes]:
     """Rules jw-jz-not-separately-payable and single-dose-only: may JW/JZ appear at all?"""
-    confirmed = [c for c in containers if c.product.container_type == "unknown" and case.single_dose_confirmed]
+    confirmed = label_confirmed(catalog, case, containers)
     single_dose = all(c.product.single_dose or c in confirmed for c in containers)
     notes = Notes()
     if confirmed:
@@ -605,12 +619,20 @@ def waste_modifiers_allowed(catalog: Catalog, case: Case, containers: tuple[Cont
     elif not single_dose:
         allowed = False
         unknown = [c.product.ndc for c in containers if c.product.container_type == "unknown"]
-        text = (
-            "Single-dose status of " + ", ".join(unknown) + " is not established: JW/JZ not applied. If the "
-            "label says single-dose, confirm it ('Label says single-dose', or --single-dose) to apply JW/JZ."
-            if unknown
-            else "Multi-dose container: JW/JZ never apply."
-        )
+        if unknown and not case.containers:
+            text = (
+                "Single-dose status of " + ", ".join(unknown) + ", chosen by the calculator, is not established: "
+                "JW/JZ not applied. A single-dose confirmation covers only an NDC you name: name the NDC opened "
+                "(the package list, or --package) and, if its label says single-dose, confirm it ('Label says "
+                "single-dose', or --single-dose) to apply JW/JZ."
+            )
+        elif unknown:
+            text = (
+                "Single-dose status of " + ", ".join(unknown) + " is not established: JW/JZ not applied. If the "
+                "label says single-dose, confirm it ('Label says single-dose', or --single-dose) to apply JW/JZ."
+            )
+        else:
+            text = "Multi-dose container: JW/JZ never apply."
         notes += _note(catalog, "warning", text, "single-dose-only", applied=True)
     inferred = sorted(
         {c.product.ndc for c in containers if c.product.single_dose and c.product.container_type_confidence != "high"}
@@ -1019,6 +1041,10 @@ def ndc_notes(
             + ": some payers want whole containers — check the payer's rule before sending.",
             "jw-line-ndc",
         )
+    for product in {c.product.ndc: c.product for c in containers if c.product.ndc_unit_note}.values():
+        notes += Notes(
+            (Warning_("warning", f"{product.ndc}: {product.ndc_unit_note}", sources=product.provenance.sources),)
+        )
     missing = [c.product.ndc for c in containers if not c.product.ndc_unit]
     if missing:
         notes += _note(
@@ -1030,12 +1056,12 @@ def ndc_notes(
             + (f" ({profile.name} requires them on every drug line)." if profile.ndc_required else "."),
             "ndc-format",
         )
-    elif any(c.product.ndc_unit_confidence == "low" for c in containers):
+    elif any(c.product.ndc_unit_confidence == "low" and not c.product.ndc_unit_note for c in containers):
         notes += _note(
             catalog,
             "info",
             "NDC unit "
-            + "/".join(sorted({c.product.ndc_unit for c in containers}))
+            + "/".join(sorted({c.product.ndc_unit for c in containers if not c.product.ndc_unit_note}))
             + " is the default for this container; some payers want UN — verify per payer.",
             "ndc-unit-syringe",
             applied=True,
@@ -1171,6 +1197,8 @@ def admin_code(code: Code, containers: tuple[ContainerUse, ...]) -> str:
         return "96372 (SC/IM injection); 96401 only where the payer allows"
     if "IV" in routes:
         return "96365 or 96413 (IV infusion, up to 1 hour) — payer-dependent"
+    if not code.admin_codes:  # an imported code: the CMS files give no route
+        return "not in the data for this code: choose it by the route given (e.g. 96372 SC/IM injection, 96365 IV)"
     return ", ".join(code.admin_codes)
 
 

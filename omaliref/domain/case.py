@@ -50,7 +50,10 @@ class Case:
     setting: Setting = "office"
     separately_payable: bool = True
     modifier_340b: Modifier340B = ""
-    single_dose_confirmed: bool = False  # the coder read "single-dose" on a label the data does not describe
+    # The coder read "single-dose" on the label of these NDCs (as typed), which the data does not describe. It
+    # applies to an NDC the coder named only, never to one the calculator chose (#25).
+    single_dose_ndcs: tuple[str, ...] = ()
+    single_dose_confirmed: bool = False  # --single-dose: the NDCs named; alone, the calculator may choose (no JW/JZ)
     indication: Indication | None = None
     ige: Fraction | None = None  # IU/mL, pre-treatment
     weight_kg: Fraction | None = None
@@ -250,6 +253,7 @@ def case_from_input(
     modifier_340b: str = "",
     separately_payable: bool = True,
     single_dose_confirmed: bool = False,
+    single_dose_ndcs: tuple[str, ...] | list[str] = (),
     indication: str = "",
     ige: str = "",
     weight: str = "",
@@ -288,6 +292,8 @@ def case_from_input(
         separately_payable=separately_payable,
         modifier_340b=parse_340b(modifier_340b, profile),
         single_dose_confirmed=single_dose_confirmed,
+        single_dose_ndcs=tuple(single_dose_ndcs)
+        + (tuple(ndc for ndc, _count in parsed_containers) if single_dose_confirmed else ()),
         indication=parse_indication(indication),
         ige=parse_optional_number(ige, "IgE", "ige"),
         weight_kg=parse_optional_number(weight, "weight", "weight"),

@@ -118,6 +118,21 @@ def line_charge(line: ClaimLine, charge_per_unit: Decimal | None) -> str:
     return str((charge_per_unit * line.units).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
+def missing_ndc_unit(ndc: str | None) -> str:
+    """What a claim view shows where the NDC unit and quantity are not known: the NDC and why, never a bare gap."""
+    if not ndc:
+        return "No single NDC on this line: see the note"
+    return f"N4{ndc.replace('-', '')}: NDC unit and quantity not in the data, take them from the package label"
+
+
+def x12_gap(line: ClaimLine) -> str:
+    """Why an 837 preview has no Loop 2410 LIN/CTP ('' when it has one)."""
+    k = keyed(line)
+    if k.ndc and k.ndc_unit:
+        return ""
+    return "(no LIN/CTP: " + (missing_ndc_unit(k.ndc) if k.ndc else "no single NDC on this line") + ")"
+
+
 def x12_segments(line: ClaimLine, setting: Setting, charge_per_unit: Decimal | None = None) -> tuple[str, ...]:
     """The service line (SV1 for 837P, SV2 with revenue code 0636 for 837I), its note, and its Loop 2410 LIN/CTP.
     Without a charge per unit the monetary element carries the CHARGE placeholder, never a plausible 0."""

@@ -65,7 +65,7 @@ class FileFormatError(OmalirefError):
 
     def __init__(self, file: str, line: int, expected: str) -> None:
         self.file, self.line, self.expected = file, line, expected
-        super().__init__(f"{file}, line {line}: {expected}")
+        super().__init__(f"{file}, line {line}: expected {expected}.")  # a whole sentence, never a bare fragment
 
 
 class QuarterUnknown(FileFormatError):

@@ -49,6 +49,8 @@ class DoseLimit:
     quantity: Quantity
     note: str
     sources: tuple[str, ...]
+    what: str = "label dose"  # what the limit is, in the refusal sentence ("far above the largest J2357 label dose")
+    warn_above: bool = True  # a dose between the limit and the refusal gets a warning (imported bounds: not)
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,7 @@ class Product:
     marketing_start: dt.date | None = None
     status_note: str = ""
     notes: tuple[str, ...] = ()
+    ndc_unit_note: str = ""  # where the NDC unit and quantity come from when the pack does not give them (imported)
 
     @property
     def ndc11(self) -> str:
@@ -290,7 +293,13 @@ class Catalog:
         shown = ndc_text.strip()[:40]
         if len(digits) not in (10, 11):
             raise UnknownIdError(f"'{shown}' is not an NDC: type 10 or 11 digits, e.g. 50242-0215-01.", field="ndc")
-        raise UnknownIdError(f"NDC {shown} is not in the data pack.", field="ndc")
+        near = [p for p in self.products.values() if _one_digit_off(digits, p.ndc11)][:3]
+        hint = (
+            " Did you mean " + " or ".join(f"{p.ndc} ({p.brand}, {p.container_amount})" for p in near) + "?"
+            if near
+            else ""
+        )
+        raise UnknownIdError(f"NDC {shown} is not in the data pack.{hint}", field="ndc")
 
     def sections_for(self, code: str) -> tuple[Topic, ...]:
         found = [t for t in self.topics.values() if t.code == code]
@@ -314,6 +323,17 @@ def dates_label(source_id: str) -> str:
         return f"CMS HCPCS {cited.group(1)}Q{(int(cited.group(2)) - 1) // 3 + 1}"
     imported = re.fullmatch(r"cms-hcpcs-(\d{4}Q[1-4])", source_id)
     return f"CMS HCPCS {imported.group(1)}, imported" if imported else source_id
+
+
+def _one_digit_off(typed: str, ndc11: str) -> bool:
+    """A typing slip away from an NDC: one digit left out, one digit wrong, or two neighbours swapped."""
+    if len(typed) == 10:
+        return any(ndc11[:i] + ndc11[i + 1 :] == typed for i in range(11))
+    if len(typed) != 11:
+        return False
+    differ = [i for i in range(11) if typed[i] != ndc11[i]]
+    swapped = len(differ) == 2 and differ[1] == differ[0] + 1 and typed[differ[0]] == ndc11[differ[1]]
+    return len(differ) == 1 or (swapped and typed[differ[1]] == ndc11[differ[0]])
 
 
 def units_per_container(product: Product, code: Code) -> Fraction:

@@ -7,9 +7,10 @@ import datetime as dt
 from collections.abc import Collection
 from html import escape
 
+from omaliref.domain.claim_forms import keyed
 from omaliref.domain.model import Catalog
 from omaliref.domain.outcome import Outcome
-from omaliref.domain.vocab import SUPPLIER_TEXT
+from omaliref.domain.vocab import DRUG_REVENUE_CODE, FORM_FOR_SETTING, MODIFIERS_340B, SUPPLIER_TEXT
 from omaliref.report.as_text import VERDICT_TEXT, containers_text, provenance_line, units_summary
 
 
@@ -31,10 +32,19 @@ def audit_sheet(
         parts.append("<p><b>No case.</b></p>")
         return "".join(parts)
     case, r = outcome.case, outcome.calculation
+    on_lines = sorted({m for line in r.lines for m in line.modifiers} & set(MODIFIERS_340B)) if r and not stale else []
+    carried = (
+        f" (the lines carry {' '.join(on_lines) or 'none'})"
+        if case.modifier_340b and r and not stale and on_lines != [case.modifier_340b]
+        else ""
+    )
+    revenue = f" · revenue code {DRUG_REVENUE_CODE}" if FORM_FOR_SETTING[case.setting] == "ub04" else ""
     parts.append(
         f"<p>Date of service {case.date_of_service} · payer {escape(case.payer_profile.name)} · setting "
-        f"{escape(case.setting)} · indication {escape(case.indication or 'not given')} · 340B "
-        f"{escape(case.modifier_340b or 'no')} · CMS quarter "
+        f"{escape(case.setting.replace('-', ' '))}{revenue} · "
+        f"{'separately payable' if case.separately_payable else 'not separately payable'} · indication "
+        f"{escape(case.indication or 'not given')} · 340B {escape(case.modifier_340b or 'no')}{escape(carried)} · "
+        "CMS quarter "
         f"{escape((r.quarter_facts.quarter if r and r.quarter_facts else None) or 'none imported')} · last dose "
         + (
             f"{case.last_dose} ({(case.date_of_service - case.last_dose).days} days before)"
@@ -42,6 +52,9 @@ def audit_sheet(
             else "not given"
         )
         + f" · drug supplied by {escape(SUPPLIER_TEXT[case.supplied_by])}</p>"
+        # filled in by hand on the printed sheet: the app stores no names and no claim or patient references
+        "<p>Prepared by ____________________ · Reviewed by ____________________ · "
+        "Claim / encounter reference ____________________</p>"
     )
     if r is None or stale:
         parts.append("<p><b>No valid calculation.</b></p>")
@@ -54,12 +67,15 @@ def audit_sheet(
         )
         rows = "".join(
             f"<tr><td>{escape(line.code)}</td><td>{escape(' '.join(line.modifiers) or '—')}</td>"
-            f"<td align='right'>{line.units}</td><td>{escape(line.keyed_text())}</td></tr>"
-            for line in r.lines
+            f"<td align='right'>{line.units}</td><td>{escape(k.ndc or '—')}</td><td>{escape(k.ndc_unit or '—')}</td>"
+            f"<td align='right'>{escape(k.ndc_quantity or '—')}</td><td>{escape(line.note)}</td>"
+            f"<td>{escape(line.keyed_text())}</td></tr>"
+            for line, k in ((line, keyed(line)) for line in r.lines)
         )
         parts.append(
             "<h3>Claim lines</h3><table border='1' cellspacing='0' cellpadding='3'>"
-            f"<tr><th>Code</th><th>Modifiers</th><th>Units</th><th>As keyed</th></tr>{rows}</table>"
+            "<tr><th>Code</th><th>Modifiers</th><th>Units</th><th>NDC (N4)</th><th>NDC unit</th><th>NDC qty</th>"
+            f"<th>Note</th><th>As keyed</th></tr>{rows}</table>"
             f"<p>Administration: {escape(r.admin_code_suggestion)}</p>"
         )
         if outcome.warnings:

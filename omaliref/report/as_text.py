@@ -7,7 +7,7 @@ from collections.abc import Collection
 from typing import Any
 
 from omaliref.domain.calculator import DEVICE_FORMS, CalcResult, LineCheck
-from omaliref.domain.claim_forms import claim_item_19
+from omaliref.domain.claim_forms import claim_item_19, missing_ndc_unit
 from omaliref.domain.model import Catalog
 from omaliref.domain.outcome import Outcome
 from omaliref.domain.payer import FieldBasis, PayerProfile
@@ -250,37 +250,49 @@ def review(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _mue_text(value: dict[str, Any] | None) -> str:
+CHANGE_TITLES = {
+    "codes_added": "Codes added",
+    "codes_terminated": "Codes terminated",
+    "codes_removed": "Codes no longer in the file",
+    "descriptor_changes": "Descriptors changed",
+    "payment_limit_changes": "Payment limits changed",
+    "mue_changes": "MUE values changed",
+    "ndcs_added": "NDCs added to the crosswalk",
+    "ndcs_removed": "NDCs no longer in the crosswalk",
+}
+
+
+def _mue(value: Any) -> str:
     return f"{value['value']} units (MAI {value['mai']})" if value else "none"
 
 
-def _limit_text(value: str | None) -> str:
-    return f"${value} per unit" if value is not None else "none"
-
-
-# One sentence per change, from the typed fields of `changes --json` (never a dict repr).
-CHANGE_TEXT: dict[str, Any] = {
-    "codes_added": lambda r: f"{r['code']} added: {r['descriptor']}",
-    "codes_removed": lambda r: f"{r['code']} no longer listed (was: {r['descriptor']})",
-    "codes_terminated": lambda r: (
-        f"{r['code']} ended {r['termination_date']}" + (f"; replaced by {r['replaced_by']}" if r["replaced_by"] else "")
-    ),
-    "descriptor_changes": lambda r: f"{r['code']}: '{r['from']}' -> '{r['to']}'",
-    "payment_limit_changes": lambda r: f"{r['code']}: {_limit_text(r['from'])} -> {_limit_text(r['to'])}",
-    "mue_changes": lambda r: f"{r['code']} ({r['setting']}): {_mue_text(r['from'])} -> {_mue_text(r['to'])}",
-    "ndcs_added": lambda r: f"{r['ndc']} ({r['drug_name']}) added under {r['code']}",
-    "ndcs_removed": lambda r: f"{r['ndc']} ({r['drug_name']}) no longer under {r['code']}",
-}
+def change_row(kind: str, row: dict[str, Any]) -> str:
+    """One change as a coder reads it (the 'What changed' dialog and `changes` text; JSON keeps the rows)."""
+    if kind in ("codes_added", "codes_removed"):
+        return f"{row['code']}: {row['descriptor']}"
+    if kind == "codes_terminated":
+        replaced = f"; use {row['replaced_by']}" if row.get("replaced_by") else ""
+        return f"{row['code']}: ends {row['termination_date']}{replaced}"
+    if kind == "descriptor_changes":
+        return f"{row['code']}: '{row['from']}' became '{row['to']}'"
+    if kind == "payment_limit_changes":
+        before, after = (f"${row[k]} per unit" if row[k] is not None else "not priced" for k in ("from", "to"))
+        return f"{row['code']}: {before} → {after}"
+    if kind == "mue_changes":
+        return f"{row['code']} ({row['setting']}): {_mue(row['from'])} → {_mue(row['to'])}"
+    if kind in ("ndcs_added", "ndcs_removed"):
+        return f"{row['code']}: NDC {row['ndc']} ({row['drug_name']})"
+    return ", ".join(f"{k} {v}" for k, v in row.items())
 
 
 def changes(data: dict[str, Any], keys: list[str]) -> str:
     codes = data["codes"]
-    lines = [f"Changes {data['from']} -> {data['to']}" + (f" for {', '.join(codes)}" if codes else "")]
+    lines = [f"Changes {data['from']} → {data['to']}" + (f" for {', '.join(codes)}" if codes else "")]
     for key in keys:
         rows = data[key]
         if rows:
-            lines.append(f"{key.replace('_', ' ')} ({len(rows)}):")
-            lines += [f"  {one_line(CHANGE_TEXT[key](row))}" for row in rows]
+            lines.append(f"{CHANGE_TITLES.get(key, key)} ({len(rows)}):")
+            lines += [f"  {one_line(change_row(key, row))}" for row in rows]
     return "\n".join(lines if len(lines) > 1 else lines + ["  no changes"])
 
 
@@ -408,10 +420,11 @@ def claim_form(data: dict[str, Any], form: str) -> str:
         if form == "x12":
             rows += line["x12"]
         elif form == "cms1500":
-            shaded = line["cms1500_24a"] or ("(NDC in item 19)" if in_19 else "(no NDC unit)")
+            shaded = line["cms1500_24a"] or ("(NDC in item 19)" if in_19 else missing_ndc_unit(line["ndc"]))
             rows.append(f"{line['code']} {mods:<8} {line['units']:>5}  {shaded}")
         else:
-            rows.append(f"0636 {line['code']} {mods:<8} {line['units']:>5}  {line['ub04_fl43'] or '(no NDC unit)'}")
+            fl43 = line["ub04_fl43"] or missing_ndc_unit(line["ndc"])
+            rows.append(f"0636 {line['code']} {mods:<8} {line['units']:>5}  {fl43}")
     if form == "cms1500" and data.get("cms1500_item19"):
         rows.append(f"Item 19: {data['cms1500_item19']}")
     return "\n".join(rows)

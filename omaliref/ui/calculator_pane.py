@@ -28,17 +28,25 @@ from PySide6.QtWidgets import (
 
 from omaliref.data.payers import PROFILE_FOR_KIND
 from omaliref.domain.calculator import CalcResult
+from omaliref.domain.case import parse_containers, split_container_text
 from omaliref.domain.claim_forms import cms1500_layout
-from omaliref.domain.errors import LookalikeError
+from omaliref.domain.errors import InputError, LookalikeError
 from omaliref.domain.outcome import Outcome
 from omaliref.domain.quantities import format_amount
+from omaliref.domain.vocab import MODIFIERS_340B
 from omaliref.report import as_text
 from omaliref.ui.case_model import CaseFields, CaseModel, CaseSnapshot
 from omaliref.ui.labels import LEVEL_MARK, LINE_VIEW_LABELS, M340B_LABELS, SETTING_LABELS
 from omaliref.ui.models import ClaimLinesModel
-from omaliref.ui.widgets import DateField, ErrorLabel, PackageBox, WrappingItemDelegate
+from omaliref.ui.widgets import DateField, ErrorLabel, FieldLabel, PackageBox, ProfileBox, WrappingItemDelegate
 
 LINES_MIN_HEIGHT, LINES_MAX_HEIGHT = 70, 190  # the claim-lines table, in pixels
+SINGLE_DOSE_NO_NDC = "Label says single-&dose (name the NDC in Containers first)"
+
+
+def _digits(ndc: str) -> str:
+    """An NDC as typed, compared by its digits (50242-0215-01 and 50242021501 are one confirmation)."""
+    return "".join(ch for ch in ndc if ch.isdigit())
 
 
 class CalculatorPane(QWidget):
@@ -80,10 +88,14 @@ class CalculatorPane(QWidget):
         self.date_edit.setDate(QDate(today.year, today.month, today.day))
         self.date_error = ErrorLabel("date")
         self.profile_notice = ErrorLabel("payer")  # the saved profile is missing: which one is used instead
-        self.payer_box = QComboBox()
+        self.payer_box = ProfileBox()  # type-ahead: any part of the name finds the profile
         self.payer_box.setAccessibleName("Payer profile")
-        self.payer_box.setEditable(True)  # type-ahead: any part of the name finds the profile
-        self.payer_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.payer_error = ErrorLabel("payer")
+        self.payer_note = QLabel()  # a sample profile says so, with its note and the dates of its sources
+        self.payer_note.setWordWrap(True)
+        self.payer_note.setAccessibleName("Payer profile note")
+        self.payer_note.hide()
+        self._payer_refused = ""  # the sentence a refused type-ahead left beside the payer box
         for profile in self.library.profiles.by_id.values():
             origin = "" if profile.origin == "built-in" else f"  [{Path(profile.origin).name}]"
             self.payer_box.addItem(profile.name + origin, profile.id)
@@ -99,46 +111,62 @@ class CalculatorPane(QWidget):
         self.view_box.setAccessibleName("Show claim lines as")
         for value, label in LINE_VIEW_LABELS:
             self.view_box.addItem(label, value)
-        self.separately_payable = QCheckBox("Separately payable")
+        self.separately_payable = QCheckBox("Separately pa&yable")
         self.separately_payable.setToolTip("Untick for packaged OPPS drugs, FQHC/RHC or CAP: no JW/JZ then.")
         self.separately_payable.setAccessibleName("Separately payable")
         self.separately_payable.setChecked(True)
-        self.single_dose_confirmed = QCheckBox("Label says single-dose")
+        self.single_dose_confirmed = QCheckBox(SINGLE_DOSE_NO_NDC)
         self.single_dose_confirmed.setAccessibleName("Label says single-dose")
         self.single_dose_confirmed.setToolTip(
-            "Imported CMS packages do not say whether they are single-dose: "
-            "tick only when the package label says so (JW/JZ then apply)."
+            "Imported CMS packages do not say whether they are single-dose: tick only when the label of the NDC "
+            "named in Containers says so (JW/JZ then apply to that NDC). It is confirmed per NDC and never covers a "
+            "package the calculator chooses, so name the NDC opened first."
         )
+        self.single_dose_confirmed.setEnabled(False)
         self.m340b_box = QComboBox()
         self.m340b_box.setAccessibleName("340B modifier")
         for modifier, label in M340B_LABELS:
             self.m340b_box.addItem(label, modifier)
+        self.m340b_note = QLabel()  # when the payer's profile puts another 340B modifier (or none) on the lines
+        self.m340b_note.setWordWrap(True)
+        self.m340b_note.setAccessibleName("340B modifier on the lines")
+        self.m340b_note.hide()
         self.code_error = ErrorLabel("code")
+        for error_label, field_widget in (
+            (self.code_error, self.code_box),
+            (self.dose_error, self.dose_edit),
+            (self.containers_error, self.containers_edit),
+            (self.date_error, self.date_edit),
+            (self.payer_error, self.payer_box),
+        ):
+            error_label.describes(field_widget)
         self.fix_button = QPushButton()  # the one-key fix a look-alike error offers
         self.fix_button.setAccessibleName("Use the suggested code")
         self.fix_button.hide()
         self.fix_button.clicked.connect(self._use_suggested_code)
-        QShortcut(QKeySequence("Alt+U"), self, self._use_suggested_code)  # the one-key fix, wherever the focus is
+        fix = QShortcut(QKeySequence("Alt+U"), self, self._use_suggested_code)  # the one-key fix, from any field
+        fix.setWhatsThis("Use the code a look-alike error suggests")
 
         form = QFormLayout()
         form.addRow("&Code", self.code_box)
         form.addRow("", self.code_error)
         form.addRow("", self.fix_button)
-        form.addRow("D&ose", self.dose_edit)
+        form.addRow(FieldLabel("D&ose", self.dose_edit), self.dose_edit)
         form.addRow("", self.dose_error)
-        containers_label = QLabel("Co&ntainers")
-        containers_label.setBuddy(self.containers_edit)
-        form.addRow(containers_label, self.containers_edit)
-        form.addRow("", self.package_box)
+        form.addRow(FieldLabel("Co&ntainers", self.containers_edit), self.containers_edit)
+        form.addRow(FieldLabel("Packa&ge", self.package_box), self.package_box)
         form.addRow("", self.containers_error)
-        form.addRow("Date of &service", self.date_edit)
+        form.addRow(FieldLabel("Date of &service", self.date_edit), self.date_edit)
         form.addRow("", self.date_error)
-        form.addRow("&Payer", self.payer_box)
+        form.addRow(FieldLabel("&Payer", self.payer_box), self.payer_box)
+        form.addRow("", self.payer_error)
+        form.addRow("", self.payer_note)
         form.addRow("", self.profile_notice)
         form.addRow("Se&tting", self.setting_box)
         form.addRow("", self.separately_payable)
         form.addRow("", self.single_dose_confirmed)
         form.addRow("340&B modifier", self.m340b_box)
+        form.addRow("", self.m340b_note)
 
         self.stale_banner = QLabel("⚠ STALE — the input above is not valid; these lines are from the last valid input.")
         self.stale_banner.setStyleSheet("background:#fff0cc; color:#5a3a00; font-weight:bold; padding:4px;")
@@ -158,6 +186,7 @@ class CalculatorPane(QWidget):
         self.lines_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.lines_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.lines_view.verticalHeader().hide()
+        self.lines_view.setTabKeyNavigation(False)  # Tab leaves the table (it once went round its cells for ever)
         self.lines_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.lines_view.horizontalHeader().setStretchLastSection(True)
         self.lines_view.setMinimumHeight(LINES_MIN_HEIGHT)
@@ -202,6 +231,8 @@ class CalculatorPane(QWidget):
         for box in (self.code_box, self.package_box, self.payer_box, self.setting_box, self.m340b_box, self.view_box):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             box.setMinimumContentsLength(10)
+        # the longest view name whole: at 1366 px "CMS-1500 item 24A" once read "CMS-1500 item 2"
+        self.view_box.setMinimumContentsLength(max(len(label) for _value, label in LINE_VIEW_LABELS))
         self.warnings_list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.warnings_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.warnings_list.setItemDelegate(WrappingItemDelegate(self.warnings_list))
@@ -223,13 +254,15 @@ class CalculatorPane(QWidget):
         self.code_box.currentIndexChanged.connect(self._code_changed)
         self.package_box.chosen.connect(self._package_chosen)
         self.dose_edit.textChanged.connect(lambda text: case_model.update(dose=text))
-        self.containers_edit.textChanged.connect(lambda text: case_model.update(containers=text))
+        self.containers_edit.textChanged.connect(self._containers_changed)
         self.date_edit.textChanged.connect(lambda text: case_model.update(date=text))
         self.payer_box.currentIndexChanged.connect(self._profile_changed)
+        self.payer_box.editTextChanged.connect(self._payer_text_changed)
+        self.payer_box.refused.connect(self._payer_refused_text)
         self.setting_box.currentIndexChanged.connect(lambda _i: case_model.update(setting=self.setting))
         self.view_box.currentIndexChanged.connect(lambda _i: self.lines_model.set_view(self.view_box.currentData()))
         self.separately_payable.toggled.connect(lambda on: case_model.update(separately_payable=on))
-        self.single_dose_confirmed.toggled.connect(lambda on: case_model.update(single_dose_confirmed=on))
+        self.single_dose_confirmed.toggled.connect(self._single_dose_toggled)
         self.m340b_box.currentIndexChanged.connect(lambda _i: case_model.update(modifier_340b=self.modifier_340b))
         self.copy_button.clicked.connect(self.copy_claim_lines)
         self.dose_button.clicked.connect(self.dose_check_requested)
@@ -250,9 +283,11 @@ class CalculatorPane(QWidget):
             self.separately_payable,
             self.single_dose_confirmed,
             self.m340b_box,
+            self.lines_view,  # one stop: arrow keys read the cells
             self.view_box,
             self.copy_button,
             self.dose_button,
+            self.warnings_list,  # every warning reachable from the keyboard (the pane scrolls to it on a short screen)
         ]
 
     def _calculable_codes(self) -> list[str]:
@@ -279,9 +314,50 @@ class CalculatorPane(QWidget):
         return str(data) if data else self.case_model.fields.payer_profile or "medicare-part-b"
 
     def _profile_changed(self, index: int) -> None:
-        if index >= 0:  # -1 while the coder is still typing a name that matches no profile
+        if index >= 0:
             self.profile_notice.clear_error()  # a profile chosen: the missing one's notice is answered
-            self.case_model.update(payer=self.payer, payer_profile=self.profile_id)
+            self._payer_refused = ""
+            self._show_profile_note()
+            self.case_model.update(payer=self.payer, payer_profile=self.profile_id, payer_typed=self._payer_typed())
+
+    def _show_profile_note(self) -> None:
+        """A sample profile is an example to confirm, not the payer's current rule: say so where it is chosen."""
+        profile = self.library.profile(self.profile_id)
+        self.payer_box.setToolTip(as_text.profile(profile))  # the whole profile, as `omaliref payers show` prints it
+        if not profile.sample:
+            self.payer_note.hide()
+            return
+        sources = [self.catalog.sources[i] for i in profile.sources if i in self.catalog.sources]
+        dated = "; ".join(f"{s.id}, {s.date}" for s in sources if s.date)
+        self.payer_note.setText(
+            "⚠ Sample profile: confirm with the payer before relying on it."
+            + (f" {profile.note}" if profile.note else "")
+            + (f" (sources: {dated})" if dated else "")
+        )
+        self.payer_note.show()
+
+    def _payer_typed(self) -> str:
+        return self.payer_box.currentText() if self.payer_box.pending() else ""
+
+    def _payer_text_changed(self, _text: str) -> None:
+        """Typing in the payer box makes the lines stale until a profile is chosen (they are the last profile's)."""
+        typed = self._payer_typed()
+        if typed:
+            self._payer_refused = ""
+        if typed != self.case_model.fields.payer_typed:
+            self.case_model.update(payer_typed=typed)
+
+    def _payer_refused_text(self, typed: str) -> None:
+        """Enter or Tab on a name that fits no profile: say so beside the box (the lines stay stale while the text
+        stays; when the focus left, the box shows the profile still chosen again)."""
+        name = self.payer_box.itemText(self.payer_box.currentIndex())
+        kept = (
+            f": the payer is still {name}."
+            if not self.payer_box.pending()
+            else ": type part of a profile's name (e.g. medicare, illinois) or pick one from the list (Down)."
+        )
+        self._payer_refused = f"No payer profile's name contains '{typed.strip()[:40]}'{kept}"
+        self.show_snapshot(self.snapshot)
 
     @property
     def setting(self) -> str:
@@ -328,6 +404,7 @@ class CalculatorPane(QWidget):
         if notice:
             self.profile_notice.show_error(notice)
         self.m340b_box.setCurrentIndex(max(0, self.m340b_box.findData(modifier_340b)))
+        self._show_profile_note()  # also when the index did not change
         return notice
 
     def _code_changed(self) -> None:
@@ -338,13 +415,49 @@ class CalculatorPane(QWidget):
         self.package_box.clear()
         self.package_box.addItem("Add a package…", "")
         for product in self.library.packages_for(self.code):
-            self.package_box.addItem(f"{product.ndc} — {product.container_amount} {product.form}", product.ndc)
+            route = f", {product.route}" if product.route else ""  # an SC syringe is no choice for an IV case
+            self.package_box.addItem(f"{product.ndc} — {product.container_amount} {product.form}{route}", product.ndc)
+
+    def _named_ndcs(self) -> list[str]:
+        """The NDCs the Containers field names (none while it does not parse: the field says why)."""
+        try:
+            return [ndc for ndc, _count in parse_containers(split_container_text(self.containers_edit.text()))]
+        except InputError:
+            return []
+
+    def _containers_changed(self, text: str) -> None:
+        self.case_model.update(containers=text)
+        self._show_single_dose()
+
+    def _show_single_dose(self) -> None:
+        """The single-dose box speaks for the NDCs named, and is ticked only when each of them was confirmed."""
+        named = self._named_ndcs()
+        confirmed = {_digits(n) for n in self.case_model.fields.single_dose_ndcs}
+        box = self.single_dose_confirmed
+        box.blockSignals(True)
+        box.setEnabled(bool(named))
+        if len(named) > 2:
+            box.setText(f"Labels of the {len(named)} NDCs named say single-&dose")
+        else:
+            box.setText(f"Label of {' and '.join(named)} says single-&dose" if named else SINGLE_DOSE_NO_NDC)
+        box.setChecked(bool(named) and all(_digits(n) in confirmed for n in named))
+        box.blockSignals(False)
+
+    def _single_dose_toggled(self, on: bool) -> None:
+        """Confirm (or withdraw) single-dose for the NDCs named now; other NDCs keep their own confirmation."""
+        named = {_digits(n): n for n in self._named_ndcs()}
+        kept = tuple(n for n in self.case_model.fields.single_dose_ndcs if _digits(n) not in named)
+        self.case_model.update(single_dose_ndcs=kept + (tuple(named.values()) if on else ()))
 
     def show_fields(self, fields: CaseFields) -> None:
         """Put the model's case fields back into the widgets (after New case)."""
+        self.code_box.blockSignals(True)  # the model already holds the code: one recompute, not two
+        self.set_code(fields.code)
+        self.code_box.blockSignals(False)
+        self._fill_packages()
         self.dose_edit.setText(fields.dose)
         self.containers_edit.setText(fields.containers)
-        self.single_dose_confirmed.setChecked(fields.single_dose_confirmed)
+        self._show_single_dose()
         day = dt.date.fromisoformat(fields.date) if fields.date else self.case_model.today
         self.date_edit.setDate(QDate(day.year, day.month, day.day))
 
@@ -355,8 +468,19 @@ class CalculatorPane(QWidget):
             self.dose_edit.setFocus()
 
     def add_container(self, ndc: str) -> None:
+        """One more of a package: a second pick of the same NDC makes it x2 (it once read 'x1, x1')."""
         text = self.containers_edit.text().strip()
-        self.containers_edit.setText(f"{text}, {ndc}x1" if text else f"{ndc}x1")
+        try:
+            named = list(parse_containers(split_container_text(text)))
+        except InputError:  # the field says what is wrong with it: add at the end and leave the rest as typed
+            self.containers_edit.setText(f"{text}, {ndc}x1" if text else f"{ndc}x1")
+            return
+        same = next((i for i, (typed, _count) in enumerate(named) if _digits(typed) == _digits(ndc)), None)
+        if same is None:
+            named.append((ndc, 1))
+        else:
+            named[same] = (named[same][0], named[same][1] + 1)
+        self.containers_edit.setText(", ".join(f"{typed}x{count}" for typed, count in named))
 
     def _package_chosen(self, index: int) -> None:
         ndc = self.package_box.itemData(index)
@@ -384,7 +508,7 @@ class CalculatorPane(QWidget):
             "date": self.date_error,
             "code": self.code_error,
             "340b": self.code_error,
-            "payer": self.code_error,
+            "payer": self.payer_error,
             "setting": self.code_error,
         }
 
@@ -403,9 +527,15 @@ class CalculatorPane(QWidget):
         self.fix_button.setVisible(bool(self._suggested))
         if self._suggested:
             self.fix_button.setText(f"Use {self._suggested}  (Alt+U)")
+        if self._payer_refused and (error is None or error.field == "payer"):
+            self.payer_error.show_error(self._payer_refused)
         if error is not None:
+            if snapshot.outcome is None:  # nothing valid for this case and code: nothing of an earlier one shows
+                self._show_empty()
+                self.summary.clear()  # the error beside the field says what to do
             field = error.field if error.field in self._errors() else "dose"
-            self._errors()[field].show_error(str(error))
+            if not (field == "payer" and self._payer_refused):
+                self._errors()[field].show_error(str(error))
             self.lines_model.set_stale(True)
             self.stale_banner.setVisible(snapshot.stale)
             self._grey_out(snapshot.stale)
@@ -435,6 +565,7 @@ class CalculatorPane(QWidget):
 
     def _show_empty(self) -> None:
         self.stale_banner.hide()
+        self.m340b_note.hide()
         self.lines_model.set_lines([])
         self.summary.setText("Type the dose given, e.g. 375mg.")
         self.warnings_list.clear()
@@ -455,6 +586,12 @@ class CalculatorPane(QWidget):
         assert r is not None
         self.stale_banner.hide()
         self.lines_model.set_lines(r.lines, r.case.setting, *cms1500_layout(r.case.payer_profile))
+        on_lines = sorted({m for line in r.lines for m in line.modifiers} & set(MODIFIERS_340B))
+        chosen = r.case.modifier_340b
+        self.m340b_note.setVisible(bool(chosen) and on_lines != [chosen])  # the box and the lines never disagree unsaid
+        self.m340b_note.setText(
+            f"The lines carry {' '.join(on_lines) or 'no 340B modifier'}, not {chosen}: see the warnings."
+        )
         self.summary.setText(as_text.units_summary(r))
         self.admin_label.setText(f"<b>Administration code (its own line):</b> {r.admin_code_suggestion}")
         self.warnings_list.clear()
@@ -485,6 +622,9 @@ class CalculatorPane(QWidget):
             if self._copied and clipboard.text() == self._copied:
                 clipboard.clear()
             self._copied = ""
+            if self.snapshot.error is None and not self.snapshot.fields.dose.strip():
+                self.copy_message.emit("Nothing copied: no dose yet — type the dose given (Ctrl+D).")
+                return
             self.copy_message.emit(
                 "Nothing copied: the input is not valid, so there are no current claim lines"
                 + (" (the lines shown are stale)." if self.snapshot.stale else ".")

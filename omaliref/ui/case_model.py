@@ -29,10 +29,11 @@ class CaseFields:
     date: str = ""
     payer: str = "medicare"
     payer_profile: str = ""  # a profile id; empty: the built-in profile of `payer`
+    payer_typed: str = ""  # text in the payer box that is not yet a profile: the lines are stale until one is chosen
     setting: str = "office"
     modifier_340b: str = ""
     separately_payable: bool = True
-    single_dose_confirmed: bool = False
+    single_dose_ndcs: tuple[str, ...] = ()  # NDCs (as typed) the coder confirmed single-dose from their labels
     indication: str = ""
     ige: str = ""
     weight: str = ""
@@ -75,18 +76,19 @@ class CaseModel(QObject):
         self.recompute()
 
     def new_case(self) -> None:
-        """Forget everything about the patient's case; keep the desk settings and the code list position."""
+        """Forget everything about the patient's case, its code too (the README promises it); keep the desk."""
         f = self._fields
         self._fields = CaseFields(
-            code=f.code,
             date=self.today.isoformat(),
             payer=f.payer,
             payer_profile=f.payer_profile,
+            payer_typed=f.payer_typed,
             setting=f.setting,
             modifier_340b=f.modifier_340b,
             separately_payable=f.separately_payable,
         )
         self._ticked = frozenset()
+        self.snapshot = CaseSnapshot(self._fields, None, None)  # no earlier outcome to fall back on: never stale
         self.recompute()
 
     def set_ticked(self, ticked: frozenset[str]) -> None:
@@ -95,6 +97,12 @@ class CaseModel(QObject):
 
     def case(self, *, with_dose: bool = True) -> Case:
         f = self._fields
+        if f.payer_typed:  # the box does not name the profile the lines would use: never current, never copied
+            raise InputError(
+                f"'{f.payer_typed.strip()[:40]}' is not a payer profile yet: press Enter or Tab to take the first "
+                "profile whose name contains it, or pick one from the list (Down).",
+                field="payer",
+            )
         return case_from_input(
             code=f.code,
             today=self.today,
@@ -105,7 +113,7 @@ class CaseModel(QObject):
             setting=f.setting,
             modifier_340b=f.modifier_340b,
             separately_payable=f.separately_payable,
-            single_dose_confirmed=f.single_dose_confirmed,
+            single_dose_ndcs=f.single_dose_ndcs,
             indication=f.indication,
             ige=f.ige,
             weight=f.weight,
@@ -118,12 +126,14 @@ class CaseModel(QObject):
         try:
             outcome = self.library.evaluate(self.case())
         except InputError as exc:
+            # the last good lines stay (greyed) only while they are of the code in the box: never J2357's under J9035
+            kept = previous.outcome if previous.outcome and previous.outcome.case.code == self._fields.code else None
             self.snapshot = CaseSnapshot(
                 self._fields,
-                previous.outcome if previous.outcome else None,
+                kept,
                 self._checklist_only(),
                 exc,
-                stale=previous.outcome is not None,
+                stale=kept is not None,
                 ticked=self._ticked,
             )
         else:

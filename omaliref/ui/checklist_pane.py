@@ -19,18 +19,21 @@ from PySide6.QtWidgets import (
 )
 
 from omaliref.domain.checklist import Evaluation
-from omaliref.domain.vocab import SEVERITIES
+from omaliref.domain.vocab import OMALIZUMAB_CODES, SEVERITIES
 from omaliref.report.as_text import VERDICT_TEXT, checklist_summary
 from omaliref.ui.case_model import CaseModel, CaseSnapshot
 from omaliref.ui.labels import INDICATION_LABELS, VERDICT_STYLE
 from omaliref.ui.models import ChecklistModel
 from omaliref.ui.widgets import WrappingItemDelegate
 
+NO_CHECKLIST = "No checklist: the case is not valid yet (the calculator says what to fix)."
+
 
 class ChecklistPane(QWidget):
     """Edits the case's indication, renders its checklist, and keeps the case's ticks."""
 
     ticks_changed = Signal(object)  # frozenset of ticked ids
+    copy_message = Signal(str)  # what Copy summary did, for the status bar
 
     def __init__(self, case_model: CaseModel, parent: Any = None) -> None:
         super().__init__(parent)
@@ -84,7 +87,9 @@ class ChecklistPane(QWidget):
         case_model.changed.connect(self.show_snapshot)
         self.model.ticks_changed.connect(self._ticks_changed)
         self.view.selectionModel().currentChanged.connect(self._show_why)
+        self.model.modelReset.connect(self.why.clear)  # another case's items: the last item's "Why" goes too
         self.copy_button.clicked.connect(self.copy_summary)
+        self.show_snapshot(case_model.snapshot)  # the case was evaluated before this pane existed: show it now
 
     def tab_chain(self) -> list[QWidget]:
         return [self.indication_box, self.view, self.copy_button]
@@ -112,9 +117,15 @@ class ChecklistPane(QWidget):
     def show_snapshot(self, snapshot: CaseSnapshot) -> None:
         if snapshot.fields.indication != self.indication:
             self.set_indication(snapshot.fields.indication)
+        self._follow_the_drug(snapshot.fields.code)
         self.snapshot = snapshot
         evaluation = self.evaluation
-        if evaluation is None:
+        if evaluation is None:  # the case does not evaluate (code, date or payer): no checklist of another case shows
+            self.model.set_items((), snapshot.ticked)
+            self.why.clear()
+            self.findings.clear()
+            self.verdict.setText(NO_CHECKLIST)
+            self.verdict.setStyleSheet("")
             return
         self.model.set_items(evaluation.items, snapshot.ticked)
         self._show_verdict()
@@ -150,6 +161,18 @@ class ChecklistPane(QWidget):
         )
         self.verdict.setStyleSheet(VERDICT_STYLE[verdict] + " padding:6px;")
 
+    def _follow_the_drug(self, code: str) -> None:
+        """The indications listed are omalizumab's: for another drug the box is off and says why (Asthma for
+        belimumab once drew no remark)."""
+        omalizumab = code in OMALIZUMAB_CODES
+        self.indication_box.setEnabled(omalizumab)
+        self.indication_box.setToolTip(
+            ""
+            if omalizumab
+            else f"The indications listed are omalizumab's ({', '.join(OMALIZUMAB_CODES)}): "
+            f"they do not apply to {code}."
+        )
+
     def _ticks_changed(self, ticked: frozenset[str]) -> None:
         self.case_model.set_ticked(ticked)
         self._show_verdict()
@@ -166,6 +189,15 @@ class ChecklistPane(QWidget):
         return checklist_summary(self.catalog, outcome, self.model.ticked)
 
     def copy_summary(self) -> None:
+        """Copy the summary and say so, as Copy claim lines does (it once copied without a word)."""
         text = self.summary_text()
-        if text:
-            QGuiApplication.clipboard().setText(text)
+        if not text:
+            self.copy_message.emit("Nothing copied: there is no checklist for this input (the calculator says why).")
+            return
+        QGuiApplication.clipboard().setText(text)
+        current = self.snapshot.current
+        with_lines = current is not None and current.calculation is not None
+        self.copy_message.emit(
+            f"Copied the checklist summary · {self.snapshot.fields.code} · {len(self.model.ticked)} ticked"
+            + ("" if with_lines else " · without claim lines (no valid calculation)")
+        )

@@ -3,7 +3,6 @@ thread and reports back through signals. A 'What changed' dialog compares two im
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -14,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QProgressDialog,
@@ -26,6 +26,7 @@ from omaliref.data.library import Library
 from omaliref.domain.cms import FileFormatError, QuarterUnknown
 from omaliref.domain.errors import InputError
 from omaliref.domain.quarter import Quarter
+from omaliref.report import as_text
 
 
 class ImportWorker(QObject):
@@ -109,10 +110,28 @@ class ImportProgressDialog(QProgressDialog):
 
     def _end(self, outcome: str) -> None:
         self.outcome = outcome
-        self.setLabelText(outcome)
-        self.setValue(self.maximum())
+        # One line per file, wrapped: one long line once pushed Close off a 1366 px screen.
+        self.setLabelText(outcome.replace("; ", "\n"))
+        if self.reports or not outcome.startswith("Nothing was imported"):
+            self.setValue(self.maximum())
+        else:  # a bar at 100 % read as done, over a message that says nothing was imported
+            self.setValue(self.minimum())
         self.setCancelButtonText("Close")
+        self._fit_screen()
         self.import_ended.emit(outcome)
+
+    def _fit_screen(self) -> None:
+        """Wrap the message to fit the screen the dialog is on, and keep the dialog inside it."""
+        label = self.findChild(QLabel)
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if label is None or screen is None:
+            return
+        label.setWordWrap(True)
+        label.setMaximumWidth(min(720, screen.width() - 80))
+        self.adjustSize()
+        frame = self.frameGeometry()
+        frame.moveCenter(screen.center())
+        self.move(frame.topLeft())
 
     def _finished(self, reports: list[ImportReport]) -> None:
         self.reports = reports
@@ -228,8 +247,8 @@ class ChangesDialog(QDialog):
         diff = self.library.changes(old, new, codes)
         lines = [f"{old} → {new}"]
         for key, rows in diff.items():
-            lines.append(f"\n{key.replace('_', ' ').capitalize()} ({len(rows)})")
-            lines += [f"  {json.dumps(row, default=str)}" for row in rows]
+            lines.append(f"\n{as_text.CHANGE_TITLES.get(key, key)} ({len(rows)})")
+            lines += [f"  {as_text.change_row(key, row)}" for row in rows]
         self.report.setPlainText("\n".join(lines))
 
     @classmethod

@@ -235,6 +235,24 @@ class AboutDialog(QDialog):
         self.resize(720, 560)
 
 
+class ShortcutsDialog(QDialog):
+    """Help → Keyboard shortcuts: the window's keys, as the window reports them."""
+
+    def __init__(self, rows: Sequence[tuple[str, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        table = "".join(f"<tr><td><b>{escape(keys)}</b></td><td>{escape(what)}</td></tr>" for keys, what in rows)
+        self.view = QTextBrowser()
+        self.view.setAccessibleName("Keyboard shortcuts")
+        self.view.setHtml(f"<table cellpadding='3'>{table}</table>")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view)
+        layout.addWidget(buttons)
+        self.resize(560, 560)
+
+
 def show_error(parent: QWidget | None, summary: str, log_path: str) -> None:
     """The one dialog for unexpected errors (the excepthook's)."""
     box = QMessageBox(

@@ -38,6 +38,11 @@ if TYPE_CHECKING:  # the panes and the domain load after the first paint (see fi
     from omaliref.ui.reference_view import ReferenceView
 
 RESULT_LIMIT = 30
+SEARCH_KEYS = [  # what the search box's event filter does with these keys (listed under Help → Keyboard shortcuts)
+    ("Up / Down", "In Search: move through the results"),
+    ("Enter", "In Search: open the result (a drug code also becomes the calculator's code)"),
+    ("Esc", "In Search: clear it"),
+]
 log = logging.getLogger("omaliref")
 SMALL_SCREEN_WIDTH = 1366  # office workstations: the window opens maximized up to this width
 Loader = Callable[[], "Library"]
@@ -119,8 +124,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.data_label)
         self._build_menus()
         for keys in (QKeySequence("Ctrl+K"), QKeySequence(QKeySequence.StandardKey.Find)):
-            QShortcut(keys, self, self.focus_search)
-        QShortcut(QKeySequence("Ctrl+D"), self, self.focus_dose)
+            QShortcut(keys, self, self.focus_search).setWhatsThis("Go to Search")
+        QShortcut(QKeySequence("Ctrl+D"), self, self.focus_dose).setWhatsThis("Go to Dose (its text selected)")
         self.search_edit.installEventFilter(self)
         if not (prefs.window_geometry and self.restoreGeometry(QByteArray(base64.b64decode(prefs.window_geometry)))):
             self._first_size()
@@ -223,6 +228,7 @@ class MainWindow(QMainWindow):
         profile_notice = self.calculator.set_defaults(prefs.payer, prefs.modifier_340b, prefs.payer_profile)
         self.calculator.set_setting(prefs.setting)
         self.calculator.copy_message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self.checklist.copy_message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         # a broken payer file or database; the missing saved profile last, so the status bar ends on it
         for notice in [*self.library.profiles.notices, *self.library.notices, profile_notice]:
             if notice:
@@ -230,6 +236,9 @@ class MainWindow(QMainWindow):
         for act in self._needs_data:
             act.setEnabled(True)
         self.library.on_reload = self._data_reloaded
+        from omaliref.ui.widgets import WindowKeysFirst
+
+        self._keys_first = WindowKeysFirst(self)  # Ctrl+E and the rest work from Dose, Payer and the other fields
         self.loaded = True
         if self.search_edit.text():
             self.run_search(self.search_edit.text())
@@ -272,6 +281,7 @@ class MainWindow(QMainWindow):
         self.reference_action.setCheckable(True)
         self.reference_action.setChecked(True)
         help_menu = self.menuBar().addMenu("&Help")
+        action(help_menu, "&Keyboard shortcuts", self.shortcuts_dialog, "F1", needs_data=False)
         action(help_menu, "&About omaliref and the data pack", self.about_dialog)
 
     # -- search ------------------------------------------------------------------------------------------
@@ -289,6 +299,7 @@ class MainWindow(QMainWindow):
         self.case_model.new_case()
         self.calculator.show_fields(self.case_model.fields)
         self.search_edit.clear()
+        self.reference.clear_entry()
         self.statusBar().showMessage("New case: the previous case's inputs and ticks are cleared.", 8000)
         self.focus_dose()
 
@@ -322,6 +333,8 @@ class MainWindow(QMainWindow):
         self.results.set_hits(self.library.search(text, RESULT_LIMIT))
         if self.results.rowCount():
             self.results_view.setCurrentIndex(self.results.index(0, 0))
+        elif text.strip():  # nothing matches: the pane no longer shows an unrelated earlier entry
+            self.reference.clear_entry()
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         from omaliref.ui.models import HIT_ROLE
@@ -517,6 +530,34 @@ class MainWindow(QMainWindow):
             self._save()
             self.calculator.set_defaults(chosen.payer, chosen.modifier_340b, chosen.payer_profile)
             self.calculator.set_setting(chosen.setting)
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """Every key the window answers to, read from its actions, shortcuts and mnemonics (so the list cannot
+        drift from the keys: they were once listed only in the README)."""
+        from PySide6.QtWidgets import QAbstractButton
+
+        rows = [
+            (seq.toString(QKeySequence.SequenceFormat.NativeText), act.text().replace("&", "").rstrip("…"))
+            for act in self.findChildren(QAction)
+            for seq in act.shortcuts()
+        ]
+        rows += [
+            (shortcut.key().toString(QKeySequence.SequenceFormat.NativeText), shortcut.whatsThis())
+            for shortcut in self.findChildren(QShortcut)
+            if shortcut.whatsThis()
+        ]
+        rows += SEARCH_KEYS
+        labelled = [label.text() for label in self.findChildren(QLabel) if label.buddy() is not None]
+        labelled += [button.text() for button in self.findChildren(QAbstractButton)]
+        for text in labelled:
+            if "&" in text.replace("&&", ""):
+                rows.append((f"Alt+{text[text.index('&') + 1].upper()}", text.replace("&", "")))
+        return sorted(dict.fromkeys(rows), key=lambda row: (not row[0].startswith("Ctrl"), row[0]))
+
+    def shortcuts_dialog(self) -> None:
+        from omaliref.ui.dialogs import ShortcutsDialog
+
+        ShortcutsDialog(self.shortcut_rows(), self).exec()
 
     def about_dialog(self) -> None:
         from omaliref.ui.dialogs import AboutDialog

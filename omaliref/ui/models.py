@@ -10,9 +10,9 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from omaliref.domain.calculator import ClaimLine
 from omaliref.domain.checklist import AppliedItem
-from omaliref.domain.claim_forms import fl43, item_19, item_24a, keyed, x12_segments
+from omaliref.domain.claim_forms import fl43, item_19, item_24a, keyed, missing_ndc_unit, x12_gap, x12_segments
 from omaliref.domain.search import SearchHit
-from omaliref.domain.vocab import DRUG_REVENUE_CODE, Setting
+from omaliref.domain.vocab import DRUG_REVENUE_CODE, FORM_FOR_SETTING, Setting
 
 Index = QModelIndex | QPersistentModelIndex
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -59,6 +59,10 @@ class ResultsModel(QAbstractListModel):
         return None
 
 
+# The charge and the diagnosis pointer are not known here: the header, which the copy carries too, says so.
+X12_HEADER = "837 service line, Loop 2410 (CHARGE until a charge is set, diagnosis pointer 1: placeholders)"
+
+
 class ClaimLinesModel(QAbstractTableModel):
     """The claim lines a coder keys, in the order they go on the claim, as the chosen form shows them."""
 
@@ -66,7 +70,7 @@ class ClaimLinesModel(QAbstractTableModel):
         "fields": ("Code", "Modifiers", "Units", "NDC (N4)", "NDC unit", "NDC qty", "Note (item 19)"),
         "cms1500": ("Code", "Modifiers", "Units", "Item 24A (shaded)", "Item 19"),
         "ub04": ("Rev. code", "HCPCS", "Modifiers", "Units", "FL43"),
-        "x12": ("Code", "Modifiers", "Units", "837 service line and its Loop 2410"),
+        "x12": ("Code", "Modifiers", "Units", X12_HEADER),
     }
 
     def __init__(self, parent: Any = None) -> None:
@@ -81,7 +85,13 @@ class ClaimLinesModel(QAbstractTableModel):
 
     @property
     def headers(self) -> tuple[str, ...]:
-        return self.VIEWS[self.view]
+        headers = self.VIEWS[self.view]
+        return headers[:-1] if self._no_item_19 else headers
+
+    @property
+    def _no_item_19(self) -> bool:
+        """A hospital (UB-04) case has no item 19: its fields view leaves the note column out."""
+        return self.view == "fields" and FORM_FOR_SETTING[self.setting] == "ub04"
 
     def set_lines(
         self,
@@ -147,13 +157,15 @@ class ClaimLinesModel(QAbstractTableModel):
         k = keyed(line)
         if self.view == "cms1500":
             shaded = item_24a(line, self.gap, self.box, self.quantity_width)
-            absent = "(NDC in item 19)" if self.box == "19" else "(no NDC unit)"
+            absent = "(NDC in item 19)" if self.box == "19" else missing_ndc_unit(line.ndc)
             return k.code, k.modifiers, str(k.units), shaded or absent, item_19(line, self.box)
         if self.view == "ub04":
-            return DRUG_REVENUE_CODE, k.code, k.modifiers, str(k.units), fl43(line) or "(no NDC unit)"
+            return DRUG_REVENUE_CODE, k.code, k.modifiers, str(k.units), fl43(line) or missing_ndc_unit(line.ndc)
         if self.view == "x12":
-            return k.code, k.modifiers, str(k.units), " ".join(x12_segments(line, self.setting))
-        return k.code, k.modifiers, str(k.units), k.ndc, k.ndc_unit, k.ndc_quantity, k.note
+            x12 = " ".join((*x12_segments(line, self.setting), x12_gap(line))).strip()
+            return k.code, k.modifiers, str(k.units), x12
+        fields = k.code, k.modifiers, str(k.units), k.ndc, k.ndc_unit, k.ndc_quantity, k.note
+        return fields[:-1] if self._no_item_19 else fields
 
     def tsv(self) -> str:
         """The table as shown: a header row, then one claim line per row, fields separated by tabs."""
@@ -198,7 +210,9 @@ class ChecklistModel(QAbstractListModel):
         marker, fg, bg = SEVERITY_STYLE[applied.severity]
         if role == Qt.ItemDataRole.DisplayRole:
             prefix = f"{applied.condition.upper()}: " if applied.condition else ""
-            return f"[{marker}] {prefix}{applied.item.text}"
+            # a tick in words too: in dark and high-contrast palettes both boxes drew as near-black squares
+            done = "✔ DONE — " if applied.item.id in self._ticked else ""
+            return f"{done}[{marker}] {prefix}{applied.item.text}"
         if role == Qt.ItemDataRole.CheckStateRole:
             return Qt.CheckState.Checked if applied.item.id in self._ticked else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -226,6 +240,6 @@ class ChecklistModel(QAbstractListModel):
             self._ticked.add(item_id)
         else:
             self._ticked.discard(item_id)
-        self.dataChanged.emit(index, index, [role])
+        self.dataChanged.emit(index, index)  # the text says DONE too, not only the box
         self.ticks_changed.emit(self.ticked)
         return True

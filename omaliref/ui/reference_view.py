@@ -31,6 +31,8 @@ BADGE = {
     "high": ("#1e5631", "#dff0d8", "HIGH confidence"),
     "medium": ("#7a4b00", "#fff0cc", "MEDIUM confidence"),
     "low": ("#8b0000", "#fde2e2", "LOW confidence — check with the payer"),
+    # an imported CMS entry: CMS's own words, but nobody reviewed it for the pack, so it gets no confidence badge
+    "not-reviewed": ("#333333", "#e6e6e6", "NOT REVIEWED — imported from the CMS files, not in the curated pack"),
 }
 
 
@@ -84,7 +86,9 @@ def _sources(catalog: Catalog, provenances: list[Provenance]) -> str:
     return f"<h3>Sources</h3><p>Checked as of {as_of}.</p><ul>{''.join(rows)}</ul>"
 
 
-def code_html(catalog: Catalog, code: Code, alerts: list[str], review: ReviewItem | None = None) -> str:
+def code_html(
+    catalog: Catalog, code: Code, alerts: list[str], review: ReviewItem | None = None, imported: bool = False
+) -> str:
     unit = code.billing_unit
     unverified = "" if code.unit_verified else " <span style='color:#8b0000'>(NOT VERIFIED)</span>"
     parts = [
@@ -92,7 +96,8 @@ def code_html(catalog: Catalog, code: Code, alerts: list[str], review: ReviewIte
         f"<h1 style='margin-bottom:0'>{escape(code.code)} — {escape(code.descriptor)}</h1>",
         f"<p style='font-size:20pt; margin-top:4px'><b>1 unit = {escape(format_amount(unit.amount))} "
         f"{escape(unit.unit)}</b>{unverified}</p>",
-        f"<p>{_badge(code.provenance.confidence)} &nbsp; Status: <b>{escape(code.status)}</b>",
+        f"<p>{_badge('not-reviewed' if imported else code.provenance.confidence)} &nbsp; "
+        f"Status: <b>{escape(code.status)}</b>",
     ]
     stated = f" ({escape(dates_label(code.dates_source))})" if code.dates_source else ""
     if code.effective_from:
@@ -119,23 +124,23 @@ def code_html(catalog: Catalog, code: Code, alerts: list[str], review: ReviewIte
         parts.append(f"<p><b>Administration code to pair:</b> {escape(', '.join(code.admin_codes))}</p>")
     products = catalog.products_for(code.code)
     if products:
-        parts.append(
-            "<h2>Packages</h2><table border='1' cellspacing='0' cellpadding='3' width='100%'>"
-            "<tr><th>NDC</th><th>Presentation</th><th>Amount</th><th>Units each</th>"
-            "<th>Container</th><th>Status</th></tr>"
-        )
+        # One line per package, not a six-column table: in a 360 px pane the table wrapped its headers and the
+        # imported presentations to one word per line (seen at 1366x768).
+        parts.append("<h2>Packages</h2><ul>")
         for p in products:
             units = units_per_container(p, code)
             status = escape(p.marketing_status) + ("" if p.presentation_verified else "; presentation not confirmed")
             parts.append(
-                f"<tr><td style='white-space:nowrap'>{_link(p.ndc)}</td><td>{escape(p.presentation)}</td>"
-                f"<td>{escape(str(p.container_amount))}</td><td align='right'>{format_amount(units)}</td>"
-                f"<td>{escape(p.container_type)}</td><td>{status}</td></tr>"
+                f"<li><b style='white-space:nowrap'>{_link(p.ndc)}</b> — {escape(str(p.container_amount))}, "
+                f"{format_amount(units)} unit{'s' * (units != 1)} each; container {escape(p.container_type)}; "
+                f"{status}<br><small>{escape(p.presentation)}</small></li>"
             )
-        parts.append("</table>")
+        parts.append("</ul>")
     for topic in catalog.sections_for(code.code):
         parts.append(f"<h2>{escape(topic.title)}</h2><p>{_badge(topic.provenance.confidence)}</p>{_body(topic.body)}")
     provenances = [code.provenance, *(t.provenance for t in catalog.sections_for(code.code))]
+    if imported:  # its packages, NDCs and units per item come from the crosswalk: that file is a source too
+        provenances += [p.provenance for p in products]
     parts.append(_sources(catalog, provenances))
     return "".join(parts)
 
@@ -182,7 +187,7 @@ def review_html(review: ReviewItem | None) -> str:
     return f"<p style='color:{colour}'><b>{escape(REVIEW_LABELS[review.verdict])}.</b> {escape(review.detail)}</p>"
 
 
-def product_html(catalog: Catalog, product: Product, review: ReviewItem | None = None) -> str:
+def product_html(catalog: Catalog, product: Product, review: ReviewItem | None = None, imported: bool = False) -> str:
     code = catalog.codes[product.code]
     units = units_per_container(product, code)
     rows = [
@@ -200,13 +205,15 @@ def product_html(catalog: Catalog, product: Product, review: ReviewItem | None =
             f"{product.ndc_unit} {format_amount(product.ndc_quantity)} per container "
             f"({product.ndc_unit_confidence} confidence; payer-specific)",
         ),
+        *((("Where the NDC unit comes from", product.ndc_unit_note),) if product.ndc_unit_note else ()),
     ]
     table = "".join(f"<tr><td><b>{escape(k)}</b></td><td>{escape(v)}</td></tr>" for k, v in rows)
     notes = "".join(f"<li>{escape(n)}</li>" for n in product.notes)
     return (
         f"<h1>{escape(product.ndc)} — {escape(product.brand)}</h1>"
         f"<p style='font-size:14pt'>Billed under {_link(code.code)}: {escape(code.descriptor)}</p>"
-        f"<p>{_badge(product.provenance.confidence)}</p>{review_html(review)}<table cellpadding='3'>{table}</table>"
+        f"<p>{_badge('not-reviewed' if imported else product.provenance.confidence)}</p>{review_html(review)}"
+        f"<table cellpadding='3'>{table}</table>"
         + (f"<ul>{notes}</ul>" if notes else "")
         + _sources(catalog, [product.provenance])
     )
@@ -232,6 +239,11 @@ class ReferenceView(QTextBrowser):
         self.setOpenLinks(False)
         self.anchorClicked.connect(self._on_anchor)
         self.setAccessibleName("Reference")
+        self.clear_entry()
+
+    def clear_entry(self) -> None:
+        """Nothing shown (at start, and after New case: no entry of the last case stays in view)."""
+        self.current_id = ""
         self.setHtml("<p>Type in the search box: a code (J2357), a drug or brand, an NDC, a modifier or a topic.</p>")
 
     def show_entry(
@@ -248,11 +260,12 @@ class ReferenceView(QTextBrowser):
         if kind == "code":
             code = cat.codes[ident]
             shown = list(dict.fromkeys([*corrections, *(c for c in cat.corrections_for(ident) if c.always_show)]))
-            html = code_html(cat, code, [c.right for c in shown], review)
+            imported = ident not in self.catalog.codes
+            html = code_html(cat, code, [c.right for c in shown], review, imported=imported)
         elif kind == "modifier":
             html = modifier_html(cat, cat.modifiers[ident], review)
         elif kind == "product":
-            html = product_html(cat, cat.products[ident], review)
+            html = product_html(cat, cat.products[ident], review, imported=ident not in self.catalog.products)
         else:
             html = topic_html(cat, cat.topics[ident])
         self.setHtml(html)

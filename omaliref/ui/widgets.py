@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QKeyEvent, QPalette
+from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFocusEvent,
+    QFontMetrics,
+    QKeyEvent,
+    QKeySequence,
+    QPalette,
+    QShortcut,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -13,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QWidget,
 )
 
 
@@ -47,6 +58,7 @@ class ErrorLabel(QLabel):
     def __init__(self, field: str, parent: Any = None) -> None:
         super().__init__(parent)
         self.field = field
+        self._field_widget: QWidget | None = None
         self.setWordWrap(True)
         self.setAccessibleName(f"{field} error")
         self._apply_colour()
@@ -70,9 +82,15 @@ class ErrorLabel(QLabel):
             self._apply_colour()
         super().changeEvent(event)
 
+    def describes(self, field_widget: QWidget) -> None:
+        """The field this label speaks for: a screen reader on the field reads the error too."""
+        self._field_widget = field_widget
+
     def show_error(self, message: str) -> None:
         self.setText(f"✖ {message}")
         self.setAccessibleDescription(message)
+        if self._field_widget is not None:
+            self._field_widget.setAccessibleDescription(message)
         self.show()
         from PySide6.QtGui import QAccessible, QAccessibleEvent  # on the first error, not at start-up
 
@@ -81,6 +99,8 @@ class ErrorLabel(QLabel):
     def clear_error(self) -> None:
         self.clear()
         self.setAccessibleDescription("")
+        if self._field_widget is not None:
+            self._field_widget.setAccessibleDescription("")
         self.hide()
 
 
@@ -113,37 +133,144 @@ class WrappingItemDelegate(QStyledItemDelegate):
 
 
 class PackageBox(QComboBox):
-    """A package list that adds only on purpose: Enter, or a pick from its open list. Arrow keys on the closed box
-    move through the packages without adding one on every press."""
+    """A package list that adds only on purpose: Enter, or a pick from its open list. Keys and the wheel on the
+    closed box only move through the packages, whatever happened before (Qt also reports those moves as
+    `activated`, and a list closed with Esc never passes through hidePopup, so a popup flag once let three Downs
+    add three vials)."""
 
     chosen = Signal(int)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._popup_open = False
+        self._browsing = False  # a key or the wheel on the closed box is moving the current item
         self.activated.connect(self._activated)
 
-    def showPopup(self) -> None:
-        self._popup_open = True
-        super().showPopup()
-
-    def hidePopup(self) -> None:
-        super().hidePopup()
-        QTimer.singleShot(0, self._popup_closed)  # activated is emitted after the popup hides
-
-    def _popup_closed(self) -> None:
-        self._popup_open = False
-
     def _activated(self, index: int) -> None:
-        if self._popup_open:
+        if not self._browsing:  # a pick from the open list (Enter or a click in it)
             self.chosen.emit(index)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self._popup_open:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.chosen.emit(self.currentIndex())
             event.accept()
             return
+        self._browsing = True
+        try:
+            super().keyPressEvent(event)
+        finally:
+            self._browsing = False
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        self._browsing = True
+        try:
+            super().wheelEvent(event)
+        finally:
+            self._browsing = False
+
+
+class ProfileBox(QComboBox):
+    """The payer picker with type-ahead: Enter or Tab takes the first profile whose name contains the typed text
+    (the completer's first row), and the box never keeps text that names no profile once the focus leaves it."""
+
+    refused = Signal(str)  # the typed text matched no profile
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        line = self.lineEdit()
+        if line is not None:
+            line.setAccessibleName("Payer profile name")  # the text field inside was unnamed to screen readers
+
+    def best_match(self, text: str) -> int:
+        """The item the text names: itself (any case), else the first containing it, as the completer lists them."""
+        wanted = text.strip().casefold()
+        if not wanted:
+            return -1
+        names = [self.itemText(i).casefold() for i in range(self.count())]
+        if wanted in names:
+            return names.index(wanted)
+        return next((i for i, name in enumerate(names) if wanted in name), -1)
+
+    def pending(self) -> bool:
+        """The text shown is not the chosen profile's name (the coder is typing, or typed a name that fits none)."""
+        return self.currentText() != self.itemText(self.currentIndex())
+
+    def commit(self, *, revert: bool) -> None:
+        """Choose the profile the typed text names; none: say so, and put the chosen name back when `revert`."""
+        if not self.pending():
+            return
+        typed = self.currentText()
+        match = self.best_match(typed)
+        completer = self.completer()
+        popup = completer.popup() if completer is not None else None
+        if popup is not None:
+            popup.hide()
+        if match >= 0:
+            self.setCurrentIndex(match)
+            self.setEditText(self.itemText(match))  # the same profile again: the index does not change
+            return
+        if revert:
+            self.setEditText(self.itemText(self.currentIndex()))
+        self.refused.emit(typed)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.pending():
+            self.commit(revert=False)
+            event.accept()
+            return
         super().keyPressEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        line = self.lineEdit()
+        if line is not None and event.reason() != Qt.FocusReason.PopupFocusReason:
+            line.selectAll()  # typing replaces the name, never appends to it
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        if event.reason() not in (Qt.FocusReason.PopupFocusReason, Qt.FocusReason.MenuBarFocusReason):
+            self.commit(revert=True)
+        super().focusOutEvent(event)
+
+
+class FieldLabel(QLabel):
+    """A field's label whose mnemonic also selects the field's text, so what is typed next replaces it even when the
+    field already had the focus (a second Alt+P once turned 'illin' + 'medicaid' into 'illinmedicaid')."""
+
+    def __init__(self, text: str, buddy: QLineEdit | QComboBox, parent: Any = None) -> None:
+        super().__init__(text, parent)
+        self.setBuddy(buddy)
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.Shortcut:
+            buddy = self.buddy()
+            edit = buddy.lineEdit() if isinstance(buddy, QComboBox) else buddy
+            if isinstance(edit, QLineEdit):
+                edit.selectAll()
+        return handled
+
+
+class WindowKeysFirst(QObject):
+    """The window's own shortcuts win over a text field's key bindings: on X11 a line edit keeps Ctrl+E (end of
+    line) for itself, so Ctrl+E in Dose or Payer did nothing and the file name typed next went into the field."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.keys = {
+            *(seq.toString() for action in window.findChildren(QAction) for seq in action.shortcuts()),
+            *(shortcut.key().toString() for shortcut in window.findChildren(QShortcut)),
+        } - {""}
+        for field in (*window.findChildren(QLineEdit), *window.findChildren(QComboBox)):
+            field.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not isinstance(event, QKeyEvent) or event.type() != QEvent.Type.ShortcutOverride:
+            return False
+        if QKeySequence(event.keyCombination()).toString() not in self.keys:
+            return False
+        event.ignore()  # not taken by the field: the shortcut fires
+        return True
 
 
 class DateField(QLineEdit):

@@ -175,3 +175,43 @@ def test_when_the_hcpcs_and_asp_files_disagree_on_the_unit_both_are_shown_and_no
         library.evaluate(case_from_input(code="J0001", dose="10mg", date="2027-02-01", today=TODAY))
     assert "disagree on the billing unit: HCPCS '10 mg', ASP '5 MG'" in str(refused.value)
     library.close()
+
+
+def test_single_dose_covers_only_an_ndc_the_coder_names(asp_only_state):
+    """#25: `--single-dose` once put JZ on whatever crosswalk package the calculator then chose (J1100 100 mg: a
+    10 mL package that may be a multiple-dose vial). Now the named NDC gets JW/JZ; a chosen one never does."""
+    base = ["units", "J1100", "--dose", "100mg", "--date", "2024-08-01", "--single-dose", "--json"]
+    chosen = json.loads(run(asp_only_state, *base).stdout)
+    modifiers = {m for line in chosen["lines"] for m in line["modifiers"]}
+    assert chosen["lines"] and not modifiers & {"JW", "JZ"}
+    assert not any("confirmed by you" in w["message"] for w in chosen["warnings"])
+    assert any("chosen by the calculator, is not established" in w["message"] for w in chosen["warnings"])
+    named = json.loads(run(asp_only_state, *base, "--package", "00641-0367-25x10").stdout)
+    assert [(line["modifiers"], line["units"], line["ndc"]) for line in named["lines"]] == [
+        (["JZ"], 100, "00641036725")
+    ]
+    assert any("00641-0367-25 confirmed by you from the label" in w["message"] for w in named["warnings"])
+
+
+def test_an_imported_code_keys_in_every_view_and_refuses_an_implausible_dose(asp_only_state):
+    """#25 item 2, on the real July 2024 ASP and crosswalk: J9035 400 mg from a named NDC has its NDC unit and
+    quantity in every view and a LIN/CTP pair that validates; 4000 mg is refused with a sentence."""
+    from tests.fixtures.x12 import envelope, validate
+
+    base = ["units", "J9035", "--dose", "400mg", "--date", "2024-08-01", "--package", "50242-0061-01"]
+    data = json.loads(run(asp_only_state, *base, "--charge", "25.00", "--json").stdout)  # pyx12 wants a charge
+    (line,) = data["lines"]
+    assert (line["ndc"], line["ndc_unit"], line["ndc_quantity"]) == ("50242006101", "UN", "1")
+    # Medicare paper: the qualifier and quantity in positions 17-24, three blanks after the NDC (IOM 100-04 ch. 26)
+    assert line["cms1500_24a"] == "N450242006101   UN1" and line["ub04_fl43"] == "N450242006101UN1"
+    assert line["x12"][1:] == ["LIN**N4*50242006101~", "CTP****1*UN~"]
+    ok, ack = validate(envelope("P", [tuple(line["x12"])]))
+    assert ok, ack
+    note = next(w["message"] for w in data["warnings"] if w["message"].startswith("50242-0061-01: NDC unit UN"))
+    assert "section 508 version of July 2024 ASP NDC-HCPCS Crosswalk 061824.csv" in note
+    for form, row in (("cms1500", "N450242006101   UN1"), ("ub04", "N450242006101UN1"), ("x12", "CTP****1*UN~")):
+        assert row in run(asp_only_state, *base, "--format", form).stdout
+
+    refused = run(asp_only_state, "units", "J9035", "--dose", "4000mg", "--date", "2024-08-01", "--single-dose")
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert "A 4,000 mg dose is far above the largest J9035 dose its packages suggest (800 mg)" in refused.stderr

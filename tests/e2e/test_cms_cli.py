@@ -43,17 +43,24 @@ def test_import_quarters_changes_and_units(tmp_path):
     assert diff["mue_changes"][0]["code"] == "J0001"
     text = run(state, "changes", "--from", "2027Q1", "--to", "2027Q2").stdout
     assert "{'" not in text and "None" not in text  # sentences from typed fields, never a dict repr
-    assert "J0001 (practitioner): 10 units (MAI 3) -> 12 units (MAI 3)" in text
-    assert "J0003: $9.870 per unit -> none" in text
+    assert "J0001 (practitioner): 10 units (MAI 3) → 12 units (MAI 3)" in text
+    assert "J0003: $9.870 per unit → not priced" in text
     only = json.loads(run(state, "changes", "--from", "2027Q1", "--to", "2027Q2", "--codes", "J2357", "--json").stdout)
     assert only["payment_limit_changes"] == [] and only["codes"] == ["J2357"]
 
-    units = json.loads(
+    chosen = json.loads(
         run(state, "units", "J0001", "--dose", "25mg", "--date", "2027-02-01", "--single-dose", "--json").stdout
     )
+    # --single-dose covers only an NDC the coder names: no JW/JZ on the package the calculator chose, and it says so
+    assert [(l["modifiers"], l["units"]) for l in chosen["lines"]] == [([], 3)]
+    assert any("chosen by the calculator, is not established" in w["message"] for w in chosen["warnings"])
+    named = ["--package", "99999-0001-10", "--single-dose"]
+    units = json.loads(run(state, "units", "J0001", "--dose", "25mg", "--date", "2027-02-01", *named, "--json").stdout)
     assert [(l["modifiers"], l["units"]) for l in units["lines"]] == [([], 3), (["JW"], 7)]
     assert units["payment_limit"]["per_unit"] == "12.345" and units["mue"][0]["value"] == 10
-    assert units["lines"][0]["ndc_unit"] is None  # the crosswalk does not give it: never guessed
+    # UN counts the crosswalk's items; the unit of its package size is not given, and the warning says so by file
+    assert units["lines"][0]["ndc_unit"] == "UN" and units["lines"][0]["ndc_quantity"] == "0.25"
+    assert any("does not state the unit of the package size" in w["message"] for w in units["warnings"])
 
     show = json.loads(run(state, "show", "J0001", "--json").stdout)
     assert show["origin"] == "cms-import" and show["billing_unit"] == {"amount": "10", "unit": "mg"}

@@ -13,8 +13,10 @@ def import_through_menu(window, qtbot, monkeypatch, paths):
     with qtbot.waitSignal(window.statusBar().messageChanged, timeout=20000):
         window.import_action.trigger()
         dialog = window.import_progress
-        # shown at once; the thread may already have ended (an instant failure) with its outcome still queued
-        assert dialog.isVisible() or dialog.outcome
+        # The dialog shows at once and the work runs off the GUI thread. A worker that fails at once may already
+        # have stopped its thread before the GUI thread has handled its queued 'failed' (seen once in a full run).
+        started = dialog.thread_.isRunning() or dialog.thread_.isFinished()
+        assert (dialog.isVisible() and started) or dialog.outcome
     dialog.wait()
     return dialog
 
@@ -28,6 +30,8 @@ def test_import_through_the_progress_dialog(window, qtbot, monkeypatch, tmp_path
         ("mue", "imported"),
     ]
     assert dialog.value() == dialog.maximum()
+    assert dialog.labelText().count("\n") == 3  # one line per file, not one line wider than the screen
+    assert dialog.width() <= dialog.screen().availableGeometry().width()
     assert window.quarters_label.text() == "CMS quarters: 2027Q1"
     # the imported code is now searchable, opens in the reference, and calculates with its payment limit and MUE
     qtbot.keyClicks(window.search_edit, "examplemab")
@@ -35,9 +39,13 @@ def test_import_through_the_progress_dialog(window, qtbot, monkeypatch, tmp_path
     qtbot.keyClick(window.search_edit, Qt.Key.Key_Return)
     assert window.calculator.code == "J0001"
     window.calculator.date_edit.setDate(window.calculator.date_edit.date().fromString("2027-02-01", "yyyy-MM-dd"))
-    # the crosswalk does not say single-dose: the coder confirms it from the label before the calculator chooses
-    qtbot.mouseClick(window.calculator.single_dose_confirmed, Qt.MouseButton.LeftButton)
     qtbot.keyClicks(window.calculator.dose_edit, "25mg")
+    # the crosswalk does not say single-dose: the window asks for the NDC opened, and the label is confirmed for it
+    assert "name the NDC opened" in window.calculator.containers_error.text()
+    assert not window.calculator.single_dose_confirmed.isEnabled()
+    qtbot.keyClicks(window.calculator.containers_edit, "99999-0001-10")
+    qtbot.mouseClick(window.calculator.single_dose_confirmed, Qt.MouseButton.LeftButton)
+    assert window.calculator.lines_model.rowCount() == 2  # 3 units given, 7 discarded (JW)
     texts = [window.calculator.warnings_list.item(i).text() for i in range(window.calculator.warnings_list.count())]
     assert any("payment limit 2027Q1: $12.345" in t for t in texts)
     assert any("MUE 2027Q1 (practitioner): 10 units" in t for t in texts)
@@ -47,6 +55,8 @@ def test_a_broken_file_is_reported_and_nothing_imported(window, qtbot, monkeypat
     bad = write_zip(tmp_path / "bad.zip", {NAMES["asp"]: ASP_CSV.replace("HCPCS Code Dosage", "Dose")})
     dialog = import_through_menu(window, qtbot, monkeypatch, [bad])
     assert "Nothing was imported" in dialog.outcome and "line 9" in dialog.outcome
+    assert ": expected " in dialog.outcome and dialog.outcome.endswith(".")  # a whole sentence
+    assert dialog.value() == dialog.minimum()  # not a full bar over "nothing was imported"
     assert window.quarters_label.text() == "No CMS quarter imported"
 
 
@@ -78,7 +88,10 @@ def test_changes_dialog(window, qtbot, monkeypatch, tmp_path):
     dialog = ChangesDialog(window.library, window)
     qtbot.addWidget(dialog)
     assert dialog.from_box.currentText() == "2027Q1" and dialog.to_box.currentText() == "2027Q2"
-    assert "J0006" in dialog.report.toPlainText()
+    text = dialog.report.toPlainText()
+    assert "J0006" in text
+    assert "J0001: $12.345 per unit → $13.000 per unit\n  J0003: $9.870 per unit → not priced" in text  # not JSON
+    assert "MUE values changed" in text and "{" not in text
     qtbot.keyClicks(dialog.codes_edit, "J2357")
     text = dialog.report.toPlainText()
     assert "J0006" not in text and "(revised)" in text

@@ -80,6 +80,7 @@ def test_opening_an_ndc_from_search_sets_the_code_and_adds_the_container(window,
 
 def test_new_case_clears_the_patient_and_keeps_the_desk(window, qtbot):
     calc, checklist = window.calculator, window.checklist
+    calc.set_code("J0490")
     calc.setting_box.setCurrentIndex(calc.setting_box.findData("hospital-outpatient"))
     checklist.set_indication("asthma")
     qtbot.keyClicks(calc.dose_edit, "225mg")
@@ -89,6 +90,7 @@ def test_new_case_clears_the_patient_and_keeps_the_desk(window, qtbot):
     assert model.ticked
     qtbot.keyClick(window.search_edit, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert calc.dose_edit.text() == "" and calc.containers_edit.text() == ""
+    assert calc.code == "J2357"  # the code is the patient's too: back to the default, as the README says
     assert checklist.indication == "" and not model.ticked
     assert calc.setting == "hospital-outpatient" and calc.profile_id == "medicare-part-b"  # the desk stays
     assert "New case" in window.statusBar().currentMessage()
@@ -171,3 +173,112 @@ def test_every_claim_line_stays_in_view_on_a_1366x768_screen(window, qtbot):
     qtbot.keyClicks(calc.dose_edit, "75mg")
     calc.containers_edit.clear()
     assert view.minimumHeight() < needed  # one line: the table gives the room back
+
+
+def test_stale_lines_are_never_of_another_code_than_the_code_box(window, qtbot):
+    """Greyed lines of the last valid input stay only while they are of the code shown (J2357's lines once stayed
+    under J9035, and under J7402 after a look-alike slip)."""
+    calc = window.calculator
+    qtbot.keyClicks(calc.dose_edit, "375mg")
+    assert calc.lines_model.rowCount() == 2
+    calc.set_code("J7402")  # omalizumab's dose on the Sinuva implant code: refused
+    assert calc.code_error.isVisible() or calc.dose_error.isVisible()
+    assert calc.lines_model.rowCount() == 0 and not calc.stale and not calc.stale_banner.isVisible()
+    calc.set_code("J2357")
+    assert calc.lines_model.rowCount() == 2 and not calc.stale
+    qtbot.keyClicks(calc.dose_edit, "x")  # the same code, invalid dose: the last lines stay, greyed
+    assert calc.stale and calc.lines_model.rowCount() == 2
+
+
+def test_picking_the_same_package_twice_writes_x2_and_the_list_names_the_route(window, qtbot):
+    calc = window.calculator
+    ndc = calc.package_box.itemData(1)
+    route = window.library.catalog.products[ndc].route
+    assert route and calc.package_box.itemText(1).endswith(f", {route}")
+    calc.package_box.setFocus()
+    qtbot.waitUntil(calc.package_box.hasFocus)
+    for _ in range(2):
+        qtbot.keyClick(calc.package_box, Qt.Key.Key_Down)
+        qtbot.keyClick(calc.package_box, Qt.Key.Key_Return)  # added, and the box goes back to "Add a package…"
+    assert calc.containers_edit.text() == f"{ndc}x2"
+
+
+def test_every_calculator_field_has_a_mnemonic(window, qtbot):
+    calc = window.calculator
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)
+    assert calc.package_box.hasFocus()
+    assert calc.separately_payable.isChecked()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Y, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: not calc.separately_payable.isChecked())  # a mnemonic clicks the box (animated)
+    qtbot.keyClicks(calc.containers_edit, "50242-0215-01")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(calc.single_dose_confirmed.isChecked)
+
+
+def test_an_error_is_read_on_its_field_too(window, qtbot):
+    calc = window.calculator
+    qtbot.keyClicks(calc.dose_edit, "abc")
+    assert "not a dose unit" in calc.dose_edit.accessibleDescription()
+    calc.dose_edit.clear()
+    qtbot.keyClicks(calc.dose_edit, "150mg")
+    assert calc.dose_edit.accessibleDescription() == ""
+
+
+def test_the_indication_list_follows_the_drug(window, qtbot):
+    box = window.checklist.indication_box
+    assert box.isEnabled()
+    window.calculator.set_code("J0490")  # belimumab: the omalizumab indications do not apply
+    assert not box.isEnabled() and "do not apply to J0490" in box.toolTip()
+    window.calculator.set_code("J2357")
+    assert box.isEnabled() and box.toolTip() == ""
+
+
+def test_a_ticked_checklist_item_says_done_in_words(window, qtbot):
+    model = window.checklist.model
+    first = model.index(0, 0).data()
+    assert not first.startswith("✔")
+    model.setData(model.index(0, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+    assert model.index(0, 0).data() == "✔ DONE — " + first  # distinct whatever the palette draws the box as
+    model.setData(model.index(0, 0), Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
+    assert model.index(0, 0).data() == first
+
+
+def test_help_lists_every_key_the_window_answers_to(window, qtbot):
+    from omaliref.ui.dialogs import ShortcutsDialog
+
+    rows = dict(window.shortcut_rows())
+    for keys in ("Ctrl+D", "Ctrl+E", "Ctrl+K", "Ctrl+N", "Ctrl+Shift+C", "Alt+P", "Alt+G", "Alt+U", "Esc"):
+        assert keys in rows, keys
+    assert rows["Alt+P"] == "Payer" and rows["Ctrl+D"].startswith("Go to Dose")
+    dialog = ShortcutsDialog(window.shortcut_rows(), window)
+    qtbot.addWidget(dialog)
+    assert "Ctrl+Shift+C" in dialog.view.toPlainText()
+    assert any(a.shortcut().toString() == "F1" for a in window.findChildren(type(window.export_action)))
+
+
+def test_every_warning_is_reachable_from_the_keyboard_on_a_1280x720_screen(window, qtbot):
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: window.height() <= 720)
+    calc = window.calculator
+    qtbot.keyClicks(calc.dose_edit, "375mg")
+    calc.dose_button.setFocus()
+    qtbot.waitUntil(calc.dose_button.hasFocus)
+    qtbot.keyClick(calc.dose_button, Qt.Key.Key_Tab)
+    warnings = calc.warnings_list
+    assert warnings.hasFocus() and warnings.count() > 1
+    for _ in range(warnings.count()):
+        qtbot.keyClick(warnings, Qt.Key.Key_Down)
+    assert warnings.currentRow() == warnings.count() - 1  # Down walks to the last warning
+    last = warnings.visualItemRect(warnings.item(warnings.count() - 1))
+    assert warnings.viewport().rect().intersects(last)  # and the list scrolled it into view
+
+
+def test_a_search_with_no_results_clears_the_reference_pane(window, qtbot):
+    qtbot.keyClicks(window.search_edit, "J2357")
+    assert window.reference.current_id == "J2357" and "1 unit = 5 mg" in window.reference.toPlainText()
+    window.search_edit.clear()
+    qtbot.keyClicks(window.search_edit, "zzqqxx")
+    assert window.results.rowCount() == 0 and window.reference.current_id == ""
+    assert "1 unit = 5 mg" not in window.reference.toPlainText()  # J2357's entry is gone

@@ -193,6 +193,11 @@ def test_pdf_export_writes_a_pdf(window, qtbot, tmp_path, monkeypatch):
         "340B TB",
         "CMS quarter none imported",
         "https://",
+        "separately payable",
+        "Prepared by",
+        "Claim / encounter reference",
+        "NDC (N4)",
+        "50242004062",  # the NDC in its own column, as keyed
     ):
         assert needed in text, needed
 

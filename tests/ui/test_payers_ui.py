@@ -139,3 +139,89 @@ def test_a_saved_profile_that_is_there_gives_no_notice(qtbot, isolated_state):
     window.show()
     assert window.calculator.profile_id == "acme-commercial"
     assert not window.calculator.profile_notice.isVisibleTo(window)
+
+
+def test_copy_summary_says_what_it_copied(window, qtbot):
+    qtbot.keyClicks(window.calculator.dose_edit, "375mg")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    modifiers = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window.calculator.dose_edit, Qt.Key.Key_S, modifiers)
+    assert window.statusBar().currentMessage() == "Copied the checklist summary · J2357 · 0 ticked"
+    assert QApplication.clipboard().text().startswith("omaliref check — J2357")
+    qtbot.keyClicks(window.calculator.dose_edit, "x")  # invalid: the summary goes without lines, and says so
+    qtbot.keyClick(window.calculator.dose_edit, Qt.Key.Key_S, modifiers)
+    assert window.statusBar().currentMessage().endswith("without claim lines (no valid calculation)")
+
+
+def test_the_837_view_marks_its_placeholders(window, qtbot):
+    qtbot.keyClicks(window.calculator.dose_edit, "375mg")
+    view = window.calculator.view_box
+    view.setCurrentIndex(view.findData("x12"))
+    header = window.calculator.lines_model.headers[3]
+    assert "CHARGE" in header and "diagnosis pointer 1" in header and "placeholders" in header
+    assert window.calculator.lines_model.index(0, 3).data().startswith("SV1*HC:J2357:JZ*CHARGE*UN*60***1~")
+
+
+def test_the_340b_box_never_disagrees_with_the_lines_unsaid(window, qtbot):
+    calc = window.calculator
+    qtbot.keyClicks(calc.dose_edit, "375mg")
+    calc.m340b_box.setCurrentIndex(calc.m340b_box.findData("TB"))
+    assert "TB" in calc.lines_model.index(0, 1).data() and not calc.m340b_note.isVisible()
+    pick_profile(qtbot, window, "illin")  # Illinois Medicaid (sample) bills 340B drugs with UD
+    assert "UD" in calc.lines_model.index(0, 1).data()
+    assert calc.m340b_note.isVisible() and calc.m340b_note.text() == "The lines carry UD, not TB: see the warnings."
+
+
+def test_a_sample_profile_says_so_where_it_is_chosen(window, qtbot):
+    calc = window.calculator
+    assert not calc.payer_note.isVisible() and "medicare-part-b" in calc.payer_box.toolTip()
+    profile = window.library.profile("west-virginia-medicaid")
+    assert profile.sample
+    pick_profile(qtbot, window, "west")
+    assert calc.payer_note.isVisible()
+    assert calc.payer_note.text().startswith("⚠ Sample profile: confirm with the payer before relying on it.")
+    assert profile.note in calc.payer_note.text()
+    assert "(SAMPLE: confirm with the payer)" in calc.payer_box.toolTip()
+
+
+def test_copy_with_no_dose_yet_says_so_rather_than_calling_the_input_invalid(window, qtbot):
+    qtbot.mouseClick(window.calculator.copy_button, Qt.MouseButton.LeftButton)
+    assert window.statusBar().currentMessage() == "Nothing copied: no dose yet — type the dose given (Ctrl+D)."
+
+
+def test_a_hospital_case_has_no_item_19_column(window, qtbot):
+    calc = window.calculator
+    qtbot.keyClicks(calc.dose_edit, "375mg")
+    assert calc.lines_model.headers[-1] == "Note (item 19)"
+    calc.set_setting("hospital-outpatient")
+    assert "Note (item 19)" not in calc.lines_model.headers and calc.lines_model.columnCount() == 6
+    assert calc.claim_lines_text().splitlines()[1] == "J2357\tJZ\t60\t50242022701\tML\t2"
+
+
+def test_show_as_names_each_view_whole(window, qtbot):
+    from PySide6.QtGui import QFontMetrics
+
+    view = window.calculator.view_box
+    widest = max(QFontMetrics(view.font()).horizontalAdvance(view.itemText(i)) for i in range(view.count()))
+    # however tight the row gets, the box keeps room for its longest name ("CMS-1500 item 24A", once "...item 2" on
+    # X11 at 1366 px; offscreen fonts leave room either way, so the reserved length is checked as well)
+    assert view.minimumContentsLength() >= max(len(view.itemText(i)) for i in range(view.count()))
+    assert view.minimumSizeHint().width() > widest
+
+
+def test_a_line_without_an_ndc_unit_says_so_in_each_claim_view(qtbot):
+    from fractions import Fraction
+
+    from omaliref.domain.calculator import ClaimLine, NdcPart
+    from omaliref.ui.models import ClaimLinesModel
+
+    model = ClaimLinesModel()
+    model.set_lines([ClaimLine("J1100", ("JZ",), 10, "administered", (NdcPart("00641-0367-25", "", Fraction(1), 1),))])
+    words = "N400641036725: NDC unit and quantity not in the data, take them from the package label"
+    model.set_view("cms1500")
+    assert model.index(0, 3).data() == words  # the NDC stays, with why the unit is missing ("(no NDC unit)" before)
+    model.set_view("ub04")
+    assert model.index(0, 4).data() == words
+    model.set_view("x12")
+    assert model.index(0, 3).data() == f"SV1*HC:J1100:JZ*CHARGE*UN*10***1~ (no LIN/CTP: {words})"

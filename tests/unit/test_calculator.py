@@ -273,6 +273,22 @@ def test_bad_input_is_a_sentence(catalog, code, dose, packages, fragment):
     assert fragment in str(info.value)
 
 
+@pytest.mark.parametrize(
+    "typed",
+    ["0242-0215-01", "50242-0251-01", "50242-0215-00"],  # a digit left out, two swapped, one wrong
+)
+def test_a_mistyped_ndc_gets_a_did_you_mean(catalog, typed):
+    with pytest.raises(InputError) as info:
+        calc(catalog, "J2357", "150mg", typed)
+    assert str(info.value).startswith(f"NDC {typed} is not in the data pack. Did you mean 50242-0215-01 (Xolair")
+
+
+def test_an_ndc_far_from_any_gets_no_guess(catalog):
+    with pytest.raises(InputError) as info:
+        calc(catalog, "J2357", "150mg", "12345-6789-01")
+    assert str(info.value) == "NDC 12345-6789-01 is not in the data pack."
+
+
 @pytest.mark.parametrize("text", ["2026-02-30", "27/11/2026", "tomorrow", ""])
 def test_impossible_dates(text):
     with pytest.raises(InputError, match="YYYY-MM-DD"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
@@ -271,8 +272,9 @@ def calc(catalog, store, code, dose, *packages, date="2027-02-01", single=False,
 
 
 def test_calculator_for_an_imported_only_code(catalog, two_quarters):
-    r = calc(catalog, two_quarters, "J0001", "25mg", single=True)
+    r = calc(catalog, two_quarters, "J0001", "25mg", "99999-0001-10", single=True)
     assert [(l.modifiers, l.units) for l in r.lines] == [((), 3), (("JW",), 7)]
+    assert any("99999-0001-10 confirmed by you from the label" in w.message for w in r.warnings)
     assert r.quarter_facts.payment_limit.limit == Decimal("12.345")
     assert [(m.value, m.mai) for m in r.quarter_facts.mues] == [(10, 3)]
     q2 = calc(catalog, two_quarters, "J0001", "25mg", "99999-0001-10", date="2027-05-01")
@@ -283,9 +285,64 @@ def test_calculator_for_an_imported_only_code(catalog, two_quarters):
         calc(catalog, two_quarters, "J0001", "25mg", date="2027-05-01")
 
 
+def test_a_single_dose_confirmation_never_covers_a_package_the_calculator_chose(catalog, two_quarters):
+    """--single-dose without --package: the calculator may choose a crosswalk package, but JW/JZ need the coder to
+    have named that NDC (#25: one tick once put JZ on a package the coder never saw)."""
+    chosen = calc(catalog, two_quarters, "J0001", "25mg", single=True)
+    assert chosen.auto_selected and [c.product.ndc for c in chosen.containers] == ["99999-0001-10"]
+    assert [(l.modifiers, l.units) for l in chosen.lines] == [((), 3)]
+    assert not any("confirmed by you" in w.message for w in chosen.warnings)
+    assert any("chosen by the calculator, is not established" in w.message for w in chosen.warnings)
+    named = calc(catalog, two_quarters, "J0001", "25mg", "99999-0001-10", single=True)
+    assert [(l.modifiers, l.units) for l in named.lines] == [((), 3), (("JW",), 7)]
+
+
+def test_a_single_dose_confirmation_is_per_ndc(catalog, two_quarters):
+    """The window confirms named NDCs one by one: a confirmation of one package never carries to another."""
+    store = two_quarters
+
+    def with_confirmed(packages, confirmed):
+        case = case_from_input(
+            code="J0001", today=TODAY, dose="25mg", containers=packages, date="2027-05-01", single_dose_ndcs=confirmed
+        )
+        return Library(catalog, store).evaluate(case).calculation
+
+    assert with_confirmed(["99999-0001-10"], ["99999000110"]).has_jw  # the same NDC, typed another way
+    other = with_confirmed(["99999-0001-10"], ["99999-0002-01"])
+    assert not other.has_jw and any("not established" in w.message for w in other.warnings)
+    assert not with_confirmed(["99999-0001-10"], []).has_jw
+
+
 def test_units_above_the_mue_warn(catalog, two_quarters):
-    r = calc(catalog, two_quarters, "J0001", "1100mg", "99999-0001-10x12", single=True)
+    r = calc(catalog, two_quarters, "J0001", "150mg", "99999-0001-10x2", single=True)
     assert any(w.level == "warning" and "exceed the MUE" in w.message for w in r.warnings)
+
+
+def test_an_imported_code_refuses_a_dose_far_past_its_mue_as_a_curated_code_refuses_one_past_its_label(
+    catalog, two_quarters
+):
+    with pytest.raises(InputError) as refused:
+        calc(catalog, two_quarters, "J0001", "1100mg", "99999-0001-10x12", single=True)
+    assert str(refused.value) == (
+        "A 1,100 mg dose is far above the largest J0001 dose its 2027Q1 MUE allows (100 mg): check the dose and its "
+        "unit."
+    )
+    assert refused.value.field == "dose"
+    assert calc(catalog, two_quarters, "J0001", "400mg", "99999-0001-10x4").administered_units == 40  # 4x: allowed
+
+
+def test_imported_packages_key_with_an_ndc_unit_from_the_crosswalk_named_by_file(catalog, two_quarters):
+    r = calc(catalog, two_quarters, "J0001", "25mg", "99999-0001-10", single=True)
+    assert [(p.ndc_unit, p.ndc_quantity) for line in r.lines for p in line.ndc_parts] == [
+        ("UN", Fraction(1, 4)),
+        ("UN", Fraction(3, 4)),
+    ]
+    note = next(w for w in r.warnings if w.message.startswith("99999-0001-10: NDC unit UN"))
+    assert (
+        "ASP NDC-HCPCS Crosswalk" in note.message and "10 billing units per item, 10 items per package" in note.message
+    )
+    assert note.sources == ("cms-crosswalk-2027Q1",)
+    assert not any("not in the data" in w.message for w in r.warnings)
 
 
 def test_terminated_imported_code_is_an_error_with_its_date(catalog, two_quarters):

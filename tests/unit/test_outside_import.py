@@ -13,7 +13,15 @@ TODAY = dt.date(2027, 2, 1)
 
 
 def case():
-    return case_from_input(code="J0001", dose="25mg", date="2027-02-01", single_dose_confirmed=True, today=TODAY)
+    """The package named and its label confirmed single-dose (a confirmation never covers a package the app chose)."""
+    return case_from_input(
+        code="J0001",
+        dose="25mg",
+        containers=["99999-0001-10x2"],
+        date="2027-02-01",
+        single_dose_confirmed=True,
+        today=TODAY,
+    )
 
 
 def replacement_files(folder):
