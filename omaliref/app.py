@@ -130,6 +130,8 @@ def run(
     app.setDesktopFileName("omaliref")
     window = build_window(state_dir, ready=False, load=load)
     install_excepthook(lambda: window, log_path)
+    if smoke_test or screenshot_dir:
+        window.import_site_at_start = False  # they measure and draw the window alone
     if smoke_test:
         window.finish_loading()  # the Library is open already: one paint shows the whole window
         window.show()

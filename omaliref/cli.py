@@ -191,6 +191,10 @@ def _library(*, needs_store: bool = False) -> Any:
         raise InputError(library.store_problem.rstrip(".") + "; nothing can be reported from it.")
     for notice in library.notices:  # a damaged import database was set aside: said once, the command goes on
         _say(notice)
+    from omaliref.data.site_import import import_site
+
+    for notice in import_site(library).notices:  # the site folder's new CMS files, before the command reads
+        _say(notice)
     return library
 
 

@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import itertools
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +50,7 @@ class MainWindow(QMainWindow):
     entry_shown = Signal(str)  # the id shown in the reference pane
     ready = Signal()
     index_ready = Signal(object)  # a SearchIndex built off the GUI thread (curated pack + imported CMS codes)
+    site_imported = Signal(object)  # a SiteImport: the site folder looked at off the GUI thread (data/site_import)
 
     library: Library
     catalog: Catalog
@@ -62,6 +64,9 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._load, self.store, self.prefs, self.today = load, store, prefs, today
         self.loaded = False
+        self.closed = False
+        self.import_site_at_start = True  # the smoke test turns it off: it measures the window alone
+        self._site_cancel = threading.Event()
         self.setWindowTitle("omaliref — charge-entry reference for omalizumab (J2357) and look-alike codes")
         self.setObjectName("omaliref-main")
 
@@ -175,6 +180,9 @@ class MainWindow(QMainWindow):
         self.index_ready.connect(self._swap_index)
         if self.library.store is not None:  # the curated index serves until this one is ready
             QTimer.singleShot(0, lambda: self._rebuild_index(background=True))
+        self.site_imported.connect(self._site_import_done)
+        if self.import_site_at_start:
+            QTimer.singleShot(0, self.start_site_import)  # after the first paint, in a thread
         self.results = ResultsModel(self)
         self.results_view.setModel(self.results)
         self.reference = ReferenceView(catalog)
@@ -395,7 +403,6 @@ class MainWindow(QMainWindow):
         """Index the pack plus the imported codes. With a full HCPCS import this takes about a third of a second, so
         at start-up it runs in a thread started after the first paint, reading through its own connection, and
         hands the index back through index_ready; the curated index answers meanwhile."""
-        import threading
 
         if not background:
             self._swap_index(self.library.build_index(self.library.search_entries()))
@@ -416,7 +423,42 @@ class MainWindow(QMainWindow):
 
         threading.Thread(target=build, name="omaliref-index", daemon=True).start()
 
+    def start_site_import(self) -> None:
+        """Import the site folder's new CMS files in a thread with its own connection, as the index is built; the
+        window answers from what is imported meanwhile, and a slow or unreachable share never holds it up."""
+        from omaliref.data.site_import import import_site
+
+        def run() -> None:
+            try:
+                worker = self.library.for_thread()
+                try:
+                    result = import_site(worker, should_cancel=self._site_cancel.is_set)
+                finally:
+                    worker.close()
+            except Exception:
+                log.exception("the site folder could not be imported")
+                return
+            with contextlib.suppress(RuntimeError):  # the window was closed meanwhile
+                self.site_imported.emit(result)
+
+        threading.Thread(target=run, name="omaliref-site", daemon=True).start()
+
+    def _site_import_done(self, result: Any) -> None:
+        if self.closed:
+            return
+        if result.changed:
+            self.library.reopen()
+            self._show_freshness()
+            self._show_quarters()
+            self._rebuild_index(background=True)
+            self.case_model.recompute()
+        for notice in result.notices:
+            log.info("%s", notice)
+            self.statusBar().showMessage(notice, 20000)
+
     def _swap_index(self, index: Any) -> None:
+        if self.closed:  # built for a window closed meanwhile: its library has no store to show entries from
+            return
         self.library.set_index(index)
         if self.loaded and self.search_edit.text():
             self.run_search(self.search_edit.text())
@@ -562,6 +604,7 @@ class MainWindow(QMainWindow):
             progress.stop()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._site_cancel.set()  # a site import in progress rolls its file back
         progress = self._running_import()
         if progress is not None:
             # the import's thread must end before the window (its parent) goes: cancel it, close when it has ended
@@ -574,6 +617,7 @@ class MainWindow(QMainWindow):
             return
         if getattr(self, "library", None) is not None:
             self.library.close()
+        self.closed = True
         if not self.loaded:
             super().closeEvent(event)
             return
