@@ -12,8 +12,8 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +38,8 @@ _SKIPPED_SUFFIXES = (".toml", ".md", ".json", ".ini", ".log", ".tmp", ".lnk")
 
 
 @dataclass(frozen=True)
-class SettingProblem:
-    """One thing wrong in the site settings file: where (line, key), and why."""
+class SiteProblem:
+    """One thing wrong in a site folder: which file, where (line, key; 0 and '' for a whole file), and why."""
 
     file: str
     line: int
@@ -47,7 +47,8 @@ class SettingProblem:
     why: str
 
     def __str__(self) -> str:
-        return f"{self.file}, line {self.line}, key '{self.key}': {self.why}"
+        where = (f", line {self.line}" if self.line else "") + (f", key '{self.key}'" if self.key else "")
+        return f"{self.file}{where}: {self.why}"
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class SiteSettings:
     data_folder: str = ""
     defaults: Mapping[str, str] = field(default_factory=dict)  # PREFERENCE_KEYS -> value
     locked: frozenset[str] = frozenset()
-    problems: tuple[SettingProblem, ...] = ()
+    problems: tuple[SiteProblem, ...] = ()
 
     def notices(self) -> list[str]:
         return [f"Site settings: {p} — the line is ignored." for p in self.problems]
@@ -132,7 +133,7 @@ def load_settings(path: Path) -> SiteSettings:
         if isinstance(exc, OSError) and not path.exists():
             return SiteSettings()
         why = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror or exc.__class__.__name__
-        return SiteSettings(str(path), problems=(SettingProblem(str(path), 1, "", f"cannot be read ({why})"),))
+        return SiteSettings(str(path), problems=(SiteProblem(str(path), 1, "", f"cannot be read ({why})"),))
     return parse_settings(text, str(path))
 
 
@@ -167,41 +168,39 @@ def parse_settings(text: str, file: str) -> SiteSettings:
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         line = int(match.group(1)) if match else 1
-        return SiteSettings(file, problems=(SettingProblem(file, line, "", f"not valid TOML ({exc})"),))
+        return SiteSettings(file, problems=(SiteProblem(file, line, "", f"not valid TOML ({exc})"),))
     lines = text.splitlines()
-    problems: list[SettingProblem] = []
+    problems: list[SiteProblem] = []
     values: dict[str, str] = {}
     for key, value in data.items():
         line = _line_of(lines, key)
         if key in NOT_SETTINGS:
-            problems.append(SettingProblem(file, line, key, f"not a site setting: {NOT_SETTINGS[key]}"))
+            problems.append(SiteProblem(file, line, key, f"not a site setting: {NOT_SETTINGS[key]}"))
         elif key not in SETTINGS_KEYS:
             close = difflib.get_close_matches(key, SETTINGS_KEYS, n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
-            problems.append(
-                SettingProblem(file, line, key, f"unknown key: {hint}known keys: {', '.join(SETTINGS_KEYS)}")
-            )
+            problems.append(SiteProblem(file, line, key, f"unknown key: {hint}known keys: {', '.join(SETTINGS_KEYS)}"))
         elif key == "locked":
             continue
         elif why := _value_problem(key, value):
-            problems.append(SettingProblem(file, line, key, why))
+            problems.append(SiteProblem(file, line, key, why))
         else:
             values[key] = value.strip() if key == "data_folder" else value
     locked: set[str] = set()
     raw_locked = data.get("locked", [])
     line = _line_of(lines, "locked")
     if not isinstance(raw_locked, list) or not all(isinstance(k, str) for k in raw_locked):
-        problems.append(SettingProblem(file, line, "locked", 'expected a list of keys, e.g. ["payer_profile"]'))
+        problems.append(SiteProblem(file, line, "locked", 'expected a list of keys, e.g. ["payer_profile"]'))
         raw_locked = []
     for key in raw_locked:
         if key not in PREFERENCE_KEYS:
             close = difflib.get_close_matches(key, PREFERENCE_KEYS, n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
             why = f"'{key[:40]}' cannot be locked: {hint}lockable keys: {', '.join(PREFERENCE_KEYS)}"
-            problems.append(SettingProblem(file, line, "locked", why))
+            problems.append(SiteProblem(file, line, "locked", why))
         elif key not in values:
             problems.append(
-                SettingProblem(file, line, "locked", f"'{key}' is locked but the file gives it no usable value")
+                SiteProblem(file, line, "locked", f"'{key}' is locked but the file gives it no usable value")
             )
         else:
             locked.add(key)
@@ -228,3 +227,106 @@ def cms_files(folder: Path) -> list[Path]:
 
     walk(folder, 0)
     return found
+
+
+# -- the CLI's defaults for a case ----------------------------------------------------------------------------
+
+
+def case_defaults(
+    settings: SiteSettings, *, payer: str, profile: str, setting: str, modifier_340b: str
+) -> dict[str, str]:
+    """The CLI's payer profile, setting and 340B modifier: what the command line says, else the site's default,
+    else the app's. A locked key locks the default, not the case: a coder may still bill one case to another
+    payer (as the calculator's boxes allow), but never gets another default by mistake."""
+    site_profile = settings.defaults.get("payer_profile", "")
+    return {
+        "payer_profile": profile.strip() or ("" if payer.strip() else site_profile),
+        "setting": setting.strip() or settings.defaults.get("setting", "") or "office",
+        "modifier_340b": modifier_340b.strip() or settings.defaults.get("modifier_340b", ""),
+    }
+
+
+def unknown_profile(settings: SiteSettings, known: Collection[str]) -> SiteProblem | None:
+    """The settings file's payer profile when no built-in or organization profile has that id."""
+    wanted = settings.defaults.get("payer_profile", "")
+    if not wanted or wanted in known:
+        return None
+    line = _line_of(_read_lines(Path(settings.file)) if settings.file else [], "payer_profile")
+    why = f"'{wanted}' is not a payer profile ('omaliref payers' lists them); the app's default is used"
+    return SiteProblem(settings.file, line, "payer_profile", why)
+
+
+def _read_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+# -- omaliref site check --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CmsFileSeen:
+    file: str
+    kind: str
+    quarter: str
+
+
+@dataclass(frozen=True)
+class SiteCheck:
+    """Everything `omaliref site check DIR` found: every problem at once, and what is usable."""
+
+    folder: str
+    problems: tuple[SiteProblem, ...]
+    cms_files: tuple[CmsFileSeen, ...]
+    payer_profiles: tuple[str, ...]
+    settings_file: str
+
+
+def check_site(folder: Path, built_in: Mapping[str, Any], states: Iterable[Any] = ()) -> SiteCheck:
+    """Validate a site folder for IT: its settings file, its payers.toml and every CMS file (each one parsed, as
+    every workstation will), collecting every problem instead of stopping at the first."""
+    from omaliref.data.cms_import import parse_member, read_members
+    from omaliref.data.payers import read_payer_file
+    from omaliref.domain.cms import FileFormatError
+    from omaliref.domain.errors import InputError
+
+    problems: list[SiteProblem] = []
+    settings_file = folder / SETTINGS_NAME
+    settings = load_settings(settings_file)
+    problems += settings.problems
+    profiles = list(built_in)
+    payers = folder / PAYERS_NAME
+    if payers.exists():
+        try:
+            found = read_payer_file(payers.read_text(encoding="utf-8"), str(payers), origin=str(payers), states=states)
+            problems += [SiteProblem(str(payers), p.line, p.field, f"{p.record}: {p.why}") for p in found.problems]
+            profiles += [p.id for p in found.profiles]
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(SiteProblem(str(payers), 0, "", f"cannot be read ({exc.__class__.__name__})"))
+    if (problem := unknown_profile(settings, profiles)) is not None:
+        problems.append(replace(problem, why=problem.why.split(";")[0]))
+    folders = [folder]
+    if settings.data_folder and Path(settings.data_folder).expanduser() != folder:
+        folders.append(Path(settings.data_folder).expanduser())
+    seen: list[CmsFileSeen] = []
+    for where in folders:
+        try:
+            candidates = cms_files(where)
+        except OSError as exc:
+            why = f"the CMS folder cannot be read ({exc.strerror or exc.__class__.__name__})"
+            problems.append(SiteProblem(str(where), 0, "", why))
+            continue
+        for path in candidates:
+            try:
+                for member in read_members([path]):
+                    parsed = parse_member(member)
+                    seen.append(CmsFileSeen(member.name, parsed.kind, str(parsed.quarter)))
+            except FileFormatError as exc:
+                problems.append(SiteProblem(str(path), exc.line, "", f"not an importable CMS file: {exc}"))
+            except InputError as exc:
+                problems.append(SiteProblem(str(path), 0, "", f"not an importable CMS file: {exc}"))
+    return SiteCheck(
+        str(folder), tuple(problems), tuple(seen), tuple(sorted(set(profiles) - set(built_in))), str(settings_file)
+    )

@@ -15,6 +15,7 @@ from typing import Any
 
 from omaliref.data.cms_store import ImportRecord, ImportReport
 from omaliref.data.library import Entry
+from omaliref.data.site import SiteCheck
 from omaliref.domain.calculator import NDC_QUANTITY_PLACES, CalcResult, ClaimLine, LineCheck, Warning_
 from omaliref.domain.claim_forms import (
     claim_item_19,
@@ -451,6 +452,17 @@ def entry(e: Entry) -> dict[str, Any]:
 
 def import_reports(reports: list[ImportReport], quarters: list[str]) -> dict[str, Any]:
     return {"imported": [dataclasses.asdict(r) for r in reports], "quarters": quarters}
+
+
+def site_check(checked: SiteCheck) -> dict[str, Any]:
+    """`omaliref site check DIR --json`: every problem of a site folder, and what every workstation will use."""
+    return {
+        "folder": checked.folder,
+        "settings_file": checked.settings_file,
+        "problems": [dataclasses.asdict(p) for p in checked.problems],
+        "cms_files": [dataclasses.asdict(f) for f in checked.cms_files],
+        "payer_profiles": list(checked.payer_profiles),
+    }
 
 
 def review(quarter: str | None, pack_version: str, items: list[ReviewItem]) -> dict[str, Any]:

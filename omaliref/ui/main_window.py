@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from omaliref.data.site import SiteSettings, unknown_profile
 from omaliref.data.state import Preferences, StateStore
 
 if TYPE_CHECKING:  # the panes and the domain load after the first paint (see finish_loading)
@@ -60,9 +61,18 @@ class MainWindow(QMainWindow):
     calculator: CalculatorPane
     checklist: ChecklistPane
 
-    def __init__(self, load: Loader, store: StateStore, prefs: Preferences, today: dt.date, parent: Any = None) -> None:
+    def __init__(
+        self,
+        load: Loader,
+        store: StateStore,
+        prefs: Preferences,
+        today: dt.date,
+        parent: Any = None,
+        site_settings: SiteSettings | None = None,
+    ) -> None:
         super().__init__(parent)
         self._load, self.store, self.prefs, self.today = load, store, prefs, today
+        self.site_settings = site_settings or SiteSettings()  # the organization's defaults and locked keys
         self.loaded = False
         self.closed = False
         self.import_site_at_start = True  # the smoke test turns it off: it measures the window alone
@@ -225,7 +235,10 @@ class MainWindow(QMainWindow):
         self.calculator.set_defaults(prefs.payer, prefs.modifier_340b, prefs.payer_profile)
         self.calculator.set_setting(prefs.setting)
         self.calculator.copy_message.connect(lambda text: self.statusBar().showMessage(text, 10000))
-        for notice in [*self.library.profiles.notices, *self.library.notices]:  # a broken payer file or database
+        unknown = unknown_profile(self.site_settings, self.library.profiles.by_id)
+        site_notices = [*self.site_settings.notices(), *([f"Site settings: {unknown}."] if unknown else [])]
+        for notice in [*self.library.profiles.notices, *self.library.notices, *site_notices]:  # said once
+            log.info("%s", notice)
             self.statusBar().showMessage(notice, 20000)
         for act in self._needs_data:
             act.setEnabled(True)
@@ -527,8 +540,11 @@ class MainWindow(QMainWindow):
     def preferences_dialog(self) -> None:
         from omaliref.ui.dialogs import PreferencesDialog
 
-        chosen = PreferencesDialog.ask(self.prefs, list(self.library.profiles.by_id.values()), self)
+        site = self.site_settings
+        locked = {k: v for k in site.locked if (v := site.locked_value(k)) is not None}
+        chosen = PreferencesDialog.ask(self.prefs, list(self.library.profiles.by_id.values()), self, locked)
         if chosen is not None:
+            chosen = site.apply(chosen, saved=True)  # a locked key keeps the organization's value, whatever came back
             self.prefs = chosen
             self._save()
             self.calculator.set_defaults(chosen.payer, chosen.modifier_340b, chosen.payer_profile)
