@@ -132,7 +132,11 @@ def load_settings(path: Path) -> SiteSettings:
     except (OSError, UnicodeDecodeError) as exc:
         if isinstance(exc, OSError) and not path.exists():
             return SiteSettings()
-        why = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror or exc.__class__.__name__
+        why = (
+            "not UTF-8 text: save it as UTF-8"
+            if isinstance(exc, UnicodeDecodeError)
+            else exc.strerror or exc.__class__.__name__
+        )
         return SiteSettings(str(path), problems=(SiteProblem(str(path), 1, "", f"cannot be read ({why})"),))
     return parse_settings(text, str(path))
 
