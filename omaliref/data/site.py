@@ -126,7 +126,7 @@ def resolve(env: Mapping[str, str] | None = None) -> Site:
 def load_settings(path: Path) -> SiteSettings:
     """The settings file at `path`, or empty settings (a file that cannot be read is one problem)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # Notepad and the Windows installer write a byte-order mark
     except FileNotFoundError:
         return SiteSettings()
     except (OSError, UnicodeDecodeError) as exc:

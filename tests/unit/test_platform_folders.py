@@ -37,7 +37,8 @@ def test_on_windows_preferences_roam_and_the_import_database_stays_local(windows
     assert win(dirs.config).is_relative_to(roaming)  # state.json: small, follows the user to any session host
     for big in (dirs.data / CMS_DB_NAME, dirs.logs, dirs.cache):
         assert win(big).is_relative_to(local), big  # megabytes: never copied at logon, never locked over the network
-    assert win(Windows("omaliref", appauthor=False).site_data_dir) == PureWindowsPath(r"C:\ProgramData\omaliref")
+    machine = Windows("omaliref", appauthor=False)
+    assert win(machine.site_data_dir) == win(machine.site_config_dir) == PureWindowsPath(r"C:\ProgramData\omaliref")
 
 
 def test_on_macos_the_database_is_not_in_the_purgeable_caches_folder():
@@ -69,3 +70,10 @@ def test_a_settings_file_saved_as_cp1252_is_one_notice_not_a_crash(tmp_path):
     settings = load_settings(path)
     assert [(p.line, p.why) for p in settings.problems] == [(1, "cannot be read (not UTF-8 text: save it as UTF-8)")]
     assert settings.notices()[0].startswith(f"Site settings: {path}, line 1:")
+
+
+def test_a_settings_file_with_a_byte_order_mark_and_crlf_as_the_installer_writes_it(tmp_path):
+    path = tmp_path / "settings.toml"
+    path.write_bytes("\ufeff# written by the omaliref installer\r\ndata_folder = '\\\\fs\\omaliref$'\r\n".encode())
+    settings = load_settings(path)
+    assert settings.problems == () and settings.data_folder == "\\\\fs\\omaliref$"
