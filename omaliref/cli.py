@@ -436,7 +436,7 @@ def cmd_payers(args: argparse.Namespace) -> int:
 def cmd_site(args: argparse.Namespace) -> int:
     """Exit 3 when the folder has any problem (all listed at once), 0 when every workstation can use it."""
     from omaliref.data.library import Library
-    from omaliref.data.site import check_site
+    from omaliref.data.site_check import check_site
     from omaliref.report import as_json, as_text
 
     if args.action != "check":

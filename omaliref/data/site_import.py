@@ -20,8 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from omaliref.data.site import Site, cms_files, resolve
-from omaliref.domain.cms import FileFormatError
-from omaliref.domain.errors import InputError
 
 if TYPE_CHECKING:
     from omaliref.data.cms_store import ImportRecord
@@ -132,6 +130,9 @@ def import_site(
     """Import what is new in the site folder into `library`'s store, one file at a time. Never raises for the
     share or a file: an unreachable folder and a file that fails are notices; a failed file is remembered by its
     hash and not tried again until it changes."""
+    from omaliref.domain.cms import FileFormatError  # the importer's: loaded when there is a site folder to read
+    from omaliref.domain.errors import InputError
+
     site = site or resolve()
     result = SiteImport()
     folder = site.folder

@@ -11,11 +11,10 @@ import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from omaliref.data.cms_store import ImportRecord, ImportReport
 from omaliref.data.library import Entry
-from omaliref.data.site import SiteCheck
 from omaliref.domain.calculator import NDC_QUANTITY_PLACES, CalcResult, ClaimLine, LineCheck, Warning_
 from omaliref.domain.claim_forms import (
     claim_item_19,
@@ -36,6 +35,9 @@ from omaliref.domain.quantities import Quantity, plain_amount
 from omaliref.domain.search import SearchHit
 from omaliref.domain.vocab import FORM_FOR_SETTING, REVIEW_VERDICTS, Setting
 from omaliref.report import as_text
+
+if TYPE_CHECKING:  # only `site check` needs it: search and units do not load the site module
+    from omaliref.data.site_check import SiteCheck
 
 
 def quantity(q: Quantity) -> dict[str, str]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from omaliref.data.site import SiteSettings, case_defaults, check_site, parse_settings, resolve, unknown_profile
+from omaliref.data.site import SiteSettings, case_defaults, parse_settings, resolve, unknown_profile
+from omaliref.data.site_check import check_site
 from omaliref.data.state import Preferences
 
 GOOD = """\
