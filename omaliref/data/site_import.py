@@ -11,7 +11,6 @@ is reported once and not retried until it changes. The share is only ever read: 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 from collections.abc import Callable, Sequence
@@ -43,6 +42,8 @@ class SiteImport:
 
 
 def _sha256(path: Path) -> str:
+    import hashlib  # only when a file is new: a start with nothing new hashes nothing
+
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -115,6 +116,8 @@ def store_identity(records: Sequence[ImportRecord]) -> str:
 
 def _members_stored(path: Path, stored: set[str]) -> bool:
     """Whether every CMS file in `path` is in the store already (by the hash the store recorded for it)."""
+    import hashlib
+
     from omaliref.data.cms_import import read_members
 
     members = read_members([path])
@@ -130,9 +133,6 @@ def import_site(
     """Import what is new in the site folder into `library`'s store, one file at a time. Never raises for the
     share or a file: an unreachable folder and a file that fails are notices; a failed file is remembered by its
     hash and not tried again until it changes."""
-    from omaliref.domain.cms import FileFormatError  # the importer's: loaded when there is a site folder to read
-    from omaliref.domain.errors import InputError
-
     site = site or resolve()
     result = SiteImport()
     folder = site.folder
@@ -149,6 +149,9 @@ def import_site(
         return result
     if not files:
         return result
+    from omaliref.domain.cms import FileFormatError  # the importer's: loaded only when there are files to look at
+    from omaliref.domain.errors import InputError
+
     ledger = Ledger(library.database.parent / LEDGER_NAME)
     records = library.imports()
     ledger.for_store(store_identity(records))
