@@ -615,12 +615,12 @@ class MainWindow(QMainWindow):
 
     def stop_import(self) -> None:
         """Cancel a running import and wait for its thread (the application is quitting: no event loop to wait in)."""
+        self._site_cancel.set()
         progress = self._running_import()
         if progress is not None:
             progress.stop()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._site_cancel.set()  # a site import in progress rolls its file back
         progress = self._running_import()
         if progress is not None:
             # the import's thread must end before the window (its parent) goes: cancel it, close when it has ended
@@ -631,6 +631,7 @@ class MainWindow(QMainWindow):
                 progress.cancel_import()
                 self.statusBar().showMessage("Cancelling the import: the window closes when it has stopped…")
             return
+        self._site_cancel.set()  # a site import in progress rolls its file back; the next start takes it up
         if getattr(self, "library", None) is not None:
             self.library.close()
         self.closed = True

@@ -83,3 +83,13 @@ def test_site_check_of_a_clean_folder_exits_0_and_lists_what_it_found(tmp_path):
 def test_site_check_of_a_missing_folder_is_exit_2(tmp_path):
     result = run(tmp_path, tmp_path / "no-site", "site", "check", str(tmp_path / "nowhere"))
     assert result.returncode == 2 and "is not a folder" in result.stderr
+
+
+def test_site_check_json_shape_is_pinned(tmp_path, capsys):
+    from omaliref.cli import main
+    from tests.e2e.test_golden_json import check_against_golden
+
+    site = site_with(tmp_path, 'setting = "clinic"\n')
+    quarter_zips(site / "cms")
+    assert main(["site", "check", str(site), "--json"]) == 3
+    check_against_golden("site-check", json.loads(capsys.readouterr().out))

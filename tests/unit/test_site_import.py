@@ -157,3 +157,18 @@ def test_a_folder_of_real_cms_downloads_imports_once():
     second = import_site(library, site_at(real))
     assert (second.imported, second.failed, second.notices) == ([], [], [])
     library.close()
+
+
+def test_a_cancelled_look_leaves_nothing_half_done_and_the_next_start_takes_it_up(site_folder):
+    library = open_library()
+    calls = []
+
+    def cancel_on_the_second_file() -> bool:
+        calls.append(1)
+        return len(calls) > 2  # the first file goes in, then the window closes
+
+    first = import_site(library, site_at(site_folder), should_cancel=cancel_on_the_second_file)
+    assert len(first.imported) <= 1 and first.failed == []
+    second = import_site(library, site_at(site_folder))
+    assert len(first.imported) + len(second.imported) == 4 and library.quarters() == ["2027Q1"]
+    library.close()
