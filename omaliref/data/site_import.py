@@ -38,6 +38,7 @@ class SiteImport:
     new_quarters: list[str] = field(default_factory=list)
     imported: list[str] = field(default_factory=list)  # site file names imported this time
     failed: list[str] = field(default_factory=list)  # site file names that failed this time (reported once)
+    files: list[Path] = field(default_factory=list)  # the site folder's files that were looked at
     changed: bool = False
 
 
@@ -124,16 +125,9 @@ def _members_stored(path: Path, stored: set[str]) -> bool:
     return bool(members) and all(hashlib.sha256(m.data).hexdigest() in stored for m in members)
 
 
-def import_site(
-    library: Library,
-    site: Site | None = None,
-    *,
-    should_cancel: Callable[[], bool] = lambda: False,
-) -> SiteImport:
-    """Import what is new in the site folder into `library`'s store, one file at a time. Never raises for the
-    share or a file: an unreachable folder and a file that fails are notices; a failed file is remembered by its
-    hash and not tried again until it changes."""
-    site = site or resolve()
+def site_files(site: Site) -> SiteImport:
+    """The files of the site folder worth a look (in `files`), or the notice saying why there are none. Touches
+    no database: a window looks first, and opens a connection only when there is something to import."""
     result = SiteImport()
     folder = site.folder
     if folder is None:
@@ -143,12 +137,28 @@ def import_site(
             if site.named:
                 result.notices.append(site_unreachable(folder, "it does not exist or is not a folder"))
             return result
-        files = cms_files(folder)
+        result.files = cms_files(folder)
     except OSError as exc:
         result.notices.append(site_unreachable(folder, exc.strerror or exc.__class__.__name__))
+    return result
+
+
+def import_site(
+    library: Library,
+    site: Site | None = None,
+    *,
+    should_cancel: Callable[[], bool] = lambda: False,
+    files: list[Path] | None = None,
+) -> SiteImport:
+    """Import what is new in the site folder into `library`'s store, one file at a time. Never raises for the
+    share or a file: an unreachable folder and a file that fails are notices; a failed file is remembered by its
+    hash and not tried again until it changes. `files`: the folder's, when site_files has listed them already."""
+    site = site or resolve()
+    result = site_files(site) if files is None else SiteImport(files=files)
+    folder = site.folder
+    if folder is None or not result.files:
         return result
-    if not files:
-        return result
+    files = result.files
     from omaliref.domain.cms import FileFormatError  # the importer's: loaded only when there are files to look at
     from omaliref.domain.errors import InputError
 

@@ -439,15 +439,19 @@ class MainWindow(QMainWindow):
     def start_site_import(self) -> None:
         """Import the site folder's new CMS files in a thread with its own connection, as the index is built; the
         window answers from what is imported meanwhile, and a slow or unreachable share never holds it up."""
-        from omaliref.data.site_import import import_site
+        from omaliref.data.site import resolve
+        from omaliref.data.site_import import import_site, site_files
 
         def run() -> None:
             try:
-                worker = self.library.for_thread()
-                try:
-                    result = import_site(worker, should_cancel=self._site_cancel.is_set)
-                finally:
-                    worker.close()
+                site = resolve()
+                result = site_files(site)  # no connection unless there is something to look at
+                if result.files:
+                    worker = self.library.for_thread()
+                    try:
+                        result = import_site(worker, site, should_cancel=self._site_cancel.is_set, files=result.files)
+                    finally:
+                        worker.close()
             except Exception:
                 log.exception("the site folder could not be imported")
                 return
