@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.fixtures.cms import quarter_zips
 
 
@@ -46,3 +48,15 @@ def test_an_unreachable_share_is_a_notice_and_the_command_answers(tmp_path):
     result = run(tmp_path / "user", tmp_path / "offline-share", "search", "xolair")
     assert result.returncode == 0 and "J2357" in result.stdout
     assert "cannot be reached" in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.environ.get("OMALIREF_CMS_REAL"), reason="set OMALIREF_CMS_REAL to a folder of CMS files")
+def test_a_fresh_user_on_a_folder_of_real_cms_downloads(tmp_path):
+    real = os.environ["OMALIREF_CMS_REAL"]
+    first = run(tmp_path / "user", real, "quarters", "--json")
+    assert first.returncode == 0, first.stderr
+    quarters = [q["quarter"] for q in json.loads(first.stdout)["quarters"]]
+    assert quarters and f"imported from the site folder {real}" in first.stderr
+    second = run(tmp_path / "user", real, "quarters", "--json")
+    assert second.returncode == 0 and second.stdout == first.stdout and second.stderr == ""
