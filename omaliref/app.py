@@ -66,11 +66,16 @@ def build_window(  # type: ignore[no-untyped-def]
 ):
     """Everything the GUI needs, built in one place (tests use it too). With ready=False only the shell is
     built; the data pack and panes load on finish_loading(). `load` gives the Library (default: open it then)."""
+    from omaliref.data import site
     from omaliref.data.state import StateDirs, StateStore
     from omaliref.ui.main_window import MainWindow
 
     store = StateStore(StateDirs.resolve(state_dir))
-    window = MainWindow(load or library_loader(state_dir), store, store.load(), today or dt.date.today())
+    settings = site.load_settings(site.settings_path())  # the organization's defaults and locked keys
+    prefs = settings.apply(store.load(), saved=store.path.exists())
+    window = MainWindow(
+        load or library_loader(state_dir), store, prefs, today or dt.date.today(), site_settings=settings
+    )
     if ready:
         window.finish_loading()
     return window
@@ -130,6 +135,8 @@ def run(
     app.setDesktopFileName("omaliref")
     window = build_window(state_dir, ready=False, load=load)
     install_excepthook(lambda: window, log_path)
+    if smoke_test or screenshot_dir:
+        window.import_site_at_start = False  # they measure and draw the window alone
     if smoke_test:
         window.finish_loading()  # the Library is open already: one paint shows the whole window
         window.show()

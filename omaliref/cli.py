@@ -96,8 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--payer-profile", default="", metavar="ID", help="a payer profile (omaliref payers lists them)")
         p.add_argument(
             "--setting",
-            default="office",
-            help="office (CMS-1500, practitioner MUE) or hospital-outpatient (UB-04, outpatient MUE)",
+            default="",
+            help="office (CMS-1500, practitioner MUE; the default unless the site settings say otherwise) or "
+            "hospital-outpatient (UB-04, outpatient MUE)",
         )
         p.add_argument(
             "--340b",
@@ -146,6 +147,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("payers", help="payer profiles: list, show ID, check FILE")
     p.add_argument("action", nargs="?", default="list", help="list (default), show or check")
     p.add_argument("target", nargs="?", default="", help="the profile id (show) or the file (check)")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("site", help="for IT: check a site folder (settings.toml, payers.toml, CMS files)")
+    p.add_argument("action", help="check")
+    p.add_argument("folder", metavar="DIR")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("quarters", help="list the imported CMS quarters")
@@ -212,14 +218,30 @@ def _library(*, needs_store: bool = False, importing: bool = False) -> Any:
         return library
     for notice in library.notices:  # a damaged import database was set aside: said once, the command goes on
         _say(notice)
+    from omaliref.data import site
+    from omaliref.data.site_import import import_site
+
+    here = site.resolve()
+    for notice in here.settings.notices():  # a typo in the organization's settings file: named, then ignored
+        _say(notice)
+    for notice in import_site(library, here).notices:  # the site folder's new CMS files, before the command reads
+        _say(notice)
     return library
 
 
 def _case(args: argparse.Namespace, library: Any, **extra: str) -> Any:
     """The one Case for the command's arguments (units, check and checklist share them)."""
+    from omaliref.data import site
     from omaliref.domain.case import case_from_input, parse_payer
 
-    profile = library.profile_for(args.payer, args.payer_profile)
+    settings = site.resolve().settings
+    chosen = site.case_defaults(
+        settings, payer=args.payer, profile=args.payer_profile, setting=args.setting, modifier_340b=args.modifier_340b
+    )
+    from_site = chosen["payer_profile"] and not args.payer_profile.strip()  # the organization's default profile
+    if from_site and (problem := site.unknown_profile(settings, library.profiles.by_id)) is not None:
+        raise InputError(f"The site settings {problem}.")
+    profile = library.profile_for(args.payer, chosen["payer_profile"])
     if args.payer.strip() and args.payer_profile.strip() and parse_payer(args.payer) != profile.kind:
         raise InputError(
             f"--payer {args.payer.strip()[:40]} contradicts --payer-profile {profile.id}, a {profile.kind} profile: "
@@ -233,9 +255,9 @@ def _case(args: argparse.Namespace, library: Any, **extra: str) -> Any:
         dose=args.dose,
         containers=args.package,
         date=args.date or "",
-        payer=args.payer or "medicare",
-        setting=args.setting,
-        modifier_340b=args.modifier_340b,
+        payer=args.payer or profile.kind,
+        setting=chosen["setting"],
+        modifier_340b=chosen["modifier_340b"],
         separately_payable=not args.not_separately_payable,
         single_dose_confirmed=args.single_dose,  # confirms the --package NDCs only, never one the calculator chose
         single_dose_ndcs=(),
@@ -433,6 +455,29 @@ def cmd_payers(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_site(args: argparse.Namespace) -> int:
+    """Exit 3 when the folder has any problem (all listed at once), 0 when every workstation can use it."""
+    from omaliref.data.library import Library
+    from omaliref.data.site_check import check_site
+    from omaliref.report import as_json, as_text
+
+    if args.action != "check":
+        raise InputError(f"'{args.action[:40]}' is not a site action: use omaliref site check DIR.")
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise InputError(f"{args.folder[:200]} is not a folder: name the site folder to check.")
+    library = Library.open()  # the built-in profiles and state rows only: checking never imports
+    checked = check_site(folder, dict(library.catalog.payer_profiles), library.state_rows)
+    library.close()
+    data = as_json.site_check(checked)
+    if checked.problems:
+        count = len(checked.problems)
+        _say(f"the site folder {args.folder[:200]} has {count} problem{'s' if count > 1 else ''}:")
+        sys.stderr.write("".join(f"  {one_line(str(problem))}\n" for problem in checked.problems))
+    _emit(args, data, as_text.site_check(data))
+    return 3 if checked.problems else 0
+
+
 COMMANDS = {
     "payers": cmd_payers,
     "search": cmd_search,
@@ -445,6 +490,7 @@ COMMANDS = {
     "quarters": cmd_quarters,
     "review": cmd_review,
     "changes": cmd_changes,
+    "site": cmd_site,
 }
 
 

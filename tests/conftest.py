@@ -19,6 +19,9 @@ TODAY = dt.date(2026, 11, 27)
 def isolated_state(tmp_path, monkeypatch):
     state = tmp_path / "state"
     monkeypatch.setenv("OMALIREF_STATE_DIR", str(state))
+    site = tmp_path / "empty-site-folder"  # an empty site folder: the machine's own site folders never reach a test
+    site.mkdir()
+    monkeypatch.setenv("OMALIREF_SITE_DIR", str(site))
     return state
 
 

@@ -475,10 +475,16 @@ def parse_profiles(
 
 
 def organization_files(config_dir: Path) -> list[Path]:
-    """Site config folder, user config folder, then OMALIREF_PAYERS: each read when it exists."""
+    """Site config folder, site folder, user config folder, then OMALIREF_PAYERS: each read when it exists."""
     from platformdirs import site_config_dir
 
-    candidates = [Path(site_config_dir("omaliref", appauthor=False)) / "payers.toml", config_dir / "payers.toml"]
+    from omaliref.data.site import resolve
+
+    candidates = [
+        Path(site_config_dir("omaliref", appauthor=False)) / "payers.toml",
+        *resolve().payer_files(),  # the site folder's, when IT named one (OMALIREF_SITE_DIR or settings.toml)
+        config_dir / "payers.toml",
+    ]
     named = os.environ.get(ENV_VAR, "").strip()
     if named:
         candidates.append(Path(named))

@@ -11,11 +11,15 @@ import datetime as dt
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from omaliref.domain.vocab import MODIFIERS_340B, PAYER_KINDS, SETTINGS
+
+if TYPE_CHECKING:
+    from platformdirs.api import PlatformDirsABC
 
 SCHEMA_VERSION = 1
 ENV_VAR = "OMALIREF_STATE_DIR"
@@ -59,12 +63,21 @@ class StateDirs:
             return cls(base / "config", base / "data", base / "logs", overridden=True, cache=base / "cache")
         from platformdirs import PlatformDirs  # imported here: only the non-overridden path needs it
 
-        dirs = PlatformDirs("omaliref", appauthor=False)
+        return cls.of_platform(PlatformDirs)
+
+    @classmethod
+    def of_platform(cls, kind: Callable[..., PlatformDirsABC]) -> StateDirs:
+        """Citrix/VDI with roaming profiles: the preferences (a few hundred bytes) roam with the user (%APPDATA% on
+        Windows); the import database, logs and the compiled pack (megabytes, rebuilt or re-imported at will) stay in
+        the machine's local folder (%LOCALAPPDATA%), so a logon never copies them and no lock crosses the network.
+        On Linux and macOS the two are the same kind of folder. `kind`: platformdirs' class (tests pass Windows')."""
+        local = kind("omaliref", appauthor=False)  # roaming=False
+        roaming = kind("omaliref", appauthor=False, roaming=True)
         return cls(
-            Path(dirs.user_config_dir),
-            Path(dirs.user_data_dir),
-            Path(dirs.user_log_dir),
-            cache=Path(dirs.user_cache_dir),
+            Path(roaming.user_config_dir),
+            Path(local.user_data_dir),
+            Path(local.user_log_dir),
+            cache=Path(local.user_cache_dir),
         )
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from omaliref.data.cms_store import ImportRecord, ImportReport
 from omaliref.data.library import Entry
@@ -35,6 +35,9 @@ from omaliref.domain.quantities import Quantity, plain_amount
 from omaliref.domain.search import SearchHit
 from omaliref.domain.vocab import FORM_FOR_SETTING, REVIEW_VERDICTS, Setting
 from omaliref.report import as_text
+
+if TYPE_CHECKING:  # only `site check` needs it: search and units do not load the site module
+    from omaliref.data.site_check import SiteCheck
 
 
 def quantity(q: Quantity) -> dict[str, str]:
@@ -458,6 +461,17 @@ def entry(e: Entry) -> dict[str, Any]:
 
 def import_reports(reports: list[ImportReport], quarters: list[str]) -> dict[str, Any]:
     return {"imported": [dataclasses.asdict(r) for r in reports], "quarters": quarters}
+
+
+def site_check(checked: SiteCheck) -> dict[str, Any]:
+    """`omaliref site check DIR --json`: every problem of a site folder, and what every workstation will use."""
+    return {
+        "folder": checked.folder,
+        "settings_file": checked.settings_file,
+        "problems": [dataclasses.asdict(p) for p in checked.problems],
+        "cms_files": [dataclasses.asdict(f) for f in checked.cms_files],
+        "payer_profiles": list(checked.payer_profiles),
+    }
 
 
 def review(quarter: str | None, pack_version: str, items: list[ReviewItem]) -> dict[str, Any]:

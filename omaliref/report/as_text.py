@@ -221,6 +221,20 @@ def import_reports(data: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
+def site_check(data: dict[str, Any]) -> str:
+    files = data["cms_files"]
+    quarters = sorted({f["quarter"] for f in files})
+    verdict = f"{len(data['problems'])} problem(s) (listed above)" if data["problems"] else "no problem found"
+    return "\n".join(
+        [
+            f"{data['folder']}: {verdict}",
+            f"  {len(files)} CMS file(s)" + (f" for {', '.join(quarters)}" if quarters else ""),
+            *(f"    {f['quarter']} {f['kind']}: {f['file']}" for f in files),
+            "  organization payer profiles: " + (", ".join(data["payer_profiles"]) or "none"),
+        ]
+    )
+
+
 def quarters(data: dict[str, Any]) -> str:
     return (
         "\n".join(

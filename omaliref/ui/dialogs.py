@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 import omaliref
 from omaliref.data.payers import PROFILE_FOR_KIND
+from omaliref.data.site import LOCKED_NOTE
 from omaliref.data.state import Preferences
 from omaliref.domain.dosing import DoseAnswer, label_dose
 from omaliref.domain.errors import InputError
@@ -133,10 +134,15 @@ class PreferencesDialog(QDialog):
     profile comes from."""
 
     def __init__(
-        self, prefs: Preferences, profiles: Sequence[PayerProfile] = (), parent: QWidget | None = None
+        self,
+        prefs: Preferences,
+        profiles: Sequence[PayerProfile] = (),
+        parent: QWidget | None = None,
+        locked: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
+        locked = locked or {}  # key -> the organization's value (its site settings file locks it)
         self.profiles = {p.id: p for p in profiles}
         self.payer_box, self.setting_box, self.m340b_box = QComboBox(), QComboBox(), QComboBox()
         profile_options = tuple((p.id, p.name) for p in profiles) or tuple(
@@ -162,9 +168,20 @@ class PreferencesDialog(QDialog):
                 box.addItem(label, value)
             box.setCurrentIndex(max(0, box.findData(current)))
         form = QFormLayout()
-        form.addRow("Default &payer", self.payer_box)
-        form.addRow("Default &setting", self.setting_box)
-        form.addRow("Organization &340B modifier", self.m340b_box)
+        self.locked_boxes: dict[str, QComboBox] = {}
+        for key, box, label in (
+            ("payer_profile", self.payer_box, "Default &payer"),
+            ("setting", self.setting_box, "Default &setting"),
+            ("modifier_340b", self.m340b_box, "Organization &340B modifier"),
+        ):
+            if key in locked:
+                box.setCurrentIndex(max(0, box.findData(locked[key])))
+                box.setEnabled(False)
+                box.setToolTip(f"{LOCKED_NOTE.capitalize()}: ask IT to change it.")
+                box.setAccessibleDescription(LOCKED_NOTE)
+                self.locked_boxes[key] = box
+                label = f"{label} ({LOCKED_NOTE})"
+            form.addRow(label, box)
         note = QLabel(
             "<small>TB goes on 340B-acquired, separately payable Part B drug lines. JG ended on 2024-12-31 "
             "(CMS HCPCS file): a JG line for a later date of service is refused. Other payers' 340B modifiers "
@@ -204,9 +221,13 @@ class PreferencesDialog(QDialog):
 
     @classmethod
     def ask(
-        cls, prefs: Preferences, profiles: Sequence[PayerProfile] = (), parent: QWidget | None = None
+        cls,
+        prefs: Preferences,
+        profiles: Sequence[PayerProfile] = (),
+        parent: QWidget | None = None,
+        locked: Mapping[str, str] | None = None,
     ) -> Preferences | None:
-        dialog = cls(prefs, profiles, parent)
+        dialog = cls(prefs, profiles, parent, locked)
         return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 

@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import itertools
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from omaliref.data.site import SiteSettings, unknown_profile
 from omaliref.data.state import Preferences, StateStore
 
 if TYPE_CHECKING:  # the panes and the domain load after the first paint (see finish_loading)
@@ -55,6 +57,7 @@ class MainWindow(QMainWindow):
     ready = Signal()
     index_ready = Signal(object)  # a SearchIndex built off the GUI thread (curated pack + imported CMS codes)
     _background_index = Signal(int, object)  # (generation it was started in, index): from the indexing thread
+    site_imported = Signal(object)  # a SiteImport: the site folder looked at off the GUI thread (data/site_import)
 
     library: Library
     catalog: Catalog
@@ -64,13 +67,25 @@ class MainWindow(QMainWindow):
     calculator: CalculatorPane
     checklist: ChecklistPane
 
-    def __init__(self, load: Loader, store: StateStore, prefs: Preferences, today: dt.date, parent: Any = None) -> None:
+    def __init__(
+        self,
+        load: Loader,
+        store: StateStore,
+        prefs: Preferences,
+        today: dt.date,
+        parent: Any = None,
+        site_settings: SiteSettings | None = None,
+    ) -> None:
         super().__init__(parent)
         self._load, self.store, self.prefs, self.today = load, store, prefs, today
         from omaliref.ui.file_dialogs import keep_qt_settings_in
 
         keep_qt_settings_in(store.dirs.config)  # before any dialog: Qt's settings stay in the state folder
+        self.site_settings = site_settings or SiteSettings()  # the organization's defaults and locked keys
         self.loaded = False
+        self.closed = False
+        self.import_site_at_start = True  # the smoke test turns it off: it measures the window alone
+        self._site_cancel = threading.Event()
         self.setWindowTitle("omaliref — charge-entry reference for omalizumab (J2357) and look-alike codes")
         self.setObjectName("omaliref-main")
 
@@ -186,6 +201,9 @@ class MainWindow(QMainWindow):
         self.index_ready.connect(self._swap_index)
         if self.library.store is not None:  # the curated index serves until this one is ready
             QTimer.singleShot(0, lambda: self._rebuild_index(background=True))
+        self.site_imported.connect(self._site_import_done)
+        if self.import_site_at_start:
+            QTimer.singleShot(0, self.start_site_import)  # after the first paint, in a thread
         self.results = ResultsModel(self)
         self.results_view.setModel(self.results)
         self.reference = ReferenceView(catalog)
@@ -229,9 +247,12 @@ class MainWindow(QMainWindow):
         self.calculator.set_setting(prefs.setting)
         self.calculator.copy_message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.checklist.copy_message.connect(lambda text: self.statusBar().showMessage(text, 10000))
-        # a broken payer file or database; the missing saved profile last, so the status bar ends on it
-        for notice in [*self.library.profiles.notices, *self.library.notices, profile_notice]:
+        unknown = unknown_profile(self.site_settings, self.library.profiles.by_id)
+        site_notices = [*self.site_settings.notices(), *([f"Site settings: {unknown}."] if unknown else [])]
+        # a broken payer file or database, the site's; the missing saved profile last, so the status bar ends on it
+        for notice in [*self.library.profiles.notices, *self.library.notices, *site_notices, profile_notice]:
             if notice:
+                log.info("%s", notice)
                 self.statusBar().showMessage(notice, 20000)
         for act in self._needs_data:
             act.setEnabled(True)
@@ -417,7 +438,6 @@ class MainWindow(QMainWindow):
         """Index the pack plus the imported codes. With a full HCPCS import this takes about a third of a second, so
         at start-up it runs in a thread started after the first paint, reading through its own connection, and
         hands the index back through index_ready; the curated index answers meanwhile."""
-        import threading
 
         self._index_generation += 1
         generation = self._index_generation
@@ -448,7 +468,46 @@ class MainWindow(QMainWindow):
         else:
             log.info("a background index older than the last import was dropped")
 
+    def start_site_import(self) -> None:
+        """Import the site folder's new CMS files in a thread with its own connection, as the index is built; the
+        window answers from what is imported meanwhile, and a slow or unreachable share never holds it up."""
+        from omaliref.data.site import resolve
+        from omaliref.data.site_import import import_site, site_files
+
+        def run() -> None:
+            try:
+                site = resolve()
+                result = site_files(site)  # no connection unless there is something to look at
+                if result.files:
+                    worker = self.library.for_thread()
+                    try:
+                        result = import_site(worker, site, should_cancel=self._site_cancel.is_set, files=result.files)
+                    finally:
+                        worker.close()
+            except Exception:
+                log.exception("the site folder could not be imported")
+                return
+            with contextlib.suppress(RuntimeError):  # the window was closed meanwhile
+                self.site_imported.emit(result)
+
+        threading.Thread(target=run, name="omaliref-site", daemon=True).start()
+
+    def _site_import_done(self, result: Any) -> None:
+        if self.closed:
+            return
+        if result.changed:
+            self.library.reopen()
+            self._show_freshness()
+            self._show_quarters()
+            self._rebuild_index(background=True)
+            self.case_model.recompute()
+        for notice in result.notices:
+            log.info("%s", notice)
+            self.statusBar().showMessage(notice, 20000)
+
     def _swap_index(self, index: Any) -> None:
+        if self.closed:  # built for a window closed meanwhile: its library has no store to show entries from
+            return
         self.library.set_index(index)
         if self.loaded and self.search_edit.text():
             self.run_search(self.search_edit.text())
@@ -524,8 +583,11 @@ class MainWindow(QMainWindow):
     def preferences_dialog(self) -> None:
         from omaliref.ui.dialogs import PreferencesDialog
 
-        chosen = PreferencesDialog.ask(self.prefs, list(self.library.profiles.by_id.values()), self)
+        site = self.site_settings
+        locked = {k: v for k in site.locked if (v := site.locked_value(k)) is not None}
+        chosen = PreferencesDialog.ask(self.prefs, list(self.library.profiles.by_id.values()), self, locked)
         if chosen is not None:
+            chosen = site.apply(chosen, saved=True)  # a locked key keeps the organization's value, whatever came back
             self.prefs = chosen
             self._save()
             self.calculator.set_defaults(chosen.payer, chosen.modifier_340b, chosen.payer_profile)
@@ -623,6 +685,7 @@ class MainWindow(QMainWindow):
 
     def stop_import(self) -> None:
         """Cancel a running import and wait for its thread (the application is quitting: no event loop to wait in)."""
+        self._site_cancel.set()
         progress = self._running_import()
         if progress is not None:
             progress.stop()
@@ -638,8 +701,10 @@ class MainWindow(QMainWindow):
                 progress.cancel_import()
                 self.statusBar().showMessage("Cancelling the import: the window closes when it has stopped…")
             return
+        self._site_cancel.set()  # a site import in progress rolls its file back; the next start takes it up
         if getattr(self, "library", None) is not None:
             self.library.close()
+        self.closed = True
         if not self.loaded:
             super().closeEvent(event)
             return
