@@ -31,12 +31,13 @@ from omaliref.domain.calculator import CalcResult
 from omaliref.domain.case import parse_containers, split_container_text
 from omaliref.domain.claim_forms import cms1500_layout
 from omaliref.domain.errors import InputError, LookalikeError
+from omaliref.domain.model import Modifier
 from omaliref.domain.outcome import Outcome
 from omaliref.domain.quantities import format_amount
 from omaliref.domain.vocab import MODIFIERS_340B
 from omaliref.report import as_text
 from omaliref.ui.case_model import CaseFields, CaseModel, CaseSnapshot
-from omaliref.ui.labels import LEVEL_MARK, LINE_VIEW_LABELS, M340B_LABELS, SETTING_LABELS
+from omaliref.ui.labels import LEVEL_MARK, LINE_VIEW_LABELS, M340B_LABELS, SETTING_LABELS, SUPPLIER_LABELS
 from omaliref.ui.models import ClaimLinesModel
 from omaliref.ui.widgets import DateField, ErrorLabel, FieldLabel, PackageBox, ProfileBox, WrappingItemDelegate
 
@@ -127,6 +128,18 @@ class CalculatorPane(QWidget):
         self.m340b_box.setAccessibleName("340B modifier")
         for modifier, label in M340B_LABELS:
             self.m340b_box.addItem(label, modifier)
+        self.supplied_box = QComboBox()
+        self.supplied_box.setAccessibleName("Drug supplied by")
+        for supplier, label in SUPPLIER_LABELS:
+            self.supplied_box.addItem(label, supplier)
+        self.supplied_box.setToolTip(
+            "Who supplied the drug: a drug the practice did not buy is billed as its payer's rule says (token "
+            "charge, or no drug line), with no JW/JZ and no 340B modifier."
+        )
+        self.last_dose_edit = QLineEdit()
+        self.last_dose_edit.setAccessibleName("Previous dose date")
+        self.last_dose_edit.setPlaceholderText("date of the previous dose (optional): checks the interval")
+        self.last_dose_error = ErrorLabel("last_dose")
         self.m340b_note = QLabel()  # when the payer's profile puts another 340B modifier (or none) on the lines
         self.m340b_note.setWordWrap(True)
         self.m340b_note.setAccessibleName("340B modifier on the lines")
@@ -167,6 +180,9 @@ class CalculatorPane(QWidget):
         form.addRow("", self.single_dose_confirmed)
         form.addRow("340&B modifier", self.m340b_box)
         form.addRow("", self.m340b_note)
+        form.addRow(FieldLabel("Ac&quired from", self.supplied_box), self.supplied_box)
+        form.addRow(FieldLabel("P&revious dose", self.last_dose_edit), self.last_dose_edit)
+        form.addRow("", self.last_dose_error)
 
         self.stale_banner = QLabel("⚠ STALE — the input above is not valid; these lines are from the last valid input.")
         self.stale_banner.setStyleSheet("background:#fff0cc; color:#5a3a00; font-weight:bold; padding:4px;")
@@ -228,7 +244,15 @@ class CalculatorPane(QWidget):
         layout.addWidget(self.warnings_list, 2)
         layout.addWidget(self.rules_label)
 
-        for box in (self.code_box, self.package_box, self.payer_box, self.setting_box, self.m340b_box, self.view_box):
+        for box in (
+            self.code_box,
+            self.package_box,
+            self.payer_box,
+            self.setting_box,
+            self.m340b_box,
+            self.supplied_box,
+            self.view_box,
+        ):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             box.setMinimumContentsLength(10)
         # the longest view name whole: at 1366 px "CMS-1500 item 24A" once read "CMS-1500 item 2"
@@ -246,6 +270,8 @@ class CalculatorPane(QWidget):
             self.separately_payable,
             self.single_dose_confirmed,
             self.m340b_box,
+            self.supplied_box,
+            self.last_dose_edit,
             self.copy_button,
             self.dose_button,
         ):
@@ -264,9 +290,15 @@ class CalculatorPane(QWidget):
         self.separately_payable.toggled.connect(lambda on: case_model.update(separately_payable=on))
         self.single_dose_confirmed.toggled.connect(self._single_dose_toggled)
         self.m340b_box.currentIndexChanged.connect(lambda _i: case_model.update(modifier_340b=self.modifier_340b))
+        self.supplied_box.currentIndexChanged.connect(
+            lambda _i: case_model.update(supplied_by=str(self.supplied_box.currentData()))
+        )
+        self.last_dose_edit.textChanged.connect(lambda text: case_model.update(last_dose=text))
+        self.date_edit.textChanged.connect(lambda _text: self._offer_340b_in_force())
         self.copy_button.clicked.connect(self.copy_claim_lines)
         self.dose_button.clicked.connect(self.dose_check_requested)
         case_model.changed.connect(self.show_snapshot)
+        self._offer_340b_in_force()
         self._fill_packages()
         case_model.update(code=self.code)
 
@@ -283,6 +315,8 @@ class CalculatorPane(QWidget):
             self.separately_payable,
             self.single_dose_confirmed,
             self.m340b_box,
+            self.supplied_box,
+            self.last_dose_edit,
             self.lines_view,  # one stop: arrow keys read the cells
             self.view_box,
             self.copy_button,
@@ -403,9 +437,36 @@ class CalculatorPane(QWidget):
         self.payer_box.setCurrentIndex(max(0, index))
         if notice:
             self.profile_notice.show_error(notice)
-        self.m340b_box.setCurrentIndex(max(0, self.m340b_box.findData(modifier_340b)))
+        self._offer_340b_in_force(modifier_340b)
         self._show_profile_note()  # also when the index did not change
         return notice
+
+    def _offer_340b_in_force(self, chosen: str | None = None) -> None:
+        """The 340B box offers the modifiers valid on the date of service (JG ended 2024-12-31, as CMS's HCPCS file
+        states, or the newest imported one); a chosen one not valid then stays, marked ended, so the refusal beside
+        the field is seen instead of the choice silently dropping to none."""
+        keep = self.modifier_340b if chosen is None else chosen
+        day = self.date_of_service
+        offered: list[tuple[str, str]] = [M340B_LABELS[0]]
+        for code, label in M340B_LABELS[1:]:
+            modifier = self.library.entry(code).item
+            assert isinstance(modifier, Modifier)
+            if modifier.in_force_on(day):
+                offered.append((code, label))
+            elif code == keep:
+                ended = modifier.effective_to or modifier.effective_from
+                when = f"ended {ended}" if modifier.effective_to else f"from {ended}"
+                offered.append((code, f"{code} — not valid on {day} ({when})"))
+        current = [(self.m340b_box.itemData(i), self.m340b_box.itemText(i)) for i in range(self.m340b_box.count())]
+        if current != offered:
+            self.m340b_box.blockSignals(True)
+            self.m340b_box.clear()
+            for code, label in offered:
+                self.m340b_box.addItem(label, code)
+            self.m340b_box.blockSignals(False)
+        index = max(0, self.m340b_box.findData(keep))
+        if index != self.m340b_box.currentIndex():
+            self.m340b_box.setCurrentIndex(index)
 
     def _code_changed(self) -> None:
         self._fill_packages()
@@ -510,6 +571,8 @@ class CalculatorPane(QWidget):
             "340b": self.code_error,
             "payer": self.payer_error,
             "setting": self.code_error,
+            "last_dose": self.last_dose_error,
+            "supplied_by": self.code_error,
         }
 
     def show_snapshot(self, snapshot: CaseSnapshot) -> None:

@@ -34,6 +34,8 @@ class CaseFields:
     modifier_340b: str = ""
     separately_payable: bool = True
     single_dose_ndcs: tuple[str, ...] = ()  # NDCs (as typed) the coder confirmed single-dose from their labels
+    supplied_by: str = "practice"  # a desk setting: who supplies this desk's drugs, until changed
+    last_dose: str = ""
     indication: str = ""
     ige: str = ""
     weight: str = ""
@@ -86,6 +88,7 @@ class CaseModel(QObject):
             setting=f.setting,
             modifier_340b=f.modifier_340b,
             separately_payable=f.separately_payable,
+            supplied_by=f.supplied_by,
         )
         self._ticked = frozenset()
         self.snapshot = CaseSnapshot(self._fields, None, None)  # no earlier outcome to fall back on: never stale
@@ -119,6 +122,8 @@ class CaseModel(QObject):
             weight=f.weight,
             age=f.age,
             profile=self.library.profile_for(f.payer, f.payer_profile),
+            last_dose=f.last_dose,
+            supplied_by=f.supplied_by,
         )
 
     def recompute(self) -> None:

@@ -11,6 +11,7 @@ from omaliref.domain.vocab import (
     PayerKind,
     ReviewVerdict,
     Setting,
+    SuppliedBy,
     Verdict,
     WarningLevel,
 )
@@ -42,6 +43,12 @@ PAYER_LABELS = tuple((p, _PAYER[p]) for p in PAYER_KINDS)
 SETTING_LABELS = tuple((s, _SETTING[s]) for s in SETTINGS)
 INDICATION_LABELS = (("", "— not set —"),) + tuple((i, _INDICATION[i]) for i in INDICATIONS)
 M340B_LABELS = (("", "None (not 340B)"),) + tuple((m, m) for m in MODIFIERS_340B)
+SUPPLIER_LABELS: tuple[tuple[SuppliedBy, str], ...] = (
+    ("practice", "Practice stock (buy and bill)"),
+    ("specialty-pharmacy", "Specialty pharmacy, for this patient (white bag)"),
+    ("manufacturer", "Manufacturer free-drug program"),
+    ("patient", "The patient brought it (brown bag)"),
+)
 LINE_VIEW_LABELS = (
     ("fields", "Fields to key"),
     ("cms1500", "CMS-1500 item 24A"),

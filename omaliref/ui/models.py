@@ -86,7 +86,13 @@ class ClaimLinesModel(QAbstractTableModel):
     @property
     def headers(self) -> tuple[str, ...]:
         headers = self.VIEWS[self.view]
-        return headers[:-1] if self._no_item_19 else headers
+        headers = headers[:-1] if self._no_item_19 else headers
+        return headers + ("Charge",) if self._token_charge else headers
+
+    @property
+    def _token_charge(self) -> bool:
+        """A drug the practice did not buy is billed at a token charge: the fields view shows it to key."""
+        return self.view == "fields" and any(line.fixed_charge is not None for line in self._lines)
 
     @property
     def _no_item_19(self) -> bool:
@@ -164,8 +170,12 @@ class ClaimLinesModel(QAbstractTableModel):
         if self.view == "x12":
             x12 = " ".join((*x12_segments(line, self.setting), x12_gap(line))).strip()
             return k.code, k.modifiers, str(k.units), x12
-        fields = k.code, k.modifiers, str(k.units), k.ndc, k.ndc_unit, k.ndc_quantity, k.note
-        return fields[:-1] if self._no_item_19 else fields
+        every: tuple[str, ...] = (k.code, k.modifiers, str(k.units), k.ndc, k.ndc_unit, k.ndc_quantity, k.note)
+        fields = every[:-1] if self._no_item_19 else every
+        if not self._token_charge:
+            return fields
+        charge = f"${line.fixed_charge}" + (" (also non-covered)" if line.non_covered else "")
+        return (*fields, charge if line.fixed_charge is not None else "")
 
     def tsv(self) -> str:
         """The table as shown: a header row, then one claim line per row, fields separated by tabs."""
