@@ -211,6 +211,10 @@ class CalculatorPane(QWidget):
         self.lines_view.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
         self.admin_label = QLabel()
         self.admin_label.setWordWrap(True)
+        self.provenance_label = QLabel()  # the profile and the defaults the lines rest on (#24): never the payer's rule
+        self.provenance_label.setWordWrap(True)
+        self.provenance_label.setAccessibleName("Where the payer rules of these lines come from")
+        self.provenance_label.setStyleSheet("color:#5a3a00;")
         self.warnings_list = QListWidget()
         self.warnings_list.setAccessibleName("Warnings")
         self.warnings_list.setWordWrap(True)
@@ -239,6 +243,7 @@ class CalculatorPane(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.lines_view)
         layout.addWidget(self.admin_label)
+        layout.addWidget(self.provenance_label)
         layout.addLayout(buttons)
         layout.addWidget(QLabel("<b>Warnings</b>"))
         layout.addWidget(self.warnings_list, 2)
@@ -634,6 +639,7 @@ class CalculatorPane(QWidget):
         self.warnings_list.clear()
         self.rules_label.clear()
         self.admin_label.clear()
+        self.provenance_label.clear()
 
     def _fit_lines(self) -> None:
         """Every claim line stays in view: the table is at least as tall as its lines (up to LINES_MAX_HEIGHT), so
@@ -657,6 +663,7 @@ class CalculatorPane(QWidget):
         )
         self.summary.setText(as_text.units_summary(r))
         self.admin_label.setText(f"<b>Administration code (its own line):</b> {r.admin_code_suggestion}")
+        self.provenance_label.setText("ⓘ " + as_text.provenance_line(r))
         self.warnings_list.clear()
         for w in outcome.warnings:
             sources = f"  [sources: {', '.join(w.sources)}]" if w.sources else ""

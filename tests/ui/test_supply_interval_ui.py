@@ -72,3 +72,11 @@ def test_the_previous_dose_checks_the_interval(window, qtbot):
     calc.last_dose_edit.selectAll()
     type_text(qtbot, window, "2026-11-25")
     qtbot.waitUntil(lambda: "must be before the date of service" in calc.last_dose_error.text())
+
+
+def test_the_lines_say_which_payer_values_are_the_apps_defaults(window, qtbot):
+    """#24: beside the lines, the profile and the defaults they rest on (never shown as the payer's rule)."""
+    calc = active(window, qtbot)
+    qtbot.waitUntil(lambda: bool(calc.provenance_label.text()))
+    text = calc.provenance_label.text()
+    assert "Payer profile medicare-part-b" in text and "defaults (the app's choice, not the payer's rule)" in text
