@@ -65,10 +65,18 @@ def test_the_audit_sheet_records_the_last_dose():
     from omaliref.report.as_html import audit_sheet
 
     library = Library.open()
-    case = case_from_input(code="J2357", today=dt.date(2026, 11, 20), dose="300mg", date=DOS, last_dose="2026-11-10")
+    case = case_from_input(
+        code="J2357",
+        today=dt.date(2026, 11, 20),
+        dose="300mg",
+        date=DOS,
+        last_dose="2026-11-10",
+        supplied_by="manufacturer",
+    )
     outcome = library.evaluate(case)
     html = audit_sheet(library.catalog, outcome, (), made_at=dt.datetime(2026, 11, 20, 9, 0), app_version="test")
     assert "last dose 2026-11-10 (10 days before)" in html and "Early dose" in html
+    assert "drug supplied by a manufacturer&#x27;s free-drug program" in html and "charge $0.01" in html
 
 
 def supplied(capsys, *argv):
