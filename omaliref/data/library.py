@@ -7,7 +7,7 @@ imported, opens the import database, or combines the two (STYLE.md §13: Anki's 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +26,10 @@ from omaliref.domain.search import SearchEntry, SearchHit, SearchIndex, entries_
 
 if TYPE_CHECKING:  # the import database's code loads when there is a database (not on a first start)
     from omaliref.data.cms_store import CmsStore, ImportRecord, ImportReport
+    from omaliref.domain.audit import AuditLine, LineAudit
+    from omaliref.domain.cms_facts import QuarterFacts
     from omaliref.domain.pack_review import ReviewItem
+    from omaliref.domain.vocab import Setting
 
 Progress = Callable[[int, int, str], None]  # (done, total, what)
 
@@ -260,6 +263,31 @@ class Library:
 
     def check_line(self, case: Case) -> LineCheck:
         return check_line(self.catalog_for(case.code, case.date_of_service), case)
+
+    # -- keyed lines (omaliref audit) ----------------------------------------------------------------------
+
+    def facts_for(self, code: str, day: dt.date, setting: Setting) -> QuarterFacts | None:
+        """The imported quarter's payment limit and MUE of the setting's table for a code (None: nothing imported)."""
+        if self.store is None:
+            return None
+        from omaliref.data.cms_catalog import quarter_facts
+
+        return quarter_facts(self.store, code, day, setting)
+
+    def crosswalk_quarter(self, day: dt.date) -> str | None:
+        """The imported quarter covering `day` when it holds an NDC-HCPCS crosswalk."""
+        if self.store is None:
+            return None
+        quarter = self.store.quarter_for(day)
+        return quarter if quarter is not None and self.store.import_for(quarter, "crosswalk") else None
+
+    def audit(
+        self, lines: Iterable[AuditLine], profile: PayerProfile | None = None, setting: Setting = "office"
+    ) -> Iterator[LineAudit]:
+        """Findings for keyed drug lines, streamed in input order (see domain.audit)."""
+        from omaliref.domain.audit import Auditor
+
+        return Auditor(self, profile or self.profile_for(), setting).audit(lines)
 
     # -- imported quarters ---------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from omaliref.domain.vocab import (
     INDICATIONS,
     JW_JZ_POLICIES,
     MULTI_NDC_MODES,
+    NDC_UNITS,
     PAYER_KINDS,
     ROUTES,
     SETTINGS,
@@ -39,7 +40,6 @@ SOURCE_KINDS = (
     "standards-body",
     "third-party",
 )
-NDC_UNITS = ("UN", "ML", "GR", "F2", "ME")
 
 
 @dataclass(frozen=True)

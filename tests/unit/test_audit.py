@@ -1,0 +1,89 @@
+"""The audit of keyed drug lines: each check on lines with known errors, and silence on right lines."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from omaliref.data.library import Library
+from omaliref.domain.audit import AuditLine, LineAudit
+
+
+@pytest.fixture
+def library() -> Library:
+    return Library.open()
+
+
+def audit(library: Library, *lines: AuditLine, profile: str = "") -> list[LineAudit]:
+    return list(library.audit(lines, library.profile_for(profile_id=profile)))
+
+
+def found(results: list[LineAudit]) -> set[tuple[str, str, str]]:
+    return {(a.line.ref, f.check, f.level) for a in results for f in a.findings}
+
+
+def line(ref: str = "1", mods: tuple[str, ...] = ("JZ",), units: str = "30", **fields: str) -> AuditLine:
+    """A J2357 line for one 150 mg syringe on 2026-06-01; `fields` change it."""
+    values = {"date": "2026-06-01", "ndc": "50242-0215-01", "ndc_qualifier": "N4", "ndc_unit": "ML"}
+    return AuditLine(ref, fields.pop("code", "J2357"), mods, units, **{**values, "ndc_quantity": "1", **fields})
+
+
+def test_jg_names_tb_from_the_calculators_own_refusal(library: Library) -> None:
+    (result,) = audit(library, line(mods=("JZ", "JG")))
+    (finding,) = result.findings
+    assert "ended on 2024-12-31" in finding.message and finding.fix == "Replace JG with TB."
+
+
+def test_a_medicaid_340b_modifier_on_a_medicare_line(library: Library) -> None:
+    (result,) = audit(library, line(mods=("JZ", "UD")))
+    assert found([result]) == {("1", "340b", "error")}
+
+
+def test_the_340b_modifier_the_profile_wants(library: Library) -> None:
+    (result,) = audit(library, line(mods=("UD",)), profile="texas-medicaid")
+    (finding,) = result.findings
+    assert finding.check == "340b" and finding.fix == "Replace UD with U8."
+
+
+def test_units_above_zero(library: Library) -> None:
+    (result,) = audit(library, line(units="0"))
+    assert found([result]) == {("1", "units", "error")}
+
+
+def test_jw_and_jz_on_one_line(library: Library) -> None:
+    results = audit(library, line("1", ("JZ",), "20", ndc_quantity="0.667"), line("2", ("JW", "JZ"), "10"))
+    assert ("2", "jw-jz", "error") in found(results)
+
+
+def test_kp_on_a_payer_that_does_not_ask_for_it(library: Library) -> None:
+    (result,) = audit(library, line(mods=("JZ", "KP")))
+    assert found([result]) == {("1", "multi-ndc", "warning")}
+
+
+def test_a_syringe_in_un_where_the_profile_wants_ml_is_a_warning_only(library: Library) -> None:
+    (result,) = audit(library, line(ndc_unit="UN"))
+    assert found([result]) == {("1", "ndc-unit", "warning")}
+
+
+def test_an_unknown_payer_profile_is_said_and_the_line_still_judged(library: Library) -> None:
+    (result,) = audit(library, line(payer_profile="acme-health"))
+    assert found([result]) == {("1", "payer-profile", "error")} and result.judged
+
+
+def test_a_missing_ndc_where_the_profile_requires_one(library: Library) -> None:
+    (result,) = audit(library, line(ndc="", ndc_unit="", ndc_quantity=""), profile="medicaid")
+    assert found([result]) == {("1", "ndc-format", "error")}
+
+
+def test_place_of_service_22_is_the_outpatient_table(library: Library) -> None:
+    (result,) = audit(library, line(units="130", ndc="50242-0227-01", ndc_quantity="4.333", setting="22"))
+    (finding,) = result.findings
+    assert finding.check == "mue" and "outpatient-hospital" in finding.message
+
+
+def test_lines_stream_through_a_group_at_a_time(library: Library) -> None:
+    """An endless input (one claim per line) yields its first results: nothing waits for the end of the input."""
+    endless = (line(str(n), claim=str(n)) for n in itertools.count())
+    first = list(itertools.islice(library.audit(endless), 3))
+    assert [a.line.ref for a in first] == ["0", "1", "2"] and not any(a.findings for a in first)
