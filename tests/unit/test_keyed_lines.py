@@ -1,0 +1,107 @@
+"""Reading keyed lines from charge exports, and the audit of the 20-line fixtures (issue 29's done-when)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from omaliref.data.keyed_lines import field_for, read_lines
+from omaliref.data.library import Library
+from omaliref.domain.audit import LineAudit, worst_first
+from omaliref.domain.errors import InputError
+from tests.unit.test_audit import found
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "audit"
+
+# (line reference, check, level) for every finding the 20 wrong lines must give — no more, no fewer.
+EXPECTED_WRONG = {
+    ("b01", "units-ndc", "error"),  # 60 units for one 150 mg syringe (30 units)
+    ("b02", "ndc-code", "error"),  # Nucala's NDC on a J2357 line
+    ("b03", "in-force", "error"),  # JG in 2026
+    ("b04", "jw-jz", "error"),  # no JZ and no JW line
+    ("b05b", "jw-jz", "error"),  # JW line whose NDC no administered line has
+    ("b06", "mue", "error"),  # 130 units over the practitioner MUE of 120
+    ("b07", "ndc-format", "error"),  # 10-digit NDC
+    ("b08", "ndc-unit", "error"),  # ML on a vial counted in UN
+    ("b09", "units", "error"),  # 29.5 units
+    ("b11", "ndc-quantity", "error"),  # four decimals
+    ("b12", "multi-ndc", "error"),  # West Virginia: KP missing
+    ("b13", "multi-ndc", "error"),  # West Virginia: KQ missing
+    ("b15", "multi-ndc", "error"),  # Palmetto: one line with a note, not split lines
+    ("b17", "duplicate", "error"),  # the same line twice
+    ("b18", "not-judged", "info"),  # a code neither in the pack nor imported
+    ("b19", "jw-jz", "error"),  # JZ beside a JW line
+}
+
+
+@pytest.fixture
+def library() -> Library:
+    return Library.open()
+
+
+def audit_file(library: Library, name: str) -> list[LineAudit]:
+    with (FIXTURES / name).open(encoding="utf-8", newline="") as stream:
+        return list(library.audit(read_lines(stream, name).lines))
+
+
+def test_twenty_wrong_lines_give_exactly_the_expected_findings(library: Library) -> None:
+    results = audit_file(library, "keyed_wrong.csv")
+    assert len(results) == 20
+    assert found(results) == EXPECTED_WRONG
+    assert [a.judged for a in results if a.line.ref == "b18"] == [False]
+
+
+def test_twenty_right_lines_give_none(library: Library) -> None:
+    results = audit_file(library, "keyed_right.csv")
+    assert len(results) == 20
+    assert found(results) == set()
+    assert all(a.judged for a in results)
+
+
+def test_every_finding_says_the_fix_and_cites_the_pack_rule_it_names(library: Library) -> None:
+    results = audit_file(library, "keyed_wrong.csv")
+    for f in (f for a in results for f in a.findings):
+        assert f.fix.endswith(".") and f.message
+        if f.rule:
+            assert f.rule in library.catalog.rules and f.sources
+
+
+def test_worst_first_puts_errors_before_notes_and_clean_lines(library: Library) -> None:
+    ordered = worst_first(audit_file(library, "keyed_wrong.csv"))
+    ranks = [a.rank for a in ordered]
+    assert ranks == sorted(ranks) and ordered[0].worst == "error" and ordered[-1].worst is None
+
+
+def test_header_names_are_matched_loosely_and_patient_columns_skipped() -> None:
+    assert field_for("HCPCS Code") == "code" and field_for("Modifier 3") == "modifiers"
+    assert field_for("NDC Unit Qualifier") == "ndc_unit" and field_for("NDC Qty") == "ndc_quantity"
+    assert field_for("Date of Service") == "date" and field_for("Billed Units") == "units"
+    for header in ("Patient Name", "DOB", "Member ID", "Street Address", "MRN", "SSN", "Phone", "Date of Birth"):
+        assert field_for(header) == "patient", header
+
+
+def test_an_input_without_a_code_column_is_refused_in_one_sentence() -> None:
+    with pytest.raises(InputError, match="no column for the HCPCS code"):
+        read_lines(io.StringIO("Units,NDC\n30,50242021501\n"), "x.csv")
+
+
+def test_tsv_and_a_single_modifier_column() -> None:
+    given = read_lines(io.StringIO("HCPCS\tModifiers\tUnits\nJ2357\tJW TB\t30\n"), "x.tsv")
+    (keyed,) = list(given.lines)
+    assert given.kind == "tsv" and keyed.modifiers == ("JW TB",) and keyed.ref == "row 1"
+
+
+PATIENT_VALUES = ("Marrowbone", "Quixley", "Fennimore", "Ottoline", "02/14/1961", "11/30/1948", "XQZ774410")
+
+
+def test_patient_columns_are_skipped_unread_and_named(library: Library) -> None:
+    with (FIXTURES / "keyed_with_patient_columns.csv").open(encoding="utf-8", newline="") as stream:
+        given = read_lines(stream, "patients.csv")
+        lines = list(given.lines)
+        results = list(library.audit(lines))
+    assert given.skipped_columns == ("Patient Name", "DOB", "Member ID")
+    assert len(results) == 3 and found(results) == {("row 2", "jw-jz", "error"), ("row 3", "in-force", "error")}
+    held = repr(lines) + repr(results) + repr(given)
+    assert not [v for v in PATIENT_VALUES if v in held]
