@@ -145,6 +145,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--codes", default="", help="comma-separated codes to limit the report to")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("audit", help="check drug lines already keyed (CSV/TSV charge export or 837) for findings")
+    p.add_argument("file", metavar="FILE", help="the file, or - for standard input")
+    p.add_argument("--payer-profile", default="", metavar="ID", help="for lines without a payer profile column")
+    p.add_argument("--setting", default="office", help="for lines without a setting column")
+    p.add_argument("--json", action="store_true")
+
     p = sub.add_parser("checklist", help="documentation and denial-risk checks for a case")
     case_args(p, False)
     p.add_argument("--indication", default="")
@@ -277,6 +283,34 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    """Exit 0 when no line has an error-severity finding, 1 when one does; unreadable input is exit 2."""
+    import io
+
+    from omaliref.data.keyed_lines import read_lines
+    from omaliref.domain.case import parse_setting
+    from omaliref.report import as_json, as_text
+
+    library = _library()
+    profile = library.profile_for(profile_id=args.payer_profile)
+    setting = parse_setting(args.setting)
+    name = "standard input" if args.file == "-" else args.file
+    try:
+        stream = (
+            io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+            if args.file == "-"
+            else open(args.file, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed below
+        )
+    except OSError as exc:
+        raise InputError(f"{name[:200]} cannot be read ({exc.strerror or exc.__class__.__name__}).") from None
+    with stream:
+        given = read_lines(stream, name)
+        results = list(library.audit(given.lines, profile, setting))
+    data = as_json.audit(given.kind, given.skipped_columns, given.unused_columns, results, profile.id)
+    _emit(args, data, as_text.audit(data, name))
+    return 1 if data["counts"]["error"] else 0
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from omaliref.domain.cms import FileFormatError
     from omaliref.domain.quarter import Quarter
@@ -389,6 +423,7 @@ COMMANDS = {
     "quarters": cmd_quarters,
     "review": cmd_review,
     "changes": cmd_changes,
+    "audit": cmd_audit,
 }
 
 

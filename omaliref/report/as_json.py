@@ -13,6 +13,7 @@ from typing import Any
 
 from omaliref.data.cms_store import ImportRecord, ImportReport
 from omaliref.data.library import Entry
+from omaliref.domain.audit import Finding, LineAudit
 from omaliref.domain.calculator import NDC_QUANTITY_PLACES, CalcResult, ClaimLine, LineCheck, Warning_
 from omaliref.domain.claim_forms import fl43, item_24a, x12_segments
 from omaliref.domain.cms_facts import QuarterFacts, decimal_text, money_text
@@ -446,3 +447,59 @@ def quarters(records: list[ImportRecord]) -> dict[str, Any]:
 
 def changes(old: str, new: str, codes: set[str] | None, diff: dict[str, list[dict[str, object]]]) -> dict[str, Any]:
     return {"from": old, "to": new, "codes": sorted(codes) if codes else None, **diff}
+
+
+def finding(f: Finding) -> dict[str, Any]:
+    return {
+        "level": f.level,
+        "check": f.check,
+        "message": f.message,
+        "fix": f.fix,
+        "rule": f.rule or None,
+        "source_ids": list(f.sources),
+    }
+
+
+def audited_line(a: LineAudit) -> dict[str, Any]:
+    """One keyed line as read (never the claim it was grouped by) and its findings, worst first."""
+    k = a.line
+    return {
+        "ref": k.ref,
+        "code": k.code.strip(),
+        "modifiers": [m.strip() for m in k.modifiers if m.strip()],
+        "units": k.units.strip(),
+        "ndc": k.ndc.strip(),
+        "ndc_qualifier": k.ndc_qualifier.strip(),
+        "ndc_unit": k.ndc_unit.strip(),
+        "ndc_quantity": k.ndc_quantity.strip(),
+        "date_of_service": k.date.strip(),
+        "payer_profile": k.payer_profile.strip() or None,
+        "setting": k.setting.strip() or None,
+        "judged": a.judged,
+        "worst": a.worst,
+        "findings": [finding(f) for f in a.findings],
+    }
+
+
+def audit(
+    kind: str, skipped: tuple[str, ...], unused: tuple[str, ...], results: list[LineAudit], profile_id: str
+) -> dict[str, Any]:
+    """`omaliref audit --json`: the lines in input order; counts of lines by their worst finding."""
+    worst = [a.worst for a in results]
+    return {
+        "input": {
+            "kind": kind,
+            "skipped_columns": list(skipped),
+            "unused_columns": list(unused),
+            "default_payer_profile": profile_id,
+        },
+        "counts": {
+            "lines": len(results),
+            "judged": sum(a.judged for a in results),
+            "error": worst.count("error"),
+            "warning": worst.count("warning"),
+            "info": worst.count("info"),
+            "clean": worst.count(None),
+        },
+        "lines": [audited_line(a) for a in results],
+    }

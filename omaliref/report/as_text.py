@@ -305,3 +305,48 @@ def claim_form(data: dict[str, Any], form: str) -> str:
         else:
             rows.append(f"0636 {line['code']} {mods:<8} {line['units']:>5}  {line['ub04_fl43'] or '(no NDC unit)'}")
     return "\n".join(rows)
+
+
+AUDIT_LEVEL_TEXT = {"error": "ERROR", "warning": "WARNING", "info": "INFO"}
+
+
+def audit(data: dict[str, Any], name: str) -> str:
+    """`omaliref audit`: a summary, the columns skipped, then one block per line, worst first."""
+    counts, given = data["counts"], data["input"]
+    out = [
+        f"Audit of {name} ({given['kind']}): {counts['lines']} lines, {counts['judged']} judged; "
+        f"{counts['error']} with errors, {counts['warning']} with warnings, {counts['info']} with notes only, "
+        f"{counts['clean']} clean."
+    ]
+    if given["skipped_columns"]:
+        out.append("Skipped unread (patient data): " + ", ".join(given["skipped_columns"]) + ".")
+    if given["unused_columns"]:
+        out.append("Not used: " + ", ".join(given["unused_columns"]) + ".")
+    rank = {"error": 0, "warning": 1, "info": 2, None: 3}
+    for line in sorted(data["lines"], key=lambda item: rank[item["worst"]]):
+        mods = "".join(f"-{m}" for m in line["modifiers"])
+        ndc = (
+            f"  {line['ndc_qualifier'] or 'N4'} {line['ndc']} {line['ndc_unit']} {line['ndc_quantity']}".rstrip()
+            if line["ndc"]
+            else ""
+        )
+        where = ", ".join(w for w in (line["payer_profile"], line["setting"]) if w)
+        out.append("")
+        out.append(
+            f"{line['ref']}: {line['code']}{mods} x {line['units'] or '?'}{ndc}  {line['date_of_service']}"
+            + (f" ({where})" if where else "")
+        )
+        if not line["findings"]:
+            out.append("  clean")
+        for f in line["findings"]:
+            cited = "; ".join(
+                part
+                for part in (
+                    f"rule {f['rule']}" if f["rule"] else "",
+                    "sources " + ", ".join(f["source_ids"]) if f["source_ids"] else "",
+                )
+                if part
+            )
+            out.append(f"  {AUDIT_LEVEL_TEXT[f['level']]} [{f['check']}] {f['message']}")
+            out.append(f"    Fix: {f['fix']}" + (f" ({cited})" if cited else ""))
+    return "\n".join(out)

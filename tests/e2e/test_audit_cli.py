@@ -1,0 +1,79 @@
+"""`omaliref audit` as scripts use it: exit status, machine output on stdout only, and no patient data anywhere."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.unit.test_keyed_lines import EXPECTED_WRONG, PATIENT_VALUES
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "audit"
+
+
+def run(*args: str, state: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    env = dict(os.environ, OMALIREF_STATE_DIR=str(state), QT_QPA_PLATFORM="offscreen")
+    return subprocess.run(
+        [sys.executable, "-m", "omaliref", "audit", *args], input=stdin, capture_output=True, env=env, timeout=60
+    )
+
+
+def test_right_lines_exit_0_and_wrong_lines_exit_1_with_their_findings(tmp_path):
+    right = run(str(FIXTURES / "keyed_right.csv"), "--json", state=tmp_path)
+    assert right.returncode == 0 and right.stderr == b""
+    assert json.loads(right.stdout)["counts"] == {
+        "lines": 20,
+        "judged": 20,
+        "error": 0,
+        "warning": 0,
+        "info": 0,
+        "clean": 20,
+    }
+    wrong = run(str(FIXTURES / "keyed_wrong.csv"), "--json", state=tmp_path)
+    assert wrong.returncode == 1 and wrong.stderr == b""
+    data = json.loads(wrong.stdout)
+    assert {(x["ref"], f["check"], f["level"]) for x in data["lines"] for f in x["findings"]} == EXPECTED_WRONG
+
+
+def test_text_puts_the_worst_lines_first(tmp_path):
+    out = run(str(FIXTURES / "keyed_wrong.csv"), state=tmp_path)
+    text = out.stdout.decode()
+    assert out.returncode == 1
+    assert text.index("ERROR [") < text.index("INFO [not-judged]") < text.index("  clean")
+    assert "Fix: Replace JG with TB." in text
+
+
+def test_standard_input(tmp_path):
+    out = run("-", "--json", state=tmp_path, stdin=(FIXTURES / "keyed_right.csv").read_bytes())
+    assert out.returncode == 0 and json.loads(out.stdout)["counts"]["clean"] == 20
+
+
+def test_unreadable_input_exits_2_with_one_sentence(tmp_path):
+    binary = tmp_path / "export.csv"
+    binary.write_bytes(b"\xff\xfe\x00\x81\x00garbage\x00")
+    no_code = tmp_path / "nocode.csv"
+    no_code.write_text("Units,NDC\n30,50242021501\n", encoding="utf-8")
+    for given in (str(tmp_path / "missing.csv"), str(binary), str(no_code)):
+        out = run(given, "--json", state=tmp_path / "state")
+        assert out.returncode == 2 and out.stdout == b"", given
+        err = out.stderr.decode()
+        assert err.startswith("omaliref: ") and err.count("\n") == 1, err
+
+
+def test_patient_columns_never_reach_the_output_or_the_state_folder(tmp_path):
+    state = tmp_path / "state"
+    outputs = [
+        run(str(FIXTURES / "keyed_with_patient_columns.csv"), *extra, state=state) for extra in ((), ("--json",))
+    ]
+    for out in outputs:
+        assert out.returncode == 1  # row 2 lacks JZ, row 3 carries JG in 2026: the lines were audited
+        both = (out.stdout + out.stderr).decode()
+        assert not [v for v in PATIENT_VALUES if v in both]
+    assert "Skipped unread (patient data): Patient Name, DOB, Member ID." in outputs[0].stdout.decode()
+    assert json.loads(outputs[1].stdout)["input"]["skipped_columns"] == ["Patient Name", "DOB", "Member ID"]
+    written = [p for p in state.rglob("*") if p.is_file()] if state.exists() else []
+    for path in written:
+        content = path.read_bytes()
+        assert not [v for v in PATIENT_VALUES if v.encode() in content], path
