@@ -117,7 +117,9 @@ def read_lines(stream: TextIO, name: str = "-") -> LinesInput:
     if not first:
         raise InputError(f"{name[:200]} is empty: audit reads CSV, TSV or 837 (X12) files with a header row.")
     if first.lstrip("\ufeff").lstrip().startswith("ISA"):
-        raise InputError(f"{name[:200]} is an X12 (837) file: audit reads CSV and TSV charge exports for now.")
+        from omaliref.data.keyed_x12 import read_x12
+
+        return read_x12(first, stream, name)
     return _read_delimited(first, stream, name)
 
 

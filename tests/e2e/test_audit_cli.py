@@ -8,6 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from tests.fixtures.x12 import envelope, validate
 from tests.unit.test_keyed_lines import EXPECTED_WRONG, PATIENT_VALUES
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "audit"
@@ -77,3 +80,58 @@ def test_patient_columns_never_reach_the_output_or_the_state_folder(tmp_path):
     for path in written:
         content = path.read_bytes()
         assert not [v for v in PATIENT_VALUES if v.encode() in content], path
+
+
+def x12_lines(*units_args: str, state: Path) -> list[tuple[str, ...]]:
+    """omaliref's own `units --format x12` segments for one case, one tuple per service line."""
+    env = dict(os.environ, OMALIREF_STATE_DIR=str(state), QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run(
+        [sys.executable, "-m", "omaliref", "units", *units_args, "--date", "2026-12-01", "--format", "x12"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    services: list[list[str]] = []
+    for segment in out.stdout.split():
+        if segment.startswith(("SV1", "SV2")):
+            services.append([])
+        services[-1].append(segment)
+    return [tuple(s) for s in services]
+
+
+@pytest.mark.parametrize(
+    ("kind", "case"),
+    [
+        ("P", ("J2357", "--dose", "300mg", "--package", "50242-0215-01x2")),
+        ("P", ("J2357", "--dose", "225mg", "--package", "50242-0215-01x2")),  # an administered and a JW line
+        ("I", ("J2357", "--dose", "300mg", "--package", "50242-0227-01", "--setting", "hospital-outpatient")),
+    ],
+)
+def test_omalirefs_own_837_audits_clean_and_a_changed_ctp_quantity_gets_one_finding(tmp_path, kind, case):
+    services = x12_lines(*case, state=tmp_path)
+    claim = envelope(kind, services)
+    assert validate(claim)[0]  # a well-formed 837, as pyx12's validator reads it
+    path = tmp_path / "claim.837"
+    path.write_text(claim, encoding="ascii")
+    clean = run(str(path), "--json", state=tmp_path)
+    assert clean.returncode == 0, clean.stderr
+    data = json.loads(clean.stdout)
+    assert data["input"]["kind"] == f"837{kind}" and data["counts"]["clean"] == data["counts"]["lines"] >= 1
+    first_ctp = next(s for s in services[0] if s.startswith("CTP"))
+    changed = first_ctp.replace("****", "****9", 1)  # CTP04 quantity 2 -> 92, 1.5 -> 91.5 …
+    path.write_text(claim.replace(first_ctp, changed, 1), encoding="ascii")
+    wrong = run(str(path), "--json", state=tmp_path)
+    findings = [(x["ref"], f["check"]) for x in json.loads(wrong.stdout)["lines"] for f in x["findings"]]
+    assert findings == [("claim 1 line 1", "units-ndc")]
+
+
+def test_the_837s_patient_loops_never_reach_the_output(tmp_path):
+    claim = envelope("P", x12_lines("J2357", "--dose", "300mg", "--package", "50242-0215-01x2", state=tmp_path))
+    path = tmp_path / "claim.837"
+    path.write_text(claim, encoding="ascii")
+    for extra in ((), ("--json",)):
+        out = run(str(path), *extra, state=tmp_path)
+        both = (out.stdout + out.stderr).decode()
+        assert out.returncode == 0 and "PATIENT" not in both and "19500101" not in both and "ELM ST" not in both

@@ -11,6 +11,7 @@ from omaliref.data.keyed_lines import field_for, read_lines
 from omaliref.data.library import Library
 from omaliref.domain.audit import LineAudit, worst_first
 from omaliref.domain.errors import InputError
+from tests.fixtures.x12 import envelope
 from tests.unit.test_audit import found
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "audit"
@@ -105,3 +106,32 @@ def test_patient_columns_are_skipped_unread_and_named(library: Library) -> None:
     assert len(results) == 3 and found(results) == {("row 2", "jw-jz", "error"), ("row 3", "in-force", "error")}
     held = repr(lines) + repr(results) + repr(given)
     assert not [v for v in PATIENT_VALUES if v in held]
+
+
+SERVICE_P = ("SV1*HC:J2357:JZ*0*UN*60***1~", "LIN**N4*50242021501~", "CTP****2*ML~")
+SERVICE_I = ("SV2*0636*HC:J2357:UD:JZ*0*UN*60~", "LIN**N4*50242022701~", "CTP****2*ML~")
+
+
+@pytest.mark.parametrize(
+    ("kind", "service", "setting"), [("P", SERVICE_P, "office"), ("I", SERVICE_I, "hospital-outpatient")]
+)
+def test_837_service_lines_are_read_with_their_ndc_and_date(kind, service, setting):
+    given = read_lines(io.StringIO(envelope(kind, [service, service])), "claim.837")
+    lines = list(given.lines)
+    assert given.kind == f"837{kind}" and [x.ref for x in lines] == ["claim 1 line 1", "claim 1 line 2"]
+    first = lines[0]
+    assert (first.code, first.units, first.ndc_qualifier, first.ndc_unit, first.ndc_quantity) == (
+        "J2357",
+        "60",
+        "N4",
+        "ML",
+        "2",
+    )
+    assert first.modifiers[-1] == "JZ" and first.date == "20261201" and first.setting == setting
+    assert "PATIENT" not in repr(lines) and "19500101" not in repr(lines)
+
+
+def test_an_x12_file_that_is_not_an_837_is_refused_in_one_sentence():
+    remittance = envelope("P", [SERVICE_P]).replace("005010X222A1", "005010X221A1").replace("GS*HC", "GS*HP")
+    with pytest.raises(InputError, match="not an 837"):
+        list(read_lines(io.StringIO(remittance), "era.835").lines)
