@@ -286,6 +286,7 @@ def cmd_checklist(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     """Exit 0 when no line has an error-severity finding, 1 when one does; unreadable input is exit 2."""
     import io
+    from collections import Counter
 
     from omaliref.data.keyed_lines import read_lines
     from omaliref.domain.case import parse_setting
@@ -305,10 +306,27 @@ def cmd_audit(args: argparse.Namespace) -> int:
         raise InputError(f"{name[:200]} cannot be read ({exc.strerror or exc.__class__.__name__}).") from None
     with stream:
         given = read_lines(stream, name)
-        results = list(library.audit(given.lines, profile, setting))
-    data = as_json.audit(given.kind, given.skipped_columns, given.unused_columns, results, profile.id)
-    _emit(args, data, as_text.audit(data, name))
-    return 1 if data["counts"]["error"] else 0
+        audited = library.audit(given.lines, profile, setting)
+        if not args.json:
+            results = list(audited)  # worst first: the text needs every line before the first block
+            data = as_json.audit(given.kind, given.skipped_columns, given.unused_columns, results, profile.id)
+            _emit(args, data, as_text.audit(data, name))
+            return 1 if data["counts"]["error"] else 0
+        worst: Counter[str | None] = Counter()
+        judged = 0
+        sys.stdout.write('{\n  "lines": [')
+        for n, result in enumerate(audited):  # streamed, one object per line (json's C encoder: no indent)
+            sys.stdout.write(
+                ("," if n else "") + "\n    " + json.dumps(as_json.audited_line(result), ensure_ascii=False)
+            )
+            worst[result.worst] += 1
+            judged += result.judged
+    summary = {
+        "input": as_json.audit_input(given.kind, given.skipped_columns, given.unused_columns, profile.id),
+        "counts": as_json.audit_counts(sum(worst.values()), judged, worst),
+    }
+    sys.stdout.write(("\n  " if worst else "") + "]," + json.dumps(summary, indent=2, ensure_ascii=False)[1:] + "\n")
+    return 1 if worst["error"] else 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:

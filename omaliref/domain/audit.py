@@ -13,6 +13,7 @@ streams through in bounded memory.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import math
 import re
@@ -57,6 +58,7 @@ from omaliref.domain.vocab import (
     WarningLevel,
 )
 
+_NOT_DIGITS = re.compile(r"[^0-9]")
 _FIELD_MAX = 200  # longer text in one field is a paste accident; it is cut before it is quoted
 # Place-of-service codes as charge exports carry them: 11 office; 19 and 22 hospital outpatient departments.
 SETTING_FOR_POS: dict[str, Setting] = {"11": "office", "19": "hospital-outpatient", "22": "hospital-outpatient"}
@@ -159,6 +161,10 @@ class Auditor:
         self.default_profile = profile
         self.default_setting = setting
         self._profiles: dict[str, PayerProfile | InputError] = {}
+        # per catalog (the Library keeps one per code and quarter): its packages by 11-digit NDC
+        self._ndc_index: dict[int, tuple[Catalog, dict[str, Product]]] = {}
+        self._per_container: dict[tuple[str, str], Fraction] = {}
+        self._package_notes: dict[tuple[str, dt.date], tuple[Finding, ...]] = {}
         self._facts_seen: dict[tuple[str, dt.date, Setting], QuarterFacts | None] = {}
 
     def audit(self, lines: Iterable[AuditLine]) -> Iterator[LineAudit]:
@@ -188,7 +194,7 @@ class Auditor:
             )
             return r
         try:
-            r.day = parse_date(line.date)
+            r.day = _day(line.date)
         except InputError as exc:
             r.findings.append(
                 Finding("error", "date", str(exc), "Key the date of service; the line cannot be judged without it.")
@@ -305,7 +311,7 @@ class Auditor:
     def _units(self, r: _Line) -> None:
         text = r.line.units.strip()[:_FIELD_MAX]
         try:
-            value = parse_number(text, what="units")
+            value = _number(text, "units")
         except InputError as exc:
             r.findings.append(Finding("error", "units", str(exc), "Key the HCPCS units as a whole number above 0."))
             return
@@ -364,7 +370,7 @@ class Auditor:
                 Finding("error", "ndc-format", str(exc), "Key the 11-digit 5-4-2 NDC.", "ndc-format", fmt)
             )
             return
-        digits = "".join(ch for ch in ndc_text if ch.isdigit())
+        digits = _NOT_DIGITS.sub("", ndc_text)
         parts = [p for p in ndc_text.replace(" ", "-").split("-") if p]
         five_four_two = len(parts) == 3 and [len(p) for p in parts] == [5, 4, 2] and digits == "".join(parts)
         if not (five_four_two or (len(digits) == 11 and digits == ndc_text.replace("-", ""))):
@@ -388,7 +394,7 @@ class Auditor:
             )
             return
         r.ndc11 = digits
-        product = next((p for p in catalog.products.values() if p.ndc11 == digits), None)
+        product = self._packages(catalog).get(digits)
         if product is None:
             quarter = self.source.crosswalk_quarter(day)
             if quarter is not None:
@@ -429,11 +435,26 @@ class Auditor:
             )
             return
         r.product = product
-        for w in package_notes((ContainerUse(product, 1),), day).warnings:
-            r.findings.append(
+        key = (product.ndc, day)
+        if key not in self._package_notes:
+            if len(self._package_notes) > 4096:
+                self._package_notes.clear()
+            self._package_notes[key] = tuple(
                 Finding(w.level, "ndc-listed", w.message, "Check the package label and the NDC.", w.rule, w.sources)
+                for w in package_notes((ContainerUse(product, 1),), day).warnings
             )
+        r.findings += self._package_notes[key]
         self._ndc_unit_and_quantity(r, code, product)
+
+    def _packages(self, catalog: Catalog) -> dict[str, Product]:
+        """The catalog's packages by 11-digit NDC, built once per catalog."""
+        held = self._ndc_index.get(id(catalog))
+        if held is None or held[0] is not catalog:
+            if len(self._ndc_index) > 256:
+                self._ndc_index.clear()
+            held = (catalog, {p.ndc11: p for p in catalog.products.values()})
+            self._ndc_index[id(catalog)] = held
+        return held[1]
 
     def _ndc_unit_and_quantity(self, r: _Line, code: Code, product: Product) -> None:
         line, profile = r.line, r.profile
@@ -517,7 +538,7 @@ class Auditor:
                 )
             return None
         try:
-            value = parse_number(text, what="NDC quantity")
+            value = _number(text, "NDC quantity")
         except InputError as exc:
             r.findings.append(Finding("error", "ndc-quantity", str(exc), "Key the NDC quantity as a number."))
             return None
@@ -549,25 +570,19 @@ class Auditor:
         """HCPCS units against the NDC quantity: billing units per container x containers (a quantity with three
         decimals may have been rounded, so its bounds allow half a thousandth either way)."""
         assert r.units is not None
-        per_unit = units_per_container(product, code)
-        rounded = (quantity * 10 ** (NDC_QUANTITY_PLACES - 1)).denominator != 1  # a third decimal: maybe rounded
-        slack = Fraction(1, 2 * 10**NDC_QUANTITY_PLACES) if rounded else Fraction(0)
-        low, high = (quantity - slack) / per * per_unit, (quantity + slack) / per * per_unit
-        containers = quantity / per
-        whole = containers.denominator == 1
-        if r.jw:  # discarded units round down (rule waste-round-down)
-            most = math.floor(high)
-            least = 1 if whole else math.floor(low)
-        else:  # administered units round up (rule units-round-up)
-            most = math.ceil(high)
-            least = math.floor((containers - 1) * per_unit) + 1 if whole else math.ceil(low)
+        per_unit = self._per_container.get((product.ndc, code.code))
+        if per_unit is None:
+            per_unit = self._per_container.setdefault((product.ndc, code.code), units_per_container(product, code))
+        least, most = unit_bounds(quantity, per, per_unit, r.jw)
+        assert r.profile is not None
+        if r.profile.multi_ndc == "single-line-note":  # the line's units also cover the NDCs in its note
+            most = r.units
+        if least <= r.units <= most:
+            return
         holds = f"{plain_amount(quantity, NDC_QUANTITY_PLACES)} {unit} of {product.ndc}"
         each = f"{format_amount(per_unit)} {code.code} units per {format_amount(per)} {unit}"
         rule = "waste-round-down" if r.jw else "units-round-up"
         sources = self._rule_sources(r, rule) + product.provenance.sources
-        assert r.profile is not None
-        if r.profile.multi_ndc == "single-line-note":  # the line's units also cover the NDCs in its note
-            most = r.units
         if r.units > most:
             r.findings.append(
                 Finding(
@@ -579,7 +594,7 @@ class Auditor:
                     sources,
                 )
             )
-        elif r.units < least:
+        else:
             r.findings.append(
                 Finding(
                     "warning",
@@ -927,6 +942,33 @@ class Auditor:
                     else "Combine the two lines into one with the units added.",
                 )
             )
+
+
+@functools.lru_cache(maxsize=4096)
+def unit_bounds(quantity: Fraction, per: Fraction, per_unit: Fraction, discarded: bool) -> tuple[int, int]:
+    """The fewest and most HCPCS units an NDC quantity stands for: `per` is one container's quantity, `per_unit`
+    its billing units. Given units round up (rule units-round-up), discarded units down (waste-round-down); a
+    whole number of containers may be billed by whole containers, so it allows anything above one container
+    fewer. Cached: a batch repeats the same few quantities."""
+    rounded = (quantity * 10 ** (NDC_QUANTITY_PLACES - 1)).denominator != 1  # a third decimal: maybe rounded
+    slack = Fraction(1, 2 * 10**NDC_QUANTITY_PLACES) if rounded else Fraction(0)
+    low, high = (quantity - slack) / per * per_unit, (quantity + slack) / per * per_unit
+    containers = quantity / per
+    whole = containers.denominator == 1
+    if discarded:
+        return (1 if whole else math.floor(low)), math.floor(high)
+    return (math.floor((containers - 1) * per_unit) + 1 if whole else math.ceil(low)), math.ceil(high)
+
+
+@functools.lru_cache(maxsize=4096)
+def _number(text: str, what: str) -> Fraction:
+    """parse_number, remembered: a batch repeats the same few unit counts and quantities."""
+    return parse_number(text, what=what)
+
+
+@functools.lru_cache(maxsize=1024)
+def _day(text: str) -> dt.date:
+    return parse_date(text)
 
 
 def _group_key(line: AuditLine) -> tuple[str, str, str, str]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import Counter
+from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -481,25 +483,34 @@ def audited_line(a: LineAudit) -> dict[str, Any]:
     }
 
 
+def audit_input(kind: str, skipped: tuple[str, ...], unused: tuple[str, ...], profile_id: str) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "skipped_columns": list(skipped),
+        "unused_columns": list(unused),
+        "default_payer_profile": profile_id,
+    }
+
+
+def audit_counts(lines: int, judged: int, worst: Mapping[str | None, int]) -> dict[str, int]:
+    """How many lines, how many judged, and how many lines have each worst level (None: clean)."""
+    return {
+        "lines": lines,
+        "judged": judged,
+        "error": worst.get("error", 0),
+        "warning": worst.get("warning", 0),
+        "info": worst.get("info", 0),
+        "clean": worst.get(None, 0),
+    }
+
+
 def audit(
     kind: str, skipped: tuple[str, ...], unused: tuple[str, ...], results: list[LineAudit], profile_id: str
 ) -> dict[str, Any]:
-    """`omaliref audit --json`: the lines in input order; counts of lines by their worst finding."""
-    worst = [a.worst for a in results]
+    """`omaliref audit --json`: the lines in input order, what was read, and counts of lines by worst finding.
+    The CLI writes the same three keys streaming (lines first) so a large batch is never held whole."""
     return {
-        "input": {
-            "kind": kind,
-            "skipped_columns": list(skipped),
-            "unused_columns": list(unused),
-            "default_payer_profile": profile_id,
-        },
-        "counts": {
-            "lines": len(results),
-            "judged": sum(a.judged for a in results),
-            "error": worst.count("error"),
-            "warning": worst.count("warning"),
-            "info": worst.count("info"),
-            "clean": worst.count(None),
-        },
+        "input": audit_input(kind, skipped, unused, profile_id),
+        "counts": audit_counts(len(results), sum(a.judged for a in results), Counter(a.worst for a in results)),
         "lines": [audited_line(a) for a in results],
     }

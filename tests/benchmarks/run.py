@@ -356,6 +356,67 @@ def startup_and_memory(reps: int) -> dict[str, list[float]]:
     return out
 
 
+AUDIT_FIXTURES = HERE.parent / "fixtures" / "audit"
+
+
+def audit_batch(folder: Path, lines: int = 10_000) -> Path:
+    """A charge export of `lines` keyed lines: the 20 right and 20 wrong fixture lines over and over, each copy
+    its own claims, so every check (and every kind of finding) runs at scale."""
+    rows = []
+    for name in ("keyed_right.csv", "keyed_wrong.csv"):
+        header, *body = (AUDIT_FIXTURES / name).read_text(encoding="utf-8").splitlines()
+        rows += body
+    path = folder / "batch.csv"
+    with path.open("w", encoding="utf-8") as out:
+        out.write(header + "\n")
+        for n in range(lines):
+            ref, claim, rest = rows[n % len(rows)].split(",", 2)
+            out.write(f"{ref}-{n},{claim}-{n // len(rows)},{rest}\n")
+    return path
+
+
+def measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of one whole process, from the parent (os.wait4 gives the child's own)."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t
+    if os.waitstatus_to_exitcode(status) not in (0, 1):  # 1: the batch has errors, as it should
+        raise SystemExit(f"{' '.join(cmd[2:])} failed with {os.waitstatus_to_exitcode(status)}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def audit_10k(reps: int) -> dict[str, float]:
+    """`omaliref audit --json` of 10,000 lines against a one-line `omaliref check`, both whole processes,
+    interleaved; medians."""
+    import compileall
+    import tempfile
+
+    compileall.compile_dir(str(HERE.parents[1] / "omaliref"), quiet=1)  # as installed (see startup_and_memory)
+    env = dict(os.environ, OMALIREF_STATE_DIR=str(HERE / ".bench-state"))
+    with tempfile.TemporaryDirectory() as folder:
+        batch = audit_batch(Path(folder))
+        programs = {
+            "audit": [sys.executable, "-m", "omaliref", "audit", str(batch), "--json"],
+            "check": [sys.executable, "-m", "omaliref", "check", "J2357", "--dose", "150mg", "--units", "30", "--json"],
+        }
+        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in programs}
+        for rep in range(reps + 1):
+            for name, cmd in programs.items():
+                figures = measured(cmd, env)
+                if rep:  # the first round fills the pack cache: not counted
+                    runs[name].append(figures)
+    med = {f"{name}_{i}": statistics.median(r[i] for r in rs) for name, rs in runs.items() for i in (0, 1)}
+    return {
+        "audit_s": med["audit_0"],
+        "check_s": med["check_0"],
+        "ratio_s": med["audit_0"] / med["check_0"],
+        "audit_rss_mb": med["audit_1"],
+        "check_rss_mb": med["check_1"],
+        "ratio_rss": med["audit_1"] / med["check_1"],
+    }
+
+
 BARE_BUNDLE = HERE.parents[1] / "build" / "baseline" / "dist" / "bare_window"
 
 
@@ -390,6 +451,7 @@ def main() -> int:
     requests = [case_from_input(code=code, today=TODAY, dose=dose, containers=pk) for code, dose, pk in CASES]
     recompute = time_calls(lambda case: evaluate(catalog, case), requests, 50)
 
+    audit = audit_10k(max(3, args.reps // 2))
     boot = startup_and_memory(args.reps)
     med = {k: statistics.median(v) for k, v in boot.items()}
     result = {
@@ -423,6 +485,7 @@ def main() -> int:
             "bare": med["bare_s"],
             "ratio": med["widgets_s"] / med["bare_s"],
         },
+        "audit_10k": audit,
         "first_answer_with_cms_s": {
             "app": med["cms_answer"],
             "bare": med["bare_answer"],
@@ -506,6 +569,20 @@ def main() -> int:
             "",
         ),
         ("Recompute p50 / p99", f"{r['p50']:.3f} / {r['p99']:.3f} ms", "", "", "p99 ≤ 1 ms"),
+        (
+            "Audit 10,000 keyed lines, whole process (baseline: a one-line `omaliref check`)",
+            f"{audit['audit_s']:.2f} s",
+            f"{audit['check_s']:.2f} s",
+            f"{audit['ratio_s']:.2f}×",
+            "≤ 2 s",
+        ),
+        (
+            "Audit 10,000 keyed lines, peak RSS (baseline: the same `check`)",
+            f"{audit['audit_rss_mb']:.1f} MB",
+            f"{audit['check_rss_mb']:.1f} MB",
+            f"{audit['ratio_rss']:.2f}×",
+            "≤ 150 MB",
+        ),
         (
             f"Import real CMS files ({real['files']} files, {real['rows']:,.0f} rows)"
             if real
