@@ -149,6 +149,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="the file, or - for standard input")
     p.add_argument("--payer-profile", default="", metavar="ID", help="for lines without a payer profile column")
     p.add_argument("--setting", default="office", help="for lines without a setting column")
+    p.add_argument(
+        "--340b",
+        dest="acquired_340b",
+        action="store_true",
+        help="every line is a 340B-acquired drug (check its modifier)",
+    )
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("checklist", help="documentation and denial-risk checks for a case")
@@ -306,10 +312,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
         raise InputError(f"{name[:200]} cannot be read ({exc.strerror or exc.__class__.__name__}).") from None
     with stream:
         given = read_lines(stream, name)
-        audited = library.audit(given.lines, profile, setting)
+        audited = library.audit(given.lines, profile, setting, args.acquired_340b)
         if not args.json:
             results = list(audited)  # worst first: the text needs every line before the first block
-            data = as_json.audit(given.kind, given.skipped_columns, given.unused_columns, results, profile.id)
+            data = as_json.audit(
+                given.kind, given.skipped_columns, given.unused_columns, results, profile.id, args.acquired_340b
+            )
             _emit(args, data, as_text.audit(data, name))
             return 1 if data["counts"]["error"] else 0
         worst: Counter[str | None] = Counter()
@@ -322,7 +330,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
             worst[result.worst] += 1
             judged += result.judged
     summary = {
-        "input": as_json.audit_input(given.kind, given.skipped_columns, given.unused_columns, profile.id),
+        "input": as_json.audit_input(
+            given.kind, given.skipped_columns, given.unused_columns, profile.id, args.acquired_340b
+        ),
         "counts": as_json.audit_counts(sum(worst.values()), judged, worst),
     }
     sys.stdout.write(("\n  " if worst else "") + "]," + json.dumps(summary, indent=2, ensure_ascii=False)[1:] + "\n")

@@ -282,12 +282,17 @@ class Library:
         return quarter if quarter is not None and self.store.import_for(quarter, "crosswalk") else None
 
     def audit(
-        self, lines: Iterable[AuditLine], profile: PayerProfile | None = None, setting: Setting = "office"
+        self,
+        lines: Iterable[AuditLine],
+        profile: PayerProfile | None = None,
+        setting: Setting = "office",
+        acquired_340b: bool = False,
     ) -> Iterator[LineAudit]:
-        """Findings for keyed drug lines, streamed in input order (see domain.audit)."""
+        """Findings for keyed drug lines, streamed in input order (see domain.audit); `acquired_340b`: every line
+        is a 340B-acquired drug, so a line without the payer's 340B modifier is a finding."""
         from omaliref.domain.audit import Auditor
 
-        return Auditor(self, profile or self.profile_for(), setting).audit(lines)
+        return Auditor(self, profile or self.profile_for(), setting, acquired_340b).audit(lines)
 
     # -- imported quarters ---------------------------------------------------------------------------------
 

@@ -156,8 +156,11 @@ class _Line:
 class Auditor:
     """Audits lines against one source; remembers profiles and quarter facts for the run."""
 
-    def __init__(self, source: AuditSource, profile: PayerProfile, setting: Setting = "office") -> None:
+    def __init__(
+        self, source: AuditSource, profile: PayerProfile, setting: Setting = "office", acquired_340b: bool = False
+    ) -> None:
         self.source = source
+        self.acquired_340b = acquired_340b  # the organization says every line is a 340B-acquired drug
         self.default_profile = profile
         self.default_setting = setting
         self._profiles: dict[str, PayerProfile | InputError] = {}
@@ -352,6 +355,8 @@ class Auditor:
                 )
             return
         qualifier = line.ndc_qualifier.strip().upper()[:_FIELD_MAX]
+        if ndc_text[:2].upper() == "N4":  # 'N450242021501': the qualifier keyed with the NDC, as item 24A shows it
+            qualifier, ndc_text = qualifier or "N4", ndc_text[2:].strip()
         if qualifier and qualifier != "N4":
             r.findings.append(
                 Finding(
@@ -613,6 +618,8 @@ class Auditor:
         assert profile is not None and catalog is not None
         used = [m for m in r.modifiers if m in MODIFIERS_340B]
         if not used:
+            if self.acquired_340b:
+                self._missing_340b(r, profile, catalog)
             return
         if len(used) > 1:
             r.findings.append(
@@ -675,6 +682,36 @@ class Auditor:
                     self._rule_sources(r, rule) + profile.sources,
                 )
             )
+
+    def _missing_340b(self, r: _Line, profile: PayerProfile, catalog: Catalog) -> None:
+        """A 340B-acquired drug's line without the modifier its payer wants on the date (rules modifier-340b,
+        payer-340b-modifier); a payer that names none wants none."""
+        assert r.day is not None
+        if profile.kind == "medicare":
+            rule = catalog.rule("modifier-340b")
+            if not rule.in_force_on(r.day):
+                return
+            wanted = [
+                m for m in MEDICARE_340B_MODIFIERS if m in catalog.modifiers and catalog.modifiers[m].in_force_on(r.day)
+            ]
+            if profile.modifier_340b in wanted:
+                wanted = [profile.modifier_340b]
+            rule_id = rule.id
+        elif profile.modifier_340b != "none":
+            wanted, rule_id = [profile.modifier_340b], "payer-340b-modifier"
+        else:
+            return
+        first = " as the first modifier" if wanted == ["UD"] and r.setting == "hospital-outpatient" else ""
+        r.findings.append(
+            Finding(
+                "error",
+                "340b",
+                f"A 340B-acquired drug without {' or '.join(wanted)}: {profile.name} wants it on {r.day}.",
+                f"Add {' or '.join(wanted)}{first}.",
+                rule_id,
+                self._rule_sources(r, rule_id) + profile.sources,
+            )
+        )
 
     # -- the lines of one claim and day ----------------------------------------------------------------------
 

@@ -483,12 +483,15 @@ def audited_line(a: LineAudit) -> dict[str, Any]:
     }
 
 
-def audit_input(kind: str, skipped: tuple[str, ...], unused: tuple[str, ...], profile_id: str) -> dict[str, Any]:
+def audit_input(
+    kind: str, skipped: tuple[str, ...], unused: tuple[str, ...], profile_id: str, acquired_340b: bool = False
+) -> dict[str, Any]:
     return {
         "kind": kind,
         "skipped_columns": list(skipped),
         "unused_columns": list(unused),
         "default_payer_profile": profile_id,
+        "acquired_340b": acquired_340b,
     }
 
 
@@ -505,12 +508,17 @@ def audit_counts(lines: int, judged: int, worst: Mapping[str | None, int]) -> di
 
 
 def audit(
-    kind: str, skipped: tuple[str, ...], unused: tuple[str, ...], results: list[LineAudit], profile_id: str
+    kind: str,
+    skipped: tuple[str, ...],
+    unused: tuple[str, ...],
+    results: list[LineAudit],
+    profile_id: str,
+    acquired_340b: bool = False,
 ) -> dict[str, Any]:
     """`omaliref audit --json`: the lines in input order, what was read, and counts of lines by worst finding.
     The CLI writes the same three keys streaming (lines first) so a large batch is never held whole."""
     return {
-        "input": audit_input(kind, skipped, unused, profile_id),
+        "input": audit_input(kind, skipped, unused, profile_id, acquired_340b),
         "counts": audit_counts(len(results), sum(a.judged for a in results), Counter(a.worst for a in results)),
         "lines": [audited_line(a) for a in results],
     }

@@ -318,6 +318,8 @@ def audit(data: dict[str, Any], name: str) -> str:
         f"{counts['error']} with errors, {counts['warning']} with warnings, {counts['info']} with notes only, "
         f"{counts['clean']} clean."
     ]
+    if given["acquired_340b"]:
+        out.append("Every line is read as a 340B-acquired drug (--340b).")
     if given["skipped_columns"]:
         out.append("Skipped unread (patient data): " + ", ".join(given["skipped_columns"]) + ".")
     if given["unused_columns"]:

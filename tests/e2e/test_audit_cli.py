@@ -135,3 +135,21 @@ def test_the_837s_patient_loops_never_reach_the_output(tmp_path):
         out = run(str(path), *extra, state=tmp_path)
         both = (out.stdout + out.stderr).decode()
         assert out.returncode == 0 and "PATIENT" not in both and "19500101" not in both and "ELM ST" not in both
+
+
+def test_an_837i_without_the_ud_its_profile_wants_gets_one_finding(tmp_path):
+    """Illinois Medicaid wants UD (first) on 340B drugs: omaliref's own 837I line is clean; without UD, one finding."""
+    case = ("J2357", "--dose", "300mg", "--package", "50242-0227-01", "--setting", "hospital-outpatient")
+    services = x12_lines(
+        *case, "--payer", "medicaid", "--payer-profile", "illinois-medicaid", "--340b", "yes", state=tmp_path
+    )
+    claim = envelope("I", services)
+    assert services[0][0].startswith("SV2*0636*HC:J2357:UD:JZ*")
+    path = tmp_path / "claim.837"
+    audit = ("--payer-profile", "illinois-medicaid", "--340b", "--json")
+    for text, expected in ((claim, []), (claim.replace(":UD:JZ*", ":JZ*"), [("claim 1 line 1", "340b")])):
+        path.write_text(text, encoding="ascii")
+        out = run(str(path), *audit, state=tmp_path)
+        data = json.loads(out.stdout)
+        assert [(x["ref"], f["check"]) for x in data["lines"] for f in x["findings"]] == expected
+        assert out.returncode == (1 if expected else 0)

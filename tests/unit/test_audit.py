@@ -15,8 +15,8 @@ def library() -> Library:
     return Library.open()
 
 
-def audit(library: Library, *lines: AuditLine, profile: str = "") -> list[LineAudit]:
-    return list(library.audit(lines, library.profile_for(profile_id=profile)))
+def audit(library: Library, *lines: AuditLine, profile: str = "", acquired_340b: bool = False) -> list[LineAudit]:
+    return list(library.audit(lines, library.profile_for(profile_id=profile), acquired_340b=acquired_340b))
 
 
 def found(results: list[LineAudit]) -> set[tuple[str, str, str]]:
@@ -87,3 +87,19 @@ def test_lines_stream_through_a_group_at_a_time(library: Library) -> None:
     endless = (line(str(n), claim=str(n)) for n in itertools.count())
     first = list(itertools.islice(library.audit(endless), 3))
     assert [a.line.ref for a in first] == ["0", "1", "2"] and not any(a.findings for a in first)
+
+
+@pytest.mark.parametrize(("date", "fix"), [("2026-06-01", "Add TB."), ("2024-06-03", "Add JG or TB.")])
+def test_a_340b_acquired_drug_without_the_medicare_modifier_in_force(library: Library, date: str, fix: str) -> None:
+    (result,) = audit(library, line(date=date), acquired_340b=True)
+    (finding,) = result.findings
+    assert finding.check == "340b" and finding.rule == "modifier-340b" and finding.fix == fix
+
+
+def test_a_340b_acquired_drug_with_the_payers_modifier_is_clean(library: Library) -> None:
+    assert found(audit(library, line(mods=("U8",)), profile="texas-medicaid", acquired_340b=True)) == set()
+    assert found(audit(library, line(), profile="commercial", acquired_340b=True)) == set()  # names none
+
+
+def test_the_qualifier_keyed_with_the_ndc(library: Library) -> None:
+    assert found(audit(library, line(ndc="N450242021501", ndc_qualifier=""))) == set()
