@@ -72,7 +72,7 @@ def read_x12(first: str, stream: TextIO, name: str) -> LinesInput:
 def _service_lines(
     reader: Any, found: LinesInput, name: str, x12_errors: tuple[type[Exception], ...]
 ) -> Iterator[AuditLine]:
-    claim, claim_date, setting = 0, "", "office"
+    claim, claim_date, setting, ended = 0, "", "office", False
     try:
         for node in reader.iter_segments("2400"):
             kind = node.id
@@ -90,8 +90,12 @@ def _service_lines(
                 claim_date = _first_day(node.get_value("DTP03"))
             elif kind == "2400":
                 yield _line(node, claim, claim_date, setting)
+            elif kind == "IEA":
+                ended = True
     except x12_errors as exc:
         raise InputError(f"{name[:200]} cannot be read as X12 past claim {claim}: {exc.__class__.__name__}.") from None
+    if not ended:  # a cut-off transfer would otherwise look like a short, clean file
+        raise InputError(f"{name[:200]} ends before its IEA trailer (after claim {claim}): the file is incomplete.")
 
 
 def _line(node: Any, claim: int, claim_date: str, setting: str) -> AuditLine:

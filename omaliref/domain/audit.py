@@ -270,7 +270,7 @@ class Auditor:
         r.findings.append(
             Finding(
                 "error",
-                "payer-profile",
+                "setting",
                 f"Setting '{text[:40]}' is not known; the line is judged as {self.default_setting}.",
                 "Key office or hospital-outpatient (or place of service 11, 19 or 22).",
             )

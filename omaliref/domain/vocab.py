@@ -36,6 +36,7 @@ AuditCheck = Literal[
     "code",
     "date",
     "payer-profile",
+    "setting",
     "units",
     "ndc-format",
     "ndc-code",

@@ -103,3 +103,8 @@ def test_a_340b_acquired_drug_with_the_payers_modifier_is_clean(library: Library
 
 def test_the_qualifier_keyed_with_the_ndc(library: Library) -> None:
     assert found(audit(library, line(ndc="N450242021501", ndc_qualifier=""))) == set()
+
+
+def test_an_unknown_setting_is_said_and_the_default_used(library: Library) -> None:
+    (result,) = audit(library, line(setting="ambulance"))
+    assert found([result]) == {("1", "setting", "error")}

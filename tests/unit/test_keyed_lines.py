@@ -135,3 +135,9 @@ def test_an_x12_file_that_is_not_an_837_is_refused_in_one_sentence():
     remittance = envelope("P", [SERVICE_P]).replace("005010X222A1", "005010X221A1").replace("GS*HC", "GS*HP")
     with pytest.raises(InputError, match="not an 837"):
         list(read_lines(io.StringIO(remittance), "era.835").lines)
+
+
+def test_a_truncated_837_is_unreadable_not_a_short_clean_file():
+    claim = envelope("P", [SERVICE_P])
+    with pytest.raises(InputError, match="ends before its IEA trailer"):
+        list(read_lines(io.StringIO(claim[: claim.index("LX*1")]), "cut.837").lines)
