@@ -149,11 +149,13 @@ def _read_delimited(first: str, stream: TextIO, name: str) -> LinesInput:
             + "); name one 'HCPCS' or 'Code'."
         )
     kind = "tsv" if delimiter == "\t" else "csv"
-    return LinesInput(kind, _rows(stream, delimiter, columns, name), tuple(skipped), tuple(unused))
+    return LinesInput(kind, _rows(stream, delimiter, columns, name, len(headers)), tuple(skipped), tuple(unused))
 
 
-def _rows(stream: TextIO, delimiter: str, columns: dict[str, list[int]], name: str) -> Iterator[AuditLine]:
-    """One AuditLine per non-blank row; only the mapped cells are read into it."""
+def _rows(stream: TextIO, delimiter: str, columns: dict[str, list[int]], name: str, width: int) -> Iterator[AuditLine]:
+    """One AuditLine per non-blank row; only the mapped cells are read into it. A row with more cells than the
+    header (an unquoted comma in a name, say) is not read at all: its cells no longer sit under their headers, and
+    a patient's name could land in a column that is shown."""
     reader = csv.reader(stream, delimiter=delimiter)
     single = {f: idx[0] for f, idx in columns.items() if f != "modifiers"}
     modifier_cells = columns.get("modifiers", [])
@@ -163,6 +165,14 @@ def _rows(stream: TextIO, delimiter: str, columns: dict[str, list[int]], name: s
             if row is None:
                 return
             if not any(cell.strip() for cell in row):
+                continue
+            if len(row) > width and any(cell.strip() for cell in row[width:]):
+                yield AuditLine(
+                    ref=f"row {number}",
+                    code="",
+                    unreadable=f"Row {number} has {len(row)} cells under {width} headers: its cells are not under "
+                    "their headers, so it was not read.",
+                )
                 continue
 
             def cell(f: str, row: list[str] = row) -> str:

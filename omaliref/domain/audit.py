@@ -81,6 +81,7 @@ class AuditLine:
     payer_profile: str = ""
     setting: str = ""
     claim: str = ""
+    unreadable: str = ""  # the reader could not read the row safely: why (the audit says so, judges nothing)
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,11 @@ class Auditor:
 
     def _read(self, line: AuditLine) -> _Line:
         r = _Line(line)
+        if line.unreadable:
+            r.findings.append(
+                Finding("error", "row", line.unreadable, "Quote the cells that hold the delimiter, or fix the row.")
+            )
+            return r
         r.profile = self._profile(r)
         r.setting = self._setting(r)
         code_text = normalize_code(line.code[:_FIELD_MAX])

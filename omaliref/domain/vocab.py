@@ -32,6 +32,7 @@ CmsKind = Literal["hcpcs", "asp", "crosswalk", "mue"]
 NdcUnit = Literal["UN", "ML", "GR", "F2", "ME"]  # the X12 / NUCC NDC units of measure (CTP05-1, item 24A)
 # What `omaliref audit` checks on a keyed drug line; a finding names its check (and the pack's rule when one applies).
 AuditCheck = Literal[
+    "row",
     "not-judged",
     "code",
     "date",

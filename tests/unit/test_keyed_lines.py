@@ -141,3 +141,21 @@ def test_a_truncated_837_is_unreadable_not_a_short_clean_file():
     claim = envelope("P", [SERVICE_P])
     with pytest.raises(InputError, match="ends before its IEA trailer"):
         list(read_lines(io.StringIO(claim[: claim.index("LX*1")]), "cut.837").lines)
+
+
+def test_a_row_whose_cells_slid_under_other_headers_is_not_read(library: Library) -> None:
+    """An unquoted comma in a patient's name pushes every later cell one column right: the row is refused whole,
+    and the next, aligned row is judged."""
+    text = (
+        "Patient Name,HCPCS,Modifier,Units,DOS\n"
+        "Marrowbone, Quixley,J2357,JZ,30,2026-06-01\n"
+        "Fennimore,J2357,JZ,30,2026-06-01\n"
+    )
+    lines = list(read_lines(io.StringIO(text), "shifted.csv").lines)
+    results = list(library.audit(lines))
+    assert [(a.line.ref, [f.check for f in a.findings], a.judged) for a in results] == [
+        ("row 1", ["row"], False),
+        ("row 2", [], True),
+    ]
+    held = repr(lines) + repr(results)
+    assert "Quixley" not in held and "Marrowbone" not in held and "Fennimore" not in held
