@@ -233,7 +233,7 @@ class Auditor:
             )
             return r
         r.judged, r.code, r.catalog = True, code, catalog
-        r.modifiers = _modifiers(line.modifiers)
+        r.modifiers = split_modifiers(line.modifiers)
         self._in_force(r, catalog, code, r.day)
         self._units(r)
         self._ndc(r, catalog, code, r.day)
@@ -1018,7 +1018,7 @@ def _group_key(line: AuditLine) -> tuple[str, str, str, str]:
     return (line.claim.strip(), line.date.strip(), line.payer_profile.strip().lower(), line.setting.strip().lower())
 
 
-def _modifiers(texts: Iterable[str]) -> tuple[str, ...]:
+def split_modifiers(texts: Iterable[str]) -> tuple[str, ...]:
     """'JW TB', 'JW,TB', 'JW-TB' or 'JWTB' -> ('JW', 'TB'), in the order keyed."""
     out: list[str] = []
     for text in texts:

@@ -15,7 +15,7 @@ from typing import Any
 
 from omaliref.data.cms_store import ImportRecord, ImportReport
 from omaliref.data.library import Entry
-from omaliref.domain.audit import Finding, LineAudit
+from omaliref.domain.audit import Finding, LineAudit, split_modifiers
 from omaliref.domain.calculator import NDC_QUANTITY_PLACES, CalcResult, ClaimLine, LineCheck, Warning_
 from omaliref.domain.claim_forms import fl43, item_24a, x12_segments
 from omaliref.domain.cms_facts import QuarterFacts, decimal_text, money_text
@@ -468,7 +468,7 @@ def audited_line(a: LineAudit) -> dict[str, Any]:
     return {
         "ref": k.ref,
         "code": k.code.strip(),
-        "modifiers": [m.strip() for m in k.modifiers if m.strip()],
+        "modifiers": list(split_modifiers(k.modifiers)),
         "units": k.units.strip(),
         "ndc": k.ndc.strip(),
         "ndc_qualifier": k.ndc_qualifier.strip(),
