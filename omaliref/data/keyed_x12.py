@@ -48,7 +48,6 @@ def read_x12(first: str, stream: TextIO, name: str) -> LinesInput:
     """An 837 as AuditLines: one per Loop 2400 service line, grouped by claim (the CLM's order in the file)."""
     try:
         import pyx12.error_handler
-        import pyx12.errors
         import pyx12.params
         import pyx12.x12context
     except ImportError:  # pragma: no cover - a runtime dependency; said plainly if an install lacks it
@@ -62,19 +61,24 @@ def read_x12(first: str, stream: TextIO, name: str) -> LinesInput:
         reader = pyx12.x12context.X12ContextReader(
             pyx12.params.params(), pyx12.error_handler.errh_null(), _Rejoined(first.lstrip("\ufeff"), stream)
         )
-    except (pyx12.errors.X12Error, pyx12.errors.EngineError, ValueError, IndexError) as exc:
+    except OSError:  # pyx12's own files (its X12 maps) missing: an install problem, said as such by the CLI
+        raise
+    except Exception as exc:  # pyx12 on a malformed header raises its own errors, and IndexError, ValueError …
         raise InputError(f"{name[:200]} is not a readable X12 file ({exc.__class__.__name__}).") from None
     found = LinesInput("837", iter(()))
-    found.lines = _service_lines(reader, found, name, (pyx12.errors.X12Error, pyx12.errors.EngineError))
+    found.lines = _service_lines(reader, found, name)
     return found
 
 
-def _service_lines(
-    reader: Any, found: LinesInput, name: str, x12_errors: tuple[type[Exception], ...]
-) -> Iterator[AuditLine]:
+def _service_lines(reader: Any, found: LinesInput, name: str) -> Iterator[AuditLine]:
     claim, claim_date, setting, ended = 0, "", "office", False
-    try:
-        for node in reader.iter_segments("2400"):
+    nodes = reader.iter_segments("2400")
+    while True:
+        line = None
+        try:
+            node = next(nodes, None)
+            if node is None:
+                break
             kind = node.id
             if kind == "GS":
                 guide = GUIDES.get(node.get_value("GS08") or "")
@@ -89,11 +93,17 @@ def _service_lines(
             elif kind == "DTP" and node.get_value("DTP01") in ("472", "434"):  # claim-level service or statement dates
                 claim_date = _first_day(node.get_value("DTP03"))
             elif kind == "2400":
-                yield _line(node, claim, claim_date, setting)
+                line = _line(node, claim, claim_date, setting)
             elif kind == "IEA":
                 ended = True
-    except x12_errors as exc:
-        raise InputError(f"{name[:200]} cannot be read as X12 past claim {claim}: {exc.__class__.__name__}.") from None
+        except (InputError, OSError):
+            raise
+        except Exception as exc:  # pyx12 on a malformed file raises its own errors, and IndexError, KeyError …
+            raise InputError(
+                f"{name[:200]} cannot be read as X12 past claim {claim}: {exc.__class__.__name__}."
+            ) from None
+        if line is not None:
+            yield line
     if not ended:  # a cut-off transfer would otherwise look like a short, clean file
         raise InputError(f"{name[:200]} ends before its IEA trailer (after claim {claim}): the file is incomplete.")
 

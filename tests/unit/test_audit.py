@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from omaliref.data.library import Library
 from omaliref.domain.audit import AuditLine, LineAudit
@@ -108,3 +110,42 @@ def test_the_qualifier_keyed_with_the_ndc(library: Library) -> None:
 def test_an_unknown_setting_is_said_and_the_default_used(library: Library) -> None:
     (result,) = audit(library, line(setting="ambulance"))
     assert found([result]) == {("1", "setting", "error")}
+
+
+FIELD_TEXT = {
+    "code": st.sampled_from(["J2357", "j-2357", "J2182", "Q5154", "J3490", "J9999", "", "X", "J23570", "J2357 "]),
+    "units": st.sampled_from(["30", "0", "-5", "1.5", "", "abc", "1,000", "999999999", "60.0", "٣٠"]),
+    "ndc": st.sampled_from(
+        ["50242-0215-01", "50242021501", "5024221501", "502420215011", "502420-0215-01", "N450242021501", "", "x"]
+    ),
+    "ndc_qualifier": st.sampled_from(["N4", "", "n4", "ZZ"]),
+    "ndc_unit": st.sampled_from(["ML", "UN", "", "GR", "mg", "ml"]),
+    "ndc_quantity": st.sampled_from(["1", "0.5", "0.3333", "", "0", "-1", "1e3", "2"]),
+    "date": st.sampled_from(["2026-06-01", "06/01/2026", "20240603", "2026-02-30", "", "yesterday", "1999-01-01"]),
+    "payer_profile": st.sampled_from(["", "medicaid", "texas-medicaid", "west-virginia-medicaid", "acme"]),
+    "setting": st.sampled_from(["", "office", "22", "hospital-outpatient", "moon"]),
+    "claim": st.sampled_from(["", "1", "2"]),
+}
+MODIFIER_TEXT = st.lists(
+    st.sampled_from(["JZ", "JW", "JG", "TB", "UD", "U8", "KP", "KQ", "JWJZ", "", "59"]), max_size=4
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.fixed_dictionaries({k: st.one_of(v, st.text(max_size=12)) for k, v in FIELD_TEXT.items()}),
+            MODIFIER_TEXT,
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_any_keyed_lines_get_findings_never_a_crash(rows):
+    """Whatever a billing system exports, every line comes back with its findings, in order, each with a fix."""
+    library = Library.open()
+    lines = [AuditLine(str(n), modifiers=tuple(mods), **fields) for n, (fields, mods) in enumerate(rows)]
+    results = list(library.audit(lines))
+    assert [a.line for a in results] == lines
+    assert all(f.fix and f.message for a in results for f in a.findings)

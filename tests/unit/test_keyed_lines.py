@@ -6,6 +6,8 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from omaliref.data.keyed_lines import field_for, read_lines
 from omaliref.data.library import Library
@@ -159,3 +161,21 @@ def test_a_row_whose_cells_slid_under_other_headers_is_not_read(library: Library
     ]
     held = repr(lines) + repr(results)
     assert "Quixley" not in held and "Marrowbone" not in held and "Fennimore" not in held
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300), st.sampled_from(["HCPCS,Units,NDC\n", "Code\tModifier 1\tNDC Qty\n", "", "ISA*"]))
+def test_any_text_is_read_or_refused_in_one_sentence(body, header):
+    try:
+        lines = list(read_lines(io.StringIO(header + body), "pasted").lines)
+    except InputError as exc:
+        assert str(exc).endswith(".") and "\n" not in str(exc)
+    else:
+        assert all(isinstance(line.code, str) for line in lines)
+
+
+def test_an_837_that_pyx12_trips_on_is_refused_in_one_sentence():
+    """An IEA before the transaction's end made pyx12 raise IndexError (found by fuzzing): unreadable input."""
+    claim = envelope("P", [SERVICE_P, SERVICE_P]).replace("SE*", "IEA*1*000000001~\nSE*").replace("GE*", "G *")
+    with pytest.raises(InputError, match="cannot be read as X12"):
+        list(read_lines(io.StringIO(claim), "odd.837").lines)
