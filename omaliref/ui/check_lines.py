@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -57,6 +58,8 @@ class CheckLinesDialog(QDialog):
         for value, label in SETTING_LABELS:
             self.setting_box.addItem(label, value)
         self.setting_box.setCurrentIndex(max(0, self.setting_box.findData(setting)))
+        self.acquired_340b_box = QCheckBox("Every line is a 340B-acquired drug (check its 340B modifier)")
+        self.acquired_340b_box.setAccessibleName("340B-acquired drugs")
         self.date_edit = QLineEdit(today.isoformat())
         self.date_edit.setAccessibleName("Date of service")
         self.paste_box = QPlainTextEdit()
@@ -84,6 +87,7 @@ class CheckLinesDialog(QDialog):
         form.addRow("&Payer profile", self.profile_box)
         form.addRow("&Setting", self.setting_box)
         form.addRow("&Date of service (lines without one)", self.date_edit)
+        form.addRow("", self.acquired_340b_box)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         buttons.addButton(self.check_button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -115,12 +119,15 @@ class CheckLinesDialog(QDialog):
         try:
             given = read_lines(io.StringIO(text), PASTED)
             lines = (replace(line, date=line.date or day) for line in given.lines)
-            self.results = list(self.library.audit(lines, profile, setting))
+            acquired = self.acquired_340b_box.isChecked()
+            self.results = list(self.library.audit(lines, profile, setting, acquired))
         except InputError as exc:
             self.error_label.setText(str(exc))
             self.report.clear()
             self.results = []
             return
         self.error_label.clear()
-        data = as_json.audit(given.kind, given.skipped_columns, given.unused_columns, self.results, profile.id)
+        data = as_json.audit(
+            given.kind, given.skipped_columns, given.unused_columns, self.results, profile.id, acquired
+        )
         self.report.setPlainText(as_text.audit(data, PASTED))

@@ -47,3 +47,14 @@ def test_the_window_opens_the_view_from_its_file_menu(window, qtbot):
     dialog = window.findChild(CheckLinesDialog)
     assert dialog is not None and dialog.isVisible()
     assert dialog.profile_box.currentData() == window.library.profile_for(window.prefs.payer).id
+
+
+def test_340b_acquired_lines_want_the_payers_modifier(qtbot):
+    dialog = CheckLinesDialog(Library.open(), "texas-medicaid", "office", TODAY)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.paste_box, "J2357\t\t30\tN4\t50242021501\tML\t1\t")
+    qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+    assert [f.check for a in dialog.results for f in a.findings] == []
+    qtbot.mouseClick(dialog.acquired_340b_box, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+    assert [f.fix for a in dialog.results for f in a.findings] == ["Add U8."]
