@@ -274,12 +274,18 @@ class Library:
 
         return quarter_facts(self.store, code, day, setting)
 
-    def crosswalk_quarter(self, day: dt.date) -> str | None:
-        """The imported quarter covering `day` when it holds an NDC-HCPCS crosswalk."""
+    def crosswalk_codes(self, ndc11: str, day: dt.date) -> tuple[str, str, tuple[str, ...]] | None:
+        """(quarter, source id, the codes it lists the NDC under) from the imported NDC-HCPCS crosswalk of the
+        quarter covering `day`; None when no imported crosswalk covers it."""
         if self.store is None:
             return None
         quarter = self.store.quarter_for(day)
-        return quarter if quarter is not None and self.store.import_for(quarter, "crosswalk") else None
+        if quarter is None or not self.store.import_for(quarter, "crosswalk"):
+            return None
+        from omaliref.data.cms_catalog import source_id
+
+        codes = tuple(dict.fromkeys(row.code for row in self.store.crosswalk_ndc(quarter, ndc11)))
+        return quarter, source_id(quarter, "crosswalk"), codes
 
     def audit(
         self,

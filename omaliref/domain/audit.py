@@ -125,7 +125,7 @@ class AuditSource(Protocol):
 
     def profile(self, ident: str) -> PayerProfile: ...
 
-    def crosswalk_quarter(self, day: dt.date) -> str | None: ...
+    def crosswalk_codes(self, ndc11: str, day: dt.date) -> tuple[str, str, tuple[str, ...]] | None: ...
 
 
 @dataclass
@@ -407,28 +407,7 @@ class Auditor:
         r.ndc11 = digits
         product = self._packages(catalog).get(digits)
         if product is None:
-            quarter = self.source.crosswalk_quarter(day)
-            if quarter is not None:
-                r.findings.append(
-                    Finding(
-                        "error",
-                        "ndc-code",
-                        f"NDC {digits} is not a package of {code.code} in the data pack or the CMS NDC-HCPCS "
-                        f"crosswalk of {quarter}.",
-                        f"Key the NDC of the package opened, as the {quarter} crosswalk lists it under {code.code}.",
-                        sources=(f"cms-crosswalk-{quarter}",),
-                    )
-                )
-            else:
-                r.findings.append(
-                    Finding(
-                        "warning",
-                        "ndc-code",
-                        f"NDC {digits} is not in the data pack, and no imported CMS crosswalk covers {day}: it cannot "
-                        f"be confirmed as a {code.code} package.",
-                        "Import the quarter's NDC-HCPCS crosswalk, or check the NDC against the package label.",
-                    )
-                )
+            self._ndc_by_crosswalk(r, code, digits, day)
             return
         if product.code != code.code:
             other = catalog.codes.get(product.code)
@@ -456,6 +435,49 @@ class Auditor:
             )
         r.findings += self._package_notes[key]
         self._ndc_unit_and_quantity(r, code, product)
+
+    def _ndc_by_crosswalk(self, r: _Line, code: Code, ndc11: str, day: dt.date) -> None:
+        """An NDC the pack does not hold, against the imported crosswalk of the date's quarter: listed under the
+        code (nothing to say; its contents are not known well enough to check units), under another code, or not
+        listed; without an imported crosswalk it cannot be confirmed."""
+        listed = self.source.crosswalk_codes(ndc11, day)
+        if listed is None:
+            r.findings.append(
+                Finding(
+                    "warning",
+                    "ndc-code",
+                    f"NDC {ndc11} is not in the data pack, and no imported CMS crosswalk covers {day}: it cannot "
+                    f"be confirmed as a {code.code} package.",
+                    "Import the quarter's NDC-HCPCS crosswalk, or check the NDC against the package label.",
+                )
+            )
+            return
+        quarter, source_id, codes = listed
+        if code.code in codes:
+            return
+        source = (source_id,)
+        if codes:
+            r.findings.append(
+                Finding(
+                    "error",
+                    "ndc-code",
+                    f"The CMS NDC-HCPCS crosswalk of {quarter} lists NDC {ndc11} under {' and '.join(codes)}, "
+                    f"not {code.code}.",
+                    f"Bill {' or '.join(codes)} for this NDC, or key the {code.code} NDC of the package opened.",
+                    sources=source,
+                )
+            )
+            return
+        r.findings.append(
+            Finding(
+                "error",
+                "ndc-code",
+                f"NDC {ndc11} is neither a {code.code} package in the data pack nor listed in the CMS NDC-HCPCS "
+                f"crosswalk of {quarter}.",
+                f"Key the NDC of the package opened, as the {quarter} crosswalk lists it under {code.code}.",
+                sources=source,
+            )
+        )
 
     def _packages(self, catalog: Catalog) -> dict[str, Product]:
         """The catalog's packages by 11-digit NDC, built once per catalog."""

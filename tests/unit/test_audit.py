@@ -149,3 +149,35 @@ def test_any_keyed_lines_get_findings_never_a_crash(rows):
     results = list(library.audit(lines))
     assert [a.line for a in results] == lines
     assert all(f.fix and f.message for a in results for f in a.findings)
+
+
+@pytest.fixture
+def imported(tmp_path) -> Library:
+    """The library with the synthetic January 2027 quarter imported (HCPCS, ASP, crosswalk, practitioner MUE)."""
+    from tests.fixtures.cms import quarter_zips
+
+    library = Library.open()
+    library.import_files(quarter_zips(tmp_path / "q1"))
+    return library
+
+
+def test_an_imported_quarter_judges_ndcs_by_its_crosswalk_and_units_by_its_mue(imported: Library) -> None:
+    day = {"date": "2027-02-01"}
+    results = audit(
+        imported,
+        line("other", ndc="99999-0001-10", **day),  # the crosswalk lists it under J0001
+        line("unlisted", ndc="12345-6789-01", **day),
+        line("mue", units="110", ndc="50242-0227-01", ndc_quantity="3.667", **day),  # imported MUE 99, shipped 120
+        line("no-quarter", ndc="12345-6789-01"),  # 2026-06-01: no imported crosswalk covers it
+        line("imported-code", code="J0001", mods=(), units="5", ndc="99999-0001-10", ndc_unit="", **day),
+    )
+    assert found(results) == {
+        ("other", "ndc-code", "error"),
+        ("unlisted", "ndc-code", "error"),
+        ("mue", "mue", "error"),
+        ("no-quarter", "ndc-code", "warning"),
+    }
+    other, _unlisted, mue, _none, j0001 = results
+    assert "under J0001" in other.findings[0].message and other.findings[0].sources == ("cms-crosswalk-2027Q1",)
+    assert "99 units" in mue.findings[0].message and mue.findings[0].sources == ("cms-mue-practitioner-2027Q1",)
+    assert j0001.judged
