@@ -11,7 +11,7 @@ from omaliref.domain.model import Catalog
 from omaliref.domain.outcome import Outcome
 from omaliref.domain.payer import PayerProfile
 from omaliref.domain.search import SearchHit
-from omaliref.domain.vocab import REVIEW_VERDICTS, Verdict
+from omaliref.domain.vocab import REVIEW_VERDICTS, WARNING_LEVELS, Verdict
 
 VERDICT_TEXT: dict[Verdict, str] = {
     "blockers": "Not ready: blockers open",
@@ -307,9 +307,6 @@ def claim_form(data: dict[str, Any], form: str) -> str:
     return "\n".join(rows)
 
 
-AUDIT_LEVEL_TEXT = {"error": "ERROR", "warning": "WARNING", "info": "INFO"}
-
-
 def audit(data: dict[str, Any], name: str) -> str:
     """`omaliref audit`: a summary, the columns skipped, then one block per line, worst first."""
     counts, given = data["counts"], data["input"]
@@ -324,8 +321,11 @@ def audit(data: dict[str, Any], name: str) -> str:
         out.append("Skipped unread (patient data): " + ", ".join(given["skipped_columns"]) + ".")
     if given["unused_columns"]:
         out.append("Not used: " + ", ".join(given["unused_columns"]) + ".")
-    rank = {"error": 0, "warning": 1, "info": 2, None: 3}
-    for line in sorted(data["lines"], key=lambda item: rank[item["worst"]]):
+
+    def rank(item: dict[str, Any]) -> int:
+        return WARNING_LEVELS.index(item["worst"]) if item["worst"] else len(WARNING_LEVELS)
+
+    for line in sorted(data["lines"], key=rank):
         mods = "".join(f"-{m}" for m in line["modifiers"])
         ndc = (
             f"  {line['ndc_qualifier'] or 'N4'} {line['ndc']} {line['ndc_unit']} {line['ndc_quantity']}".rstrip()
@@ -349,6 +349,6 @@ def audit(data: dict[str, Any], name: str) -> str:
                 )
                 if part
             )
-            out.append(f"  {AUDIT_LEVEL_TEXT[f['level']]} [{f['check']}] {f['message']}")
+            out.append(f"  {f['level'].upper()} [{f['check']}] {f['message']}")
             out.append(f"    Fix: {f['fix']}" + (f" ({cited})" if cited else ""))
     return "\n".join(out)
