@@ -169,6 +169,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--codes", default="", help="comma-separated codes to limit the report to")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("audit", help="check drug lines already keyed (CSV/TSV charge export or 837) for findings")
+    p.add_argument("file", metavar="FILE", help="the file, or - for standard input")
+    p.add_argument("--payer-profile", default="", metavar="ID", help="for lines without a payer profile column")
+    p.add_argument("--setting", default="office", help="for lines without a setting column")
+    p.add_argument(
+        "--340b",
+        dest="acquired_340b",
+        action="store_true",
+        help="every line is a 340B-acquired drug (check its modifier)",
+    )
+    p.add_argument("--json", action="store_true")
+
     p = sub.add_parser("checklist", help="documentation and denial-risk checks for a case")
     case_args(p, False)
     clinical_args(p)
@@ -350,6 +362,56 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    """Exit 0 when no line has an error-severity finding, 1 when one does; unreadable input is exit 2."""
+    import io
+    from collections import Counter
+
+    from omaliref.data.keyed_lines import read_lines
+    from omaliref.domain.case import parse_setting
+    from omaliref.report import as_json, as_text
+
+    library = _library()
+    profile = library.profile_for(profile_id=args.payer_profile)
+    setting = parse_setting(args.setting)
+    name = "standard input" if args.file == "-" else args.file
+    try:
+        stream = (
+            io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+            if args.file == "-"
+            else open(args.file, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed below
+        )
+    except OSError as exc:
+        raise InputError(f"{name[:200]} cannot be read ({exc.strerror or exc.__class__.__name__}).") from None
+    with stream:
+        given = read_lines(stream, name)
+        audited = library.audit(given.lines, profile, setting, args.acquired_340b)
+        if not args.json:
+            results = list(audited)  # worst first: the text needs every line before the first block
+            data = as_json.audit(
+                given.kind, given.skipped_columns, given.unused_columns, results, profile.id, args.acquired_340b
+            )
+            _emit(args, data, as_text.audit(data, name))
+            return 1 if data["counts"]["error"] else 0
+        worst: Counter[str | None] = Counter()
+        judged = 0
+        sys.stdout.write('{\n  "lines": [')
+        for n, result in enumerate(audited):  # streamed, one object per line (json's C encoder: no indent)
+            sys.stdout.write(
+                ("," if n else "") + "\n    " + json.dumps(as_json.audited_line(result), ensure_ascii=False)
+            )
+            worst[result.worst] += 1
+            judged += result.judged
+    summary = {
+        "input": as_json.audit_input(
+            given.kind, given.skipped_columns, given.unused_columns, profile.id, args.acquired_340b
+        ),
+        "counts": as_json.audit_counts(sum(worst.values()), judged, worst),
+    }
+    sys.stdout.write(("\n  " if worst else "") + "]," + json.dumps(summary, indent=2, ensure_ascii=False)[1:] + "\n")
+    return 1 if worst["error"] else 0
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from omaliref.domain.cms import FileFormatError
     from omaliref.domain.quarter import Quarter
@@ -491,6 +553,7 @@ COMMANDS = {
     "review": cmd_review,
     "changes": cmd_changes,
     "site": cmd_site,
+    "audit": cmd_audit,
 }
 
 

@@ -7,7 +7,7 @@ imported, opens the import database, or combines the two (STYLE.md §13: Anki's 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +26,10 @@ from omaliref.domain.search import SearchEntry, SearchHit, SearchIndex, entries_
 
 if TYPE_CHECKING:  # the import database's code loads when there is a database (not on a first start)
     from omaliref.data.cms_store import CmsStore, ImportRecord, ImportReport
+    from omaliref.domain.audit import AuditLine, LineAudit
+    from omaliref.domain.cms_facts import QuarterFacts
     from omaliref.domain.pack_review import ReviewItem
+    from omaliref.domain.vocab import Setting
 
 Progress = Callable[[int, int, str], None]  # (done, total, what)
 
@@ -301,6 +304,42 @@ class Library:
 
     def check_line(self, case: Case) -> LineCheck:
         return check_line(self.catalog_for(case.code, case.date_of_service), case)
+
+    # -- keyed lines (omaliref audit) ----------------------------------------------------------------------
+
+    def facts_for(self, code: str, day: dt.date, setting: Setting) -> QuarterFacts | None:
+        """The imported quarter's payment limit and MUE of the setting's table for a code (None: nothing imported)."""
+        if self.store is None:
+            return None
+        from omaliref.data.cms_catalog import quarter_facts
+
+        return quarter_facts(self.store, code, day, setting)
+
+    def crosswalk_codes(self, ndc11: str, day: dt.date) -> tuple[str, str, tuple[str, ...]] | None:
+        """(quarter, source id, the codes it lists the NDC under) from the imported NDC-HCPCS crosswalk of the
+        quarter covering `day`; None when no imported crosswalk covers it."""
+        if self.store is None:
+            return None
+        quarter = self.store.quarter_for(day)
+        if quarter is None or not self.store.import_for(quarter, "crosswalk"):
+            return None
+        from omaliref.data.cms_catalog import source_id
+
+        codes = tuple(dict.fromkeys(row.code for row in self.store.crosswalk_ndc(quarter, ndc11)))
+        return quarter, source_id(quarter, "crosswalk"), codes
+
+    def audit(
+        self,
+        lines: Iterable[AuditLine],
+        profile: PayerProfile | None = None,
+        setting: Setting = "office",
+        acquired_340b: bool = False,
+    ) -> Iterator[LineAudit]:
+        """Findings for keyed drug lines, streamed in input order (see domain.audit); `acquired_340b`: every line
+        is a 340B-acquired drug, so a line without the payer's 340B modifier is a finding."""
+        from omaliref.domain.audit import Auditor
+
+        return Auditor(self, profile or self.profile_for(), setting, acquired_340b).audit(lines)
 
     # -- imported quarters ---------------------------------------------------------------------------------
 

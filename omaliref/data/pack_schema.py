@@ -21,6 +21,7 @@ from omaliref.domain.vocab import (
     MARKETING_STATUSES,
     MODIFIERS_340B,
     MULTI_NDC_MODES,
+    NDC_UNITS,
     PAYER_KINDS,
     PRODUCT_FORMS,
     ROUTES,
@@ -45,7 +46,6 @@ SOURCE_KINDS = (
     "standards-body",
     "third-party",
 )
-NDC_UNITS = ("UN", "ML", "GR", "F2", "ME")
 
 
 @dataclass(frozen=True)

@@ -870,6 +870,14 @@ def route_modifier(
 DEVICE_FORMS: tuple[ProductForm, ...] = ("prefilled-syringe", "autoinjector")
 
 
+def claim_ndc_unit(product: Product, profile: PayerProfile) -> tuple[str, Fraction]:
+    """The NDC unit a payer wants for one container and one container's quantity in it: a prefilled syringe or
+    autoinjector counts as 1 UN when the profile says so, else the package's own unit (ML for devices)."""
+    if product.form in DEVICE_FORMS and profile.ndc_unit_devices == "UN" and product.ndc_unit:
+        return "UN", Fraction(1)
+    return product.ndc_unit, product.ndc_quantity
+
+
 @dataclass(frozen=True)
 class NdcGroup:
     """The containers of one NDC, what of the dose they gave and what of them was thrown away."""
@@ -907,9 +915,7 @@ def ndc_groups(
         room = int(labelled / billing) - given_units
         wasted = min(int((labelled - given) // billing), room, jw_left)
         jw_left -= wasted
-        device_un = product.form in DEVICE_FORMS and profile.ndc_unit_devices == "UN" and product.ndc_unit
-        unit = "UN" if device_un else product.ndc_unit
-        per_container = Fraction(1) if device_un else product.ndc_quantity
+        unit, per_container = claim_ndc_unit(product, profile)
         groups.append(NdcGroup(use, unit, per_container * use.count, given, given_units, wasted))
     return tuple(groups)
 

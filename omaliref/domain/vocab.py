@@ -39,6 +39,30 @@ MueSetting = Literal["practitioner", "outpatient-hospital", "dme-supplier"]
 CmsKind = Literal["hcpcs", "asp", "crosswalk", "mue"]
 # the pack vs a CMS quarter: "settled" = the pack called the fact unverified and CMS states it; "ended" = CMS states
 # an end date the pack agrees with (never "confirmed")
+NdcUnit = Literal["UN", "ML", "GR", "F2", "ME"]  # the X12 / NUCC NDC units of measure (CTP05-1, item 24A)
+# What `omaliref audit` checks on a keyed drug line; a finding names its check (and the pack's rule when one applies).
+AuditCheck = Literal[
+    "row",
+    "not-judged",
+    "code",
+    "date",
+    "payer-profile",
+    "setting",
+    "units",
+    "ndc-format",
+    "ndc-code",
+    "ndc-listed",
+    "ndc-unit",
+    "ndc-quantity",
+    "units-ndc",
+    "mue",
+    "payer-max-units",
+    "jw-jz",
+    "in-force",
+    "340b",
+    "multi-ndc",
+    "duplicate",
+]
 ReviewVerdict = Literal["confirmed", "settled", "contradicted", "ended", "not-listed", "not-imported"]
 
 PAYER_KINDS: tuple[PayerKind, ...] = get_args(PayerKind)
@@ -77,6 +101,8 @@ SUPPLIER_TEXT: dict[SuppliedBy, str] = {
 }
 MUE_SETTINGS: tuple[MueSetting, ...] = get_args(MueSetting)
 CMS_KINDS: tuple[CmsKind, ...] = get_args(CmsKind)
+NDC_UNITS: tuple[NdcUnit, ...] = get_args(NdcUnit)
+AUDIT_CHECKS: tuple[AuditCheck, ...] = get_args(AuditCheck)
 
 # Which NCCI MUE table applies to a claim from each setting (practitioner claims are CMS-1500 / 837P, hospital
 # outpatient claims UB-04 / 837I); the DME supplier table never applies to a drug given in the office.

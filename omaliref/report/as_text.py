@@ -13,7 +13,7 @@ from omaliref.domain.outcome import Outcome
 from omaliref.domain.payer import FieldBasis, PayerProfile
 from omaliref.domain.search import SearchHit
 from omaliref.domain.text import one_line
-from omaliref.domain.vocab import FORM_FOR_SETTING, REVIEW_VERDICTS, Verdict
+from omaliref.domain.vocab import FORM_FOR_SETTING, REVIEW_VERDICTS, WARNING_LEVELS, Verdict
 
 VERDICT_TEXT: dict[Verdict, str] = {
     "blockers": "Not ready: blockers open",
@@ -442,3 +442,50 @@ def claim_form(data: dict[str, Any], form: str) -> str:
     if form == "cms1500" and data.get("cms1500_item19"):
         rows.append(f"Item 19: {data['cms1500_item19']}")
     return "\n".join(rows)
+
+
+def audit(data: dict[str, Any], name: str) -> str:
+    """`omaliref audit`: a summary, the columns skipped, then one block per line, worst first."""
+    counts, given = data["counts"], data["input"]
+    out = [
+        f"Audit of {name} ({given['kind']}): {counts['lines']} lines, {counts['judged']} judged; "
+        f"{counts['error']} with errors, {counts['warning']} with warnings, {counts['info']} with notes only, "
+        f"{counts['clean']} clean."
+    ]
+    if given["acquired_340b"]:
+        out.append("Every line is read as a 340B-acquired drug (--340b).")
+    if given["skipped_columns"]:
+        out.append("Skipped unread (patient data): " + ", ".join(given["skipped_columns"]) + ".")
+    if given["unused_columns"]:
+        out.append("Not used: " + ", ".join(given["unused_columns"]) + ".")
+
+    def rank(item: dict[str, Any]) -> int:
+        return WARNING_LEVELS.index(item["worst"]) if item["worst"] else len(WARNING_LEVELS)
+
+    for line in sorted(data["lines"], key=rank):
+        mods = "".join(f"-{m}" for m in line["modifiers"])
+        ndc = (
+            f"  {line['ndc_qualifier'] or 'N4'} {line['ndc']} {line['ndc_unit']} {line['ndc_quantity']}".rstrip()
+            if line["ndc"]
+            else ""
+        )
+        where = ", ".join(w for w in (line["payer_profile"], line["setting"]) if w)
+        out.append("")
+        out.append(
+            f"{line['ref']}: {line['code']}{mods} x {line['units'] or '?'}{ndc}  {line['date_of_service']}"
+            + (f" ({where})" if where else "")
+        )
+        if not line["findings"]:
+            out.append("  clean")
+        for f in line["findings"]:
+            cited = "; ".join(
+                part
+                for part in (
+                    f"rule {f['rule']}" if f["rule"] else "",
+                    "sources " + ", ".join(f["source_ids"]) if f["source_ids"] else "",
+                )
+                if part
+            )
+            out.append(f"  {f['level'].upper()} [{f['check']}] {f['message']}")
+            out.append(f"    Fix: {f['fix']}" + (f" ({cited})" if cited else ""))
+    return "\n".join(out)

@@ -287,6 +287,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.import_action = action(file_menu, "&Import CMS files…", self.import_dialog, "Ctrl+I")
         self.changes_action = action(file_menu, "What &changed between quarters…", self.changes_dialog)
+        self.check_lines_action = action(file_menu, "Chec&k keyed lines…", self.check_lines_dialog)
         file_menu.addSeparator()
         action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, needs_data=False)
         edit_menu = self.menuBar().addMenu("&Edit")
@@ -566,6 +567,12 @@ class MainWindow(QMainWindow):
         from omaliref.ui.cms_import_dialog import ChangesDialog
 
         ChangesDialog.show_for(self.library, self)
+
+    def check_lines_dialog(self) -> Any:
+        from omaliref.ui.check_lines import CheckLinesDialog
+
+        profile = self.prefs.payer_profile or self.library.profile_for(self.prefs.payer).id
+        return CheckLinesDialog.show_for(self.library, profile, self.prefs.setting, self.today, self)
 
     # -- case wiring -------------------------------------------------------------------------------------
 

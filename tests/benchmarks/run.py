@@ -356,6 +356,79 @@ def startup_and_memory(reps: int) -> dict[str, list[float]]:
     return out
 
 
+AUDIT_FIXTURES = HERE.parent / "fixtures" / "audit"
+
+
+def audit_batch(folder: Path, lines: int = 10_000) -> Path:
+    """A charge export of `lines` keyed lines: the 20 right and 20 wrong fixture lines over and over, each copy
+    its own claims, so every check (and every kind of finding) runs at scale."""
+    rows = []
+    for name in ("keyed_right.csv", "keyed_wrong.csv"):
+        header, *body = (AUDIT_FIXTURES / name).read_text(encoding="utf-8").splitlines()
+        rows += body
+    path = folder / "batch.csv"
+    with path.open("w", encoding="utf-8") as out:
+        out.write(header + "\n")
+        for n in range(lines):
+            ref, claim, rest = rows[n % len(rows)].split(",", 2)
+            out.write(f"{ref}-{n},{claim}-{n // len(rows)},{rest}\n")
+    return path
+
+
+# Runs `python -m omaliref …` and writes the process's own peak RSS (VmHWM, reset at exec) to stderr at exit: the
+# rusage of a child forked from this large benchmark process would count the parent's pages.
+PEAK_RSS_RUNNER = (
+    "import atexit, runpy, sys\n"
+    "atexit.register(lambda: sys.stderr.write(next(l for l in open('/proc/self/status') if l.startswith('VmHWM'))))\n"
+    "sys.argv[0] = 'omaliref'\n"
+    "runpy.run_module('omaliref', run_name='__main__')\n"
+)
+
+
+def measured(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of one whole `omaliref ARGS` process."""
+    t = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", PEAK_RSS_RUNNER, *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    seconds = time.perf_counter() - t
+    if proc.returncode not in (0, 1):  # 1: the batch has errors, as it should
+        raise SystemExit(f"omaliref {' '.join(args)} failed: {proc.stderr.decode(errors='replace')[-500:]}")
+    peak_kb = next(line.split()[1] for line in proc.stderr.decode().splitlines() if line.startswith("VmHWM"))
+    return seconds, float(peak_kb) / 1024
+
+
+def audit_10k(reps: int) -> dict[str, float]:
+    """`omaliref audit --json` of 10,000 lines against a one-line `omaliref check`, both whole processes,
+    interleaved; medians."""
+    import compileall
+    import tempfile
+
+    compileall.compile_dir(str(HERE.parents[1] / "omaliref"), quiet=1)  # as installed (see startup_and_memory)
+    env = dict(os.environ, OMALIREF_STATE_DIR=str(HERE / ".bench-state"))
+    with tempfile.TemporaryDirectory() as folder:
+        batch = audit_batch(Path(folder))
+        programs = {
+            "audit": ["audit", str(batch), "--json"],
+            "check": ["check", "J2357", "--dose", "150mg", "--units", "30", "--json"],
+        }
+        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in programs}
+        for rep in range(reps + 1):
+            for name, cmd in programs.items():
+                figures = measured(cmd, env)
+                if rep:  # the first round fills the pack cache: not counted
+                    runs[name].append(figures)
+    med = {f"{name}_{i}": statistics.median(r[i] for r in rs) for name, rs in runs.items() for i in (0, 1)}
+    return {
+        "audit_s": med["audit_0"],
+        "check_s": med["check_0"],
+        "ratio_s": med["audit_0"] / med["check_0"],
+        "audit_rss_mb": med["audit_1"],
+        "check_rss_mb": med["check_1"],
+        "ratio_rss": med["audit_1"] / med["check_1"],
+    }
+
+
 BARE_BUNDLE = HERE.parents[1] / "build" / "baseline" / "dist" / "bare_window"
 
 
@@ -390,6 +463,7 @@ def main() -> int:
     requests = [case_from_input(code=code, today=TODAY, dose=dose, containers=pk) for code, dose, pk in CASES]
     recompute = time_calls(lambda case: evaluate(catalog, case), requests, 50)
 
+    audit = audit_10k(max(3, args.reps // 2))
     boot = startup_and_memory(args.reps)
     med = {k: statistics.median(v) for k, v in boot.items()}
     result = {
@@ -423,6 +497,7 @@ def main() -> int:
             "bare": med["bare_s"],
             "ratio": med["widgets_s"] / med["bare_s"],
         },
+        "audit_10k": audit,
         "first_answer_with_cms_s": {
             "app": med["cms_answer"],
             "bare": med["bare_answer"],
@@ -506,6 +581,20 @@ def main() -> int:
             "",
         ),
         ("Recompute p50 / p99", f"{r['p50']:.3f} / {r['p99']:.3f} ms", "", "", "p99 ≤ 1 ms"),
+        (
+            "Audit 10,000 keyed lines, whole process (baseline: a one-line `omaliref check`)",
+            f"{audit['audit_s']:.2f} s",
+            f"{audit['check_s']:.2f} s",
+            f"{audit['ratio_s']:.2f}×",
+            "≤ 2 s",
+        ),
+        (
+            "Audit 10,000 keyed lines, peak RSS (baseline: the same `check`)",
+            f"{audit['audit_rss_mb']:.1f} MB",
+            f"{audit['check_rss_mb']:.1f} MB",
+            f"{audit['ratio_rss']:.2f}×",
+            "≤ 150 MB",
+        ),
         (
             f"Import real CMS files ({real['files']} files, {real['rows']:,.0f} rows)"
             if real

@@ -118,6 +118,17 @@ def test_imported_shapes(name, tmp_path, capsys):
     check_against_golden(name, run_json(IMPORTED_CASES[name], capsys))
 
 
+def test_audit_shape(capsys):
+    """The wrong-lines fixture has every kind of finding; its exit status is 1 (errors found)."""
+    fixture = GOLDEN.parent / "fixtures" / "audit" / "keyed_with_patient_columns.csv"
+    wrong = GOLDEN.parent / "fixtures" / "audit" / "keyed_wrong.csv"
+    assert main(["audit", str(wrong), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert main(["audit", str(fixture), "--json"]) == 1  # skipped and unused columns: lists of names
+    data["input"] = json.loads(capsys.readouterr().out)["input"]
+    check_against_golden("audit", data)
+
+
 def test_shape_sees_a_removed_key():
     golden = shape({"a": 1, "b": [{"c": 1}]})
     assert keys(golden) - keys(shape({"a": 1, "b": [{"d": 1}]})) == {"b.[].c"}
