@@ -83,3 +83,36 @@ def test_frozen_smoke_test_with_a_damaged_database_and_damaged_preferences(tmp_p
     out = run("--smoke-test", tmp_path=tmp_path)
     assert out.returncode == 0 and out.stdout.startswith("smoke-test ok"), out.stdout + out.stderr
     assert any(p.name.startswith("cms.sqlite3.damaged-") for p in (tmp_path / "data").iterdir())
+
+
+def test_frozen_audit_reads_an_837(tmp_path):
+    """pyx12's X12 maps travel with the bundle: the frozen app audits its own 837 output."""
+    from tests.fixtures.x12 import envelope
+
+    out = run(
+        "units",
+        "J2357",
+        "--dose",
+        "300mg",
+        "--package",
+        "50242-0215-01x2",
+        "--date",
+        "2026-12-01",
+        "--charge",
+        "10.00",
+        "--format",
+        "x12",
+        tmp_path=tmp_path,
+    )
+    assert out.returncode == 0, out.stderr
+    services: list[list[str]] = []
+    for segment in out.stdout.split():
+        if segment.startswith(("SV1", "SV2")):
+            services.append([])
+        services[-1].append(segment)
+    claim = tmp_path / "claim.837"
+    claim.write_text(envelope("P", [tuple(s) for s in services]), encoding="ascii")
+    audited = run("audit", str(claim), "--json", tmp_path=tmp_path)
+    assert audited.returncode == 0, audited.stderr
+    data = json.loads(audited.stdout)
+    assert data["input"]["kind"] == "837P" and data["counts"]["clean"] == data["counts"]["lines"] >= 1
