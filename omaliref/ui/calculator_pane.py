@@ -663,7 +663,7 @@ class CalculatorPane(QWidget):
         )
         self.summary.setText(as_text.units_summary(r))
         self.admin_label.setText(f"<b>Administration code (its own line):</b> {r.admin_code_suggestion}")
-        self.provenance_label.setText("ⓘ " + as_text.provenance_line(r))
+        self.provenance_label.setText(as_text.provenance_line(r))
         self.warnings_list.clear()
         for w in outcome.warnings:
             sources = f"  [sources: {', '.join(w.sources)}]" if w.sources else ""
