@@ -235,6 +235,8 @@ def _case(args: argparse.Namespace, library: Any, **extra: str) -> Any:
     from omaliref.domain.case import case_from_input, parse_payer
 
     settings = site.resolve().settings
+    for notice in library.profiles.notices:  # an organization payer file left out: said before the case uses one
+        _say(notice)
     chosen = site.case_defaults(
         settings, payer=args.payer, profile=args.payer_profile, setting=args.setting, modifier_340b=args.modifier_340b
     )

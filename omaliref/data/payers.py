@@ -424,6 +424,8 @@ def read_payer_file(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return PayerFile((), (), (Problem(_toml_line(exc), "whole file", "", "", f"not valid TOML ({exc})"),))
+    except Exception as exc:  # nesting 5,000 deep (RecursionError), a 5,000-digit number (ValueError): #4
+        return PayerFile((), (), (Problem(1, "whole file", "", "", f"not a usable TOML file ({_unusable(exc)})"),))
     reader = _Reader(text, file, origin, source_ids)
     for name in data:
         if name not in ("payer", "state_340b"):
@@ -443,6 +445,16 @@ def read_payer_file(
     profiles = [p for i, r in enumerate(rows, 1) if (p := reader.profile(r, i, seen, known_states))]
     problems = sorted(reader.problems, key=lambda p: p.line)  # stable: a record's problems keep their order
     return PayerFile(tuple(profiles), tuple(found_states), tuple(problems))
+
+
+def _unusable(exc: BaseException) -> str:
+    """Why the parser gave up, in a few words (a RecursionError's own message is long and says nothing useful)."""
+    if isinstance(exc, RecursionError):
+        return "values nested too deep"
+    if isinstance(exc, MemoryError):
+        return "too large to read"
+    text = str(exc).split(";")[0].strip()
+    return f"{exc.__class__.__name__}: {text[:120]}" if text else exc.__class__.__name__
 
 
 def _toml_line(exc: Exception) -> int:
@@ -507,6 +519,12 @@ def load_profiles(
             continue
         except (OSError, UnicodeDecodeError) as exc:
             notices.append(f"The payer file {path} could not be read ({exc.__class__.__name__}) — it was left out.")
+            continue
+        except Exception as exc:  # whatever a file holds, it never stops the app (#4)
+            notices.append(
+                f"The payer file {path} could not be used ({_unusable(exc)}) — it was left out; "
+                "the built-in profiles are used."
+            )
             continue
         read.append(str(path))
         by_id |= {p.id: p for p in profiles}

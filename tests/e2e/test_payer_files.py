@@ -1,0 +1,78 @@
+"""The CLI with hostile organization payer files (red team 2026-12 #4, #8, #11, #16, #18, #19): every command keeps
+working on the built-in profiles, says what it left out in one line, and `payers check` exits 3."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from omaliref.cli import main
+from tests.fixtures.payer_files import PARSER_BREAKERS
+
+XOLAIR_375 = ["units", "J2357", "--dose", "375mg", "--package", "50242-0227-01", "--package", "50242-0214-01"]
+
+
+def run(argv, capsys):
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def user_file(state, text):
+    config = state / "config"
+    config.mkdir(parents=True, exist_ok=True)
+    path = config / "payers.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", PARSER_BREAKERS)
+@pytest.mark.parametrize(
+    "argv",
+    [
+        XOLAIR_375,
+        ["check", "J2357", "--dose", "375mg", "--units", "75"],
+        ["checklist", "J2357"],
+        ["payers", "list"],
+        ["payers", "show", "medicare-part-b"],
+    ],
+    ids=["units", "check", "checklist", "payers-list", "payers-show"],
+)
+def test_commands_keep_working_with_a_file_the_parser_cannot_take(isolated_state, capsys, name, argv):
+    path = user_file(isolated_state, PARSER_BREAKERS[name])
+    code, out, err = run(argv, capsys)
+    assert code in (0, 1) and out and "Traceback" not in err
+    said = [line for line in err.splitlines() if str(path) in line]
+    assert len(said) == 1 and "left out" in said[0] and said[0].startswith("omaliref: ")
+
+
+@pytest.mark.parametrize("name", PARSER_BREAKERS)
+def test_payers_check_exits_3_on_a_file_the_parser_cannot_take(tmp_path, capsys, name):
+    path = tmp_path / "payers.toml"
+    path.write_text(PARSER_BREAKERS[name], encoding="utf-8")
+    code, out, err = run(["payers", "check", str(path)], capsys)
+    assert code == 3 and out == "" and "Traceback" not in err
+    assert err.startswith(f"omaliref: the payer file is invalid: {path}: 1 problem")
+    assert "not a usable TOML file" in err and len(err.splitlines()) == 2
+
+
+def test_the_smoke_test_passes_with_a_file_the_parser_cannot_take_in_the_user_folder(tmp_path):
+    state = tmp_path / "state"
+    user_file(state, PARSER_BREAKERS["deep-arrays"])
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", OMALIREF_STATE_DIR=str(state))
+    out = subprocess.run(
+        [sys.executable, "-m", "omaliref", "--smoke-test"], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert out.returncode == 0 and out.stdout.startswith("smoke-test ok"), out.stdout + out.stderr
+    assert "RecursionError" not in out.stderr
+
+
+def test_payers_list_json_carries_the_notice(isolated_state, capsys):
+    path = user_file(isolated_state, PARSER_BREAKERS["5000-digit-number"])
+    code, out, _ = run(["payers", "list", "--json"], capsys)
+    data = json.loads(out)
+    assert code == 0 and data["files"] == [] and str(path) in data["notices"][0]
