@@ -44,6 +44,9 @@ from omaliref.domain.vocab import (
 )
 
 ENV_VAR = "OMALIREF_PAYERS"
+# the largest payer file read (the built-in one is ~40 KB; 1 MB holds ~3,500 profiles): a 100 MB file added 9 s to
+# every start (red team 2026-12 #19)
+MAX_FILE_BYTES = 1_000_000
 # --payer (a payer kind) -> the built-in profile it stands for
 PROFILE_FOR_KIND: dict[str, str] = {
     "medicare": "medicare-part-b",
@@ -486,6 +489,26 @@ def parse_profiles(
     return list(parse_payer_file(text, file, origin=origin, source_ids=source_ids, states=states).profiles)
 
 
+def read_payer_text(path: Path) -> str:
+    """The text of one payer file, read only when it is a regular file of at most MAX_FILE_BYTES: a named pipe is
+    opened without waiting for a writer and a device (/dev/zero) is never read (red team 2026-12 #18). A PackError
+    names what was refused; OSError and UnicodeDecodeError when the file cannot be read as UTF-8."""
+    import stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    with os.fdopen(os.open(path, flags), "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            why = "is not a regular file (a pipe, a device or a folder), so it is not read"
+            raise PackError(str(path), "whole file", "", why)
+        data = b"" if info.st_size > MAX_FILE_BYTES else file.read(MAX_FILE_BYTES + 1)
+    size = max(info.st_size, len(data))
+    if size > MAX_FILE_BYTES:
+        why = f"is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for a payer file, so it is not read"
+        raise PackError(str(path), "whole file", "", why)
+    return data.decode("utf-8")
+
+
 def organization_files(config_dir: Path) -> list[Path]:
     """Site config folder, site folder, user config folder, then OMALIREF_PAYERS: each read when it exists."""
     from platformdirs import site_config_dir
@@ -511,9 +534,9 @@ def load_profiles(
     notices, read = [], []
     for path in files:
         try:
-            if not path.is_file():
-                raise PackError(str(path), "whole file", "", "does not exist or is not a file")
-            profiles = parse_profiles(path.read_text(encoding="utf-8"), str(path), origin=str(path), states=states)
+            if not path.exists():
+                raise PackError(str(path), "whole file", "", "does not exist")
+            profiles = parse_profiles(read_payer_text(path), str(path), origin=str(path), states=states)
         except PackError as exc:
             notices.append(f"The payer file {exc} — it was left out; the built-in profiles are used.")
             continue

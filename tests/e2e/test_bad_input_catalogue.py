@@ -6,8 +6,10 @@ catalogue stays fast; test_cli.py runs the real subprocess for a sample.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -150,6 +152,9 @@ FILE_CASES = [
 ]
 
 
+ONE_PROFILE = '[[payer]]\nid = "org"\nname = "Org"\nkind = "commercial"\nnote = "'
+
+
 def _payer_file(text):
     def write(state):
         path = state.parent / "org-payers.toml"
@@ -162,9 +167,19 @@ def _payer_file(text):
 # (id, set-up(state) -> path, fragment, exit code of `payers check`): an organization payer file that cannot be
 # used. In use (OMALIREF_PAYERS) the command goes on with the built-in profiles and says so in one line; `payers
 # check` exits 3 for an invalid file (2 for a path it cannot read), never with a traceback or a wait.
+def _payer_fifo(state):
+    path = state.parent / "org-payers.fifo"
+    os.mkfifo(path)
+    return path
+
+
 PAYER_FILE_CASES = [
-    (f"payer-file-{name}", _payer_file(text), "not a usable TOML file", 3) for name, text in PARSER_BREAKERS.items()
+    *((f"payer-file-{name}", _payer_file(text), "not a usable TOML file", 3) for name, text in PARSER_BREAKERS.items()),
+    ("payer-file-over-1mb", _payer_file(ONE_PROFILE + "x" * 1_000_000 + '"\n'), "1,000,000-byte limit", 3),
+    ("payer-file-is-a-device", lambda state: Path("/dev/zero"), "not a regular file", 3),
 ]
+if hasattr(os, "mkfifo"):
+    PAYER_FILE_CASES.append(("payer-file-is-a-named-pipe", _payer_fifo, "not a regular file", 3))
 
 
 @pytest.mark.parametrize("argv, fragment", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
@@ -217,7 +232,7 @@ def test_bad_organization_payer_files(setup, fragment, check_code, isolated_stat
 
 def test_catalogue_size():
     cases = CASES + FILE_CASES + PAYER_FILE_CASES
-    assert len(cases) >= 73
+    assert len(cases) >= 75
     assert len({c[0] for c in cases}) == len(cases)
 
 

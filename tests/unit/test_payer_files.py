@@ -3,6 +3,11 @@ it costs one sentence and is left out; the built-in profiles stay."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from omaliref.data.payers import load_profiles, read_payer_file
@@ -51,3 +56,50 @@ def test_any_other_exception_while_reading_is_one_notice(tmp_path, built_in, mon
     assert dict(found.by_id) == built_in
     (notice,) = found.notices
     assert str(path) in notice and "KeyError" in notice and "left out" in notice
+
+
+def test_a_file_over_the_size_cap_is_one_notice_and_never_parsed(tmp_path, built_in, monkeypatch):
+    """#19: a 100 MB payers.toml added 9 s to every start; over the cap it is not even parsed."""
+    from omaliref.data import payers
+
+    path = org_file(tmp_path, '[[payer]]\nid = "huge"\nname = "Huge"\nkind = "commercial"\nnote = "' + "x" * 1_000_000)
+    monkeypatch.setattr(payers, "read_payer_file", lambda *a, **k: pytest.fail("an oversized file was parsed"))
+    found = load_profiles(built_in, [path])
+    assert dict(found.by_id) == built_in
+    (notice,) = found.notices
+    assert str(path) in notice and "1,000,000-byte limit" in notice and "left out" in notice
+
+
+def test_a_file_at_the_size_cap_is_read(tmp_path, built_in):
+    head = '[[payer]]\nid = "big"\nname = "Big"\nkind = "commercial"\nnote = "'
+    path = org_file(tmp_path, head + "x" * (1_000_000 - len(head) - 2) + '"\n')
+    assert path.stat().st_size == 1_000_000
+    found = load_profiles(built_in, [path])
+    assert found.notices == () and "big" in found.by_id
+
+
+def test_a_device_or_a_folder_is_never_read(tmp_path, built_in):
+    folder = tmp_path / "payers.toml"
+    folder.mkdir()
+    found = load_profiles(built_in, [Path("/dev/zero"), folder])
+    assert dict(found.by_id) == built_in and len(found.notices) == 2
+    assert all("left out" in n for n in found.notices)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_in_the_user_folder_costs_no_wait(tmp_path):
+    """#18: reading a FIFO waits for a writer forever; it is refused before it is opened for a blocking read. Run in
+    a child process so a regression fails the test instead of hanging the suite."""
+    state = tmp_path / "state"
+    (state / "config").mkdir(parents=True)
+    os.mkfifo(state / "config" / "payers.toml")
+    env = dict(os.environ, OMALIREF_STATE_DIR=str(state))
+    out = subprocess.run(
+        [sys.executable, "-m", "omaliref", "units", "J2357", "--dose", "375mg"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert out.returncode == 0 and "75 units" in out.stdout
+    assert "not a regular file" in out.stderr and "left out" in out.stderr

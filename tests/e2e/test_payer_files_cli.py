@@ -76,3 +76,46 @@ def test_payers_list_json_carries_the_notice(isolated_state, capsys):
     code, out, _ = run(["payers", "list", "--json"], capsys)
     data = json.loads(out)
     assert code == 0 and data["files"] == [] and str(path) in data["notices"][0]
+
+
+def _limited_memory():  # a regression that reads /dev/zero fails with MemoryError instead of taking the machine
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (3_000_000_000, 3_000_000_000))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes and /dev/zero are POSIX")
+@pytest.mark.parametrize("target", ["fifo", "/dev/zero"])
+def test_payers_check_refuses_a_pipe_or_a_device_at_once(tmp_path, target):
+    """#18: `payers check FIFO` waited for a writer forever and `payers check /dev/zero` read until MemoryError. A
+    child process, so a regression fails the test instead of hanging the suite."""
+    path = str(tmp_path / "payers.fifo") if target == "fifo" else target
+    if target == "fifo":
+        os.mkfifo(path)
+    out = subprocess.run(
+        [sys.executable, "-m", "omaliref", "payers", "check", path],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, OMALIREF_STATE_DIR=str(tmp_path / "state")),
+        timeout=120,
+        preexec_fn=_limited_memory,
+    )
+    assert out.returncode == 3 and out.stdout == "" and "Traceback" not in out.stderr
+    assert out.stderr == f"omaliref: the payer file is invalid: {path}: whole file: is not a regular file (a pipe, a device or a folder), so it is not read.\n"
+
+
+def test_payers_check_refuses_a_file_over_the_cap_without_parsing_it(tmp_path, capsys):
+    path = tmp_path / "payers.toml"
+    path.write_text('[[payer]]\nid = "huge"\nname = "Huge"\nkind = "commercial"\nnote = "' + "x" * 1_000_000 + '"\n')
+    code, out, err = run(["payers", "check", str(path)], capsys)
+    assert code == 3 and out == "" and err.count("\n") == 1
+    assert "1,000,000-byte limit" in err and str(path) in err
+
+
+def test_site_check_refuses_a_site_payer_file_over_the_cap(tmp_path, capsys):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "payers.toml").write_text('[[payer]]\nid = "huge"\nname = "H"\nkind = "commercial"\nnote = "' + "x" * 1_000_000 + '"\n')
+    code, out, err = run(["site", "check", str(site), "--json"], capsys)
+    problems = json.loads(out)["problems"]
+    assert code == 3 and any("1,000,000-byte limit" in p["why"] for p in problems), problems
