@@ -33,9 +33,8 @@ def check_site(folder: Path, built_in: Mapping[str, Any], states: Iterable[Any] 
     every workstation will), collecting every problem instead of stopping at the first."""
     from omaliref.data.cms_import import parse_member, read_members
     from omaliref.data.payers import read_payer_file, read_payer_text
-    from omaliref.domain.errors import PackError
     from omaliref.domain.cms import FileFormatError
-    from omaliref.domain.errors import InputError
+    from omaliref.domain.errors import InputError, PackError
 
     problems: list[SiteProblem] = []
     settings_file = folder / SETTINGS_NAME

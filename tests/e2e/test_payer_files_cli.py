@@ -101,7 +101,10 @@ def test_payers_check_refuses_a_pipe_or_a_device_at_once(tmp_path, target):
         preexec_fn=_limited_memory,
     )
     assert out.returncode == 3 and out.stdout == "" and "Traceback" not in out.stderr
-    assert out.stderr == f"omaliref: the payer file is invalid: {path}: whole file: is not a regular file (a pipe, a device or a folder), so it is not read.\n"
+    assert (
+        out.stderr
+        == f"omaliref: the payer file is invalid: {path}: whole file: is not a regular file (a pipe, a device or a folder), so it is not read.\n"
+    )
 
 
 def test_payers_check_refuses_a_file_over_the_cap_without_parsing_it(tmp_path, capsys):
@@ -115,7 +118,9 @@ def test_payers_check_refuses_a_file_over_the_cap_without_parsing_it(tmp_path, c
 def test_site_check_refuses_a_site_payer_file_over_the_cap(tmp_path, capsys):
     site = tmp_path / "site"
     site.mkdir()
-    (site / "payers.toml").write_text('[[payer]]\nid = "huge"\nname = "H"\nkind = "commercial"\nnote = "' + "x" * 1_000_000 + '"\n')
-    code, out, err = run(["site", "check", str(site), "--json"], capsys)
+    (site / "payers.toml").write_text(
+        '[[payer]]\nid = "huge"\nname = "H"\nkind = "commercial"\nnote = "' + "x" * 1_000_000 + '"\n'
+    )
+    code, out, _ = run(["site", "check", str(site), "--json"], capsys)
     problems = json.loads(out)["problems"]
     assert code == 3 and any("1,000,000-byte limit" in p["why"] for p in problems), problems
