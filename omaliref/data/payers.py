@@ -32,6 +32,8 @@ from omaliref.domain.payer import (
 from omaliref.domain.vocab import (
     CMS1500_NDC_GAPS,
     DEVICE_UNITS,
+    ID_PATTERN,
+    ID_RULE,
     JW_JZ_POLICIES,
     MODIFIERS_340B,
     MULTI_NDC_MODES,
@@ -296,8 +298,8 @@ class _Reader:
             if not isinstance(row.get(name), str):
                 self.fail(*where, name, row.get(name), "missing required field" if name not in row else "expected text")
         ident = str(row["id"]) if isinstance(row.get("id"), str) else ""
-        if ident and (ident != ident.strip().lower() or " " in ident):
-            self.fail(*where, "id", ident, "must be lower-case words joined by hyphens")
+        if "id" in row and isinstance(row["id"], str) and not ID_PATTERN.fullmatch(ident):
+            self.fail(*where, "id", ident, f"not a profile id: use {ID_RULE}")
         if ident in seen:
             self.fail(*where, "id", ident, f"duplicate id '{ident}'")
         seen.add(ident)

@@ -36,3 +36,30 @@ def test_the_window_starts_and_says_which_payer_file_it_left_out(qtbot, isolated
     assert len(notices) == 1 and str(path) in notices[0] and "left out" in notices[0]
     qtbot.keyClicks(window.calculator.dose_edit, "375mg")
     assert window.case_model.snapshot.outcome.calculation.administered_units == 75
+
+
+def test_preferences_takes_every_profile_the_picker_offers(qtbot, isolated_state, monkeypatch):
+    """#16: choosing 'acme_bcbs' (passed by `payers check`) raised ValueError in Preferences and nothing was saved.
+    Such an id is refused at load; every profile that is offered can be saved as the default."""
+    from PySide6.QtWidgets import QDialog
+
+    from omaliref.ui import dialogs
+
+    user_file(isolated_state, '[[payer]]\nid = "acme_bcbs"\nname = "ACME BCBS (underscore)"\nkind = "commercial"\n')
+    named = isolated_state.parent / "named-payers.toml"
+    named.write_text('[[payer]]\nid = "acme-bcbs"\nname = "ACME BCBS"\nkind = "commercial"\n', encoding="utf-8")
+    monkeypatch.setenv("OMALIREF_PAYERS", str(named))
+    window = start(qtbot, isolated_state)
+    assert "acme_bcbs" not in window.library.profiles.by_id and "acme-bcbs" in window.library.profiles.by_id
+    assert "'id'" in window.library.profiles.notices[0]
+    offered = list(window.library.profiles.by_id)
+    for index, ident in enumerate(offered):
+
+        def choose(dialog, index=index):
+            dialog.payer_box.setCurrentIndex(index)
+            return QDialog.DialogCode.Accepted
+
+        monkeypatch.setattr(dialogs.PreferencesDialog, "exec", choose)
+        window.preferences_dialog()
+        assert window.prefs.payer_profile == ident
+    assert '"payer_profile": "' + offered[-1] + '"' in window.store.path.read_text(encoding="utf-8")

@@ -3,6 +3,7 @@ it costs one sentence and is left out; the built-in profiles stay."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -103,3 +104,29 @@ def test_a_named_pipe_in_the_user_folder_costs_no_wait(tmp_path):
     )
     assert out.returncode == 0 and "75 units" in out.stdout
     assert "not a regular file" in out.stderr and "left out" in out.stderr
+
+
+BAD_IDS = ["acme_bcbs", "a\tb\nc", "acmé", "acme.bcbs", "-acme", "acme-", "acme--bcbs", "Acme", " acme", "a b", ""]
+
+
+@pytest.mark.parametrize("ident", BAD_IDS)
+def test_one_id_rule_at_load_and_in_payers_check(tmp_path, built_in, ident):
+    """#16: `payers check` said 'valid: acme_bcbs', then choosing it in Preferences raised (the state file's rule
+    is [a-z0-9]+(-[a-z0-9]+)*). The same rule now holds at load, in `payers check` and in the state file."""
+    text = f'[[payer]]\nid = {json.dumps(ident)}\nname = "Acme"\nkind = "commercial"\n'
+    checked = read_payer_file(text, "payers.toml", origin="payers.toml")
+    (problem,) = checked.problems
+    assert checked.profiles == () and problem.field == "id" and problem.line == 2
+    assert "lower-case letters and digits" in problem.why
+    found = load_profiles(built_in, [org_file(tmp_path, text)])
+    assert dict(found.by_id) == built_in and len(found.notices) == 1 and "'id'" in found.notices[0]
+
+
+def test_every_profile_that_loads_is_a_preference_the_state_file_takes(tmp_path, built_in):
+    from omaliref.data.state import Preferences, validate
+
+    text = "".join(f'[[payer]]\nid = "{i}"\nname = "P"\nkind = "commercial"\n' for i in ("acme", "acme-2", "a1-b2-c3"))
+    found = load_profiles(built_in, [org_file(tmp_path, text)])
+    assert found.notices == () and {"acme", "acme-2", "a1-b2-c3"} <= set(found.by_id)
+    for ident in found.by_id:
+        assert validate(Preferences(payer_profile=ident)).payer_profile == ident
