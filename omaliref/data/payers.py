@@ -29,6 +29,7 @@ from omaliref.domain.payer import (
     PayerProfile,
     State340B,
 )
+from omaliref.domain.text import one_line
 from omaliref.domain.vocab import (
     CMS1500_NDC_GAPS,
     DEVICE_UNITS,
@@ -118,9 +119,20 @@ class PayerFile:
     problems: tuple[Problem, ...]
 
 
+def _text(value: Any) -> str:
+    """A profile's free text as one printable line: control, bidi and line-separator characters are replaced at load,
+    so a name or note can neither clear a terminal nor forge a claim line (red team 2026-12 #8)."""
+    return one_line(str(value)).strip()
+
+
 def _shown(value: Any) -> str:
     text = repr(value) if isinstance(value, str) else str(value)
     return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _keys_as_text(value: Any) -> Any:
+    """A max_units table with its codes as printable text (the only rule value whose keys are free text)."""
+    return {_text(k): v for k, v in value.items()} if isinstance(value, dict) else value
 
 
 def _value_problem(name: str, value: Any) -> str:
@@ -213,7 +225,7 @@ class _Reader:
             if why:
                 self.fail(*where, name, raw, why)
                 return []
-            return [FieldBasis(name, raw, set_by=self.origin)]
+            return [FieldBasis(name, _keys_as_text(raw), set_by=self.origin)]
         ok = True
         for key in raw:
             if key not in BASIS_KEYS:
@@ -222,7 +234,7 @@ class _Reader:
         if "value" not in raw:
             self.fail(*where, name, None, f"missing 'value': {SHAPE}")
             return []
-        value = raw["value"]
+        value = _keys_as_text(raw["value"])
         why = _value_problem(name, value)
         if why:
             self.fail(*where, name, value, why)
@@ -250,7 +262,7 @@ class _Reader:
                 if key in raw:
                     self.fail(*where, f"{name}.{key}", raw[key], "a default has no source: drop it or default = true")
                     ok = False
-            basis = FieldBasis(name, value, why=str(texts["why"]), form=form, effective_from=start, effective_to=end)
+            basis = FieldBasis(name, value, why=_text(texts["why"]), form=form, effective_from=start, effective_to=end)
         else:
             if "source" not in raw:
                 self.fail(*where, name, None, f"neither a source nor default = true: {SHAPE}")
@@ -269,9 +281,9 @@ class _Reader:
             basis = FieldBasis(
                 name,
                 value,
-                source=sid,
-                quote=str(texts["quote"]),
-                locator=str(texts["locator"]),
+                source=_text(sid),
+                quote=_text(texts["quote"]),
+                locator=_text(texts["locator"]),
                 checked=checked,
                 form=form,
                 effective_from=start,
@@ -340,7 +352,7 @@ class _Reader:
         undated = {b.field: b.value for b in basis if not b.bounded}
         return PayerProfile(
             id=ident,
-            name=row["name"],
+            name=_text(row["name"]),
             kind=cast(PayerKind, kind),
             multi_ndc=cast(MultiNdc, undated.get("multi_ndc", "split-lines")),
             jw_jz=cast(JwJzPolicy, undated.get("jw_jz", "medicare")),
@@ -351,11 +363,11 @@ class _Reader:
             max_units=dict(cast(dict[str, int], undated.get("max_units", {}))),
             prior_authorization=cast(bool, undated.get("prior_authorization", False)),
             step_therapy=cast(bool, undated.get("step_therapy", False)),
-            mac=str(row.get("mac", "")).strip().upper(),
+            mac=_text(row.get("mac", "")).upper(),
             sample=bool(row.get("sample", False)),
-            sources=tuple(sources),
+            sources=tuple(_text(s) for s in sources),
             origin=self.origin,
-            note=str(row.get("note", "")),
+            note=_text(row.get("note", "")),
             state=state,
             cms1500_ndc_box=cast(Any, undated.get("cms1500_ndc_box", "24a")),
             modifier_340b_ub04_position=cast(int, undated.get("modifier_340b_ub04_position", 0)),
@@ -403,12 +415,12 @@ class _Reader:
             modifier=cast(str, modifier),
             ub04_position=cast(int, position),
             source=sid,
-            quote=row["quote"],
+            quote=_text(row["quote"]),
             checked=checked,
             effective_from=start,
             effective_to=end,
-            note=row.get("note", ""),
-            position_quote=row.get("position_quote", ""),
+            note=_text(row.get("note", "")),
+            position_quote=_text(row.get("position_quote", "")),
         )
 
 

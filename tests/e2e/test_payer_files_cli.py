@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
 import pytest
 
 from omaliref.cli import main
-from tests.fixtures.payer_files import PARSER_BREAKERS
+from tests.fixtures.payer_files import EVIL, PARSER_BREAKERS
 
 XOLAIR_375 = ["units", "J2357", "--dose", "375mg", "--package", "50242-0227-01", "--package", "50242-0214-01"]
 
@@ -124,3 +125,46 @@ def test_site_check_refuses_a_site_payer_file_over_the_cap(tmp_path, capsys):
     code, out, _ = run(["site", "check", str(site), "--json"], capsys)
     problems = json.loads(out)["problems"]
     assert code == 3 and any("1,000,000-byte limit" in p["why"] for p in problems), problems
+
+
+UNSAFE_CHARACTERS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["payers", "list"],
+        ["payers", "show", "evil"],
+        ["payers", "show", "evil", "--json"],
+        [*XOLAIR_375, "--payer-profile", "evil"],
+        [*XOLAIR_375, "--payer-profile", "evil", "--format", "x12"],
+        [*XOLAIR_375, "--payer-profile", "evil", "--json"],
+        ["checklist", "J2357", "--payer-profile", "evil"],
+    ],
+    ids=["list", "show", "show-json", "units", "units-x12", "units-json", "checklist"],
+)
+def test_profile_text_reaches_no_output_with_control_or_bidi_characters(tmp_path, monkeypatch, capsys, argv):
+    """#8: a profile's name, note, MAC and sources reached the terminal raw (ESC[2J, a CR/LF that printed a forged
+    'CLAIM LINES:' row, U+202E). They are replaced at load: one value prints as one line."""
+    path = tmp_path / "payers.toml"
+    path.write_text(EVIL, encoding="utf-8")
+    monkeypatch.setenv("OMALIREF_PAYERS", str(path))
+    code, out, err = run(argv, capsys)
+    assert code == 0, err
+    assert not UNSAFE_CHARACTERS.search(out) and not UNSAFE_CHARACTERS.search(err)
+    assert "\\u001b" not in out and "\\u202e" not in out and "\\u2028" not in out  # nor escaped in JSON
+    assert not any(line.lstrip().startswith(("CLAIM LINES", "NM1*", "FORGED")) for line in out.splitlines())
+
+
+def test_profile_text_is_replaced_at_load(tmp_path):
+    from omaliref.data.payers import load_profiles
+
+    path = tmp_path / "payers.toml"
+    path.write_text(EVIL, encoding="utf-8")
+    profile = load_profiles({}, [path]).by_id["evil"]
+    assert profile.name == "Evil [2J ]0;pwned NM1*85*2*X~ TAB RLO"
+    assert profile.note == "line1 CLAIM LINES: J2357-JZ x 999 units [31m sep"
+    assert profile.mac == "J6 ~*:^" and profile.sources == ("Acme manual [2J",)
+    basis = {b.field: b for b in profile.basis}
+    assert basis["ndc_unit_devices"].quote == "UN  for syringes FORGED"
+    assert basis["ndc_unit_devices"].source == "acme manual" and basis["multi_ndc"].why == "ours ]0;t"
