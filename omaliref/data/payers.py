@@ -1,8 +1,11 @@
 """Payer profiles from files: the built-in resources/payers.toml, then the organization's payers.toml files.
 
-The organization's files are read from the site config folder, the user config folder and the file named by
-OMALIREF_PAYERS, in that order; a profile with an id already seen replaces it. A broken organization file never
-stops the app: it is reported in one sentence and left out, and the built-ins are used.
+The organization's files are read from the site config folder, the site folder, the user config folder and the file
+named by OMALIREF_PAYERS, in that order; a profile with an id already seen replaces it and says so wherever it is
+used (`PayerProfile.replacement`), except that a user's file never replaces one of the site's files: that profile is
+left out with a notice. A broken organization file never stops the app: whatever it holds (a pipe, a device, more
+than MAX_FILE_BYTES, nesting the parser cannot take) it is reported in one sentence and left out, and the built-ins
+are used.
 
 A rule field (multi_ndc, jw_jz, …) is a bare value (organization files only: "set by this file"), a table saying
 where the value comes from ({ value, source, quote or locator, checked } or { value, default = true, why }), or an
@@ -15,8 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -523,29 +526,45 @@ def read_payer_text(path: Path) -> str:
     return data.decode("utf-8")
 
 
-def organization_files(config_dir: Path) -> list[Path]:
-    """Site config folder, site folder, user config folder, then OMALIREF_PAYERS: each read when it exists."""
+def organization_tiers(config_dir: Path) -> tuple[list[Path], list[Path]]:
+    """The site's payer files (site config folder, then the site folder) and the user's (user config folder, then
+    OMALIREF_PAYERS): each read when it exists (a named one always, so its absence is said)."""
     from platformdirs import site_config_dir
 
     from omaliref.data.site import resolve
 
-    candidates = [
+    site = [
         Path(site_config_dir("omaliref", appauthor=False)) / "payers.toml",
         *resolve().payer_files(),  # the site folder's, when IT named one (OMALIREF_SITE_DIR or settings.toml)
-        config_dir / "payers.toml",
     ]
+    user = [config_dir / "payers.toml"]
     named = os.environ.get(ENV_VAR, "").strip()
     if named:
-        candidates.append(Path(named))
-    return [p for p in dict.fromkeys(candidates) if p.exists() or p == Path(named)]
+        user.append(Path(named))
+    kept = [p for p in dict.fromkeys([*site, *user]) if p.exists() or p == Path(named)]
+    return [p for p in kept if p in site], [p for p in kept if p not in site]
+
+
+def organization_files(config_dir: Path) -> list[Path]:
+    """Site config folder, site folder, user config folder, then OMALIREF_PAYERS: each read when it exists."""
+    site, user = organization_tiers(config_dir)
+    return [*site, *user]
 
 
 def load_profiles(
-    built_in: Mapping[str, PayerProfile], files: Iterable[Path], states: Iterable[State340B] = ()
+    built_in: Mapping[str, PayerProfile],
+    files: Iterable[Path],
+    states: Iterable[State340B] = (),
+    *,
+    site: Collection[Path] = (),
 ) -> Profiles:
-    """The built-ins (checked with the pack) merged with each organization file."""
+    """The built-ins (checked with the pack) merged with each organization file, in order: a later file's profile
+    replaces an earlier one of the same id and says so (`PayerProfile.replaces`), except that a user's file (one not
+    in `site`) never replaces the site's: that profile is left out with a notice and the site's is used."""
     by_id = dict(built_in)
-    notices, read = [], []
+    notices: list[str] = []
+    read: list[str] = []
+    site_ids: dict[str, Path] = {}
     for path in files:
         try:
             if not path.exists():
@@ -564,5 +583,15 @@ def load_profiles(
             )
             continue
         read.append(str(path))
-        by_id |= {p.id: p for p in profiles}
+        for profile in profiles:
+            if path not in site and profile.id in site_ids:
+                notices.append(
+                    f"The payer file {path} defines '{profile.id}', which the site's file {site_ids[profile.id]} "
+                    "defines too: the site's profile is used (a user's file never replaces the organization's)."
+                )
+                continue
+            if path in site:
+                site_ids[profile.id] = path
+            earlier = by_id.get(profile.id)
+            by_id[profile.id] = replace(profile, replaces=earlier.origin) if earlier is not None else profile
     return Profiles(by_id, tuple(notices), tuple(read))

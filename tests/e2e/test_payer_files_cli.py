@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from omaliref.cli import main
-from tests.fixtures.payer_files import EVIL, PARSER_BREAKERS
+from tests.fixtures.payer_files import EVIL, PARSER_BREAKERS, SHADOW_MEDICARE
 
 XOLAIR_375 = ["units", "J2357", "--dose", "375mg", "--package", "50242-0227-01", "--package", "50242-0214-01"]
 
@@ -168,3 +168,63 @@ def test_profile_text_is_replaced_at_load(tmp_path):
     basis = {b.field: b for b in profile.basis}
     assert basis["ndc_unit_devices"].quote == "UN  for syringes FORGED"
     assert basis["ndc_unit_devices"].source == "acme manual" and basis["multi_ndc"].why == "ours ]0;t"
+
+
+SHADOW_150 = ["units", "J2357", "--dose", "150mg", "--package", "50242-0215-01", "--package", "50242-0214-01"]
+
+
+@pytest.fixture
+def shadow(tmp_path, monkeypatch):
+    path = tmp_path / "payers.toml"
+    path.write_text(SHADOW_MEDICARE, encoding="utf-8")
+    monkeypatch.setenv("OMALIREF_PAYERS", str(path))
+    return path
+
+
+def test_units_text_says_the_default_profile_was_replaced_and_warns_that_jw_is_off(shadow, capsys):
+    """#11: with an organization's medicare-part-b (jw_jz = none) the 15-unit JW line vanished and the only trace
+    was an [info] line; the header still named the built-in profile."""
+    code, out, _ = run(SHADOW_150, capsys)
+    assert code == 0 and "J2357-JW" not in out
+    assert f"medicare-part-b is the profile of {shadow}, which replaces the built-in one" in out
+    warning = next(line for line in out.splitlines() if "no JW or JZ" in line)
+    assert warning.lstrip().startswith("[warning]") and "Medicare" in warning
+
+
+@pytest.mark.parametrize("form", ["x12", "cms1500", "ub04", "json"])
+def test_the_stderr_line_of_machine_formats_says_so(shadow, capsys, form):
+    code, out, err = run([*SHADOW_150, "--format", form], capsys)
+    assert code == 0 and "which replaces the built-in one" in err and err.count("\n") == 1
+    if form == "json":
+        assert json.loads(out)["profile"]["replaces"] == "built-in"
+
+
+def test_checklist_text_and_json_say_so(shadow, capsys):
+    code, out, _ = run(["checklist", "J2357"], capsys)
+    assert code == 0 and "which replaces the built-in one" in out
+    code, out, err = run(["checklist", "J2357", "--dose", "150mg", "--json"], capsys)
+    assert code == 0 and "which replaces the built-in one" in err
+
+
+def test_payers_list_and_show_say_so(shadow, capsys):
+    code, out, _ = run(["payers", "list"], capsys)
+    row = next(line for line in out.splitlines() if line.startswith("medicare-part-b "))
+    assert code == 0 and "replaces the built-in" in row
+    code, out, _ = run(["payers", "show", "medicare-part-b"], capsys)
+    assert code == 0 and "which replaces the built-in one" in out
+    code, out, _ = run(["payers", "list", "--json"], capsys)
+    profiles = {p["id"]: p for p in json.loads(out)["profiles"]}
+    assert profiles["medicare-part-b"]["replaces"] == "built-in" and profiles["commercial"]["replaces"] is None
+
+
+def test_a_user_file_does_not_replace_the_site_folder_file(isolated_state, monkeypatch, capsys):
+    site = isolated_state.parent / "empty-site-folder"  # the site folder the test set-up names
+    (site / "payers.toml").write_text(
+        '[[payer]]\nid = "acme"\nname = "Acme (IT)"\nkind = "commercial"\n', encoding="utf-8"
+    )
+    user = isolated_state / "config" / "payers.toml"
+    user.parent.mkdir(parents=True)
+    user.write_text('[[payer]]\nid = "acme"\nname = "Acme (mine)"\nkind = "commercial"\njw_jz = "none"\n')
+    code, out, err = run(["payers", "show", "acme", "--json"], capsys)
+    assert code == 0 and json.loads(out)["name"] == "Acme (IT)"
+    assert f"The payer file {user} defines 'acme', which the site's file {site / 'payers.toml'} defines too" in err

@@ -63,3 +63,22 @@ def test_preferences_takes_every_profile_the_picker_offers(qtbot, isolated_state
         window.preferences_dialog()
         assert window.prefs.payer_profile == ident
     assert '"payer_profile": "' + offered[-1] + '"' in window.store.path.read_text(encoding="utf-8")
+
+
+def test_the_payer_note_says_the_default_profile_was_replaced(qtbot, isolated_state):
+    """#11: the window showed 'Medicare Part B (MAC not set)' with nothing to say an organization's file stood in
+    for the built-in profile and dropped its JW line."""
+    from tests.fixtures.payer_files import SHADOW_MEDICARE
+
+    path = user_file(isolated_state, SHADOW_MEDICARE)
+    window = start(qtbot, isolated_state)
+    calculator = window.calculator
+    assert calculator.profile_id == "medicare-part-b"
+    note = calculator.payer_note
+    assert note.isVisibleTo(window)
+    assert f"medicare-part-b is the profile of {path}, which replaces the built-in one" in note.text()
+    qtbot.keyClicks(calculator.dose_edit, "150mg")
+    warnings = [w for w in window.case_model.snapshot.outcome.warnings if "no JW or JZ" in w.message]
+    assert [w.level for w in warnings] == ["warning"]
+    calculator.payer_box.setCurrentIndex(calculator.payer_box.findData("commercial"))
+    assert not note.isVisibleTo(window)  # a built-in profile: nothing replaced, nothing to say

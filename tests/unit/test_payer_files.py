@@ -12,7 +12,10 @@ from pathlib import Path
 import pytest
 
 from omaliref.data.payers import load_profiles, read_payer_file
-from tests.fixtures.payer_files import PARSER_BREAKERS
+from tests.fixtures.payer_files import PARSER_BREAKERS, SHADOW_MEDICARE
+
+ACME = '[[payer]]\nid = "acme"\nname = "{name}"\nkind = "commercial"\n'
+MINE = '[[payer]]\nid = "mine"\nname = "Mine"\nkind = "commercial"\n'
 
 
 @pytest.fixture(scope="module")
@@ -130,3 +133,57 @@ def test_every_profile_that_loads_is_a_preference_the_state_file_takes(tmp_path,
     assert found.notices == () and {"acme", "acme-2", "a1-b2-c3"} <= set(found.by_id)
     for ident in found.by_id:
         assert validate(Preferences(payer_profile=ident)).payer_profile == ident
+
+
+def test_a_profile_that_replaces_a_built_in_id_says_what_it_replaces(tmp_path, built_in):
+    """#11: an organization's medicare-part-b (the default profile) replaced the built-in one silently."""
+    path = org_file(tmp_path, SHADOW_MEDICARE)
+    found = load_profiles(built_in, [path])
+    profile = found.by_id["medicare-part-b"]
+    assert profile.origin == str(path) and profile.replaces == "built-in"
+    assert profile.replacement == f"medicare-part-b is the profile of {path}, which replaces the built-in one"
+    assert found.by_id["commercial"].replaces == "" and found.by_id["commercial"].replacement == ""
+
+
+def test_a_user_file_never_overrides_the_site_file_for_the_same_id(tmp_path, built_in):
+    """#11: the user's own file silently replaced the profile IT placed in the site folder. The site's wins; the
+    user's profile of that id is left out, in one sentence naming both files; the user's other profiles stay."""
+    site = org_file(tmp_path, ACME.format(name="Acme (IT)") + SHADOW_MEDICARE, "site.toml")
+    user = org_file(tmp_path, ACME.format(name="Acme (mine)") + MINE, "user.toml")
+    found = load_profiles(built_in, [site, user], site=[site])
+    assert found.by_id["acme"].name == "Acme (IT)" and found.by_id["acme"].origin == str(site)
+    assert found.by_id["mine"].origin == str(user) and found.by_id["medicare-part-b"].origin == str(site)
+    (notice,) = found.notices
+    assert f"{user} defines 'acme'" in notice and f"the site's file {site}" in notice and "is used" in notice
+    assert found.files == (str(site), str(user))
+
+
+def test_a_user_file_may_replace_a_built_in_id_and_says_so(tmp_path, built_in):
+    site = org_file(tmp_path, ACME.format(name="Acme (IT)"), "site.toml")
+    user = org_file(tmp_path, SHADOW_MEDICARE, "user.toml")
+    found = load_profiles(built_in, [site, user], site=[site])
+    assert found.notices == () and found.by_id["medicare-part-b"].replaces == "built-in"
+
+
+def test_a_later_file_of_the_same_kind_replaces_an_earlier_one_and_says_so(tmp_path, built_in):
+    first = org_file(tmp_path, ACME.format(name="Acme 1"), "first.toml")
+    second = org_file(tmp_path, ACME.format(name="Acme 2"), "second.toml")
+    profile = load_profiles(built_in, [first, second]).by_id["acme"]
+    assert profile.name == "Acme 2" and profile.replaces == str(first)
+    assert profile.replacement == f"acme is the profile of {second}, which replaces the one in {first}"
+
+
+def test_the_site_files_are_the_site_config_folder_and_the_site_folder(tmp_path, monkeypatch):
+    from omaliref.data.payers import organization_tiers
+
+    site_folder = tmp_path / "site"
+    site_folder.mkdir()
+    (site_folder / "payers.toml").write_text(ACME.format(name="A"), encoding="utf-8")
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "payers.toml").write_text(MINE, encoding="utf-8")
+    named = org_file(tmp_path, MINE, "named.toml")
+    monkeypatch.setenv("OMALIREF_SITE_DIR", str(site_folder))
+    monkeypatch.setenv("OMALIREF_PAYERS", str(named))
+    site, user = organization_tiers(config)
+    assert site == [site_folder / "payers.toml"] and user == [config / "payers.toml", named]
