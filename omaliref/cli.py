@@ -423,6 +423,9 @@ def cmd_payers(args: argparse.Namespace) -> int:
             text = read_payer_text(Path(path))  # a regular file under the size cap, or exit 3 saying which
         except PackError as exc:
             _say(f"the payer file is invalid: {exc}.")
+            if getattr(args, "json", False):
+                problem = {"line": 0, "record": exc.record, "field": "", "value": "", "why": exc.problem}
+                _emit(args, {"file": path, "problems": [problem]}, "")
             return 3
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"The payer file {path[:200]} cannot be read ({exc.__class__.__name__}).") from None

@@ -473,6 +473,8 @@ def _unusable(exc: BaseException) -> str:
         return "values nested too deep"
     if isinstance(exc, MemoryError):
         return "too large to read"
+    if isinstance(exc, ValueError) and "digits" in str(exc):  # Python's 4,300-digit limit on int()
+        return "a number with thousands of digits"
     text = str(exc).split(";")[0].strip()
     return f"{exc.__class__.__name__}: {text[:120]}" if text else exc.__class__.__name__
 
@@ -513,11 +515,13 @@ def read_payer_text(path: Path) -> str:
     import stat
 
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    with os.fdopen(os.open(path, flags), "rb") as file:
-        info = os.fstat(file.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            why = "is not a regular file (a pipe, a device or a folder), so it is not read"
-            raise PackError(str(path), "whole file", "", why)
+    descriptor = os.open(path, flags)
+    info = os.fstat(descriptor)
+    if not stat.S_ISREG(info.st_mode):  # checked on what was opened, so a file swapped in between is no way round
+        os.close(descriptor)
+        why = "is not a regular file (a pipe, a device or a folder), so it is not read"
+        raise PackError(str(path), "whole file", "", why)
+    with os.fdopen(descriptor, "rb") as file:
         data = b"" if info.st_size > MAX_FILE_BYTES else file.read(MAX_FILE_BYTES + 1)
     size = max(info.st_size, len(data))
     if size > MAX_FILE_BYTES:

@@ -228,3 +228,12 @@ def test_a_user_file_does_not_replace_the_site_folder_file(isolated_state, monke
     code, out, err = run(["payers", "show", "acme", "--json"], capsys)
     assert code == 0 and json.loads(out)["name"] == "Acme (IT)"
     assert f"The payer file {user} defines 'acme', which the site's file {site / 'payers.toml'} defines too" in err
+
+
+def test_payers_check_json_names_a_refused_file_as_its_one_problem(tmp_path, capsys):
+    path = tmp_path / "payers.toml"
+    path.mkdir()
+    code, out, err = run(["payers", "check", str(path), "--json"], capsys)
+    assert code == 3 and err.count("\n") == 1
+    (problem,) = json.loads(out)["problems"]
+    assert problem["record"] == "whole file" and "not a regular file" in problem["why"]
