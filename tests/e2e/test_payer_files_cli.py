@@ -237,3 +237,14 @@ def test_payers_check_json_names_a_refused_file_as_its_one_problem(tmp_path, cap
     assert code == 3 and err.count("\n") == 1
     (problem,) = json.loads(out)["problems"]
     assert problem["record"] == "whole file" and "not a regular file" in problem["why"]
+
+
+@pytest.mark.parametrize("name", ["deep-arrays", "5000-digit-number"])
+def test_site_check_lists_a_site_payer_file_the_parser_cannot_take(tmp_path, capsys, name):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "payers.toml").write_text(PARSER_BREAKERS[name], encoding="utf-8")
+    code, out, err = run(["site", "check", str(site), "--json"], capsys)
+    problems = json.loads(out)["problems"]
+    assert code == 3 and "Traceback" not in err
+    assert [p["why"].split(" (")[0] for p in problems] == ["whole file: not a usable TOML file"]
