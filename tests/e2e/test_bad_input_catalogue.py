@@ -176,7 +176,6 @@ def _payer_fifo(state):
 PAYER_FILE_CASES = [
     *((f"payer-file-{name}", _payer_file(text), "not a usable TOML file", 3) for name, text in PARSER_BREAKERS.items()),
     ("payer-file-over-1mb", _payer_file(ONE_PROFILE + "x" * 1_000_000 + '"\n'), "1,000,000-byte limit", 3),
-    ("payer-file-is-a-device", lambda state: Path("/dev/zero"), "not a regular file", 3),
     (
         "payer-id-underscore",
         _payer_file('[[payer]]\nid = "acme_bcbs"\nname = "A"\nkind = "commercial"\n'),
@@ -190,8 +189,9 @@ PAYER_FILE_CASES = [
         3,
     ),
 ]
-if hasattr(os, "mkfifo"):
+if hasattr(os, "mkfifo"):  # POSIX: a named pipe, and a device that never ends
     PAYER_FILE_CASES.append(("payer-file-is-a-named-pipe", _payer_fifo, "not a regular file", 3))
+    PAYER_FILE_CASES.append(("payer-file-is-a-device", lambda state: Path("/dev/zero"), "not a regular file", 3))
 
 
 @pytest.mark.parametrize("argv, fragment", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
@@ -244,7 +244,7 @@ def test_bad_organization_payer_files(setup, fragment, check_code, isolated_stat
 
 def test_catalogue_size():
     cases = CASES + FILE_CASES + PAYER_FILE_CASES
-    assert len(cases) >= 77
+    assert len(cases) >= (78 if hasattr(os, "mkfifo") else 76)  # 69 before the payer-file cases (#27)
     assert len({c[0] for c in cases}) == len(cases)
 
 

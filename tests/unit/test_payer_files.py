@@ -76,7 +76,8 @@ def test_a_file_over_the_size_cap_is_one_notice_and_never_parsed(tmp_path, built
 
 def test_a_file_at_the_size_cap_is_read(tmp_path, built_in):
     head = '[[payer]]\nid = "big"\nname = "Big"\nkind = "commercial"\nnote = "'
-    path = org_file(tmp_path, head + "x" * (1_000_000 - len(head) - 2) + '"\n')
+    path = tmp_path / "payers.toml"
+    path.write_bytes((head + "x" * (1_000_000 - len(head) - 2) + '"\n').encode())  # bytes: no CRLF on Windows
     assert path.stat().st_size == 1_000_000
     found = load_profiles(built_in, [path])
     assert found.notices == () and "big" in found.by_id
