@@ -247,6 +247,8 @@ def _case(args: argparse.Namespace, library: Any, **extra: str) -> Any:
     from omaliref.domain.case import case_from_input, parse_payer
 
     settings = site.resolve().settings
+    for notice in library.profiles.notices:  # an organization payer file left out: said before the case uses one
+        _say(notice)
     chosen = site.case_defaults(
         settings, payer=args.payer, profile=args.payer_profile, setting=args.setting, modifier_340b=args.modifier_340b
     )
@@ -474,13 +476,19 @@ def cmd_payers(args: argparse.Namespace) -> int:
 
     action = args.action or "list"
     if action == "check":
-        from omaliref.data.payers import read_payer_file
+        from omaliref.data.payers import read_payer_file, read_payer_text
 
         if not args.target:
             raise InputError("Name the payer file to check: omaliref payers check FILE.")
         path = args.target
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            text = read_payer_text(Path(path))  # a regular file under the size cap, or exit 3 saying which
+        except PackError as exc:
+            _say(f"the payer file is invalid: {exc}.")
+            if getattr(args, "json", False):
+                problem = {"line": 0, "record": exc.record, "field": "", "value": "", "why": exc.problem}
+                _emit(args, {"file": path, "problems": [problem]}, "")
+            return 3
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"The payer file {path[:200]} cannot be read ({exc.__class__.__name__}).") from None
         checked = read_payer_file(text, path, origin=path, states=_library().state_rows)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from omaliref.data.pack_cache import shipped_catalog, shipped_index_for
-from omaliref.data.payers import PROFILE_FOR_KIND, Profiles, load_profiles, organization_files
+from omaliref.data.payers import PROFILE_FOR_KIND, Profiles, load_profiles, organization_tiers
 from omaliref.data.state import CMS_DB_NAME, StateDirs, set_aside
 from omaliref.domain.calculator import LineCheck, check_line
 from omaliref.domain.case import Case
@@ -262,7 +262,8 @@ class Library:
         """Built-in profiles merged with the organization's files (read once; a broken file is a notice)."""
         if self._profiles is None:
             built_in = {k: v for k, v in self.catalog.payer_profiles.items() if isinstance(v, PayerProfile)}
-            self._profiles = load_profiles(built_in, organization_files(self.config_dir), self.state_rows)
+            site, user = organization_tiers(self.config_dir)
+            self._profiles = load_profiles(built_in, [*site, *user], self.state_rows, site=site)
         return self._profiles
 
     @property

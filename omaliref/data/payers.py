@@ -1,8 +1,11 @@
 """Payer profiles from files: the built-in resources/payers.toml, then the organization's payers.toml files.
 
-The organization's files are read from the site config folder, the user config folder and the file named by
-OMALIREF_PAYERS, in that order; a profile with an id already seen replaces it. A broken organization file never
-stops the app: it is reported in one sentence and left out, and the built-ins are used.
+The organization's files are read from the site config folder, the site folder, the user config folder and the file
+named by OMALIREF_PAYERS, in that order; a profile with an id already seen replaces it and says so wherever it is
+used (`PayerProfile.replacement`), except that a user's file never replaces one of the site's files: that profile is
+left out with a notice. A broken organization file never stops the app: whatever it holds (a pipe, a device, more
+than MAX_FILE_BYTES, nesting the parser cannot take) it is reported in one sentence and left out, and the built-ins
+are used.
 
 A rule field (multi_ndc, jw_jz, …) is a bare value (organization files only: "set by this file"), a table saying
 where the value comes from ({ value, source, quote or locator, checked } or { value, default = true, why }), or an
@@ -15,8 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -29,9 +32,12 @@ from omaliref.domain.payer import (
     PayerProfile,
     State340B,
 )
+from omaliref.domain.text import one_line
 from omaliref.domain.vocab import (
     CMS1500_NDC_GAPS,
     DEVICE_UNITS,
+    ID_PATTERN,
+    ID_RULE,
     JW_JZ_POLICIES,
     MODIFIERS_340B,
     MULTI_NDC_MODES,
@@ -44,6 +50,9 @@ from omaliref.domain.vocab import (
 )
 
 ENV_VAR = "OMALIREF_PAYERS"
+# the largest payer file read (the built-in one is ~40 KB; 1 MB holds ~3,500 profiles): a 100 MB file added 9 s to
+# every start (red team 2026-12 #19)
+MAX_FILE_BYTES = 1_000_000
 # --payer (a payer kind) -> the built-in profile it stands for
 PROFILE_FOR_KIND: dict[str, str] = {
     "medicare": "medicare-part-b",
@@ -113,9 +122,20 @@ class PayerFile:
     problems: tuple[Problem, ...]
 
 
+def _text(value: Any) -> str:
+    """A profile's free text as one printable line: control, bidi and line-separator characters are replaced at load,
+    so a name or note can neither clear a terminal nor forge a claim line (red team 2026-12 #8)."""
+    return one_line(str(value)).strip()
+
+
 def _shown(value: Any) -> str:
     text = repr(value) if isinstance(value, str) else str(value)
     return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _keys_as_text(value: Any) -> Any:
+    """A max_units table with its codes as printable text (the only rule value whose keys are free text)."""
+    return {_text(k): v for k, v in value.items()} if isinstance(value, dict) else value
 
 
 def _value_problem(name: str, value: Any) -> str:
@@ -208,7 +228,7 @@ class _Reader:
             if why:
                 self.fail(*where, name, raw, why)
                 return []
-            return [FieldBasis(name, raw, set_by=self.origin)]
+            return [FieldBasis(name, _keys_as_text(raw), set_by=self.origin)]
         ok = True
         for key in raw:
             if key not in BASIS_KEYS:
@@ -217,7 +237,7 @@ class _Reader:
         if "value" not in raw:
             self.fail(*where, name, None, f"missing 'value': {SHAPE}")
             return []
-        value = raw["value"]
+        value = _keys_as_text(raw["value"])
         why = _value_problem(name, value)
         if why:
             self.fail(*where, name, value, why)
@@ -245,7 +265,7 @@ class _Reader:
                 if key in raw:
                     self.fail(*where, f"{name}.{key}", raw[key], "a default has no source: drop it or default = true")
                     ok = False
-            basis = FieldBasis(name, value, why=str(texts["why"]), form=form, effective_from=start, effective_to=end)
+            basis = FieldBasis(name, value, why=_text(texts["why"]), form=form, effective_from=start, effective_to=end)
         else:
             if "source" not in raw:
                 self.fail(*where, name, None, f"neither a source nor default = true: {SHAPE}")
@@ -264,9 +284,9 @@ class _Reader:
             basis = FieldBasis(
                 name,
                 value,
-                source=sid,
-                quote=str(texts["quote"]),
-                locator=str(texts["locator"]),
+                source=_text(sid),
+                quote=_text(texts["quote"]),
+                locator=_text(texts["locator"]),
                 checked=checked,
                 form=form,
                 effective_from=start,
@@ -293,8 +313,8 @@ class _Reader:
             if not isinstance(row.get(name), str):
                 self.fail(*where, name, row.get(name), "missing required field" if name not in row else "expected text")
         ident = str(row["id"]) if isinstance(row.get("id"), str) else ""
-        if ident and (ident != ident.strip().lower() or " " in ident):
-            self.fail(*where, "id", ident, "must be lower-case words joined by hyphens")
+        if "id" in row and isinstance(row["id"], str) and not ID_PATTERN.fullmatch(ident):
+            self.fail(*where, "id", ident, f"not a profile id: use {ID_RULE}")
         if ident in seen:
             self.fail(*where, "id", ident, f"duplicate id '{ident}'")
         seen.add(ident)
@@ -335,7 +355,7 @@ class _Reader:
         undated = {b.field: b.value for b in basis if not b.bounded}
         return PayerProfile(
             id=ident,
-            name=row["name"],
+            name=_text(row["name"]),
             kind=cast(PayerKind, kind),
             multi_ndc=cast(MultiNdc, undated.get("multi_ndc", "split-lines")),
             jw_jz=cast(JwJzPolicy, undated.get("jw_jz", "medicare")),
@@ -346,11 +366,11 @@ class _Reader:
             max_units=dict(cast(dict[str, int], undated.get("max_units", {}))),
             prior_authorization=cast(bool, undated.get("prior_authorization", False)),
             step_therapy=cast(bool, undated.get("step_therapy", False)),
-            mac=str(row.get("mac", "")).strip().upper(),
+            mac=_text(row.get("mac", "")).upper(),
             sample=bool(row.get("sample", False)),
-            sources=tuple(sources),
+            sources=tuple(_text(s) for s in sources),
             origin=self.origin,
-            note=str(row.get("note", "")),
+            note=_text(row.get("note", "")),
             state=state,
             cms1500_ndc_box=cast(Any, undated.get("cms1500_ndc_box", "24a")),
             modifier_340b_ub04_position=cast(int, undated.get("modifier_340b_ub04_position", 0)),
@@ -398,12 +418,12 @@ class _Reader:
             modifier=cast(str, modifier),
             ub04_position=cast(int, position),
             source=sid,
-            quote=row["quote"],
+            quote=_text(row["quote"]),
             checked=checked,
             effective_from=start,
             effective_to=end,
-            note=row.get("note", ""),
-            position_quote=row.get("position_quote", ""),
+            note=_text(row.get("note", "")),
+            position_quote=_text(row.get("position_quote", "")),
         )
 
 
@@ -424,6 +444,8 @@ def read_payer_file(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return PayerFile((), (), (Problem(_toml_line(exc), "whole file", "", "", f"not valid TOML ({exc})"),))
+    except Exception as exc:  # nesting 5,000 deep (RecursionError), a 5,000-digit number (ValueError): #4
+        return PayerFile((), (), (Problem(1, "whole file", "", "", f"not a usable TOML file ({_unusable(exc)})"),))
     reader = _Reader(text, file, origin, source_ids)
     for name in data:
         if name not in ("payer", "state_340b"):
@@ -443,6 +465,18 @@ def read_payer_file(
     profiles = [p for i, r in enumerate(rows, 1) if (p := reader.profile(r, i, seen, known_states))]
     problems = sorted(reader.problems, key=lambda p: p.line)  # stable: a record's problems keep their order
     return PayerFile(tuple(profiles), tuple(found_states), tuple(problems))
+
+
+def _unusable(exc: BaseException) -> str:
+    """Why the parser gave up, in a few words (a RecursionError's own message is long and says nothing useful)."""
+    if isinstance(exc, RecursionError):
+        return "values nested too deep"
+    if isinstance(exc, MemoryError):
+        return "too large to read"
+    if isinstance(exc, ValueError) and "digits" in str(exc):  # Python's 4,300-digit limit on int()
+        return "a number with thousands of digits"
+    text = str(exc).split(";")[0].strip()
+    return f"{exc.__class__.__name__}: {text[:120]}" if text else exc.__class__.__name__
 
 
 def _toml_line(exc: Exception) -> int:
@@ -474,40 +508,94 @@ def parse_profiles(
     return list(parse_payer_file(text, file, origin=origin, source_ids=source_ids, states=states).profiles)
 
 
-def organization_files(config_dir: Path) -> list[Path]:
-    """Site config folder, site folder, user config folder, then OMALIREF_PAYERS: each read when it exists."""
+def read_payer_text(path: Path) -> str:
+    """The text of one payer file, read only when it is a regular file of at most MAX_FILE_BYTES: a named pipe is
+    opened without waiting for a writer and a device (/dev/zero) is never read (red team 2026-12 #18). A PackError
+    names what was refused; OSError and UnicodeDecodeError when the file cannot be read as UTF-8."""
+    import stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags)
+    info = os.fstat(descriptor)
+    if not stat.S_ISREG(info.st_mode):  # checked on what was opened, so a file swapped in between is no way round
+        os.close(descriptor)
+        why = "is not a regular file (a pipe, a device or a folder), so it is not read"
+        raise PackError(str(path), "whole file", "", why)
+    with os.fdopen(descriptor, "rb") as file:
+        data = b"" if info.st_size > MAX_FILE_BYTES else file.read(MAX_FILE_BYTES + 1)
+    size = max(info.st_size, len(data))
+    if size > MAX_FILE_BYTES:
+        why = f"is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for a payer file, so it is not read"
+        raise PackError(str(path), "whole file", "", why)
+    return data.decode("utf-8")
+
+
+def organization_tiers(config_dir: Path) -> tuple[list[Path], list[Path]]:
+    """The site's payer files (site config folder, then the site folder) and the user's (user config folder, then
+    OMALIREF_PAYERS): each read when it exists (a named one always, so its absence is said)."""
     from platformdirs import site_config_dir
 
     from omaliref.data.site import resolve
 
-    candidates = [
+    site = [
         Path(site_config_dir("omaliref", appauthor=False)) / "payers.toml",
         *resolve().payer_files(),  # the site folder's, when IT named one (OMALIREF_SITE_DIR or settings.toml)
-        config_dir / "payers.toml",
     ]
+    user = [config_dir / "payers.toml"]
     named = os.environ.get(ENV_VAR, "").strip()
     if named:
-        candidates.append(Path(named))
-    return [p for p in dict.fromkeys(candidates) if p.exists() or p == Path(named)]
+        user.append(Path(named))
+    kept = [p for p in dict.fromkeys([*site, *user]) if p.exists() or p == Path(named)]
+    return [p for p in kept if p in site], [p for p in kept if p not in site]
+
+
+def organization_files(config_dir: Path) -> list[Path]:
+    """Site config folder, site folder, user config folder, then OMALIREF_PAYERS: each read when it exists."""
+    site, user = organization_tiers(config_dir)
+    return [*site, *user]
 
 
 def load_profiles(
-    built_in: Mapping[str, PayerProfile], files: Iterable[Path], states: Iterable[State340B] = ()
+    built_in: Mapping[str, PayerProfile],
+    files: Iterable[Path],
+    states: Iterable[State340B] = (),
+    *,
+    site: Collection[Path] = (),
 ) -> Profiles:
-    """The built-ins (checked with the pack) merged with each organization file."""
+    """The built-ins (checked with the pack) merged with each organization file, in order: a later file's profile
+    replaces an earlier one of the same id and says so (`PayerProfile.replaces`), except that a user's file (one not
+    in `site`) never replaces the site's: that profile is left out with a notice and the site's is used."""
     by_id = dict(built_in)
-    notices, read = [], []
+    notices: list[str] = []
+    read: list[str] = []
+    site_ids: dict[str, Path] = {}
     for path in files:
         try:
-            if not path.is_file():
-                raise PackError(str(path), "whole file", "", "does not exist or is not a file")
-            profiles = parse_profiles(path.read_text(encoding="utf-8"), str(path), origin=str(path), states=states)
+            if not path.exists():
+                raise PackError(str(path), "whole file", "", "does not exist")
+            profiles = parse_profiles(read_payer_text(path), str(path), origin=str(path), states=states)
         except PackError as exc:
             notices.append(f"The payer file {exc} — it was left out; the built-in profiles are used.")
             continue
         except (OSError, UnicodeDecodeError) as exc:
             notices.append(f"The payer file {path} could not be read ({exc.__class__.__name__}) — it was left out.")
             continue
+        except Exception as exc:  # whatever a file holds, it never stops the app (#4)
+            notices.append(
+                f"The payer file {path} could not be used ({_unusable(exc)}) — it was left out; "
+                "the built-in profiles are used."
+            )
+            continue
         read.append(str(path))
-        by_id |= {p.id: p for p in profiles}
+        for profile in profiles:
+            if path not in site and profile.id in site_ids:
+                notices.append(
+                    f"The payer file {path} defines '{profile.id}', which the site's file {site_ids[profile.id]} "
+                    "defines too: the site's profile is used (a user's file never replaces the organization's)."
+                )
+                continue
+            if path in site:
+                site_ids[profile.id] = path
+            earlier = by_id.get(profile.id)
+            by_id[profile.id] = replace(profile, replaces=earlier.origin) if earlier is not None else profile
     return Profiles(by_id, tuple(notices), tuple(read))

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from omaliref.data.state import Preferences
-from omaliref.domain.vocab import MODIFIERS_340B, SETTINGS
+from omaliref.domain.vocab import ID_PATTERN, MODIFIERS_340B, SETTINGS
 
 ENV_VAR = "OMALIREF_SITE_DIR"
 SETTINGS_NAME = "settings.toml"
@@ -32,7 +32,7 @@ NOT_SETTINGS = {
     "stale_after_days": "the app has no stale-data threshold: a banner shows once a newer CMS quarter has begun",
 }
 LOCKED_NOTE = "set by your organization"
-_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+_ID = ID_PATTERN
 _SKIPPED_SUFFIXES = (".toml", ".md", ".json", ".ini", ".log", ".tmp", ".lnk")
 
 

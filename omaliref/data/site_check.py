@@ -32,9 +32,9 @@ def check_site(folder: Path, built_in: Mapping[str, Any], states: Iterable[Any] 
     """Validate a site folder for IT: its settings file, its payers.toml and every CMS file (each one parsed, as
     every workstation will), collecting every problem instead of stopping at the first."""
     from omaliref.data.cms_import import parse_member, read_members
-    from omaliref.data.payers import read_payer_file
+    from omaliref.data.payers import read_payer_file, read_payer_text
     from omaliref.domain.cms import FileFormatError
-    from omaliref.domain.errors import InputError
+    from omaliref.domain.errors import InputError, PackError
 
     problems: list[SiteProblem] = []
     settings_file = folder / SETTINGS_NAME
@@ -44,9 +44,11 @@ def check_site(folder: Path, built_in: Mapping[str, Any], states: Iterable[Any] 
     payers = folder / PAYERS_NAME
     if payers.exists():
         try:
-            found = read_payer_file(payers.read_text(encoding="utf-8"), str(payers), origin=str(payers), states=states)
+            found = read_payer_file(read_payer_text(payers), str(payers), origin=str(payers), states=states)
             problems += [SiteProblem(str(payers), p.line, p.field, f"{p.record}: {p.why}") for p in found.problems]
             profiles += [p.id for p in found.profiles]
+        except PackError as exc:  # not a regular file, or over the size cap: what every workstation will refuse
+            problems.append(SiteProblem(str(payers), 0, "", exc.problem))
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(SiteProblem(str(payers), 0, "", f"cannot be read ({exc.__class__.__name__})"))
     if (problem := unknown_profile(settings, profiles)) is not None:

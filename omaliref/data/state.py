@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from omaliref.domain.vocab import MODIFIERS_340B, PAYER_KINDS, SETTINGS
+from omaliref.domain.vocab import ID_PATTERN, MODIFIERS_340B, PAYER_KINDS, SETTINGS
 
 if TYPE_CHECKING:
     from platformdirs.api import PlatformDirsABC
@@ -25,7 +25,7 @@ SCHEMA_VERSION = 1
 ENV_VAR = "OMALIREF_STATE_DIR"
 FILE_NAME = "state.json"
 CMS_DB_NAME = "cms.sqlite3"  # imported CMS quarters (data/cms_store.py), under the data folder
-_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+_ID = ID_PATTERN
 _GEOMETRY = re.compile(r"[A-Za-z0-9+/=]{0,4096}")
 MAX_TICKS = 200
 STALE_TEMP_SECONDS = 60  # older than any save in progress

@@ -732,9 +732,13 @@ def _payer_waste_policy(
         )
     basis = profile.provenance("jw_jz")
     whose = "" if basis.bounded else f"; {basis.describe()}"  # a dated value is explained by dated_values
-    policy = _note(
-        catalog, "info", f"{profile.name}: {text} (payer profile{whose}).", "payer-jw-jz-policy", applied=True
-    )
+    said = f"{profile.name}: {text} (payer profile{whose})."
+    if profile.kind == "medicare":  # Medicare's own rule is JW/JZ: a profile of that kind turning it off is a risk
+        said += (
+            " Medicare requires JW or JZ on separately payable drugs from single-dose containers: check this profile."
+        )
+    level: WarningLevel = "warning" if profile.kind == "medicare" else "info"
+    policy = _note(catalog, level, said, "payer-jw-jz-policy", applied=True)
     return jw, jz, policy
 
 

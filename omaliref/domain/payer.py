@@ -171,6 +171,16 @@ class PayerProfile:
     basis: tuple[FieldBasis, ...] = ()  # where each field's value(s) come from; a field not here is a default
     resolved_on: dt.date | None = None  # set by `in_force`: the date of service the values were chosen for
     chosen: tuple[FieldBasis, ...] = ()  # set by `in_force`: the basis of each field's value in force
+    replaces: str = ""  # the origin of the profile of the same id this one replaced ("built-in" or a file)
+
+    @property
+    def replacement(self) -> str:
+        """What this profile replaced, said wherever it is used ('' when it replaced none): an organization's
+        medicare-part-b once silently stood in for the one --payer medicare means (red team 2026-12 #11)."""
+        if not self.replaces:
+            return ""
+        what = "the built-in one" if self.replaces == "built-in" else f"the one in {self.replaces}"
+        return f"{self.id} is the profile of {self.origin}, which replaces {what}"
 
     @property
     def ngs(self) -> bool | None:

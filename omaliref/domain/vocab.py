@@ -7,7 +7,13 @@ PackError at load, never a silent mismatch later.
 
 from __future__ import annotations
 
+import re
 from typing import Literal, get_args
+
+# an id (payer profile, checklist item): lower-case ASCII letters and digits in words joined by single hyphens; the
+# payer files, `payers check`, the site settings and the state file all take this one rule (red team 2026-12 #16)
+ID_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+ID_RULE = "lower-case letters and digits (a-z, 0-9) in words joined by single hyphens, e.g. acme-bcbs"
 
 PayerKind = Literal["medicare", "medicare-advantage", "medicaid", "commercial"]
 Setting = Literal["office", "hospital-outpatient"]

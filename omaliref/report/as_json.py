@@ -274,6 +274,7 @@ def profile(p: PayerProfile) -> dict[str, Any]:
         "note": p.note or None,
         "sources": list(p.sources),
         "origin": p.origin,
+        "replaces": p.replaces or None,  # the origin of the profile of the same id this one replaced
         "state": p.state or None,
         "cms1500_ndc_box": p.cms1500_ndc_box,
         "modifier_340b_ub04_position": p.modifier_340b_ub04_position,

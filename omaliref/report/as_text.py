@@ -79,6 +79,8 @@ def checklist_summary(catalog: Catalog, o: Outcome, ticked: Collection[str] = ()
         + (f", indication {case.indication}" if case.indication else "")
         + f", DOS {case.date_of_service}"
     ]
+    if case.payer_profile.replacement:  # an organization's profile in place of another of that id (#11)
+        lines.append(f"Payer profile: {case.payer_profile.replacement}.")
     if r is not None:
         lines.append(
             f"Dose {r.dose} = {r.administered_units} units administered"
@@ -359,6 +361,8 @@ def profile(p: PayerProfile) -> str:
         + (f"; MAC {p.mac}" if p.mac else "")
         + (f"; state {p.state}" if p.state else ""),
     ]
+    if p.replacement:
+        out.append(f"Replaces: {p.replacement}.")
     for name, label in FIELD_LABELS.items():
         options = p.basis_for(name)
         if len(options) == 1:
@@ -395,7 +399,7 @@ def provenance_line(r: CalcResult) -> str:
     """One line naming the payer profile, "sample" when it is one, and the defaults the lines depend on: the CLI's
     stderr line for machine formats, the units text, and what the window shows beside the payer and after a copy."""
     p = r.case.payer_profile
-    head = f"Payer profile {p.id} ({p.name}, {p.origin})" + (f" — {SAMPLE_TEXT}" if p.sample else "")
+    head = _profile_head(p)
     found = defaults_in_use(r)
     if not found:
         return f"{head}; every profile value these lines use is sourced."
@@ -407,12 +411,20 @@ def provenance_line(r: CalcResult) -> str:
     return f"{head}; these lines rest on defaults (the app's choice, not the payer's rule): {shown}."
 
 
+def _profile_head(p: PayerProfile) -> str:
+    """'Payer profile ID (name, origin)', with "sample" and what it replaced when it did (red team 2026-12 #11)."""
+    return (
+        f"Payer profile {p.id} ({p.name}, {p.origin})"
+        + (f" — {SAMPLE_TEXT}" if p.sample else "")
+        + (f" — {p.replacement}" if p.replacement else "")
+    )
+
+
 def provenance_summary(o: Outcome) -> str:
     """The provenance line for an outcome (the profile alone when there is no calculation)."""
     if o.calculation is not None:
         return provenance_line(o.calculation)
-    p = o.case.payer_profile
-    return f"Payer profile {p.id} ({p.name}, {p.origin})" + (f" — {SAMPLE_TEXT}" if p.sample else "") + "."
+    return _profile_head(o.case.payer_profile) + "."
 
 
 def profiles(found: list[PayerProfile]) -> str:
@@ -420,6 +432,7 @@ def profiles(found: list[PayerProfile]) -> str:
         f"{p.id:24} {p.kind:19} {p.name}"
         + (" [sample]" if p.sample else "")
         + ("" if p.origin == "built-in" else f" [{p.origin}]")
+        + (f" [replaces {'the built-in' if p.replaces == 'built-in' else p.replaces}]" if p.replaces else "")
         for p in found
     )
 

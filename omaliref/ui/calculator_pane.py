@@ -360,20 +360,21 @@ class CalculatorPane(QWidget):
             self.case_model.update(payer=self.payer, payer_profile=self.profile_id, payer_typed=self._payer_typed())
 
     def _show_profile_note(self) -> None:
-        """A sample profile is an example to confirm, not the payer's current rule: say so where it is chosen."""
+        """A sample profile is an example to confirm, not the payer's current rule, and an organization's profile
+        may stand in for a built-in one of the same id (#11): say so where it is chosen."""
         profile = self.library.profile(self.profile_id)
         self.payer_box.setToolTip(as_text.profile(profile))  # the whole profile, as `omaliref payers show` prints it
-        if not profile.sample:
-            self.payer_note.hide()
-            return
-        sources = [self.catalog.sources[i] for i in profile.sources if i in self.catalog.sources]
-        dated = "; ".join(f"{s.id}, {s.date}" for s in sources if s.date)
-        self.payer_note.setText(
-            "⚠ Sample profile: confirm with the payer before relying on it."
-            + (f" {profile.note}" if profile.note else "")
-            + (f" (sources: {dated})" if dated else "")
-        )
-        self.payer_note.show()
+        said = [f"⚠ {profile.replacement}."] if profile.replacement else []
+        if profile.sample:
+            sources = [self.catalog.sources[i] for i in profile.sources if i in self.catalog.sources]
+            dated = "; ".join(f"{s.id}, {s.date}" for s in sources if s.date)
+            said.append(
+                "⚠ Sample profile: confirm with the payer before relying on it."
+                + (f" {profile.note}" if profile.note else "")
+                + (f" (sources: {dated})" if dated else "")
+            )
+        self.payer_note.setText(" ".join(said))
+        self.payer_note.setVisible(bool(said))
 
     def _payer_typed(self) -> str:
         return self.payer_box.currentText() if self.payer_box.pending() else ""

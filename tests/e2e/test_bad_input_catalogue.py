@@ -6,12 +6,15 @@ catalogue stays fast; test_cli.py runs the real subprocess for a sample.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from omaliref.cli import main
+from tests.fixtures.payer_files import PARSER_BREAKERS
 
 LONG = "9" * 10_000
 CASES = [
@@ -149,6 +152,48 @@ FILE_CASES = [
 ]
 
 
+ONE_PROFILE = '[[payer]]\nid = "org"\nname = "Org"\nkind = "commercial"\nnote = "'
+
+
+def _payer_file(text):
+    def write(state):
+        path = state.parent / "org-payers.toml"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+# (id, set-up(state) -> path, fragment, exit code of `payers check`): an organization payer file that cannot be
+# used. In use (OMALIREF_PAYERS) the command goes on with the built-in profiles and says so in one line; `payers
+# check` exits 3 for an invalid file (2 for a path it cannot read), never with a traceback or a wait.
+def _payer_fifo(state):
+    path = state.parent / "org-payers.fifo"
+    os.mkfifo(path)
+    return path
+
+
+PAYER_FILE_CASES = [
+    *((f"payer-file-{name}", _payer_file(text), "not a usable TOML file", 3) for name, text in PARSER_BREAKERS.items()),
+    ("payer-file-over-1mb", _payer_file(ONE_PROFILE + "x" * 1_000_000 + '"\n'), "1,000,000-byte limit", 3),
+    (
+        "payer-id-underscore",
+        _payer_file('[[payer]]\nid = "acme_bcbs"\nname = "A"\nkind = "commercial"\n'),
+        "not a profile id",
+        3,
+    ),
+    (
+        "payer-id-tab-newline",
+        _payer_file('[[payer]]\nid = "a\\tb\\nc"\nname = "A"\nkind = "commercial"\n'),
+        "not a profile id",
+        3,
+    ),
+]
+if hasattr(os, "mkfifo"):  # POSIX: a named pipe, and a device that never ends
+    PAYER_FILE_CASES.append(("payer-file-is-a-named-pipe", _payer_fifo, "not a regular file", 3))
+    PAYER_FILE_CASES.append(("payer-file-is-a-device", lambda state: Path("/dev/zero"), "not a regular file", 3))
+
+
 @pytest.mark.parametrize("argv, fragment", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_bad_cli_input(argv, fragment, capsys):
     try:
@@ -180,9 +225,27 @@ def test_bad_cli_input_with_files(setup, argv, fragment, isolated_state, capsys)
     assert fragment in err
 
 
+@pytest.mark.parametrize(
+    "setup, fragment, check_code", [c[1:] for c in PAYER_FILE_CASES], ids=[c[0] for c in PAYER_FILE_CASES]
+)
+def test_bad_organization_payer_files(setup, fragment, check_code, isolated_state, monkeypatch, capsys):
+    path = setup(isolated_state)
+    monkeypatch.setenv("OMALIREF_PAYERS", str(path))
+    code = main(["units", "J2357", "--dose", "375mg"])
+    out, err = capsys.readouterr()
+    assert code == 0 and "Administered 375 mg = 75 units" in out and "Traceback" not in err
+    said = [line for line in err.splitlines() if str(path) in line]
+    assert len(said) == 1 and fragment in said[0] and "left out" in said[0], err
+    code = main(["payers", "check", str(path)])
+    out, err = capsys.readouterr()
+    assert code == check_code and out == "" and "Traceback" not in err
+    assert err.startswith("omaliref: ") and fragment in err
+
+
 def test_catalogue_size():
-    assert len(CASES) + len(FILE_CASES) >= 69
-    assert len({c[0] for c in CASES + FILE_CASES}) == len(CASES) + len(FILE_CASES)
+    cases = CASES + FILE_CASES + PAYER_FILE_CASES
+    assert len(cases) >= (78 if hasattr(os, "mkfifo") else 76)  # 69 before the payer-file cases (#27)
+    assert len({c[0] for c in cases}) == len(cases)
 
 
 def test_a_sample_through_the_console_script(tmp_path):
