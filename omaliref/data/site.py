@@ -123,11 +123,17 @@ def resolve(env: Mapping[str, str] | None = None) -> Site:
 
 
 def load_settings(path: Path) -> SiteSettings:
-    """The settings file at `path`, or empty settings (a file that cannot be read is one problem)."""
+    """The settings file at `path`, or empty settings (a file that cannot be read is one problem). Read as a payer
+    file is: a regular file of at most 1 MB, opened without waiting (a pipe or a device is a problem, never a hang)."""
+    from omaliref.data.payers import read_payer_text
+    from omaliref.domain.errors import PackError
+
     try:
-        text = path.read_text(encoding="utf-8-sig")  # Notepad and the Windows installer write a byte-order mark
+        text = read_payer_text(path).removeprefix("\ufeff")  # Notepad and the Windows installer write a BOM
     except FileNotFoundError:
         return SiteSettings()
+    except PackError as exc:
+        return SiteSettings(str(path), problems=(SiteProblem(str(path), 1, "", exc.problem),))
     except (OSError, UnicodeDecodeError) as exc:
         if isinstance(exc, OSError) and not path.exists():
             return SiteSettings()
@@ -173,6 +179,9 @@ def parse_settings(text: str, file: str) -> SiteSettings:
         match = re.search(r"line (\d+)", str(exc))
         line = int(match.group(1)) if match else 1
         return SiteSettings(file, problems=(SiteProblem(file, line, "", f"not valid TOML ({exc})"),))
+    except Exception as exc:  # nesting thousands deep, a 5,000-digit number: a problem, never a crash
+        why = f"cannot be read as TOML ({type(exc).__name__})"
+        return SiteSettings(file, problems=(SiteProblem(file, 1, "", why),))
     lines = text.splitlines()
     problems: list[SiteProblem] = []
     values: dict[str, str] = {}

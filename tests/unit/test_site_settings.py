@@ -100,3 +100,25 @@ def test_site_check_lists_every_problem_at_once(tmp_path, catalog):
     files = [p.file.rsplit("/", 1)[-1] for p in checked.problems]
     assert "settings.toml" in files and "payers.toml" in files and "notes.txt" in files
     assert checked.cms_files == ()
+
+
+def test_a_hostile_settings_file_is_a_problem_never_a_crash_or_a_wait(tmp_path):
+    """Red team 2026-12 #4/#18/#19 for the site settings file too: deep nesting, a huge number, a pipe, over 1 MB."""
+    import os
+
+    from omaliref.data.site import load_settings
+
+    deep = tmp_path / "deep.toml"
+    deep.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    huge = tmp_path / "huge.toml"
+    huge.write_text("a = " + "9" * 5000 + "\n", encoding="utf-8")
+    big = tmp_path / "big.toml"
+    big.write_bytes(b"# padding\n" * 120_000)
+    cases = [deep, huge, big]
+    if hasattr(os, "mkfifo"):
+        fifo = tmp_path / "fifo.toml"
+        os.mkfifo(fifo)
+        cases.append(fifo)
+    for path in cases:
+        settings = load_settings(path)
+        assert len(settings.problems) == 1 and not settings.locked, path.name
