@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import operator
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -296,6 +297,9 @@ XLSX_COLUMNS = {
 }
 
 
+_XLSX_CODE = re.compile(r"[A-Z0-9]{2,5}")
+
+
 def hcpcs_records_from_text(text: str, file: str) -> tuple[list[HcpcsRecord], int]:
     """The records of the TXT edition and how many disclaimer lines came before them."""
     records: list[HcpcsRecord] = []
@@ -328,21 +332,33 @@ def hcpcs_records_from_text(text: str, file: str) -> tuple[list[HcpcsRecord], in
     return records, skipped
 
 
+def cell_text(value: object) -> str:
+    """A spreadsheet cell as the text CMS typed: empty for none, and a whole number stored as a number (20251001.0,
+    as a reader gives it) as '20251001'."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def hcpcs_records_from_rows(rows: Iterable[Sequence[object]], file: str) -> tuple[list[HcpcsRecord], int]:
     """The records of the XLSX edition: disclaimer rows, then a header row naming the columns (or a header in
-    row 1), then one row per record line."""
+    row 1), then one row per record line. Only the columns the records use are turned into text."""
     columns: dict[str, int] | None = None
     records: list[HcpcsRecord] = []
     skipped = 0
     for number_, row in enumerate(rows, start=1):
-        cells = ["" if c is None else str(c) for c in row]
         if columns is None:
-            names = [c.strip().upper() for c in cells]
+            names = [cell_text(c).strip().upper() for c in row]
             if "HCPC" in names and "RECID" in names:
                 missing = [name for name in XLSX_COLUMNS.values() if name not in names]
                 if missing:
                     raise FileFormatError(file, number_, f"a '{missing[0]}' column in the HCPCS header row")
                 columns = {key: names.index(name) for key, name in XLSX_COLUMNS.items()}
+                keys, pick, widest = list(columns), operator.itemgetter(*columns.values()), max(columns.values())
             else:
                 skipped += 1
                 if number_ > 50:
@@ -350,19 +366,18 @@ def hcpcs_records_from_rows(rows: Iterable[Sequence[object]], file: str) -> tupl
                         file, number_, "the HCPCS header row (HCPC, SEQNUM, RECID, …) within the first 50 rows"
                     )
             continue
-        if not any(c.strip() for c in cells):
+        if len(row) > widest:  # the reader gives whole rows: the wanted cells in one C call
+            cells = dict(zip(keys, [v if type(v) is str else cell_text(v) for v in pick(row)], strict=True))
+        else:
+            cells = {key: cell_text(row[index]) if index < len(row) else "" for key, index in columns.items()}
+        code, seq, recid = cells["code"].strip(), cells["seq"].strip(), cells["recid"].strip()
+        if not (code or seq or recid) and not any(cell_text(c).strip() for c in row):
             continue
-
-        def cell(key: str, cells: list[str] = cells, columns: dict[str, int] = columns) -> str:
-            index = columns[key]
-            return cells[index] if index < len(cells) else ""
-
-        code, seq, recid = cell("code").strip(), cell("seq").strip(), cell("recid").strip()
         ascii_seq = seq.isascii() and seq.isdigit()
-        if not (re.fullmatch(r"[A-Z0-9]{2,5}", code) and ascii_seq and recid in ("3", "4", "7", "8")):
+        if not (_XLSX_CODE.fullmatch(code) and ascii_seq and recid in ("3", "4", "7", "8")):
             raise FileFormatError(file, number_, "an HCPCS record row (code, sequence number, record id 3/4/7/8)")
-        details = {name: cell(name).strip() for name in DETAIL_FIELDS} if recid in "37" else None
-        records.append(HcpcsRecord(number_, code, int(seq), recid, cell("description"), details))
+        details = {name: cells[name].strip() for name in DETAIL_FIELDS} if recid in "37" else None
+        records.append(HcpcsRecord(number_, code, int(seq), recid, cells["description"], details))
     if columns is None:
         raise FileFormatError(file, 1, "the HCPCS header row (HCPC, SEQNUM, RECID, …)")
     return records, skipped
