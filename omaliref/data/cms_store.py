@@ -16,7 +16,7 @@ from pathlib import Path
 
 from omaliref.domain.cms import AspRow, CrosswalkRow, HcpcsRow, MueRow, Parsed, QuarterTables, SettingMue, SkippedRow
 from omaliref.domain.quarter import Quarter
-from omaliref.domain.text import one_line
+from omaliref.domain.text import UNSAFE, one_line
 
 SCHEMA_VERSION = 1
 SCHEMA = """
@@ -123,6 +123,15 @@ def stored_file_name(label: str, kind: str, sha256: str) -> str:
     if pattern is not None and pattern.fullmatch(own):
         return own
     return f"{kind} file sha256:{sha256[:16]}"
+
+
+def _all_one_line(row: tuple[object, ...]) -> bool:
+    """One search over a row's text (not one per cell: a third of an HCPCS import's storing time)."""
+    return UNSAFE.search("\x20".join([v for v in row if isinstance(v, str)])) is None
+
+
+def _one_line_cells(row: tuple[object, ...]) -> tuple[object, ...]:
+    return tuple(one_line(v) if isinstance(v, str) else v for v in row)
 
 
 def _one_line_rows(rows: tuple[SkippedRow, ...]) -> tuple[SkippedRow, ...]:
@@ -385,7 +394,7 @@ class CmsStore:
 
     def _write_rows(self, sql: str, rows: Iterable[tuple[object, ...]]) -> None:
         """Every text cell as one line: control and bidi characters from a CMS file never reach the store."""
-        self.db.executemany(sql, [tuple(one_line(v) if isinstance(v, str) else v for v in row) for row in rows])
+        self.db.executemany(sql, [row if _all_one_line(row) else _one_line_cells(row) for row in rows])
 
     def _delete(self, kind: str, quarter: str, setting: str) -> None:
         if kind == "mue":

@@ -487,7 +487,7 @@ def test_blank_rows_are_not_kept_while_looking_for_the_header():
     from omaliref.domain.cms import _records
 
     text = "Payment Allowance Limits\n" + "\n" * 100_000 + ",,,\n" * 1_000 + "HCPCS Code,Short Description\n"
-    assert _records(text, "blank.csv") == [
+    assert list(_records(text, "blank.csv")) == [
         (1, ["Payment Allowance Limits"]),
         (101_002, ["HCPCS Code", "Short Description"]),
     ]
