@@ -68,6 +68,10 @@ def _places_cells_beyond(sheet: bytes) -> bool:
     return bool((b":c" in sheet or _CELL_NOT_AS_WRITTEN.search(sheet)) and _IMPLICIT_CELL.search(sheet))
 
 
+class NotCmsFile(FileFormatError):
+    """A file (or a zip) that holds none of the CMS files: refused when named, left out of a folder."""
+
+
 @dataclass(frozen=True)
 class Member:
     kind: CmsKind
@@ -238,6 +242,28 @@ def _zip_members(path: Path, data: bytes, should_cancel: Callable[[], bool]) -> 
     return members
 
 
+def _folder_members(folder: Path, should_cancel: Callable[[], bool]) -> list[Member]:
+    """The CMS files in a folder of downloads (and its subfolders, as a site folder is read); the other files there
+    (READMEs, the transaction report, notes) are left out. A folder without one is refused."""
+    from omaliref.data.site import cms_files
+
+    try:
+        files = cms_files(folder)
+    except OSError as exc:
+        raise InputError(f"{folder} cannot be read ({exc.strerror or exc.__class__.__name__}).") from None
+    members: list[Member] = []
+    for file in files:
+        try:
+            members += read_members([file], should_cancel)
+        except NotCmsFile:
+            continue  # a damaged CMS file refuses the import (FileFormatError), as when it is named
+    if not members:
+        raise InputError(
+            f"{folder} holds no CMS file (the HCPCS file, the ASP payment limits, the crosswalk or an MUE table)."
+        )
+    return members
+
+
 def read_members(paths: Sequence[str | Path], should_cancel: Callable[[], bool] = lambda: False) -> list[Member]:
     """Every CMS file in `paths`, recognized by content (an XLSX edition is parsed as it is recognized)."""
     members: list[Member] = []
@@ -246,12 +272,13 @@ def read_members(paths: Sequence[str | Path], should_cancel: Callable[[], bool] 
         if not path.exists():
             raise InputError(f"{path} does not exist.")
         if path.is_dir():
-            raise InputError(f"{path} is a folder: name the zips or files inside it.")
+            members += _folder_members(path, should_cancel)
+            continue
         data = _read_regular(path)
         if data[:2] == b"PK" and not _is_xlsx(data):
             found = _zip_members(path, data, should_cancel)
             if not found:
-                raise FileFormatError(
+                raise NotCmsFile(
                     path.name,
                     0,
                     "a CMS file inside the zip (the HCPCS file, the ASP payment "
@@ -261,7 +288,7 @@ def read_members(paths: Sequence[str | Path], should_cancel: Callable[[], bool] 
             continue
         member = _recognize(path.name, data, should_cancel)
         if member is None:
-            raise FileFormatError(
+            raise NotCmsFile(
                 path.name,
                 1,
                 "a CMS file: the HCPCS Level II file (TXT or XLSX), the ASP "
@@ -307,27 +334,35 @@ def import_paths(
     now: dt.datetime | None = None,
     quarter: Quarter | None = None,
 ) -> list[ImportReport]:
-    """Parse every file, then store each in its own transaction; cancel between and within files. `quarter` is
-    used only for a file that does not say which quarter it is for."""
+    """Parse every file, then store them all in one transaction (a quarter is there whole or not at all); cancel
+    between and within files. `quarter` is used only for a file that does not say which quarter it is for.
+    `progress(done, total, label)` counts bytes: each file's size once when it is parsed, and again as its rows are
+    stored (batch by batch), so the bar moves with the rows."""
     members = read_members(paths, should_cancel)
     if not members:
         raise InputError("No CMS files were given.")
-    total = len(members) * 2
+    sizes = [len(m.data) for m in members]
+    total, done = 2 * sum(sizes), 0
     parsed = []
-    for index, member in enumerate(members):
+    for member, size in zip(members, sizes, strict=True):
         if should_cancel():
             raise ImportCancelled()
         if progress:
-            progress(index, total, f"reading {member.name}")
+            progress(done, total, f"reading {member.name}")
         parsed.append((parse_member(member, quarter, should_cancel), hashlib.sha256(member.data).hexdigest()))
-    reports = []
-    stamp = now or dt.datetime.now()
-    for index, (item, sha) in enumerate(parsed):
-        if should_cancel():
-            raise ImportCancelled()
+        done += size
+    stored = [0] * len(parsed)
+
+    def on_rows(index: int, rows: int) -> None:
+        stored[index] += rows
         if progress:
-            progress(len(members) + index, total, f"storing {item.file}")
-        reports.append(store.store(item, sha, now=stamp, should_cancel=should_cancel))
+            item, size = parsed[index][0], sizes[index]
+            share = size * stored[index] // max(len(item.rows), 1)
+            progress(done + sum(sizes[:index]) + min(share, size), total, f"storing {item.file}")
+
+    if should_cancel():
+        raise ImportCancelled()
+    reports = store.store_all(parsed, now=now or dt.datetime.now(), should_cancel=should_cancel, on_rows=on_rows)
     if progress:
         progress(total, total, "done")
     return reports
