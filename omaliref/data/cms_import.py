@@ -136,7 +136,8 @@ def _xlsx_rows(
             sheet = book.get_sheet_by_index(0)
             empty = 0
             for count, row in enumerate(sheet.iter_rows()):
-                cells: Sequence[object] = row[:MAX_XLSX_COLUMNS]  # made text by the parser, only where it reads
+                # made text by the parser, only where it reads; the bound makes the slice rare
+                cells: Sequence[object] = row if len(row) <= MAX_XLSX_COLUMNS else row[:MAX_XLSX_COLUMNS]
                 empty = empty + 1 if not any(cells) else 0
                 if empty > MAX_EMPTY_XLSX_ROWS:
                     break

@@ -127,7 +127,9 @@ def stored_file_name(label: str, kind: str, sha256: str) -> str:
 
 def _all_one_line(row: tuple[object, ...]) -> bool:
     """One search over a row's text (not one per cell: a third of an HCPCS import's storing time)."""
-    return UNSAFE.search("\x20".join([v for v in row if isinstance(v, str)])) is None
+    text = "\x20".join([v for v in row if isinstance(v, str)])
+    # isprintable() (a C loop) is False for every character UNSAFE names: only a row it doubts is searched
+    return text.isprintable() or UNSAFE.search(text) is None
 
 
 def _one_line_cells(row: tuple[object, ...]) -> tuple[object, ...]:
