@@ -7,6 +7,7 @@ the interleaved start-up repetitions (default 7).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -295,8 +296,14 @@ def real_files_import() -> dict[str, float] | None:
 
 
 def _peak_rss_mb() -> float:
+    """This process's own peak RSS: VmHWM on Linux (getrusage's ru_maxrss carries the forking parent's peak across
+    exec: every row read the benchmark's 249 MB), else ru_maxrss."""
     import resource
 
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
