@@ -139,8 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--age", help="age in years")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("import", help="import CMS quarterly files (zips as downloaded, or extracted files)")
-    p.add_argument("paths", nargs="+", metavar="PATH")
+    p = sub.add_parser(
+        "import", help="import CMS quarterly files (a folder of downloads, zips as downloaded, or extracted files)"
+    )
+    p.add_argument("paths", nargs="+", metavar="FOLDER_OR_FILE")
     p.add_argument("--quarter", default="", help="for a file that does not say its quarter, e.g. 2027Q1")
     p.add_argument("--json", action="store_true")
 
@@ -414,6 +416,17 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 1 if worst["error"] else 0
 
 
+def _progress_bar() -> Any:
+    """A bar on stderr that moves with the rows, when stderr is a terminal (never in a pipe or a log)."""
+    if not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty()):
+        return None
+    import shutil
+
+    from omaliref.report.progress_bar import TerminalBar
+
+    return TerminalBar(sys.stderr, shutil.get_terminal_size().columns)
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from omaliref.domain.cms import FileFormatError
     from omaliref.domain.quarter import Quarter
@@ -424,10 +437,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise InputError(str(exc)) from None
     library = _library(importing=True)
+    bar = _progress_bar()
     try:
-        reports = library.import_files(args.paths, quarter=quarter)
+        reports = library.import_files(args.paths, quarter=quarter, progress=bar)
     except FileFormatError as exc:
         raise InputError(f"Nothing was imported: {exc}.") from None
+    finally:
+        if bar is not None:
+            bar.close()
     data = as_json.import_reports(reports, library.quarters())
     _emit(args, data, as_text.import_reports(data))
     return 0

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
+import itertools
+import re
 import stat
-import warnings
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from omaliref.domain.cms import (
     FileFormatError,
     HcpcsRecord,
     Parsed,
+    cell_text,
     decode,
     hcpcs_records_from_rows,
     hcpcs_records_from_text,
@@ -38,14 +41,35 @@ DB_NAME = CMS_DB_NAME
 MAX_MEMBER_BYTES = 200 * 1024 * 1024  # a real ANWEB TXT is ~10 MB; anything far larger is not a CMS file
 MAX_MEMBERS = 2_000
 XLSX_SIGNATURE = "xl/workbook.xml"
-# An XLSX is a zip of XML parts that openpyxl inflates and parses: bounded before it sees them (red team 2026-12
+# An XLSX is a zip of XML parts that the reader inflates and parses: bounded before it sees them (red team 2026-12
 # #7). A real ANWEB workbook is ~9,000 rows of 48 columns, its sheet some tens of MB, deflated ~10:1.
 MAX_XLSX_PART_BYTES = 150 * 1024 * 1024
 MAX_XLSX_BYTES = 300 * 1024 * 1024  # all parts together
 MAX_XLSX_RATIO = 200  # for parts over 1 MB: 0.97 MB holding a 400 MB sheet is not a CMS file
-MAX_XLSX_COLUMNS = 64  # columns read per row: a dimension of A1:XFD… is not 16,384 columns of work per row
-MAX_XLSX_ROWS = 200_000
-MAX_EMPTY_XLSX_ROWS = 1_000  # a run this long ends the sheet: a stray cell a million rows down is not a record
+MAX_XLSX_COLUMNS = 64  # A..BL: the HCPCS sheet has 48
+# calamine holds the sheet as one grid of (last row × last column) cells, so a stray cell far down or far right
+# would cost gigabytes (a one-cell XFD1048576 took 2 GB): every cell reference is checked before it reads a byte
+MAX_XLSX_ROWS = 50_000  # a real ANWEB sheet has ~9,000; 50,000 × 64 cells is ~100 MB of grid at worst
+MAX_EMPTY_XLSX_ROWS = 1_000  # a run this long ends the sheet: a stray cell far below the records is not a record
+_IN_BOUNDS_REF = rb"(?:[A-Z]|A[A-Z]|B[A-L])?\$?(?:[1-9][0-9]{0,3}|[1-4][0-9]{4}|50000)"
+# an r="…" attribute whose value is not a reference within A1:BL50000 (any element, either quote, spaced '='); its
+# literal 'r' first lets the regex engine skip ahead (0.09 s over the 14 MB October 2025 sheet)
+_FAR_REF = re.compile(rb"r(?<=\sr)\s*=\s*([\"'])(?!" + _IN_BOUNDS_REF + rb"\1)")
+# a cell element without a reference (calamine would place it after the previous one, unbounded); the quick test
+# finds cells not written as spreadsheet programs write them (<c r="…), the exact one decides
+_CELL_NOT_AS_WRITTEN = re.compile(rb"<c(?=[\s/>])(?! r=\")")
+_IMPLICIT_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])(?![^>]*\sr\s*=)")
+
+
+def _places_cells_beyond(sheet: bytes) -> bool:
+    """Whether a worksheet part places a cell outside A1:BL50000 or leaves one to be placed by counting."""
+    if _FAR_REF.search(sheet):
+        return True
+    return bool((b":c" in sheet or _CELL_NOT_AS_WRITTEN.search(sheet)) and _IMPLICIT_CELL.search(sheet))
+
+
+class NotCmsFile(FileFormatError):
+    """A file (or a zip) that holds none of the CMS files: refused when named, left out of a folder."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +78,8 @@ class Member:
     name: str  # as shown to the user: zip/member or the file name
     data: bytes
     xlsx: bool = False
+    # the XLSX edition's records, read once while the file was recognized (None: read when parsed)
+    records: tuple[tuple[HcpcsRecord, ...], int] | None = None
 
 
 Progress = Callable[[int, int, str], None]  # (done, total, file name)
@@ -68,9 +94,8 @@ def open_store(state_dir: str | None = None) -> CmsStore:
 
 
 def _check_xlsx_parts(data: bytes, name: str) -> None:
-    """Refuse a workbook whose parts would inflate beyond any CMS file, before openpyxl reads one of them."""
-    import io
-
+    """Refuse a workbook whose parts would inflate beyond any CMS file, or whose sheets place a cell outside
+    A1:BL50000, before the reader sees it."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         total = 0
         for info in archive.infolist():
@@ -82,49 +107,69 @@ def _check_xlsx_parts(data: bytes, name: str) -> None:
                     0,
                     "an XLSX workbook of CMS size (a part of this one is far larger, or compressed beyond reason)",
                 )
+        for info in archive.infolist():
+            if info.is_dir() or "sharedstrings" in info.filename.lower():
+                continue  # the text of the cells: no positions there
+            with archive.open(info) as handle:  # sizes checked above: this read is bounded
+                part = handle.read(MAX_XLSX_PART_BYTES + 1)
+            if b"sheetData" not in part:
+                continue  # not a worksheet (styles, theme, workbook, relationships)
+            if _places_cells_beyond(part):
+                raise FileFormatError(
+                    name,
+                    0,
+                    f"an XLSX sheet whose cells all lie within A1:BL{MAX_XLSX_ROWS} and name their place "
+                    "(this one places a cell beyond, or leaves one unplaced)",
+                )
 
 
 def _xlsx_rows(
-    data: bytes, name: str, limit: int | None = None, should_cancel: Callable[[], bool] = lambda: False
-) -> list[tuple[object, ...]]:
-    """The first sheet's rows (openpyxl, read-only: the XLSX edition is streamed, not loaded whole), at most
-    MAX_XLSX_COLUMNS wide, ending at a long run of empty rows."""
-    import io
-
-    import openpyxl  # only an XLSX import needs it
+    data: bytes, name: str, should_cancel: Callable[[], bool] = lambda: False
+) -> Generator[Sequence[object], None, None]:
+    """The first sheet's rows (python-calamine: Rust, ~15× openpyxl on the ANWEB sheet), at most
+    MAX_XLSX_COLUMNS wide, ending at a long run of empty rows. Bounded before it reads (_check_xlsx_parts)."""
+    from python_calamine import CalamineWorkbook  # only an XLSX import needs it
 
     try:
         _check_xlsx_parts(data, name)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # CMS's sheets carry headers/footers openpyxl cannot parse
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                sheet = book.worksheets[0]
-                rows: list[tuple[object, ...]] = []
-                empty = 0
-                for row in sheet.iter_rows(max_col=MAX_XLSX_COLUMNS, values_only=True):
-                    if limit is not None and len(rows) >= limit:
-                        break
-                    empty = empty + 1 if all(cell is None for cell in row) else 0
-                    if empty > MAX_EMPTY_XLSX_ROWS:
-                        break
-                    if len(rows) >= MAX_XLSX_ROWS:
-                        raise FileFormatError(name, len(rows), f"an XLSX sheet of at most {MAX_XLSX_ROWS:,} rows")
-                    if len(rows) % 1000 == 0 and should_cancel():  # Cancel works while a workbook is read
-                        raise ImportCancelled()
-                    rows.append(tuple(row))
-                return rows
-            finally:
-                book.close()
+        with CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
+            sheet = book.get_sheet_by_index(0)
+            empty = 0
+            for count, row in enumerate(sheet.iter_rows()):
+                # made text by the parser, only where it reads; the bound makes the slice rare
+                cells: Sequence[object] = row if len(row) <= MAX_XLSX_COLUMNS else row[:MAX_XLSX_COLUMNS]
+                empty = empty + 1 if not any(cells) else 0
+                if empty > MAX_EMPTY_XLSX_ROWS:
+                    break
+                if count % 1000 == 0 and should_cancel():  # Cancel works while a workbook is read
+                    raise ImportCancelled()
+                yield cells
     except (FileFormatError, ImportCancelled):
         raise
-    except Exception as exc:  # a damaged workbook: openpyxl and the XML parser (ParseError, EOFError…) say so many ways
+    except Exception as exc:  # a damaged workbook: calamine says so many ways (XmlError, ZipError…)
         raise FileFormatError(name, 0, f"a readable XLSX workbook ({exc.__class__.__name__})") from None
+    except BaseException as exc:  # a Rust panic reaches Python as pyo3's PanicException, a BaseException
+        if exc.__class__.__name__ != "PanicException":
+            raise
+        raise FileFormatError(name, 0, "a readable XLSX workbook (the reader failed on it)") from None
+
+
+def _xlsx_records(
+    data: bytes, name: str, should_cancel: Callable[[], bool] = lambda: False
+) -> tuple[tuple[HcpcsRecord, ...], int] | None:
+    """The HCPCS records of an XLSX edition, or None when the workbook is not one: recognizing and parsing share
+    one pass over the rows."""
+    rows = _xlsx_rows(data, name, should_cancel)
+    head = list(itertools.islice(rows, 60))
+    names = {cell_text(c).strip().upper() for row in head for c in row if c}
+    if not {"HCPC", "SEQNUM", "RECID"} <= names:
+        rows.close()
+        return None
+    records, skipped = hcpcs_records_from_rows(itertools.chain(head, rows), name)
+    return tuple(records), skipped
 
 
 def _is_xlsx(data: bytes) -> bool:
-    import io
-
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return XLSX_SIGNATURE in archive.namelist()
@@ -132,13 +177,13 @@ def _is_xlsx(data: bytes) -> bool:
         return False
 
 
-def _kind(name: str, data: bytes) -> tuple[CmsKind | None, bool]:
-    """What this file is, from its content: (kind, is the XLSX edition)."""
+def _recognize(name: str, data: bytes, should_cancel: Callable[[], bool] = lambda: False) -> Member | None:
+    """What this file is, from its content; None when it is no CMS file."""
     if data[:2] == b"PK" and _is_xlsx(data):
-        rows = _xlsx_rows(data, name, limit=60)
-        names = {str(c).strip().upper() for row in rows for c in row if c is not None}
-        return ("hcpcs" if {"HCPC", "SEQNUM", "RECID"} <= names else None), True
-    return kind_of_text(decode(data[:200_000])), False
+        records = _xlsx_records(data, name, should_cancel)
+        return None if records is None else Member("hcpcs", name, data, True, records)
+    kind = kind_of_text(decode(data[:200_000]))
+    return None if kind is None else Member(kind, name, data)
 
 
 def _read_regular(path: Path) -> bytes:
@@ -154,10 +199,9 @@ def _read_regular(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def _zip_members(path: Path, data: bytes) -> list[Member]:
-    import io
-
+def _zip_members(path: Path, data: bytes, should_cancel: Callable[[], bool]) -> list[Member]:
     members: list[Member] = []
+    workbooks: list[tuple[str, bytes]] = []
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = [i for i in archive.infolist() if not i.is_dir()]
@@ -179,31 +223,63 @@ def _zip_members(path: Path, data: bytes) -> list[Member]:
                     member = handle.read(MAX_MEMBER_BYTES + 1)
                 if len(member) > MAX_MEMBER_BYTES:
                     raise FileFormatError(label, 0, "a CMS file under 200 MB (this member is far larger)")
-                kind, xlsx = _kind(label, member)
-                if kind is not None:
-                    members.append(Member(kind, label, member, xlsx))
+                if member[:2] == b"PK" and _is_xlsx(member):
+                    workbooks.append((label, member))  # after the text files: a TXT edition makes it needless
+                    continue
+                found = _recognize(label, member, should_cancel)
+                if found is not None:
+                    members.append(found)
+            text_hcpcs = any(m.kind == "hcpcs" for m in members)
+            # a zip with both editions of the HCPCS file: the TXT is imported, the XLSX (the same records) is not
+            # even read; neither are the other workbooks CMS ships beside it (the transaction report)
+            for label, member in [] if text_hcpcs else workbooks:
+                found = _recognize(label, member, should_cancel)
+                if found is not None:
+                    members.append(found)
     except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError) as exc:
         raise FileFormatError(
             path.name, 0, f"a readable zip ({exc.__class__.__name__}): damaged or unsupported zip; download it again"
         ) from None
-    text_hcpcs = any(m.kind == "hcpcs" and not m.xlsx for m in members)
-    # a zip with both editions of the HCPCS file: the TXT is imported, the XLSX (the same records) is not
-    return [m for m in members if not (m.xlsx and text_hcpcs)]
+    return members
 
 
-def read_members(paths: Sequence[str | Path]) -> list[Member]:
+def _folder_members(folder: Path, should_cancel: Callable[[], bool]) -> list[Member]:
+    """The CMS files in a folder of downloads (and its subfolders, as a site folder is read); the other files there
+    (READMEs, the transaction report, notes) are left out. A folder without one is refused."""
+    from omaliref.data.site import cms_files
+
+    try:
+        files = cms_files(folder)
+    except OSError as exc:
+        raise InputError(f"{folder} cannot be read ({exc.strerror or exc.__class__.__name__}).") from None
+    members: list[Member] = []
+    for file in files:
+        try:
+            members += read_members([file], should_cancel)
+        except NotCmsFile:
+            continue  # a damaged CMS file refuses the import (FileFormatError), as when it is named
+    if not members:
+        raise InputError(
+            f"{folder} holds no CMS file (the HCPCS file, the ASP payment limits, the crosswalk or an MUE table)."
+        )
+    return members
+
+
+def read_members(paths: Sequence[str | Path], should_cancel: Callable[[], bool] = lambda: False) -> list[Member]:
+    """Every CMS file in `paths`, recognized by content (an XLSX edition is parsed as it is recognized)."""
     members: list[Member] = []
     for raw in paths:
         path = Path(raw)
         if not path.exists():
             raise InputError(f"{path} does not exist.")
         if path.is_dir():
-            raise InputError(f"{path} is a folder: name the zips or files inside it.")
+            members += _folder_members(path, should_cancel)
+            continue
         data = _read_regular(path)
         if data[:2] == b"PK" and not _is_xlsx(data):
-            found = _zip_members(path, data)
+            found = _zip_members(path, data, should_cancel)
             if not found:
-                raise FileFormatError(
+                raise NotCmsFile(
                     path.name,
                     0,
                     "a CMS file inside the zip (the HCPCS file, the ASP payment "
@@ -211,16 +287,16 @@ def read_members(paths: Sequence[str | Path]) -> list[Member]:
                 )
             members += found
             continue
-        kind, xlsx = _kind(path.name, data)
-        if kind is None:
-            raise FileFormatError(
+        member = _recognize(path.name, data, should_cancel)
+        if member is None:
+            raise NotCmsFile(
                 path.name,
                 1,
                 "a CMS file: the HCPCS Level II file (TXT or XLSX), the ASP "
                 "payment-limit file, the ASP NDC-HCPCS crosswalk or an NCCI MUE table (recognized "
                 "by their content)",
             )
-        members.append(Member(kind, path.name, data, xlsx))
+        members.append(member)
     return members
 
 
@@ -228,16 +304,25 @@ def parse_member(
     member: Member, quarter: Quarter | None = None, should_cancel: Callable[[], bool] = lambda: False
 ) -> Parsed:
     if member.xlsx:
-        rows = _xlsx_rows(member.data, member.name, should_cancel=should_cancel)
-        records, skipped = hcpcs_records_from_rows(rows, member.name)
+        records, skipped = _workbook_records(member, should_cancel)
         return parse_hcpcs_records(records, member.name, skipped, quarter)
     return parse(member.kind, decode(member.data), member.name, quarter)
+
+
+def _workbook_records(
+    member: Member, should_cancel: Callable[[], bool] = lambda: False
+) -> tuple[tuple[HcpcsRecord, ...], int]:
+    """The records read when the workbook was recognized, else read now."""
+    found = member.records or _xlsx_records(member.data, member.name, should_cancel)
+    if found is None:
+        raise FileFormatError(member.name, 1, "the HCPCS header row (HCPC, SEQNUM, RECID, …)")
+    return found
 
 
 def hcpcs_records(member: Member) -> list[HcpcsRecord]:
     """The records of an HCPCS member (for comparing the two editions)."""
     if member.xlsx:
-        return hcpcs_records_from_rows(_xlsx_rows(member.data, member.name), member.name)[0]
+        return list(_workbook_records(member)[0])
     return hcpcs_records_from_text(decode(member.data), member.name)[0]
 
 
@@ -250,27 +335,35 @@ def import_paths(
     now: dt.datetime | None = None,
     quarter: Quarter | None = None,
 ) -> list[ImportReport]:
-    """Parse every file, then store each in its own transaction; cancel between and within files. `quarter` is
-    used only for a file that does not say which quarter it is for."""
-    members = read_members(paths)
+    """Parse every file, then store them all in one transaction (a quarter is there whole or not at all); cancel
+    between and within files. `quarter` is used only for a file that does not say which quarter it is for.
+    `progress(done, total, label)` counts bytes: each file's size once when it is parsed, and again as its rows are
+    stored (batch by batch), so the bar moves with the rows."""
+    members = read_members(paths, should_cancel)
     if not members:
         raise InputError("No CMS files were given.")
-    total = len(members) * 2
+    sizes = [len(m.data) for m in members]
+    total, done = 2 * sum(sizes), 0
     parsed = []
-    for index, member in enumerate(members):
+    for member, size in zip(members, sizes, strict=True):
         if should_cancel():
             raise ImportCancelled()
         if progress:
-            progress(index, total, f"reading {member.name}")
+            progress(done, total, f"reading {member.name}")
         parsed.append((parse_member(member, quarter, should_cancel), hashlib.sha256(member.data).hexdigest()))
-    reports = []
-    stamp = now or dt.datetime.now()
-    for index, (item, sha) in enumerate(parsed):
-        if should_cancel():
-            raise ImportCancelled()
+        done += size
+    stored = [0] * len(parsed)
+
+    def on_rows(index: int, rows: int) -> None:
+        stored[index] += rows
         if progress:
-            progress(len(members) + index, total, f"storing {item.file}")
-        reports.append(store.store(item, sha, now=stamp, should_cancel=should_cancel))
+            item, size = parsed[index][0], sizes[index]
+            share = size * stored[index] // max(len(item.rows), 1)
+            progress(done + sum(sizes[:index]) + min(share, size), total, f"storing {item.file}")
+
+    if should_cancel():
+        raise ImportCancelled()
+    reports = store.store_all(parsed, now=now or dt.datetime.now(), should_cancel=should_cancel, on_rows=on_rows)
     if progress:
         progress(total, total, "done")
     return reports

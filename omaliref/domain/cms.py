@@ -12,8 +12,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
+import operator
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -191,8 +193,10 @@ def _date8(text: str, field: str) -> dt.date | None:
     text = text.strip()
     if not text:
         return None
-    try:
-        day = dt.datetime.strptime(text, "%Y%m%d").date()
+    try:  # not strptime: it was a third of an HCPCS import's parsing time
+        if not (len(text) == 8 and text.isascii() and text.isdigit()):
+            raise ValueError(text)
+        day = dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
         raise CellError(f"{field} '{text[:20]}' is not a YYYYMMDD date") from None
     if not 1900 <= day.year <= LATEST_QUARTER_YEAR:
@@ -296,6 +300,11 @@ XLSX_COLUMNS = {
 }
 
 
+_XLSX_CODE = re.compile(r"[A-Z0-9]{2,5}")
+_CODE5 = re.compile(r"[A-Z0-9]{5}")
+_SPACES = re.compile(r"\s{2,}")
+
+
 def hcpcs_records_from_text(text: str, file: str) -> tuple[list[HcpcsRecord], int]:
     """The records of the TXT edition and how many disclaimer lines came before them."""
     records: list[HcpcsRecord] = []
@@ -328,21 +337,33 @@ def hcpcs_records_from_text(text: str, file: str) -> tuple[list[HcpcsRecord], in
     return records, skipped
 
 
+def cell_text(value: object) -> str:
+    """A spreadsheet cell as the text CMS typed: empty for none, and a whole number stored as a number (20251001.0,
+    as a reader gives it) as '20251001'."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def hcpcs_records_from_rows(rows: Iterable[Sequence[object]], file: str) -> tuple[list[HcpcsRecord], int]:
     """The records of the XLSX edition: disclaimer rows, then a header row naming the columns (or a header in
-    row 1), then one row per record line."""
+    row 1), then one row per record line. Only the columns the records use are turned into text."""
     columns: dict[str, int] | None = None
     records: list[HcpcsRecord] = []
     skipped = 0
     for number_, row in enumerate(rows, start=1):
-        cells = ["" if c is None else str(c) for c in row]
         if columns is None:
-            names = [c.strip().upper() for c in cells]
+            names = [cell_text(c).strip().upper() for c in row]
             if "HCPC" in names and "RECID" in names:
                 missing = [name for name in XLSX_COLUMNS.values() if name not in names]
                 if missing:
                     raise FileFormatError(file, number_, f"a '{missing[0]}' column in the HCPCS header row")
                 columns = {key: names.index(name) for key, name in XLSX_COLUMNS.items()}
+                pick, widest = operator.itemgetter(*columns.values()), max(columns.values())
             else:
                 skipped += 1
                 if number_ > 50:
@@ -350,19 +371,18 @@ def hcpcs_records_from_rows(rows: Iterable[Sequence[object]], file: str) -> tupl
                         file, number_, "the HCPCS header row (HCPC, SEQNUM, RECID, …) within the first 50 rows"
                     )
             continue
-        if not any(c.strip() for c in cells):
+        if len(row) > widest:  # the reader gives whole rows: the wanted cells in one C call
+            cells = [v if type(v) is str else cell_text(v) for v in pick(row)]
+        else:
+            cells = [cell_text(row[index]) if index < len(row) else "" for index in columns.values()]
+        code, seq, recid = cells[0].strip(), cells[1].strip(), cells[2].strip()  # XLSX_COLUMNS' order
+        if not (code or seq or recid) and not any(cell_text(c).strip() for c in row):
             continue
-
-        def cell(key: str, cells: list[str] = cells, columns: dict[str, int] = columns) -> str:
-            index = columns[key]
-            return cells[index] if index < len(cells) else ""
-
-        code, seq, recid = cell("code").strip(), cell("seq").strip(), cell("recid").strip()
         ascii_seq = seq.isascii() and seq.isdigit()
-        if not (re.fullmatch(r"[A-Z0-9]{2,5}", code) and ascii_seq and recid in ("3", "4", "7", "8")):
+        if not (_XLSX_CODE.fullmatch(code) and ascii_seq and recid in ("3", "4", "7", "8")):
             raise FileFormatError(file, number_, "an HCPCS record row (code, sequence number, record id 3/4/7/8)")
-        details = {name: cell(name).strip() for name in DETAIL_FIELDS} if recid in "37" else None
-        records.append(HcpcsRecord(number_, code, int(seq), recid, cell("description"), details))
+        details = dict(zip(DETAIL_FIELDS, [c.strip() for c in cells[4:]], strict=True)) if recid in "37" else None
+        records.append(HcpcsRecord(number_, code, int(seq), recid, cells[3], details))
     if columns is None:
         raise FileFormatError(file, 1, "the HCPCS header row (HCPC, SEQNUM, RECID, …)")
     return records, skipped
@@ -403,12 +423,15 @@ def parse_hcpcs_records(
     if found is None:
         raise QuarterUnknown(file)
     groups: dict[tuple[str, str], list[HcpcsRecord]] = {}
+    firsts: dict[tuple[str, str], HcpcsRecord] = {}  # each code's first line: found once, not by scanning its lines
     bad: list[SkippedRow] = []
     copy_of: tuple[str, str] | None = None  # the code whose second first line (and its continuation) is left out
     for record in records:
         group = (record.code, "proc" if record.recid in "34" else "mod")
-        kept = next((r for r in groups.get(group, ()) if r.details is not None), None)
-        if record.details is not None and kept is not None:
+        kept = firsts.get(group)
+        if record.details is not None and kept is None:
+            firsts[group] = record
+        elif record.details is not None and kept is not None:
             reason = f"a second first record line for {record.code} (the first is line {kept.line}); the first is kept"
             bad.append(SkippedRow(file, record.line, "HCPC", record.code, reason))
             copy_of = group
@@ -419,15 +442,15 @@ def parse_hcpcs_records(
         groups.setdefault(group, []).append(record)
     rows = []
     for (code, family), lines in groups.items():
-        first = next((r for r in lines if r.details is not None), None)
+        first = firsts.get((code, family))
         if first is None:
             raise FileFormatError(file, lines[-1].line, f"a first record line (record id 3 or 7) for {code}")
         if family == "proc" and not LEVEL2.fullmatch(code):
             skipped += 1
             continue
-        description = re.sub(
-            r"\s{2,}", " ", " ".join(r.description.strip() for r in sorted(lines, key=lambda r: r.seq))
-        )
+        if len(lines) > 1:
+            lines.sort(key=lambda r: r.seq)
+        description = _SPACES.sub(" ", " ".join(r.description.strip() for r in lines))
         d = first.details or {}
         dates: dict[str, dt.date | None] = {}
         for key, cms_name in (("add_date", "ADD_DT"), ("action_date", "ACT_EFF_DT"), ("term_date", "TERM_DT")):
@@ -464,20 +487,25 @@ def parse_hcpcs(text: str, file: str, quarter: Quarter | None = None) -> Parsed:
 # --- CSV helpers ---------------------------------------------------------------------------------------
 
 
-def _records(text: str, file: str) -> list[tuple[int, list[str]]]:
-    """CSV records with the physical line each starts on (quoted cells may span lines); CR-only line ends too."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    reader = csv.reader(io.StringIO(text))
-    out = []
+def _records(text: str, file: str) -> Iterator[tuple[int, list[str]]]:
+    """CSV records with the physical line each starts on (quoted cells may span lines); CR-only line ends too.
+    Streamed: a parser holds a window of rows, never the file's rows as lists of cells (the January 2025 crosswalk,
+    ~190 empty trailing columns a row, held 24 MB of them for a 1.6 MB file)."""
+    reader = csv.reader(io.StringIO(text, newline=None))  # universal newlines: CRLF and CR-only read as LF
     line = 1
     try:
         for record in reader:
-            if any(cell.strip() for cell in record):  # blank rows are never read: kept, 10 MB of them took 1.7 GB
-                out.append((line, record))
+            if "".join(record).strip():  # blank rows are never read: kept, 10 MB of them took 1.7 GB
+                yield line, record
             line = reader.line_num + 1
     except csv.Error as exc:
         raise FileFormatError(file, line, f"well-formed CSV ({exc})") from None
-    return out
+
+
+def _head(text: str, file: str) -> tuple[list[tuple[int, list[str]]], Iterator[tuple[int, list[str]]]]:
+    """The first 30 records (where the preamble and the header are looked for) and the rest, still unread."""
+    records = _records(text, file)
+    return list(itertools.islice(records, 30)), records
 
 
 def _effective(records: list[tuple[int, list[str]]], file: str, before: int) -> tuple[dt.date, dt.date]:
@@ -529,35 +557,26 @@ def _cell(record: list[str], index: int) -> str:
 
 
 def _level2_rows(
-    records: list[tuple[int, list[str]]], file: str, what: str
-) -> tuple[list[tuple[int, list[str], str]], int, int]:
-    """Data rows after the header: (line, record, code) for Level II codes, how many CPT/CDT rows were left out,
-    and the last line read. Blank rows are skipped; a row without a 5-character code refuses the file."""
-    rows, skipped, line = [], 0, records[0][0] if records else 1
+    records: Iterable[tuple[int, list[str]]], file: str, what: str, make: object, unique: bool = True
+) -> tuple[list[object], list[SkippedRow], int]:
+    """The data rows after the header, each built by `make(line, record, code)` as it is read: Level II codes
+    only (CPT/CDT rows are counted, not kept), blank rows skipped, a row without a 5-character code refuses the file.
+    A row with an unusable value, or a second row for the same key when keys must be unique, is skipped and
+    reported. Returns the rows, the skipped rows and how many CPT/CDT rows were left out."""
+    rows: list[object] = []
+    bad: list[SkippedRow] = []
+    seen: dict[object, int] = {}
+    skipped, line, any_row = 0, 1, False
     for line, record in records:
         code = _cell(record, 0).upper()
         if not code and not any(c.strip() for c in record):
             continue
-        if not re.fullmatch(r"[A-Z0-9]{5}", code):
+        if not _CODE5.fullmatch(code):
             raise FileFormatError(file, line, f"a 5-character HCPCS code in the first column, not '{code[:20]}'")
         if not LEVEL2.fullmatch(code):
             skipped += 1
             continue
-        rows.append((line, record, code))
-    if not rows:
-        raise FileFormatError(file, line, f"{what} rows after the header (none found)")
-    return rows, skipped, line
-
-
-def _tolerant(
-    file: str, found: list[tuple[int, list[str], str]], make: object, unique: bool = True
-) -> tuple[list[object], list[SkippedRow]]:
-    """Rows built by `make(line, record, code)`; a row with an unusable value, or a second row for the same key
-    when keys must be unique, is skipped and reported."""
-    rows: list[object] = []
-    bad: list[SkippedRow] = []
-    seen: dict[object, int] = {}
-    for line, record, code in found:
+        any_row = True
         try:
             row = make(line, record, code)  # type: ignore[operator]
         except CellError as exc:
@@ -565,31 +584,27 @@ def _tolerant(
             field, _, rest = message.partition(" '")
             bad.append(SkippedRow(file, line, field, rest.partition("'")[0], message))
             continue
-        key = getattr(row, "code", code) if unique else None
-        if unique and key in seen:
-            bad.append(
-                SkippedRow(
-                    file,
-                    line,
-                    "code",
-                    code,
-                    f"a second row for {code} (the first is line {seen[key]}); the first is kept",
-                )
-            )
-            continue
-        seen[key] = line
+        if unique:
+            key = getattr(row, "code", code)
+            if key in seen:
+                reason = f"a second row for {code} (the first is line {seen[key]}); the first is kept"
+                bad.append(SkippedRow(file, line, "code", code, reason))
+                continue
+            seen[key] = line
         rows.append(row)
-    return rows, bad
+    if not any_row:
+        raise FileFormatError(file, line, f"{what} rows after the header (none found)")
+    return rows, bad, skipped
 
 
 # --- ASP payment limits --------------------------------------------------------------------------------
 
 
 def parse_asp(text: str, file: str, quarter: Quarter | None = None) -> Parsed:
-    records = _records(text, file)
-    h = _header_index(records, file, re.compile(r"HCPCS Code", re.I), "'HCPCS Code'")
-    start, end = _effective(records, file, h)
-    line, header = records[h]
+    head, rest = _head(text, file)
+    h = _header_index(head, file, re.compile(r"HCPCS Code", re.I), "'HCPCS Code'")
+    start, end = _effective(head, file, h)
+    line, header = head[h]
     cols = _columns(
         header,
         {
@@ -607,7 +622,6 @@ def parse_asp(text: str, file: str, quarter: Quarter | None = None) -> Parsed:
         if any("co-insurance" in h.lower() for h in header)
         else None
     )
-    found, skipped, _ = _level2_rows(records[h + 1 :], file, "payment-limit")
 
     def make(line: int, record: list[str], code: str) -> AspRow:
         return AspRow(
@@ -619,7 +633,7 @@ def parse_asp(text: str, file: str, quarter: Quarter | None = None) -> Parsed:
             _cell(record, cols["notes"]),
         )
 
-    rows, bad = _tolerant(file, found, make)
+    rows, bad, skipped = _level2_rows(itertools.chain(head[h + 1 :], rest), file, "payment-limit", make)
     return Parsed("asp", file, Quarter.of(start), start, end, tuple(rows), skipped=skipped, skipped_rows=tuple(bad))
 
 
@@ -629,10 +643,10 @@ NDC542 = re.compile(r"[0-9]{5}-[0-9]{4}-[0-9]{2}")
 
 
 def parse_crosswalk(text: str, file: str, quarter: Quarter | None = None) -> Parsed:
-    records = _records(text, file)
-    h = _header_index(records, file, re.compile(r"_[0-9]{4}_CODE", re.I), "'_YYYY_CODE'")
-    start, end = _effective(records, file, h)
-    line, header = records[h]
+    head, rest = _head(text, file)
+    h = _header_index(head, file, re.compile(r"_[0-9]{4}_CODE", re.I), "'_YYYY_CODE'")
+    start, end = _effective(head, file, h)
+    line, header = head[h]
     cols = _columns(
         header,
         {
@@ -648,7 +662,6 @@ def parse_crosswalk(text: str, file: str, quarter: Quarter | None = None) -> Par
         file,
         line,
     )
-    found, skipped, _ = _level2_rows(records[h + 1 :], file, "crosswalk")
 
     def make(line: int, record: list[str], code: str) -> CrosswalkRow:
         raw = _cell(record, cols["ndc"])
@@ -665,7 +678,8 @@ def parse_crosswalk(text: str, file: str, quarter: Quarter | None = None) -> Par
             number(_cell(record, cols["units_pkg"]), "BILLUNITSPKG"),
         )
 
-    rows, bad = _tolerant(file, found, make, unique=False)  # a code has many NDCs
+    # a code has many NDCs: not unique
+    rows, bad, skipped = _level2_rows(itertools.chain(head[h + 1 :], rest), file, "crosswalk", make, unique=False)
     return Parsed(
         "crosswalk", file, Quarter.of(start), start, end, tuple(rows), skipped=skipped, skipped_rows=tuple(bad)
     )
@@ -679,9 +693,9 @@ _MUE_NAME = re.compile(r"MCR_MUE_(\w+?)_Eff_([0-9]{2})-([0-9]{2})-([0-9]{4})", r
 def parse_mue(text: str, file: str, quarter: Quarter | None = None) -> Parsed:
     """The setting comes from the header ('Practitioner Services MUE Values'), the quarter from the name's
     effective date, else from `quarter`."""
-    records = _records(text, file)
-    h = _header_index(records, file, re.compile(r"HCPCS/\s*CPT Code", re.I), "'HCPCS/CPT Code'")
-    line, header = records[h]
+    head, rest = _head(text, file)
+    h = _header_index(head, file, re.compile(r"HCPCS/\s*CPT Code", re.I), "'HCPCS/CPT Code'")
+    line, header = head[h]
     if len(header) < 4 or "mue values" not in header[1].lower() or "adjudication" not in header[2].lower():
         raise FileFormatError(
             file, line, "header columns: HCPCS/CPT Code, … MUE Values, MUE Adjudication Indicator, MUE Rationale"
@@ -707,7 +721,6 @@ def parse_mue(text: str, file: str, quarter: Quarter | None = None) -> Parsed:
             raise FileFormatError(file, 0, f"a file name with a plausible effective date, not '{m.group(0)}'")
     if found_quarter is None:
         raise QuarterUnknown(file)
-    found, skipped, _ = _level2_rows(records[h + 1 :], file, "MUE")
 
     def make(line: int, record: list[str], code: str) -> MueRow:
         value_text, mai_text = _cell(record, 1), _cell(record, 2)
@@ -717,7 +730,7 @@ def parse_mue(text: str, file: str, quarter: Quarter | None = None) -> Parsed:
             raise CellError(f"MUE Adjudication Indicator '{mai_text[:20]}' is not 1, 2 or 3")
         return MueRow(code, int(value_text), int(mai_text[0]), mai_text[1:].strip(), _cell(record, 3))
 
-    rows, bad = _tolerant(file, found, make)
+    rows, bad, skipped = _level2_rows(itertools.chain(head[h + 1 :], rest), file, "MUE", make)
     q = found_quarter
     return Parsed(
         "mue", file, q, q.start, q.end, tuple(rows), setting=setting, skipped=skipped, skipped_rows=tuple(bad)

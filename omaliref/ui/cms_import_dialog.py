@@ -1,4 +1,4 @@
-"""Import CMS files from the app: a progress dialog with per-file progress and cancel; the work runs off the GUI
+"""Import CMS files from the app: a progress dialog that moves with the rows, and cancel; the work runs off the GUI
 thread and reports back through signals. A 'What changed' dialog compares two imported quarters."""
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class ImportWorker(QObject):
 
 
 class ImportProgressDialog(QProgressDialog):
-    """Shows per-file progress; Cancel stops the import and rolls the current file back."""
+    """Shows progress as the rows are read and stored; Cancel stops the import and rolls all of it back."""
 
     import_ended = Signal(str)  # a one-line outcome for the status bar
 

@@ -7,6 +7,7 @@ the interleaved start-up repetitions (default 7).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -294,6 +295,132 @@ def real_files_import() -> dict[str, float] | None:
     return {"files": len(files), "rows": sum(r.rows for r in reports), "s": seconds}
 
 
+def _peak_rss_mb() -> float:
+    """This process's own peak RSS: VmHWM on Linux (getrusage's ru_maxrss carries the forking parent's peak across
+    exec: every row read the benchmark's 249 MB), else ru_maxrss."""
+    import resource
+
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _import_once(files: list[str]) -> dict[str, float]:
+    """In a fresh process (its own peak RSS): the files through the real import path, one command's work."""
+    import tempfile
+
+    from omaliref.data.cms_import import import_paths
+    from omaliref.data.cms_store import CmsStore
+
+    with tempfile.TemporaryDirectory() as work:
+        store = CmsStore(Path(work) / "cms.sqlite3")
+        t = time.perf_counter()
+        reports = import_paths(store, files)
+        seconds = time.perf_counter() - t
+        store.close()
+    return {"s": seconds, "rows": sum(r.rows for r in reports), "rss": _peak_rss_mb()}
+
+
+def _floor_once(files: list[str]) -> dict[str, float]:
+    """The bare readers over the same files: csv.reader over a CSV, lines of a TXT, calamine's rows of a workbook."""
+    import csv
+    import io
+    import zipfile
+
+    t = time.perf_counter()
+    rows = 0
+    for name in files:
+        data = Path(name).read_bytes()
+        if data[:2] == b"PK" and "xl/workbook.xml" in zipfile.ZipFile(io.BytesIO(data)).namelist():
+            from python_calamine import CalamineWorkbook
+
+            with CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
+                rows += sum(1 for _ in book.get_sheet_by_index(0).iter_rows())
+        elif name.lower().endswith(".csv"):
+            rows += sum(1 for _ in csv.reader(io.StringIO(data.decode("cp1252"), newline="")))
+        else:
+            rows += len(data.decode("latin-1").splitlines())
+    return {"s": time.perf_counter() - t, "rows": rows, "rss": _peak_rss_mb()}
+
+
+def _in_process(mode: str, files: list[str]) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--one", mode, *files], capture_output=True, text=True, timeout=600, check=False
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"{mode} {files} failed: {out.stderr[-2000:]}")
+    result: dict[str, float] = json.loads(out.stdout)
+    return result
+
+
+def cms_import_sets(folder: Path, work: Path) -> dict[str, list[str]]:
+    """The import benchmark's file sets from a folder of real CMS downloads (OMALIREF_CMS_REAL): the 2025Q4 HCPCS
+    XLSX, the 2019 HCPCS TXT and XLSX editions (the same records, taken out of CMS's zip), and a full quarter:
+    that XLSX with the latest ASP file, the latest crosswalk and the three MUE tables."""
+    import zipfile
+
+    from omaliref.data.cms_import import read_members
+    from omaliref.domain.cms import decode, parse
+
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    sets: dict[str, list[str]] = {}
+    x25 = next((p for p in files if p.name == "HCPC2025_OCT_ANWEB.xlsx"), None)
+    if x25 is not None:
+        sets["hcpcs_2025q4_xlsx"] = [str(x25)]
+    zip19 = next((p for p in files if p.name == "2019-Alpha-Numeric-HCPCS-File.zip"), None)
+    if zip19 is not None:
+        with zipfile.ZipFile(zip19) as archive:
+            for suffix, key in ((".txt", "hcpcs_2019_txt"), (".xlsx", "hcpcs_2019_xlsx")):
+                member = "HCPC2019_CONTR_ANWEB" + suffix
+                (work / member).write_bytes(archive.read(member))
+                sets[key] = [str(work / member)]
+    latest: dict[str, tuple[str, Path]] = {}
+    mue: list[str] = []
+    for path in files:
+        if path.suffix.lower() != ".csv":
+            continue
+        (member,) = read_members([path])
+        if member.kind == "mue":
+            mue.append(str(path))
+            continue
+        quarter = str(parse(member.kind, decode(member.data), member.name).quarter)
+        if member.kind not in latest or quarter > latest[member.kind][0]:
+            latest[member.kind] = (quarter, path)
+    if x25 is not None and len(latest) == 2 and len(mue) == 3:
+        sets["full_quarter"] = [str(x25), str(latest["asp"][1]), str(latest["crosswalk"][1]), *mue]
+    return sets
+
+
+def cms_import_bench(reps: int = 3) -> dict[str, dict[str, float]] | None:
+    """Each file set imported and read bare (the floor), in fresh processes, interleaved; medians."""
+    import tempfile
+
+    folder = Path(os.environ.get("OMALIREF_CMS_REAL", "") or "/nonexistent")
+    if not folder.is_dir():
+        return None
+    with tempfile.TemporaryDirectory() as work:
+        sets = cms_import_sets(folder, Path(work))
+        runs: dict[str, dict[str, list[float]]] = {
+            k: {"s": [], "floor_s": [], "rss": [], "floor_rss": []} for k in sets
+        }
+        rows: dict[str, float] = {}
+        for _ in range(reps):
+            for key, files in sets.items():
+                imported, floor = _in_process("import", files), _in_process("floor", files)
+                runs[key]["s"].append(imported["s"])
+                runs[key]["rss"].append(imported["rss"])
+                runs[key]["floor_s"].append(floor["s"])
+                runs[key]["floor_rss"].append(floor["rss"])
+                rows[key] = imported["rows"]
+    out = {}
+    for key, measured in runs.items():
+        med = {k: statistics.median(v) for k, v in measured.items()}
+        out[key] = {**med, "rows": rows[key], "rows_per_s": rows[key] / med["s"], "ratio": med["s"] / med["floor_s"]}
+    return out
+
+
 CMS_STATE = HERE / ".bench-state-cms"
 
 
@@ -443,7 +570,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--reps", type=int, default=7)
+    parser.add_argument("--one", nargs="+", help=argparse.SUPPRESS)  # internal: one import or floor run
+    parser.add_argument("--only-import", action="store_true", help="only the CMS import rows")
     args = parser.parse_args()
+    if args.one:
+        mode, *files = args.one
+        print(json.dumps((_import_once if mode == "import" else _floor_once)(files)))
+        return 0
+    if args.only_import:
+        print_import_rows(cms_import_bench(), args.json)
+        return 0
 
     catalog = shipped_catalog()
     t = time.perf_counter()
@@ -459,6 +595,7 @@ def main() -> int:
 
     imported = imported_search(catalog)
     real = real_files_import()
+    cms_imports = cms_import_bench()
 
     requests = [case_from_input(code=code, today=TODAY, dose=dose, containers=pk) for code, dose, pk in CASES]
     recompute = time_calls(lambda case: evaluate(catalog, case), requests, 50)
@@ -484,6 +621,7 @@ def main() -> int:
         },
         "search_imported_10k_ms": imported,
         "real_files_import": real,
+        "cms_import": cms_imports,
         "recompute_ms": {"p50": percentile(recompute, 50), "p99": percentile(recompute, 99)},
         "first_answer_s": {
             "app": med["app_answer"],
@@ -623,7 +761,43 @@ def main() -> int:
     print("| Measure | omaliref | bare Qt | ratio | target |\n|---|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
+    print()
+    print_import_rows(cms_imports, False)
     return 0
+
+
+IMPORT_LABELS = {
+    "hcpcs_2025q4_xlsx": ("Import HCPCS 2025Q4 XLSX (HCPC2025_OCT_ANWEB.xlsx)", ""),
+    "hcpcs_2019_txt": ("Import HCPCS 2019 TXT edition", ""),
+    "hcpcs_2019_xlsx": ("Import HCPCS 2019 XLSX edition (the same records)", "≤ 1.5× the TXT import"),
+    "full_quarter": (
+        "Import a full quarter in one command (2025Q4 XLSX, ASP, crosswalk, three MUE)",
+        "≤ 3× floor, < 150 MB",
+    ),
+}
+
+
+def print_import_rows(result: dict[str, dict[str, float]] | None, as_json: bool) -> None:
+    """The import rows: time, rows/s and peak RSS of each file set against the bare readers (the floor)."""
+    if as_json:
+        print(json.dumps(result, indent=2))
+        return
+    if not result:
+        print("CMS import rows: not run (set OMALIREF_CMS_REAL to a folder of real CMS downloads)")
+        return
+    print("| Import (fresh process, median) | time | rows/s | peak RSS | floor: bare readers | × floor | target |")
+    print("|---|---|---|---|---|---|---|")
+    for key, (label, target) in IMPORT_LABELS.items():
+        if key not in result:
+            continue
+        r = result[key]
+        print(
+            f"| {label} ({r['rows']:,.0f} rows) | {r['s']:.2f} s | {r['rows_per_s']:,.0f} | {r['rss']:.0f} MB | "
+            f"{r['floor_s']:.2f} s, {r['floor_rss']:.0f} MB | {r['ratio']:.2f}× | {target} |"
+        )
+    if "hcpcs_2019_txt" in result and "hcpcs_2019_xlsx" in result:
+        ratio = result["hcpcs_2019_xlsx"]["s"] / result["hcpcs_2019_txt"]["s"]
+        print(f"\n2019 XLSX import / 2019 TXT import (the same records, this run): {ratio:.2f}× (target ≤ 1.5×)")
 
 
 if __name__ == "__main__":

@@ -64,7 +64,8 @@ def test_frozen_cms_import(tmp_path):
 
 
 def test_frozen_imports_the_real_xlsx_edition_and_reviews(tmp_path):
-    """openpyxl must be in the bundle: the XLSX edition of the HCPCS file is read only by it."""
+    """python-calamine (an extension module) must be in the bundle: the XLSX edition of the HCPCS file is read only
+    by it."""
     from tests.e2e.test_cms_real import ANWEB_XLSX, CROSSWALK_JUL24
 
     out = run("import", str(ANWEB_XLSX), str(CROSSWALK_JUL24), "--json", tmp_path=tmp_path)

@@ -1,4 +1,4 @@
-"""Red team 2026-12 #7 and #12: an XLSX is bounded before openpyxl sees it and while it is read. A 6 KB sheet whose
+"""Red team 2026-12 #7 and #12: an XLSX is bounded before the reader sees it and while it is read. A 6 KB sheet whose
 dimension claims A1:XFD1048576 (16 minutes before), a sheet that inflates 400:1, and broken XML each end in one
 sentence (exit 2) or an import, in seconds; also without defusedxml (a test extra, not a runtime dependency)."""
 
@@ -17,7 +17,8 @@ PARTS = {i.filename: zipfile.ZipFile(ANWEB_XLSX).read(i.filename) for i in zipfi
 SHEET_NAME = "xl/worksheets/sheet1.xml"
 SHEET = PARTS[SHEET_NAME].decode()
 LAST_ROW = '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
-# openpyxl uses defusedxml when it can import it; a runtime-only install has none, so block it
+# openpyxl (the reader before issue 28) used defusedxml when it could import it: kept blocked, so a runtime-only
+# install is tested as it runs
 WITHOUT_DEFUSEDXML = "import sys; sys.modules['defusedxml'] = None; from omaliref.cli import main; sys.exit(main())"
 
 
@@ -115,3 +116,57 @@ def test_cancel_is_heard_while_a_workbook_is_read():
     with pytest.raises(ImportCancelled):
         parse_member(Member("hcpcs", "anweb.xlsx", ANWEB_XLSX.read_bytes(), xlsx=True), should_cancel=cancel)
     assert asked
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        '<row r="19"><c r="XFD19" t="inlineStr"><is><t>x</t></is></c></row>',  # far right: 19 × 16,384 cells
+        '<row r="60000"><c r="A60000"><v>1</v></c></row>',  # far down: the reader holds a grid to the last cell
+        "<row r='19'><c r = 'A1048576'><v>1</v></c></row>",  # the same, spelled with other quotes and spaces
+        '<row r="19"><c><v>1</v></c></row>',  # a cell without its place: counted from the last, unbounded
+        '<x:row r="19"><x:c t="n"><x:v>1</x:v></x:c></x:row>',  # the same under a namespace prefix
+    ],
+    ids=["far-column", "far-row", "far-row-other-spelling", "unplaced-cell", "unplaced-prefixed-cell"],
+)
+def test_a_cell_outside_the_bounds_is_refused_before_the_reader_builds_its_grid(tmp_path, extra):
+    """calamine holds a sheet as one grid up to its last cell: one value at XFD1048576 cost 2 GB (issue 28)."""
+    from omaliref.data.cms_import import read_members
+    from omaliref.domain.cms import FileFormatError
+
+    workbook = build(tmp_path / "far.xlsx", SHEET.replace("</sheetData>", extra + "</sheetData>"))
+    with pytest.raises(FileFormatError, match="XLSX sheet whose cells all lie within A1:BL50000"):
+        read_members([workbook])
+
+
+def test_styled_empty_cells_and_rows_far_away_are_read_as_nothing(tmp_path):
+    """Spreadsheet programs write formatting without values far from the data; a reader grid ignores them, and so
+    does the bound: only a reference counts, and these stay inside it."""
+    from omaliref.data.cms_import import hcpcs_records, read_members
+
+    extra = '<row r="40000" s="1" customFormat="1"/><row r="19"><c r="BL19" s="1"/></row>'
+    (member,) = read_members([build(tmp_path / "styled.xlsx", SHEET.replace("</sheetData>", extra + "</sheetData>"))])
+    assert [r.code for r in hcpcs_records(member)] == [r.code for r in hcpcs_records(read_members([ANWEB_XLSX])[0])]
+
+
+def test_numbers_formulas_and_dates_in_the_sheet_read_as_cms_typed_them(tmp_path):
+    """A YYYYMMDD stored as a number (20190703.0 to the reader) or as a formula's cached value is the date CMS
+    typed; a date where a YYYYMMDD belongs skips that row, said with its line and field."""
+    import datetime as dt
+
+    from omaliref.data.cms_import import parse_member, read_members
+
+    typed = '<c r="AT12" t="inlineStr"><is><t>20180101</t></is></c>'  # JG's ACT EFF DT, as CMS wrote it
+    assert SHEET.count(typed) == 1
+
+    def parse_with(cell, name):
+        return parse_member(read_members([build(tmp_path / name, SHEET.replace(typed, cell))])[0])
+
+    for cell in ('<c r="AT12"><v>20190703</v></c>', '<c r="AT12"><f>20190702+1</f><v>20190703</v></c>'):
+        parsed = parse_with(cell, "n.xlsx")
+        jg = next(r for r in parsed.rows if r.code == "JG")  # type: ignore[attr-defined]
+        assert jg.action_date == dt.date(2019, 7, 3) and not parsed.skipped_rows
+
+    parsed = parse_with('<c r="AT12" t="d"><v>2019-07-03T00:00:00</v></c>', "d.xlsx")
+    assert [(r.line, r.field) for r in parsed.skipped_rows] == [(12, "ACT_EFF_DT")]
+    assert "JG" not in {r.code for r in parsed.rows}  # type: ignore[attr-defined]

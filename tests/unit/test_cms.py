@@ -487,7 +487,7 @@ def test_blank_rows_are_not_kept_while_looking_for_the_header():
     from omaliref.domain.cms import _records
 
     text = "Payment Allowance Limits\n" + "\n" * 100_000 + ",,,\n" * 1_000 + "HCPCS Code,Short Description\n"
-    assert _records(text, "blank.csv") == [
+    assert list(_records(text, "blank.csv")) == [
         (1, ["Payment Allowance Limits"]),
         (101_002, ["HCPCS Code", "Short Description"]),
     ]
@@ -517,3 +517,20 @@ def test_a_second_first_record_line_for_a_code_is_reported_not_merged():
     [skipped] = [row for row in parsed.skipped_rows if row.value == "J0001"]
     assert "second first record line for J0001" in skipped.reason and "the first is kept" in skipped.reason
     assert skipped.line > 0
+
+
+def test_the_xlsx_columns_list_the_detail_fields_in_their_order():
+    """hcpcs_records_from_rows picks the 13 cells in XLSX_COLUMNS' order and reads the details from the fifth on."""
+    from omaliref.domain.cms import DETAIL_FIELDS, XLSX_COLUMNS
+
+    assert list(XLSX_COLUMNS)[:4] == ["code", "seq", "recid", "description"]
+    assert list(XLSX_COLUMNS)[4:] == list(DETAIL_FIELDS)
+
+
+def test_a_row_is_checked_for_unsafe_text_once_and_cleaned_only_when_it_holds_some():
+    from omaliref.data.cms_store import _all_one_line
+
+    assert _all_one_line(("J2357", "Injection, omalizumab, 5 mg", 3, None))
+    assert _all_one_line(("J2357", "NBSP\xa0is not a control character"))  # isprintable() doubts it; UNSAFE clears it
+    for unsafe in ("\t", "\x1b[31m", "\u202e", "\u2028", "\x85"):
+        assert not _all_one_line(("J2357", f"Injection{unsafe}x"))
