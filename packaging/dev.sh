@@ -23,8 +23,17 @@ apt_install() {
   elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"
   else say "please install:$missing (apt-get install$missing)"; exit 1; fi
   say "installing Debian packages:$missing"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  # A busy apt (unattended-upgrades, another install) holds its locks: wait for them (dpkg's own timeout), and
+  # retry the whole step a few times for the package lists' lock, which that timeout does not cover.
+  tries=0
+  until $SUDO apt-get -o DPkg::Lock::Timeout=120 update -qq &&
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=120 install -y -qq \
+          --no-install-recommends $missing >/dev/null; do
+    tries=$((tries + 1))
+    [ "$tries" -ge 10 ] && { say "apt-get failed $tries times; install by hand:$missing"; exit 1; }
+    say "apt is busy or failed; trying again in 15 s ($tries/10)"
+    sleep 15
+  done
 }
 
 ensure_env() {
