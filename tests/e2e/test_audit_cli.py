@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures.x12 import envelope, validate
+from tests.fixtures.x12 import envelope, services_of, validate
 from tests.unit.test_keyed_lines import EXPECTED_WRONG, PATIENT_VALUES
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "audit"
@@ -106,12 +106,7 @@ def x12_lines(*units_args: str, state: Path) -> list[tuple[str, ...]]:
         timeout=60,
     )
     assert out.returncode == 0, out.stderr
-    services: list[list[str]] = []
-    for segment in out.stdout.split():
-        if segment.startswith(("SV1", "SV2")):
-            services.append([])
-        services[-1].append(segment)
-    return [tuple(s) for s in services]
+    return services_of(out.stdout)
 
 
 @pytest.mark.parametrize(

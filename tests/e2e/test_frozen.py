@@ -88,7 +88,7 @@ def test_frozen_smoke_test_with_a_damaged_database_and_damaged_preferences(tmp_p
 
 def test_frozen_audit_reads_an_837(tmp_path):
     """pyx12's X12 maps travel with the bundle: the frozen app audits its own 837 output."""
-    from tests.fixtures.x12 import envelope
+    from tests.fixtures.x12 import envelope, services_of
 
     out = run(
         "units",
@@ -106,13 +106,8 @@ def test_frozen_audit_reads_an_837(tmp_path):
         tmp_path=tmp_path,
     )
     assert out.returncode == 0, out.stderr
-    services: list[list[str]] = []
-    for segment in out.stdout.split():
-        if segment.startswith(("SV1", "SV2")):
-            services.append([])
-        services[-1].append(segment)
     claim = tmp_path / "claim.837"
-    claim.write_text(envelope("P", [tuple(s) for s in services]), encoding="ascii")
+    claim.write_text(envelope("P", services_of(out.stdout)), encoding="ascii")
     audited = run("audit", str(claim), "--json", tmp_path=tmp_path)
     assert audited.returncode == 0, audited.stderr
     data = json.loads(audited.stdout)
