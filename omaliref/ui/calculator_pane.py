@@ -140,6 +140,7 @@ class CalculatorPane(QWidget):
         self.last_dose_edit.setAccessibleName("Previous dose date")
         self.last_dose_edit.setPlaceholderText("date of the previous dose (optional): checks the interval")
         self.last_dose_error = ErrorLabel("last_dose")
+        self._340b_day: dt.date | None = None  # the date the 340B box's offer was made for
         self.m340b_note = QLabel()  # when the payer's profile puts another 340B modifier (or none) on the lines
         self.m340b_note.setWordWrap(True)
         self.m340b_note.setAccessibleName("340B modifier on the lines")
@@ -453,9 +454,13 @@ class CalculatorPane(QWidget):
         the field is seen instead of the choice silently dropping to none."""
         keep = self.modifier_340b if chosen is None else chosen
         day = self.date_of_service
+        if chosen is None and day == self._340b_day:
+            return  # the date did not change (a keystroke that is not yet a date): the offer stands
+        self._340b_day = day
+        modifiers = self.library.entry(M340B_LABELS[1][0]).catalog.modifiers  # one look-up: the dated catalog
         offered: list[tuple[str, str]] = [M340B_LABELS[0]]
         for code, label in M340B_LABELS[1:]:
-            modifier = self.library.entry(code).item
+            modifier = modifiers[code]
             assert isinstance(modifier, Modifier)
             if modifier.in_force_on(day):
                 offered.append((code, label))
