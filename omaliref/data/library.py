@@ -213,17 +213,29 @@ class Library:
         found = self.catalog_for(code, day) if day is not None else self.latest_catalog_for(code)
         return found.products_for(code)
 
+    def dated_catalog(self, ident: str) -> Catalog:
+        """The pack with the dates the newest imported HCPCS file states for this code and for every modifier (the
+        pack itself before any import). Kept until the next import, like catalog_for: the reference pane and the
+        340B box ask on every entry shown and every date typed."""
+        self.refresh_if_changed()
+        if self.store is None:
+            return self.catalog
+        from omaliref.data.cms_catalog import with_cms_dates
+
+        key = (normalize_code(ident), "")  # "": no quarter, the dates only
+        if key not in self._catalogs:
+            if len(self._catalogs) > 256:
+                self._catalogs.clear()
+            self._catalogs[key] = with_cms_dates(self.catalog, self.store, key[0])
+        return self._catalogs[key]
+
     def entry(self, ident: str) -> Entry:
         """A code, modifier, NDC (any form) or topic id, curated or imported."""
         self.refresh_if_changed()
         store = self.store
         text = ident.strip()
         key = normalize_code(text)
-        catalog = self.catalog
-        if store is not None:  # the newest imported HCPCS file states when codes and modifiers begin and end
-            from omaliref.data.cms_catalog import with_cms_dates
-
-            catalog = with_cms_dates(catalog, store, key)
+        catalog = self.dated_catalog(key)
         imported = None
         if store is not None and len(key) == 5:
             from omaliref.data.cms_catalog import imported_view

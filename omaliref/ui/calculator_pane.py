@@ -457,7 +457,7 @@ class CalculatorPane(QWidget):
         if chosen is None and day == self._340b_day:
             return  # the date did not change (a keystroke that is not yet a date): the offer stands
         self._340b_day = day
-        modifiers = self.library.entry(M340B_LABELS[1][0]).catalog.modifiers  # one look-up: the dated catalog
+        modifiers = self.library.dated_catalog(M340B_LABELS[1][0]).modifiers  # the modifiers' dates, CMS's newest
         offered: list[tuple[str, str]] = [M340B_LABELS[0]]
         for code, label in M340B_LABELS[1:]:
             modifier = modifiers[code]

@@ -393,7 +393,7 @@ class MainWindow(QMainWindow):
         """The pack with the newest imported HCPCS file's dates for a code or modifier (None before any import)."""
         if self.library.store is None or kind not in ("code", "modifier"):
             return None
-        return self.library.entry(ident).catalog
+        return self.library.dated_catalog(ident)
 
     def _open_index(self, index: QModelIndex) -> None:
         from omaliref.ui.models import HIT_ROLE
