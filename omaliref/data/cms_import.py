@@ -19,7 +19,7 @@ from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from omaliref.data.cms_store import CmsStore, ImportCancelled, ImportReport
+from omaliref.data.cms_store import CmsStore, ImportCancelled
 from omaliref.data.state import CMS_DB_NAME, StateDirs
 from omaliref.domain.cms import (
     FileFormatError,
@@ -35,6 +35,7 @@ from omaliref.domain.cms import (
 )
 from omaliref.domain.errors import InputError
 from omaliref.domain.quarter import Quarter
+from omaliref.domain.records import ImportReport
 from omaliref.domain.vocab import CmsKind
 
 DB_NAME = CMS_DB_NAME

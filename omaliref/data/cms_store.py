@@ -10,12 +10,14 @@ import datetime as dt
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from omaliref.domain.cms import AspRow, CrosswalkRow, HcpcsRow, MueRow, Parsed, QuarterTables, SettingMue, SkippedRow
+from omaliref.domain.errors import ImportCancelled as ImportCancelled  # re-exported: where imports are cancelled
 from omaliref.domain.quarter import Quarter
+from omaliref.domain.records import ImportRecord as ImportRecord
+from omaliref.domain.records import ImportReport as ImportReport
 from omaliref.domain.text import UNSAFE, one_line
 
 SCHEMA_VERSION = 1
@@ -54,36 +56,6 @@ TEXT_COLUMNS = {  # the free text a CMS file brings (codes, dates and numbers ar
     "mue": ("mai_text", "rationale"),
 }
 TEXT_MARK = ("text", "one-line")  # meta row: every text value was stored as one line (no control characters)
-
-
-class ImportCancelled(Exception):
-    """The user cancelled; the transaction was rolled back."""
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    file: str
-    kind: str
-    quarter: str
-    setting: str
-    rows: int
-    skipped: int
-    status: str  # "imported", "replaced" (a different file for the same quarter) or "unchanged"
-    sha256: str
-    skipped_rows: tuple[SkippedRow, ...] = ()  # rows with an unusable value, left out (file, line, field, value)
-
-
-@dataclass(frozen=True)
-class ImportRecord:
-    quarter: str
-    kind: str
-    setting: str
-    file: str
-    sha256: str
-    effective_from: dt.date
-    effective_to: dt.date
-    rows: int
-    imported_at: str
 
 
 def _text(value: Decimal | None) -> str | None:

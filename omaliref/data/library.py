@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from omaliref.data.pack_cache import shipped_catalog, shipped_index_for
 from omaliref.data.payers import PROFILE_FOR_KIND, Profiles, load_profiles, organization_tiers
@@ -18,33 +17,22 @@ from omaliref.data.state import CMS_DB_NAME, StateDirs, set_aside
 from omaliref.domain.calculator import LineCheck, check_line
 from omaliref.domain.case import Case
 from omaliref.domain.errors import InputError, UnknownIdError
-from omaliref.domain.model import Catalog, Code, Modifier, Product, Topic, normalize_code, refuse_twelve_digit_ndc
+from omaliref.domain.model import Catalog, Product, normalize_code, refuse_twelve_digit_ndc
 from omaliref.domain.outcome import Outcome, evaluate
 from omaliref.domain.payer import PayerProfile, State340B
 from omaliref.domain.quarter import Quarter
+from omaliref.domain.records import Entry
 from omaliref.domain.search import SearchEntry, SearchHit, SearchIndex, entries_from_catalog
 
 if TYPE_CHECKING:  # the import database's code loads when there is a database (not on a first start)
-    from omaliref.data.cms_store import CmsStore, ImportRecord, ImportReport
+    from omaliref.data.cms_store import CmsStore
     from omaliref.domain.audit import AuditLine, LineAudit
     from omaliref.domain.cms_facts import QuarterFacts
     from omaliref.domain.pack_review import ReviewItem
+    from omaliref.domain.records import ImportRecord, ImportReport
     from omaliref.domain.vocab import Setting
 
 Progress = Callable[[int, int, str], None]  # (done, total, what)
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One thing `show` can show, with the catalog that holds it (the pack, plus an imported code if needed)."""
-
-    kind: str  # "code", "modifier", "product" or "topic"
-    id: str
-    catalog: Catalog
-    item: Code | Modifier | Product | Topic
-    imported: dict[str, Any] | None = None  # what the imported quarters say (codes only)
-    imported_only: bool = False  # not in the curated pack: it came from the CMS files
-    quarter: str | None = None
 
 
 class Library:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from omaliref.data.state import Preferences
+from omaliref.domain.records import SiteProblem
 from omaliref.domain.vocab import ID_PATTERN, MODIFIERS_340B, SETTINGS
 
 ENV_VAR = "OMALIREF_SITE_DIR"
@@ -34,20 +35,6 @@ NOT_SETTINGS = {
 LOCKED_NOTE = "set by your organization"
 _ID = ID_PATTERN
 _SKIPPED_SUFFIXES = (".toml", ".md", ".json", ".ini", ".log", ".tmp", ".lnk")
-
-
-@dataclass(frozen=True)
-class SiteProblem:
-    """One thing wrong in a site folder: which file, where (line, key; 0 and '' for a whole file), and why."""
-
-    file: str
-    line: int
-    key: str
-    why: str
-
-    def __str__(self) -> str:
-        where = (f", line {self.line}" if self.line else "") + (f", key '{self.key}'" if self.key else "")
-        return f"{self.file}{where}: {self.why}"
 
 
 @dataclass(frozen=True)

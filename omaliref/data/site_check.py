@@ -3,29 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from omaliref.data.site import PAYERS_NAME, SETTINGS_NAME, SiteProblem, cms_files, load_settings, unknown_profile
-
-
-@dataclass(frozen=True)
-class CmsFileSeen:
-    file: str
-    kind: str
-    quarter: str
-
-
-@dataclass(frozen=True)
-class SiteCheck:
-    """Everything `omaliref site check DIR` found: every problem at once, and what is usable."""
-
-    folder: str
-    problems: tuple[SiteProblem, ...]
-    cms_files: tuple[CmsFileSeen, ...]
-    payer_profiles: tuple[str, ...]
-    settings_file: str
+from omaliref.data.site import PAYERS_NAME, SETTINGS_NAME, cms_files, load_settings, unknown_profile
+from omaliref.domain.records import CmsFileSeen, SiteCheck, SiteProblem
 
 
 def check_site(folder: Path, built_in: Mapping[str, Any], states: Iterable[Any] = ()) -> SiteCheck:

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 from omaliref.data.site import Site, cms_files, resolve
 
 if TYPE_CHECKING:
-    from omaliref.data.cms_store import ImportRecord
     from omaliref.data.library import Library
+    from omaliref.domain.records import ImportRecord
 
 LEDGER_NAME = "site-imports.json"
 LEDGER_SCHEMA = 1

@@ -34,3 +34,7 @@ class PackError(OmalirefError):
         self.file, self.record, self.field, self.problem = file, record, field, problem
         where = f"{file}: {record}" + (f", field '{field}'" if field else "")
         super().__init__(f"{where}: {problem}")
+
+
+class ImportCancelled(Exception):
+    """The user cancelled a CMS import; its transaction was rolled back."""

@@ -12,10 +12,8 @@ from collections import Counter
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from omaliref.data.cms_store import ImportRecord, ImportReport
-from omaliref.data.library import Entry
 from omaliref.domain.audit import Finding, LineAudit, split_modifiers
 from omaliref.domain.calculator import NDC_QUANTITY_PLACES, CalcResult, ClaimLine, LineCheck, Warning_
 from omaliref.domain.claim_forms import (
@@ -34,12 +32,10 @@ from omaliref.domain.outcome import Outcome
 from omaliref.domain.pack_review import ReviewItem
 from omaliref.domain.payer import PROVENANCE_FIELDS, FieldBasis, PayerProfile
 from omaliref.domain.quantities import Quantity, plain_amount
+from omaliref.domain.records import Entry, ImportRecord, ImportReport, SiteCheck
 from omaliref.domain.search import SearchHit
 from omaliref.domain.vocab import FORM_FOR_SETTING, REVIEW_VERDICTS, Setting
 from omaliref.report import as_text
-
-if TYPE_CHECKING:  # only `site check` needs it: search and units do not load the site module
-    from omaliref.data.site_check import SiteCheck
 
 
 def quantity(q: Quantity) -> dict[str, str]:

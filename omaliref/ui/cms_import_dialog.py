@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from omaliref.data.cms_store import ImportCancelled, ImportReport
 from omaliref.data.library import Library
 from omaliref.domain.cms import FileFormatError, QuarterUnknown
-from omaliref.domain.errors import InputError
+from omaliref.domain.errors import ImportCancelled, InputError
 from omaliref.domain.quarter import Quarter
+from omaliref.domain.records import ImportReport
 from omaliref.report import as_text
 
 

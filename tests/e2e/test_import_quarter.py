@@ -14,7 +14,8 @@ import sys
 import pytest
 
 from omaliref.data.cms_import import import_paths
-from omaliref.data.cms_store import CmsStore, ImportCancelled
+from omaliref.data.cms_store import CmsStore
+from omaliref.domain.errors import ImportCancelled
 from omaliref.report.progress_bar import TerminalBar
 from tests.fixtures.cms import big_anweb, quarter_zips, write_zip
 

@@ -105,7 +105,7 @@ def test_broken_xml_in_an_xlsx_is_one_sentence_and_exit_2(tmp_path, runtime_only
 def test_cancel_is_heard_while_a_workbook_is_read():
     """Red team 2026-12 #7: Cancel was checked only between files, so a long workbook ran on after it."""
     from omaliref.data.cms_import import Member, parse_member
-    from omaliref.data.cms_store import ImportCancelled
+    from omaliref.domain.errors import ImportCancelled
 
     asked: list[int] = []
 

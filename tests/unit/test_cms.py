@@ -11,7 +11,7 @@ import pytest
 
 from omaliref.data.cms_catalog import conflicts, search_entries
 from omaliref.data.cms_import import import_paths, read_members
-from omaliref.data.cms_store import CmsStore, ImportCancelled
+from omaliref.data.cms_store import CmsStore
 from omaliref.data.library import Library
 from omaliref.domain.case import case_from_input
 from omaliref.domain.cms import (
@@ -23,7 +23,7 @@ from omaliref.domain.cms import (
     parse,
 )
 from omaliref.domain.cms_changes import changes
-from omaliref.domain.errors import InputError
+from omaliref.domain.errors import ImportCancelled, InputError
 from omaliref.domain.search import SearchIndex, entries_from_catalog
 from tests.fixtures.cms import ASP_CSV, CROSSWALK_CSV, MUE_CSV, NAMES, anweb_text, procedure, quarter_zips, write_zip
 

@@ -373,7 +373,7 @@ def test_files_list_matches_resources_folder():
 
 def test_domain_and_data_do_not_import_qt():
     code = (
-        "import sys, omaliref.cli, omaliref.data.pack, omaliref.data.state, omaliref.domain.search, "
+        "import sys, omaliref.cli, omaliref.data.pack, omaliref.data.pack_cache, omaliref.data.state, omaliref.domain.search, "
         "omaliref.domain.calculator, omaliref.domain.checklist, omaliref.domain.dosing, omaliref.domain.outcome, omaliref.report.as_json; "
         "omaliref.data.pack_cache.shipped_catalog(); "
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))]; print(bad); sys.exit(bool(bad))"
