@@ -17,7 +17,7 @@ from omaliref.data.state import CMS_DB_NAME, StateDirs, set_aside
 from omaliref.domain.calculator import LineCheck, check_line
 from omaliref.domain.case import Case
 from omaliref.domain.errors import InputError, UnknownIdError
-from omaliref.domain.model import Catalog, Product, normalize_code, refuse_twelve_digit_ndc
+from omaliref.domain.model import Catalog, Code, Product, normalize_code, refuse_twelve_digit_ndc
 from omaliref.domain.outcome import Outcome, evaluate
 from omaliref.domain.payer import PayerProfile, State340B
 from omaliref.domain.quarter import Quarter
@@ -217,43 +217,75 @@ class Library:
             self._catalogs[key] = with_cms_dates(self.catalog, self.store, key[0])
         return self._catalogs[key]
 
-    def entry(self, ident: str) -> Entry:
-        """A code, modifier, NDC (any form) or topic id, curated or imported."""
+    def calculable_codes(self) -> tuple[Code, ...]:
+        """The curated drug codes the calculator offers: J2357 first, then codes with packages in the pack, then the
+        rest, each group by code (an imported code is reached from search)."""
+        with_packages = {p.code for p in self.catalog.products.values()}
+        codes = [c for c in self.catalog.codes.values() if c.category == "drug"]
+        return tuple(sorted(codes, key=lambda c: (c.code != "J2357", c.code not in with_packages, c.code)))
+
+    @property
+    def has_imports(self) -> bool:
+        """Whether an import database is open: what the window shows differs before the first import."""
+        return self.store is not None
+
+    def entry(self, ident: str, kind: str | None = None) -> Entry:
+        """A code, modifier, NDC (any form) or topic id, curated or imported, with what the imported CMS files say
+        of a curated one. `kind` looks only among codes, modifiers, products or topics (a search hit knows it)."""
         self.refresh_if_changed()
-        store = self.store
         text = ident.strip()
         key = normalize_code(text)
-        catalog = self.dated_catalog(key)
-        imported = None
-        if store is not None and len(key) == 5:
-            from omaliref.data.cms_catalog import imported_view
-
-            imported = imported_view(catalog, store, key)
-        if key in catalog.codes:
-            return Entry("code", key, catalog, catalog.codes[key], imported)
-        if imported and store is not None:
-            merged = self.latest_catalog_for(key)
-            if key in merged.codes:
-                return Entry("code", key, merged, merged.codes[key], imported, True, store.latest_code_quarter())
-        modifier = catalog.modifier(key) if len(key) == 2 else None
-        if modifier is not None:
-            return Entry("modifier", modifier.code, catalog, modifier)
-        if text.lower() in catalog.topics:
-            return Entry("topic", text.lower(), catalog, catalog.topics[text.lower()])
-        refuse_twelve_digit_ndc(text, "ndc")
-        try:
-            product = catalog.product(text)
-            return Entry("product", product.ndc, catalog, product)
-        except UnknownIdError:
-            pass
-        if store is not None:
-            merged = self.latest_catalog_for(ndc="".join(ch for ch in text if ch.isdigit()))
-            for product in merged.products.values():
-                if product.ndc11 == "".join(ch for ch in text if ch.isdigit()):
-                    return Entry("product", product.ndc, merged, product, imported_only=True)
+        for look in (kind,) if kind else ("code", "modifier", "topic", "product"):
+            found = self._entry_of_kind(look, text, key)
+            if found is not None:
+                return found
         raise UnknownIdError(
             f"'{text[:40]}' is not a code, modifier, NDC or topic in the data pack; try 'omaliref search'."
         )
+
+    def _entry_of_kind(self, kind: str, text: str, key: str) -> Entry | None:
+        store = self.store
+        if kind == "code":
+            catalog = self.dated_catalog(key)
+            imported = None
+            if store is not None and len(key) == 5:
+                from omaliref.data.cms_catalog import imported_view
+
+                imported = imported_view(catalog, store, key)
+            if key in catalog.codes:
+                return Entry("code", key, catalog, catalog.codes[key], imported, review=self._review("code", key))
+            if imported and store is not None:
+                merged = self.latest_catalog_for(key)
+                if key in merged.codes:
+                    quarter = store.latest_code_quarter()
+                    return Entry("code", key, merged, merged.codes[key], imported, True, quarter)
+            return None
+        if kind == "modifier":
+            catalog = self.dated_catalog(key)
+            modifier = catalog.modifier(key) if len(key) == 2 else None
+            if modifier is None:
+                return None
+            return Entry("modifier", modifier.code, catalog, modifier, review=self._review("modifier", modifier.code))
+        if kind == "topic":
+            topic = self.catalog.topics.get(text.lower())
+            return Entry("topic", text.lower(), self.catalog, topic) if topic is not None else None
+        refuse_twelve_digit_ndc(text, "ndc")
+        try:
+            product = self.catalog.product(text)
+            return Entry("product", product.ndc, self.catalog, product, review=self._review("product", product.ndc))
+        except UnknownIdError:
+            pass
+        if store is not None:
+            digits = "".join(ch for ch in text if ch.isdigit())
+            merged = self.latest_catalog_for(ndc=digits)
+            for product in merged.products.values():
+                if product.ndc11 == digits:
+                    return Entry("product", product.ndc, merged, product, imported_only=True)
+        return None
+
+    def _review(self, kind: str, ident: str) -> ReviewItem | None:
+        """What the imported CMS files say about a curated record (None before any import)."""
+        return self.review_of(kind, ident) if self.store is not None else None
 
     # -- payer profiles ------------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # annotations only: the site settings load this module at start-up, before any CMS code
     from omaliref.domain.cms import SkippedRow
     from omaliref.domain.model import Catalog, Code, Modifier, Product, Topic
+    from omaliref.domain.pack_review import ReviewItem
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Entry:
     imported: dict[str, Any] | None = None  # what the imported quarters say (codes only)
     imported_only: bool = False  # not in the curated pack: it came from the CMS files
     quarter: str | None = None
+    review: ReviewItem | None = None  # what the imported CMS files say of a curated record (None before any)
 
 
 @dataclass(frozen=True)

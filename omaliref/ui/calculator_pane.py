@@ -69,10 +69,9 @@ class CalculatorPane(QWidget):
         title = QLabel("<h2>Unit &amp; waste calculator</h2>")
         self.code_box = QComboBox()
         self.code_box.setAccessibleName("Code")
-        for code in self._calculable_codes():
-            c = self.catalog.codes[code]
+        for c in self.library.calculable_codes():
             unit = f"{format_amount(c.billing_unit.amount)} {c.billing_unit.unit}"
-            self.code_box.addItem(f"{code} — {c.drug} ({unit} per unit)", code)
+            self.code_box.addItem(f"{c.code} — {c.drug} ({unit} per unit)", c.code)
         self.dose_edit = QLineEdit()
         self.dose_edit.setAccessibleName("Dose")
         self.dose_edit.setPlaceholderText("dose with unit, e.g. 375mg")
@@ -329,12 +328,6 @@ class CalculatorPane(QWidget):
             self.dose_button,
             self.warnings_list,  # every warning reachable from the keyboard (the pane scrolls to it on a short screen)
         ]
-
-    def _calculable_codes(self) -> list[str]:
-        codes = [c for c in self.catalog.codes.values() if c.category == "drug"]
-        with_packages = {p.code for p in self.catalog.products.values()}
-        codes.sort(key=lambda c: (c.code != "J2357", c.code not in with_packages, c.code))
-        return [c.code for c in codes]
 
     # -- inputs -------------------------------------------------------------------------------------------
 

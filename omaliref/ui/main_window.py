@@ -32,7 +32,6 @@ from omaliref.data.state import Preferences, StateStore
 if TYPE_CHECKING:  # the panes and the domain load after the first paint (see finish_loading)
     from omaliref.data.library import Library
     from omaliref.domain.model import Catalog, Correction
-    from omaliref.domain.pack_review import ReviewItem
     from omaliref.ui.calculator_pane import CalculatorPane
     from omaliref.ui.case_model import CaseModel
     from omaliref.ui.checklist_pane import ChecklistPane
@@ -194,19 +193,19 @@ class MainWindow(QMainWindow):
         from omaliref.ui.reference_view import ReferenceView
 
         self.library = self._load()
-        self.catalog = catalog = self.library.catalog
+        self.catalog = self.library.catalog
         prefs = self.prefs
         self._index_generation = 0  # bumped by every index built since: a background index older than it is stale
         self._background_index.connect(self._take_background_index)
         self.index_ready.connect(self._swap_index)
-        if self.library.store is not None:  # the curated index serves until this one is ready
+        if self.library.has_imports:  # the curated index serves until this one is ready
             QTimer.singleShot(0, lambda: self._rebuild_index(background=True))
         self.site_imported.connect(self._site_import_done)
         if self.import_site_at_start:
             QTimer.singleShot(0, self.start_site_import)  # after the first paint, in a thread
         self.results = ResultsModel(self)
         self.results_view.setModel(self.results)
-        self.reference = ReferenceView(catalog)
+        self.reference = ReferenceView()
         self.case_model = CaseModel(self.library, self.today, self)
         self.calculator = CalculatorPane(self.case_model)
         self.checklist = ChecklistPane(self.case_model)
@@ -366,34 +365,9 @@ class MainWindow(QMainWindow):
             self._show(hit.entry.kind, hit.entry.id, hit.corrections)
 
     def _show(self, kind: str, ident: str, corrections: Sequence[Correction] = ()) -> None:
-        """Show an entry of the curated pack, or one that only the imported CMS files hold."""
-        held = (
-            (kind == "code" and ident in self.catalog.codes)
-            or (kind == "product" and ident in self.catalog.products)
-            or kind in ("modifier", "topic")
-        )
-        if held or self.library.store is None:
-            dated = self._dated_catalog(kind, ident)
-            self.reference.show_entry(kind, ident, corrections, catalog=dated, review=self._review_of(kind, ident))
-        else:
-            merged = self.library.latest_catalog_for(
-                ident if kind == "code" else None, ndc=ident if kind == "product" else None
-            )
-            self.reference.show_entry(kind, ident, corrections, catalog=merged)
+        """Show an entry of the curated pack, or one that only the imported CMS files hold (the Library says which)."""
+        self.reference.show_entry(self.library.entry(ident, kind), corrections)
         self.entry_shown.emit(ident)
-
-    def _review_of(self, kind: str, ident: str) -> ReviewItem | None:
-        """What the imported CMS files say about a curated code, modifier or package (None before any import)."""
-        if self.library.store is None or kind not in ("code", "modifier", "product"):
-            return None
-        held = {"code": self.catalog.codes, "modifier": self.catalog.modifiers}.get(kind, self.catalog.products)
-        return self.library.review_of(kind, ident) if ident in held else None
-
-    def _dated_catalog(self, kind: str, ident: str) -> Catalog | None:
-        """The pack with the newest imported HCPCS file's dates for a code or modifier (None before any import)."""
-        if self.library.store is None or kind not in ("code", "modifier"):
-            return None
-        return self.library.dated_catalog(ident)
 
     def _open_index(self, index: QModelIndex) -> None:
         from omaliref.ui.models import HIT_ROLE
@@ -416,21 +390,13 @@ class MainWindow(QMainWindow):
 
     def open_entry(self, ident: str) -> None:
         """Follow a link: a code, modifier, NDC or topic id."""
-        from omaliref.domain.model import normalize_code
+        from omaliref.domain.errors import InputError
 
-        key = normalize_code(ident)
-        if key in self.catalog.codes:
-            dated = self._dated_catalog("code", key)
-            self.reference.show_entry("code", key, catalog=dated, review=self._review_of("code", key))
-        elif key in self.catalog.modifiers:
-            dated = self._dated_catalog("modifier", key)
-            self.reference.show_entry("modifier", key, catalog=dated, review=self._review_of("modifier", key))
-        elif ident in self.catalog.products:
-            self.reference.show_entry("product", ident, review=self._review_of("product", ident))
-        elif ident in self.catalog.topics:
-            self.reference.show_entry("topic", ident)
-        else:
+        try:
+            entry = self.library.entry(ident)
+        except InputError:  # a link to something no longer held: the pane stays as it is
             return
+        self.reference.show_entry(entry)
         self.entry_shown.emit(self.reference.current_id)
 
     # -- imported CMS data -------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from omaliref.ui.labels import REVIEW_LABELS
 
 if TYPE_CHECKING:
     from omaliref.domain.pack_review import ReviewItem
+    from omaliref.domain.records import Entry
 
 LINK_SCHEME = "entry"
 BADGE = {
@@ -232,9 +233,8 @@ class ReferenceView(QTextBrowser):
 
     entry_requested = Signal(str)
 
-    def __init__(self, catalog: Catalog, parent: Any = None) -> None:
+    def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.catalog = catalog
         self.current_id = ""
         self.setOpenLinks(False)
         self.anchorClicked.connect(self._on_anchor)
@@ -246,28 +246,22 @@ class ReferenceView(QTextBrowser):
         self.current_id = ""
         self.setHtml("<p>Type in the search box: a code (J2357), a drug or brand, an NDC, a modifier or a topic.</p>")
 
-    def show_entry(
-        self,
-        kind: str,
-        ident: str,
-        corrections: Sequence[Correction] = (),
-        catalog: Catalog | None = None,
-        review: ReviewItem | None = None,
-    ) -> None:
-        """Render an entry; `catalog` is the pack plus imported CMS data when the entry comes from an import."""
-        cat = catalog or self.catalog
-        self.current_id = ident
-        if kind == "code":
-            code = cat.codes[ident]
-            shown = list(dict.fromkeys([*corrections, *(c for c in cat.corrections_for(ident) if c.always_show)]))
-            imported = ident not in self.catalog.codes
-            html = code_html(cat, code, [c.right for c in shown], review, imported=imported)
-        elif kind == "modifier":
-            html = modifier_html(cat, cat.modifiers[ident], review)
-        elif kind == "product":
-            html = product_html(cat, cat.products[ident], review, imported=ident not in self.catalog.products)
+    def show_entry(self, entry: Entry, corrections: Sequence[Correction] = ()) -> None:
+        """Render an entry with the catalog the Library resolved it in (the pack, dated by the newest imported HCPCS
+        file, or the pack plus the imported quarter for a code or NDC only the CMS files hold)."""
+        cat = entry.catalog
+        self.current_id = entry.id
+        if entry.kind == "code":
+            code = cat.codes[entry.id]
+            always = (c for c in cat.corrections_for(entry.id) if c.always_show)
+            shown = list(dict.fromkeys([*corrections, *always]))
+            html = code_html(cat, code, [c.right for c in shown], entry.review, imported=entry.imported_only)
+        elif entry.kind == "modifier":
+            html = modifier_html(cat, cat.modifiers[entry.id], entry.review)
+        elif entry.kind == "product":
+            html = product_html(cat, cat.products[entry.id], entry.review, imported=entry.imported_only)
         else:
-            html = topic_html(cat, cat.topics[ident])
+            html = topic_html(cat, cat.topics[entry.id])
         self.setHtml(html)
 
     def _on_anchor(self, url: QUrl) -> None:
