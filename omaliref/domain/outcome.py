@@ -1,12 +1,15 @@
 """One case in, one outcome out: the calculation, the dose check and the checklist for a Case.
 
-The CLI, both panes, the audit sheet and the tests all call `evaluate`; nothing else combines these pieces.
+The CLI, both panes, the audit sheet and the tests all call `evaluate`; nothing else combines these pieces. An
+outcome carries the catalog it was computed against (the pack, plus the imported quarter of an imported code), so
+a report of it needs nothing else: the rules it applied, their titles and sources, the sources of its code and
+packages and the claim form of its case are read from the outcome, never from another catalog.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from omaliref.domain.calculator import CalcResult, calculate, with_quarter_facts
@@ -14,9 +17,9 @@ from omaliref.domain.case import Case
 from omaliref.domain.checklist import Evaluation, checklist_for
 from omaliref.domain.cms_facts import with_shipped_mue
 from omaliref.domain.dosing import DoseAnswer, dose_matches, label_dose
-from omaliref.domain.model import Catalog, normalize_code
+from omaliref.domain.model import Catalog, Rule, Source, normalize_code
 from omaliref.domain.notes import Warning_
-from omaliref.domain.vocab import OMALIZUMAB_CODES, WARNING_LEVELS, Verdict
+from omaliref.domain.vocab import FORM_FOR_SETTING, OMALIZUMAB_CODES, WARNING_LEVELS, ClaimForm, Verdict
 
 if TYPE_CHECKING:  # imported CMS facts exist only with an import database
     from omaliref.domain.cms_facts import QuarterFacts
@@ -30,6 +33,8 @@ class Outcome:
     dose_check: Warning_ | None  # how the dose given compares with that label dose
     checklist: Evaluation
     interval_check: Warning_ | None = None  # the time since the last dose against the label's interval
+    # the catalog the outcome was computed against: its reports take rules and sources from it, and from no other
+    catalog: Catalog = field(kw_only=True, compare=False, repr=False)
 
     @property
     def warnings(self) -> tuple[Warning_, ...]:
@@ -40,6 +45,40 @@ class Outcome:
 
     def verdict(self, ticked: Collection[str] = ()) -> Verdict:
         return self.checklist.verdict(ticked)
+
+    @property
+    def claim_form(self) -> ClaimForm:
+        """The form the case's setting bills on (the payer profile's layout of it is in `case.payer_profile`)."""
+        return FORM_FOR_SETTING[self.case.setting]
+
+    @property
+    def rules_applied(self) -> tuple[Rule, ...]:
+        """The pack's rules the calculation applied, with their titles and sources, in the order applied."""
+        if self.calculation is None:
+            return ()
+        return tuple(self.catalog.rule(rid) for rid in self.calculation.rules)
+
+    @property
+    def source_ids(self) -> tuple[str, ...]:
+        """Where the calculation's facts come from, each once: the rules applied, the code (an imported code: the
+        CMS files of its quarter), the packages, the quarter's payment limit and MUEs."""
+        r = self.calculation
+        if r is None:
+            return ()
+        ids = [s for rule in self.rules_applied for s in rule.provenance.sources]
+        ids += r.code.provenance.sources
+        ids += [s for c in r.containers for s in c.product.provenance.sources]
+        facts = r.quarter_facts
+        if facts is not None:
+            limit = facts.payment_limit
+            ids += [limit.source_id] if limit is not None and limit.source_id else []
+            ids += [m.source_id for m in facts.mues if m.source_id]
+        return tuple(dict.fromkeys(ids))
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """`source_ids` resolved against the outcome's own catalog (an id it does not know is left out)."""
+        return self.catalog.resolve_sources(s for s in self.source_ids if s in self.catalog.sources)
 
 
 def dose_answer_for(catalog: Catalog, case: Case) -> DoseAnswer | None:
@@ -107,4 +146,5 @@ def evaluate(catalog: Catalog, case: Case, facts: QuarterFacts | None = None) ->
         dose_check(answer, result),
         checklist_for(catalog, case, result, answer if result is not None else None),
         interval_check(catalog, case, answer),
+        catalog=catalog,
     )

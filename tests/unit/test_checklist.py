@@ -151,7 +151,9 @@ def test_verdict_moves_to_ready_when_everything_is_ticked(catalog):
 def test_summary_text_has_lines_checks_and_no_free_text(catalog):
     case = Case("J2357", "medicare", "asthma", result=result(catalog, "J2357", "225mg", "50242-0040-62x2"))
     ev = evaluate(catalog, case)
-    text = checklist_summary(catalog, Outcome(case[0], case[1], None, None, ev), {"jw-waste-documented"})
+    text = checklist_summary(
+        catalog, Outcome(case[0], case[1], None, None, ev, catalog=catalog), {"jw-waste-documented"}
+    )
     assert "J2357-JW x 15 units" in text and "J2357 x 45 units" in text
     assert "[x] (blocker) Discarded amount" in text
     assert "Verdict: Not ready" in text
