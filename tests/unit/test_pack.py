@@ -356,6 +356,9 @@ def test_pack_loads_from_an_installed_wheel(tmp_path):
         text=True,
     )
     assert install.returncode == 0, install.stderr
+    source = {str(f.relative_to(REPO)) for f in (REPO / "omaliref").rglob("*.py")}
+    installed = {str(f.relative_to(target)) for f in (target / "omaliref").rglob("*.py")}
+    assert source - installed == set(), "a package left out of pyproject's [tool.setuptools] packages"
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]); import omaliref.data.pack as p; "
         "assert p.__file__.startswith(sys.argv[1]), p.__file__; c = p.load_catalog(); "
