@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import subprocess
 import sys
 from fractions import Fraction
@@ -331,7 +332,10 @@ def test_broken_packs_are_rejected_with_file_record_field(tmp_path, file, old, n
 def test_pack_loads_from_an_installed_wheel(tmp_path):
     """Build a wheel, install it into an empty target, and load the pack from there (not the checkout)."""
     pytest.importorskip("setuptools")
-    wheel_dir, target = tmp_path / "wheel", tmp_path / "site"
+    wheel_dir, target, tree = tmp_path / "wheel", tmp_path / "site", tmp_path / "tree"
+    # from a copy without build/: setuptools reuses a stale build/lib, which would hide a package left out
+    skip = shutil.ignore_patterns("build", "dist", ".venv", ".git", "tests", "__pycache__", ".*_cache", "*.egg-info")
+    shutil.copytree(REPO, tree, ignore=skip)
     build = subprocess.run(
         [
             sys.executable,
@@ -343,7 +347,7 @@ def test_pack_loads_from_an_installed_wheel(tmp_path):
             "-q",
             "-w",
             str(wheel_dir),
-            str(REPO),
+            str(tree),
         ],
         capture_output=True,
         text=True,
