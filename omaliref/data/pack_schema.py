@@ -283,7 +283,7 @@ TABLES: dict[str, Table] = {
             "Billing rules the calculator applies, with their dates. The calculator "
             "refuses a pack that lacks one of its rule ids.",
             {
-                "id": _f("str", "Rule id the code names (see omaliref/domain/calculator.py RULE_IDS)."),
+                "id": _f("str", "Rule id the code names (see RULE_IDS in omaliref/domain/calculator/results.py)."),
                 "title": _f("str", "Short title."),
                 "text": _f("str", "The rule as the source states it."),
                 "effective_from": _o("date", "First date of service the rule is in force."),
