@@ -13,6 +13,7 @@ from omaliref.domain.checklist import CONDITION_KEYS, ESCALATIONS
 from omaliref.domain.payer import PROFILE_340B
 from omaliref.domain.vocab import (
     CODE_CATEGORIES,
+    CODE_STATUSES,
     CONFIDENCES,
     CONTAINER_TYPES,
     DEVICE_UNITS,
@@ -115,12 +116,17 @@ TABLES: dict[str, Table] = {
                 "category": _f(
                     "str", "drug (calculable), device or fallback.", tuple(c for c in CODE_CATEGORIES if c != "other")
                 ),
-                "status": _f("str", "Free text status, e.g. active, replaced, not verified."),
+                "status": _f(
+                    "str",
+                    "active; ended (give effective_to); replaced (give effective_to, and replaced_by the codes to "
+                    "bill instead).",
+                    CODE_STATUSES,
+                ),
                 "effective_from": _o("date", "First date of service the code is valid."),
                 "effective_from_confidence": _o("str", "Confidence of effective_from.", CONFIDENCES),
                 "effective_to": _o("date", "Last date of service the code is valid."),
                 "replaced_by": _o("strs", "Codes that replace it after effective_to."),
-                "routes": _f("strs", "Routes of administration."),
+                "routes": _f("strs", "Routes of administration.", tuple(r for r in ROUTES if r)),
                 "route_modifier_required": _o("bool", "JA/JB route modifier needed (multi-route codes)."),
                 "weight_based": _o(
                     "bool", "The label dose depends on body weight (Texas Medicaid allows JW only for those)."
@@ -293,6 +299,34 @@ TABLES: dict[str, Table] = {
             },
         ),
         Table(
+            "rules.toml",
+            "route",
+            "route",
+            "What each route means on the claim (rules admin-code and route-modifier-j0490). The administration code "
+            "comes from the first record, in file order, whose route a container has; the route modifier goes on a "
+            "code with route_modifier_required.",
+            {
+                "route": _f("str", "The route.", tuple(r for r in ROUTES if r)),
+                "admin_code": _f("str", "The administration code to pair, as the coder reads it."),
+                "modifier": _o("str", "The route modifier of a multi-route code (must exist in modifiers.toml)."),
+                "medicare_note": _o("str", "Said when the route modifier goes on a Medicare line."),
+                "other_payers": _o("str", "Said when the route modifier is left off another payer's line."),
+                **PROVENANCE,
+            },
+        ),
+        Table(
+            "rules.toml",
+            "administration",
+            "setting",
+            "How a sentence names the administration line in each setting (one record per setting).",
+            {
+                "setting": _f("str", "The setting.", SETTINGS),
+                "named": _f("str", "The administration line in a sentence, e.g. '96372'."),
+                "no_route": _f("str", "The administration advice when neither the packages nor the code give a route."),
+                **PROVENANCE,
+            },
+        ),
+        Table(
             "dose_tables.toml",
             "table",
             "id",
@@ -348,6 +382,19 @@ TABLES: dict[str, Table] = {
         ),
     )
 }
+
+# pack.toml: the pack as a whole (top-level keys, not a table of records).
+PACK = Table(
+    "pack.toml",
+    "",
+    "",
+    "The data pack as a whole. No record's as_of may be later than the pack's.",
+    {
+        "version": _f("str", "The pack's version, e.g. 2026.12.2."),
+        "as_of": _f("date", "The date the pack's facts were last checked against docs/domain."),
+        "title": _f("str", "What the pack holds, in one line."),
+    },
+)
 
 # Payer profiles: resources/payers.toml (built in) and the organization's payers.toml files, checked the same way.
 RULE_DOC = (
@@ -445,9 +492,10 @@ def guide() -> str:
         "file, record and field for any problem. How to add a code, a package or a rule: CONTRIBUTING.md.",
         "",
     ]
-    for t in (*TABLES.values(), PAYER, STATE_340B):
+    for t in (PACK, *TABLES.values(), PAYER, STATE_340B):
+        heading = f"`[[{t.table}]]` (key `{t.key}`)" if t.table else "top-level keys"
         out += [
-            f"## `{t.file}`: `[[{t.table}]]` (key `{t.key}`)",
+            f"## `{t.file}`: {heading}",
             "",
             t.doc,
             "",

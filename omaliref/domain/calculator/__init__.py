@@ -42,7 +42,6 @@ from omaliref.domain.calculator.lines import (
 )
 from omaliref.domain.calculator.modifiers import (
     NOT_BOUGHT_MODIFIERS,
-    ROUTE_MODIFIERS,
     _in_second_place,
     admin_code_text,
     drug_supplied_by,
@@ -75,7 +74,6 @@ __all__ = [
     "NDC_QUANTITY_PLACES",
     "NOTE_MAX",
     "NOT_BOUGHT_MODIFIERS",
-    "ROUTE_MODIFIERS",
     "RULE_IDS",
     "CalcResult",
     "ClaimLine",

@@ -88,7 +88,7 @@ def calculate(catalog: Catalog, case: Case) -> CalcResult:
         lines=lines,
         warnings=notes.warnings,
         rules=tuple(dict.fromkeys(notes.rules)),
-        admin_code_suggestion=admin_code(code, containers),
+        admin_code_suggestion=admin_code(catalog, code, case, containers),
         larger_container_than_needed=bool(better),
         better_combination=better,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from omaliref.domain.calculator.results import ClaimLine, ContainerUse, rule_note
+from omaliref.domain.case import Case
 from omaliref.domain.model import Catalog, Code
 from omaliref.domain.notes import Notes, Warning_
 from omaliref.domain.payer import PayerProfile
@@ -179,13 +180,13 @@ def package_notes(containers: tuple[ContainerUse, ...], day: dt.date) -> Notes:
     return Notes(tuple(out))
 
 
-def admin_code(code: Code, containers: tuple[ContainerUse, ...]) -> str:
-    """Rule admin-code: the administration service goes on its own line."""
+def admin_code(catalog: Catalog, code: Code, case: Case, containers: tuple[ContainerUse, ...]) -> str:
+    """Rule admin-code: the administration service goes on its own line; its code follows the containers' route
+    (rules.toml [[route]], in file order), else the code's own admin_codes."""
     routes = {c.product.route for c in containers}
-    if routes & {"SC", "IM"}:
-        return "96372 (SC/IM injection); 96401 only where the payer allows"
-    if "IV" in routes:
-        return "96365 or 96413 (IV infusion, up to 1 hour) — payer-dependent"
+    facts = next((f for f in catalog.routes.values() if f.route in routes), None)
+    if facts is not None:
+        return facts.admin_code
     if not code.admin_codes:  # an imported code: the CMS files give no route
-        return "not in the data for this code: choose it by the route given (e.g. 96372 SC/IM injection, 96365 IV)"
+        return catalog.administration[case.setting].no_route
     return ", ".join(code.admin_codes)

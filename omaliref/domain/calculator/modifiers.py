@@ -201,15 +201,16 @@ def drug_supplied_by(catalog: Catalog, case: Case, lines: tuple[ClaimLine, ...])
         return lines, Notes((Warning_("warning", supply_not_known(profile.name, who), sources=NOT_KNOWN_SOURCES),))
     said = f"Drug supplied by {who}: {rule.text}"
     if rule.action == "leave-off":
-        text = f"{said} The drug line is left off; bill the administration ({admin_code_text(case)}) alone."
+        text = f"{said} The drug line is left off; bill the administration ({admin_code_text(catalog, case)}) alone."
         return (), Notes((Warning_("warning", text, sources=rule.provenance.sources),))
     token = tuple(replace(line, fixed_charge=rule.charge, non_covered=rule.non_covered) for line in lines)
     charged = f" Each drug line is charged ${rule.charge}" + (", the same as non-covered." if rule.non_covered else ".")
     return token, Notes((Warning_("warning", said + charged, sources=rule.provenance.sources),))
 
 
-def admin_code_text(case: Case) -> str:
-    return "96372" if case.setting == "office" else "the administration code"
+def admin_code_text(catalog: Catalog, case: Case) -> str:
+    """The administration line in a sentence, as the pack names it for the setting (rules.toml [[administration]])."""
+    return catalog.administration[case.setting].named
 
 
 def modifier_340b(catalog: Catalog, case: Case) -> tuple[tuple[str, ...], Notes]:
@@ -271,9 +272,6 @@ def _in_second_place(modifiers: tuple[str, ...], modifier: str) -> tuple[str, ..
     return rest[:1] + (modifier,) + rest[1:]
 
 
-ROUTE_MODIFIERS = {"IV": "JA", "SC": "JB"}
-
-
 def route_modifier(
     catalog: Catalog, code: Code, case: Case, containers: tuple[ContainerUse, ...]
 ) -> tuple[tuple[str, ...], Notes]:
@@ -286,23 +284,18 @@ def route_modifier(
         raise InputError(
             f"{code.code}: IV and SC containers on one claim line; enter one route at a time.", field="containers"
         )
-    route_mod = ROUTE_MODIFIERS.get(routes.pop())
-    if route_mod is None:
+    route = routes.pop()
+    facts = catalog.routes.get(route)
+    if facts is None or not facts.modifier:
         return (), Notes()
+    route_mod = facts.modifier
     if case.payer == "medicare" and rule.in_force_on(case.date_of_service):
         notes = Notes(rules=(rule.id,))
-        if route_mod == "JB":
-            notes += rule_note(
-                catalog,
-                "warning",
-                f"{code.code} given SC: Medicare MACs list SC belimumab as "
-                "self-administered — the line is expected to be denied.",
-                rule.id,
-            )
+        if facts.medicare_note:
+            notes += rule_note(catalog, "warning", f"{code.code} given {route}: {facts.medicare_note}", rule.id)
         return (route_mod,), notes
-    reason = (
-        rule.before_note
-        if not rule.in_force_on(case.date_of_service)
-        else (f"{case.payer} plans vary; some (e.g. Priority Health) require it.")
-    )
+    if not rule.in_force_on(case.date_of_service):
+        reason = rule.before_note
+    else:
+        reason = f"{case.payer} plans vary" + (f"; {facts.other_payers}" if facts.other_payers else ".")
     return (), rule_note(catalog, "info", f"Route modifier {route_mod} not added: {reason}", rule.id)
