@@ -44,20 +44,20 @@ def ndc_notes(
 
 def _several_ndcs(catalog: Catalog, containers: tuple[ContainerUse, ...], profile: PayerProfile) -> Notes:
     """Rule ndc-line-per-ndc: how this payer wants a dose drawn from several NDCs, and who says so."""
-    notes = Notes()
-    if len({c.product.ndc for c in containers}) > 1:
-        how = {
-            "split-lines": "one line per NDC, the units split",
-            "split-lines-kp-kq": "one line per NDC, KP on the first and KQ on the others",
-            "single-line-note": "one line with the first NDC; the others in the note (item 19 / NTE)",
-        }[profile.multi_ndc]
-        basis = profile.provenance("multi_ndc")
-        whose = "the app's default" if basis.status == "default" else basis.describe()
-        notes += rule_note(
-            catalog, "info", f"Several NDCs: {how} ({profile.name}; {whose}).", "ndc-line-per-ndc", applied=True
-        )
-        if profile.multi_ndc != "single-line-note" and basis.status != "sourced":
-            notes += _payers_differ(profile)
+    if len({c.product.ndc for c in containers}) < 2:
+        return Notes()
+    how = {
+        "split-lines": "one line per NDC, the units split",
+        "split-lines-kp-kq": "one line per NDC, KP on the first and KQ on the others",
+        "single-line-note": "one line with the first NDC; the others in the note (item 19 / NTE)",
+    }[profile.multi_ndc]
+    basis = profile.provenance("multi_ndc")
+    whose = "the app's default" if basis.status == "default" else basis.describe()
+    notes = rule_note(
+        catalog, "info", f"Several NDCs: {how} ({profile.name}; {whose}).", "ndc-line-per-ndc", applied=True
+    )
+    if profile.multi_ndc != "single-line-note" and basis.status != "sourced":
+        notes += _payers_differ(profile)
     return notes
 
 

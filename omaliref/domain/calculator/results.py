@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # imported CMS facts exist only with an import database
 NDC_QUANTITY_PLACES = 3  # claim forms take up to three decimals in the NDC quantity
 CALCULABLE_UNITS = ("mg", "mcg", "g", "units", "ml")
 
-# The rule ids of rules.toml this module applies; the pack loader refuses a pack that lacks one.
+# The rule ids of rules.toml the calculator applies; the pack loader refuses a pack that lacks one.
 RULE_IDS = (
     "units-round-up",
     "waste-round-down",
