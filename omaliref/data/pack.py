@@ -7,6 +7,7 @@ import tomllib
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from importlib.resources.abc import Traversable
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from omaliref.data.pack_check import Checker, type_ok
@@ -33,6 +34,7 @@ from omaliref.domain.model import (
     Rule,
     Source,
     Topic,
+    ndc11_candidates,
     normalize_code,
 )
 from omaliref.domain.quantities import Quantity
@@ -224,7 +226,13 @@ def _products(ck: Checker, data: dict[str, Any], codes: Mapping[str, Code]) -> d
             raise ck.fail(label, "ndc", f"'{row['ndc']}' is not an 11-digit 5-4-2 NDC such as 50242-0215-01")
         if len(re.sub(r"\D", "", row["listed_ndc"])) not in (10, 11):
             raise ck.fail(label, "listed_ndc", "must have 10 or 11 digits")
+        if row["ndc"].replace("-", "") not in ndc11_candidates(row["listed_ndc"]):
+            raise ck.fail(label, "listed_ndc", f"'{row['listed_ndc']}' is not the NDC {row['ndc']} as listed")
         _known_code(ck, label, row["code"], codes)
+        if row["route"] not in codes[row["code"]].routes:
+            raise ck.fail(
+                label, "route", f"{row['code']} is given {', '.join(codes[row['code']].routes) or 'by no route'}"
+            )
         amount = _container_amount(ck, label, row, codes[row["code"]])
         if row["auto_select"] and not (
             row["presentation_verified"]
@@ -347,6 +355,10 @@ def _dose_tables(ck: Checker, data: dict[str, Any]) -> tuple[tuple[DoseTable, ..
         cells, ige, weight = (row.get(name, []) for name in ("cells", "ige_bands", "weight_bands"))
         if cells and (len(cells) != len(ige) or any(len(r) != len(weight) for r in cells)):
             raise ck.fail(label, "cells", "must have one row per IgE band and one cell per weight band")
+        for name in ("ige_bands", "weight_bands"):
+            bands = row.get(name, [])
+            if any(low >= high for low, high in bands) or any(a[1] != b[0] for a, b in pairwise(bands)):
+                raise ck.fail(label, name, "each band [low, high] starts where the one before it ends")
         for cell in (c for r in cells for c in r):
             if cell not in ("-", "?") and not DOSE.fullmatch(cell):
                 raise ck.fail(label, "cells", f"cell '{cell}' must look like '150 q4', '-' or '?'")

@@ -65,6 +65,25 @@ REPO = Path(__file__).resolve().parents[2]
         ("rules.toml", "[[route]]", "[[routes]]", "top level", "routes", "unknown table"),
         ("rules.toml", 'setting = "office"', 'setting = "offce"', "offce", "setting", "is not allowed"),
         ("rules.toml", 'named = "96372"\n', "", "office", "named", "missing required field"),
+        # a package agrees with itself and with its code
+        (
+            "products.toml",
+            'listed_ndc = "50242-215-01"',
+            'listed_ndc = "50242-251-01"',
+            "",
+            "listed_ndc",
+            "not the NDC",
+        ),
+        ("products.toml", 'route = "SC"', 'route = "IV"', "", "route", "J2357 is given SC"),
+        # a dose table's bands follow one another
+        (
+            "dose_tables.toml",
+            "[[30, 100], [100, 200],",
+            "[[30, 100], [110, 200],",
+            "asthma",
+            "ige_bands",
+            "starts where",
+        ),
         # every table of a file is required, and the one fixed dose the look-up needs is there
         ("dose_tables.toml", 'indication = "csu"', 'indication = "asthma"', "top level", "fixed", "'csu'"),
     ],
