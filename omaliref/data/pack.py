@@ -11,7 +11,8 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from omaliref.data.pack_check import Checker, type_ok
-from omaliref.data.pack_schema import CONDITION_WORDS, PACK
+from omaliref.data.pack_schema import PACK
+from omaliref.data.pack_words import CONDITION_WORDS
 from omaliref.data.resources import PACK_FILES, read_text
 from omaliref.domain.calculator import RULE_IDS
 from omaliref.domain.checklist import CONDITION_KEYS, ChecklistItem
