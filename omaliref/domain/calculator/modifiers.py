@@ -58,21 +58,7 @@ def waste_modifiers_allowed(catalog: Catalog, case: Case, containers: tuple[Cont
         )
     elif not single_dose:
         allowed = False
-        unknown = [c.product.ndc for c in containers if c.product.container_type == "unknown"]
-        if unknown and not case.containers:
-            text = (
-                "Single-dose status of " + ", ".join(unknown) + ", chosen by the calculator, is not established: "
-                "JW/JZ not applied. A single-dose confirmation covers only an NDC you name: name the NDC opened "
-                "(the package list, or --package) and, if its label says single-dose, confirm it ('Label says "
-                "single-dose', or --single-dose) to apply JW/JZ."
-            )
-        elif unknown:
-            text = (
-                "Single-dose status of " + ", ".join(unknown) + " is not established: JW/JZ not applied. If the "
-                "label says single-dose, confirm it ('Label says single-dose', or --single-dose) to apply JW/JZ."
-            )
-        else:
-            text = "Multi-dose container: JW/JZ never apply."
+        text = _not_single_dose(case, containers)
         notes += rule_note(catalog, "warning", text, "single-dose-only", applied=True)
     inferred = sorted(
         {c.product.ndc for c in containers if c.product.single_dose and c.product.container_type_confidence != "high"}
@@ -89,6 +75,26 @@ def waste_modifiers_allowed(catalog: Catalog, case: Case, containers: tuple[Cont
             )
         )
     return allowed, notes
+
+
+def _not_single_dose(case: Case, containers: tuple[ContainerUse, ...]) -> str:
+    """Rule single-dose-only: why JW/JZ are not applied, and what would let them apply."""
+    unknown = [c.product.ndc for c in containers if c.product.container_type == "unknown"]
+    if unknown and not case.containers:
+        text = (
+            "Single-dose status of " + ", ".join(unknown) + ", chosen by the calculator, is not established: "
+            "JW/JZ not applied. A single-dose confirmation covers only an NDC you name: name the NDC opened "
+            "(the package list, or --package) and, if its label says single-dose, confirm it ('Label says "
+            "single-dose', or --single-dose) to apply JW/JZ."
+        )
+    elif unknown:
+        text = (
+            "Single-dose status of " + ", ".join(unknown) + " is not established: JW/JZ not applied. If the "
+            "label says single-dose, confirm it ('Label says single-dose', or --single-dose) to apply JW/JZ."
+        )
+    else:
+        text = "Multi-dose container: JW/JZ never apply."
+    return text
 
 
 def waste_modifiers(
