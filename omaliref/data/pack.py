@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import tomllib
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
-from fractions import Fraction
 from importlib.resources.abc import Traversable
-from typing import Any
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any
 
-from omaliref.data.pack_schema import CONDITION_WORDS, TABLES, Field
+from omaliref.data.pack_check import Checker, type_ok
+from omaliref.data.pack_schema import PACK
+from omaliref.data.pack_words import CONDITION_WORDS
 from omaliref.data.resources import PACK_FILES, read_text
 from omaliref.domain.calculator import RULE_IDS
 from omaliref.domain.checklist import CONDITION_KEYS, ChecklistItem
@@ -19,6 +20,7 @@ from omaliref.domain.cms_facts import MueLimit
 from omaliref.domain.errors import PackError
 from omaliref.domain.model import (
     SECTION_ORDER,
+    Administration,
     Catalog,
     Code,
     Correction,
@@ -29,124 +31,23 @@ from omaliref.domain.model import (
     Modifier,
     PackInfo,
     Product,
-    Provenance,
+    RouteFacts,
     Rule,
     Source,
     Topic,
+    ndc11_candidates,
     normalize_code,
 )
-from omaliref.domain.quantities import Quantity, canonical_unit
+from omaliref.domain.quantities import Quantity
 from omaliref.domain.quarter import Quarter
 from omaliref.domain.supply import SupplyRule
 from omaliref.domain.vocab import PAYER_KINDS, SETTINGS, SUPPLIERS, MueSetting
 
+if TYPE_CHECKING:
+    from omaliref.data.payers import PayerFile
+
 FILES = PACK_FILES
 NDC_PATTERN = re.compile(r"\d{5}-\d{4}-\d{2}")
-Schema = Mapping[str, Field]
-SCHEMAS: dict[str, Schema] = {name: table.fields for name, table in TABLES.items()}
-
-
-def _type_ok(kind: str, value: Any) -> bool:
-    if kind == "str":
-        return isinstance(value, str)
-    if kind == "bool":
-        return isinstance(value, bool)
-    if kind == "int":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind == "date":
-        return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
-    if kind == "strs":
-        return isinstance(value, list) and all(isinstance(v, str) for v in value)
-    if kind in ("quantity", "dose_limit", "dict"):
-        return isinstance(value, dict)
-    if kind == "bands":
-        return isinstance(value, list) and all(
-            isinstance(b, list) and len(b) == 2 and all(isinstance(x, int) for x in b) for b in value
-        )
-    if kind == "cells":
-        return isinstance(value, list) and all(
-            isinstance(r, list) and all(isinstance(c, str) for c in r) for r in value
-        )
-    raise AssertionError(kind)  # pragma: no cover
-
-
-class _Checker:
-    """Checks one file's records against a schema and the pack-wide references."""
-
-    def __init__(self, file: str, source_ids: set[str]) -> None:
-        self.file = file
-        self.source_ids = source_ids
-
-    def fail(self, record: str, field: str, problem: str) -> PackError:
-        return PackError(self.file, record, field, problem)
-
-    def records(self, data: dict[str, Any], table: str, key: str) -> list[tuple[str, dict[str, Any]]]:
-        extra = set(data) - {table}
-        if extra:
-            raise self.fail("top level", sorted(extra)[0], f"unknown table; expected only [[{table}]]")
-        rows = data.get(table, [])
-        if not isinstance(rows, list) or not rows:
-            raise self.fail("top level", table, f"expected one or more [[{table}]] records")
-        seen: set[str] = set()
-        out = []
-        for index, row in enumerate(rows, start=1):
-            label = f"{table} #{index}"
-            if isinstance(row.get(key), str) and row[key]:
-                label = f"{table} '{row[key]}'"
-            self.check(label, row, SCHEMAS[table])
-            ident = row[key]
-            if ident in seen:
-                raise self.fail(label, key, f"duplicate {key} '{ident}'")
-            seen.add(ident)
-            out.append((label, row))
-        return out
-
-    def check(self, label: str, row: dict[str, Any], schema: Schema) -> None:
-        for name in row:
-            if name not in schema:
-                raise self.fail(label, name, "unknown field")
-        for name, spec in schema.items():
-            if name not in row:
-                if spec.required:
-                    raise self.fail(label, name, "missing required field")
-                continue
-            if not _type_ok(spec.type, row[name]):
-                raise self.fail(label, name, f"expected {spec.type}, got {type(row[name]).__name__}")
-            if spec.type == "str" and spec.required and not row[name].strip() and name != "url":
-                raise self.fail(label, name, "must not be empty")
-            if spec.choices and row[name] not in spec.choices:
-                raise self.fail(label, name, f"'{row[name]}' is not allowed: must be one of {', '.join(spec.choices)}")
-        if "sources" in schema:
-            if not row["sources"]:
-                raise self.fail(label, "sources", "cite at least one source id")
-            for sid in row["sources"]:
-                if sid not in self.source_ids:
-                    raise self.fail(label, "sources", f"unresolved source id '{sid}'")
-
-    def quantity(self, label: str, field: str, value: dict[str, Any]) -> Quantity:
-        if set(value) - {"amount", "unit", "sources", "note"} or not {"amount", "unit"} <= set(value):
-            raise self.fail(label, field, 'expected { amount = "…", unit = "…" }')
-        amount = self.decimal(label, f"{field}.amount", value["amount"])
-        unit_text = value["unit"]
-        unit = canonical_unit(unit_text) if isinstance(unit_text, str) else None
-        if unit is None and unit_text != "per payer instruction":
-            raise self.fail(label, f"{field}.unit", f"unit '{unit_text}' does not parse")
-        return Quantity(amount, unit or unit_text)
-
-    def decimal(self, label: str, field: str, text: Any) -> Fraction:
-        if not isinstance(text, str):
-            raise self.fail(label, field, 'write numbers as strings, e.g. "5", so they stay exact')
-        try:
-            value = Fraction(Decimal(text))
-        except (InvalidOperation, ValueError):
-            raise self.fail(label, field, f"'{text}' is not a decimal number") from None
-        if value <= 0:
-            raise self.fail(label, field, "must be greater than zero")
-        return value
-
-
-def _prov(row: dict[str, Any]) -> Provenance:
-    return Provenance(row["confidence"], tuple(row["sources"]), row["as_of"])
 
 
 def _parse(file: str, read: Callable[[str], str]) -> dict[str, Any]:
@@ -173,122 +74,89 @@ def _read(name: str, root: Traversable | None) -> str:
 def catalog_from_texts(texts: Mapping[str, str]) -> Catalog:
     """Validate the pack's TOML texts into a Catalog (the only way a Catalog is built from the pack)."""
     raw = {name: _parse(name, lambda n: texts[n]) for name in FILES}
-
-    info_data = raw["pack.toml"]
-    for name in ("version", "as_of", "title"):
-        if name not in info_data:
-            raise PackError("pack.toml", "pack", name, "missing required field")
-    info = PackInfo(str(info_data["version"]), info_data["as_of"], str(info_data["title"]))
-
-    source_check = _Checker("sources.toml", set())
-    sources: dict[str, Source] = {}
-    for label, row in source_check.records(raw["sources.toml"], "source", "id"):
-        if row["url"] and not row["url"].startswith(("http://", "https://")):
-            raise source_check.fail(label, "url", "must start with http:// or https://")
-        sources[row["id"]] = Source(row["id"], row["title"], row["url"], row["date"], row["kind"])
+    info = _pack_info(raw["pack.toml"])
+    sources = _sources(raw["sources.toml"])
     ids = set(sources)
 
-    codes = _codes(_Checker("codes.toml", ids), raw["codes.toml"])
-    modifiers = _modifiers(_Checker("modifiers.toml", ids), raw["modifiers.toml"])
-    mues = _mues(_Checker("mue.toml", ids), raw["mue.toml"], codes)
-    modifier_check = _Checker("modifiers.toml", ids)
-    for modifier in modifiers.values():
-        label = f"modifier '{modifier.code}'"
-        for other in modifier.replaced_by:
-            if other not in modifiers:
-                raise modifier_check.fail(label, "replaced_by", f"'{other}' is not a modifier in the pack")
-        if modifier.effective_from and modifier.effective_to and modifier.effective_to < modifier.effective_from:
-            raise modifier_check.fail(label, "effective_to", "is before effective_from")
-    products = _products(_Checker("products.toml", ids), raw["products.toml"], codes)
-    topics = _topics(_Checker("topics.toml", ids), raw["topics.toml"], codes)
-    corrections = _corrections(_Checker("corrections.toml", ids), raw["corrections.toml"], codes, modifiers)
-    rules = _rules(_Checker("rules.toml", ids), raw["rules.toml"])
-    missing = [rule_id for rule_id in RULE_IDS if rule_id not in rules]
-    if missing:
-        raise PackError(
-            "rules.toml",
-            f"rule '{missing[0]}'",
-            "id",
-            "the calculator applies this rule, but the pack has no rule with this id (renamed or removed?)",
-        )
-    tables, fixed = _dose_tables(_Checker("dose_tables.toml", ids), raw["dose_tables.toml"])
-    checklist = _checklist(_Checker("checklist.toml", ids), raw["checklist.toml"], codes)
-    supply = _supply(_Checker("supply.toml", ids), raw["supply.toml"])
+    def checker(file: str) -> Checker:
+        return Checker(file, ids, info.as_of)
 
-    checker = _Checker("codes.toml", ids)
-    for code in codes.values():
-        for other in (*code.lookalikes, *code.replaced_by):
-            if other not in codes:
-                raise checker.fail(f"code '{code.code}'", "lookalikes", f"'{other}' is not a code in the pack")
-    from omaliref.data.payers import parse_payer_file
-
-    payer_file = parse_payer_file(texts["payers.toml"], "payers.toml", origin="built-in", source_ids=ids)
-    payer_ids = {p.id for p in payer_file.profiles} | set(PAYER_KINDS)
-    for rule in supply:
-        if rule.payer not in payer_ids:
-            raise PackError(
-                "supply.toml", f"supply '{rule.id}'", "payer", f"'{rule.payer}' is no profile or payer kind"
-            )
+    codes = _codes(checker("codes.toml"), raw["codes.toml"])
+    modifiers = _modifiers(checker("modifiers.toml"), raw["modifiers.toml"])
+    products = _products(checker("products.toml"), raw["products.toml"], codes)
+    rules, routes, administration = _rules(checker("rules.toml"), raw["rules.toml"], modifiers)
+    tables, fixed = _dose_tables(checker("dose_tables.toml"), raw["dose_tables.toml"])
+    payer_file = _payer_file(texts["payers.toml"], ids)
     return Catalog(
         info,
         codes,
         products,
         modifiers,
-        topics,
-        corrections,
+        _topics(checker("topics.toml"), raw["topics.toml"], codes),
+        _corrections(checker("corrections.toml"), raw["corrections.toml"], codes, modifiers),
         rules,
         sources,
         tables,
         fixed,
-        checklist,
+        _checklist(checker("checklist.toml"), raw["checklist.toml"], codes),
         {p.id: p for p in payer_file.profiles},
-        mues,
+        _mues(checker("mue.toml"), raw["mue.toml"], codes),
         state_340b=payer_file.states,
-        supply_rules=supply,
+        supply_rules=_supply(checker("supply.toml"), raw["supply.toml"], payer_file),
+        routes=routes,
+        administration=administration,
     )
 
 
-def _codes(ck: _Checker, data: dict[str, Any]) -> dict[str, Code]:
+def _pack_info(data: dict[str, Any]) -> PackInfo:
+    """pack.toml: the pack's version, title and as_of (no record of the pack was checked later)."""
+    Checker("pack.toml", set()).check("pack", data, PACK.fields)
+    return PackInfo(data["version"], data["as_of"], data["title"])
+
+
+def _sources(data: dict[str, Any]) -> dict[str, Source]:
+    ck = Checker("sources.toml", set())
+    sources: dict[str, Source] = {}
+    for label, row in ck.records(data, "source"):
+        if row["url"] and not row["url"].startswith(("http://", "https://")):
+            raise ck.fail(label, "url", "must start with http:// or https://")
+        sources[row["id"]] = ck.build(Source, row, "source")
+    return sources
+
+
+def _payer_file(text: str, source_ids: set[str]) -> PayerFile:
+    from omaliref.data.payers import parse_payer_file
+
+    return parse_payer_file(text, "payers.toml", origin="built-in", source_ids=source_ids)
+
+
+def _codes(ck: Checker, data: dict[str, Any]) -> dict[str, Code]:
     out: dict[str, Code] = {}
-    for label, row in ck.records(data, "code", "code"):
+    for label, row in ck.records(data, "code"):
         if normalize_code(row["code"]) != row["code"] or not re.fullmatch(r"[A-Z]\d{4}", row["code"]):
             raise ck.fail(label, "code", "must be a HCPCS Level II code such as J2357")
-        limit, lowest = (_dose_limit(ck, label, row, name) for name in ("max_single_dose", "min_single_dose"))
-        if "effective_from" in row and "effective_to" in row and row["effective_to"] < row["effective_from"]:
-            raise ck.fail(label, "effective_to", "is before effective_from")
-        out[row["code"]] = Code(
-            code=row["code"],
-            descriptor=row["descriptor"],
-            descriptor_verified=row["descriptor_verified"],
+        ck.dates_in_order(label, row)
+        if row["status"] != "active" and "effective_to" not in row:
+            raise ck.fail(label, "status", f"a code {row['status']} gives its effective_to (its last date of service)")
+        out[row["code"]] = ck.build(
+            Code,
+            row,
+            "code",
             billing_unit=ck.quantity(label, "billing_unit", row["billing_unit"]),
-            unit_verified=row["unit_verified"],
-            drug=row["drug"],
-            brands=tuple(row["brands"]),
-            category=row["category"],
-            status=row["status"],
-            summary=row["summary"],
-            provenance=_prov(row),
-            short_descriptor=row.get("short_descriptor", ""),
-            effective_from=row.get("effective_from"),
-            effective_from_confidence=row.get("effective_from_confidence", ""),
-            effective_to=row.get("effective_to"),
-            replaced_by=tuple(row.get("replaced_by", ())),
-            routes=tuple(row["routes"]),
-            route_modifier_required=row.get("route_modifier_required", False),
-            weight_based=row.get("weight_based", False),
-            admin_codes=tuple(row["admin_codes"]),
-            lookalikes=tuple(row["lookalikes"]),
-            notes=tuple(row["notes"]),
-            max_single_dose=limit,
-            min_single_dose=lowest,
-            dates_source=_dates_source(ck, label, row),
-            pricing_note=row.get("pricing_note", ""),
+            max_single_dose=_dose_limit(ck, label, row, "max_single_dose"),
+            min_single_dose=_dose_limit(ck, label, row, "min_single_dose"),
+            dates_source=ck.dates_source(label, row),
             shortest_interval=_interval(ck, label, row),
         )
+    for code in out.values():
+        for name in ("lookalikes", "replaced_by"):
+            for other in getattr(code, name):
+                if other not in out:
+                    raise ck.fail(f"code '{code.code}'", name, f"'{other}' is not a code in the pack")
     return out
 
 
-def _interval(ck: _Checker, label: str, row: dict[str, Any]) -> Interval | None:
+def _interval(ck: Checker, label: str, row: dict[str, Any]) -> Interval | None:
     raw = row.get("shortest_interval")
     if raw is None:
         return None
@@ -302,14 +170,6 @@ def _interval(ck: _Checker, label: str, row: dict[str, Any]) -> Interval | None:
     return Interval(weeks, str(raw["note"]), tuple(sources))
 
 
-def _dates_source(ck: _Checker, label: str, row: dict[str, Any]) -> str:
-    """The source stating a record's dates must resolve, and be one the record cites."""
-    sid = str(row.get("dates_source", ""))
-    if sid and (sid not in ck.source_ids or sid not in row["sources"]):
-        raise ck.fail(label, "dates_source", f"'{sid}' must be one of the record's sources")
-    return sid
-
-
 MUE_TABLE_FIELDS: dict[str, MueSetting] = {
     "practitioner": "practitioner",
     "outpatient_hospital": "outpatient-hospital",
@@ -317,12 +177,11 @@ MUE_TABLE_FIELDS: dict[str, MueSetting] = {
 }
 
 
-def _mues(ck: _Checker, data: dict[str, Any], codes: Mapping[str, Code]) -> dict[str, tuple[MueLimit, ...]]:
+def _mues(ck: Checker, data: dict[str, Any], codes: Mapping[str, Code]) -> dict[str, tuple[MueLimit, ...]]:
     """Shipped MUE values: one MueLimit per table the record gives, labelled with the record's quarter."""
     out: dict[str, tuple[MueLimit, ...]] = {}
-    for label, row in ck.records(data, "mue", "code"):
-        if row["code"] not in codes:
-            raise ck.fail(label, "code", f"'{row['code']}' is not a code in the pack")
+    for label, row in ck.records(data, "mue"):
+        _known_code(ck, label, row["code"], codes)
         try:
             Quarter.parse(row["quarter"])
         except ValueError:
@@ -345,7 +204,12 @@ def _mues(ck: _Checker, data: dict[str, Any], codes: Mapping[str, Code]) -> dict
     return out
 
 
-def _dose_limit(ck: _Checker, label: str, row: dict[str, Any], name: str) -> DoseLimit | None:
+def _known_code(ck: Checker, label: str, code: str, codes: Mapping[str, Code], field: str = "code") -> None:
+    if code not in codes:
+        raise ck.fail(label, field, f"'{code}' is not a code in the pack")
+
+
+def _dose_limit(ck: Checker, label: str, row: dict[str, Any], name: str) -> DoseLimit | None:
     if name not in row:
         return None
     raw = row[name]
@@ -356,23 +220,21 @@ def _dose_limit(ck: _Checker, label: str, row: dict[str, Any], name: str) -> Dos
     return DoseLimit(qty, str(raw.get("note", "")), tuple(sources))
 
 
-def _products(ck: _Checker, data: dict[str, Any], codes: Mapping[str, Code]) -> dict[str, Product]:
+def _products(ck: Checker, data: dict[str, Any], codes: Mapping[str, Code]) -> dict[str, Product]:
     out: dict[str, Product] = {}
-    for label, row in ck.records(data, "product", "ndc"):
+    for label, row in ck.records(data, "product"):
         if not NDC_PATTERN.fullmatch(row["ndc"]):
             raise ck.fail(label, "ndc", f"'{row['ndc']}' is not an 11-digit 5-4-2 NDC such as 50242-0215-01")
-        listed_digits = re.sub(r"\D", "", row["listed_ndc"])
-        if len(listed_digits) not in (10, 11):
+        if len(re.sub(r"\D", "", row["listed_ndc"])) not in (10, 11):
             raise ck.fail(label, "listed_ndc", "must have 10 or 11 digits")
-        if row["code"] not in codes:
-            raise ck.fail(label, "code", f"'{row['code']}' is not a code in the pack")
-        code = codes[row["code"]]
-        amount = ck.quantity(label, "container_amount", row["container_amount"])
-        if not amount.convertible_to(code.billing_unit.unit) and amount.unit != code.billing_unit.unit:
-            raise ck.fail(label, "container_amount", f"unit {amount.unit} does not fit {code.code}'s billing unit")
-        units = amount.to(code.billing_unit.unit).amount / code.billing_unit.amount
-        if units.denominator != 1:
-            raise ck.fail(label, "container_amount", f"is not a whole number of {code.code} billing units")
+        if row["ndc"].replace("-", "") not in ndc11_candidates(row["listed_ndc"]):
+            raise ck.fail(label, "listed_ndc", f"'{row['listed_ndc']}' is not the NDC {row['ndc']} as listed")
+        _known_code(ck, label, row["code"], codes)
+        if row["route"] not in codes[row["code"]].routes:
+            raise ck.fail(
+                label, "route", f"{row['code']} is given {', '.join(codes[row['code']].routes) or 'by no route'}"
+            )
+        amount = _container_amount(ck, label, row, codes[row["code"]])
         if row["auto_select"] and not (
             row["presentation_verified"]
             and row["container_type"] != "unknown"
@@ -385,90 +247,64 @@ def _products(ck: _Checker, data: dict[str, Any], codes: Mapping[str, Code]) -> 
                 "only a verified package (NDC, contents and single-dose status "
                 "established, not low confidence) may be chosen automatically",
             )
-        per_package = row.get("containers_per_package")
-        if per_package is not None and per_package <= 0:
+        if row.get("containers_per_package", 1) <= 0:
             raise ck.fail(label, "containers_per_package", "must be a positive whole number")
-        out[row["ndc"]] = Product(
-            ndc=row["ndc"],
-            listed_ndc=row["listed_ndc"],
-            code=row["code"],
-            brand=row["brand"],
-            presentation=row["presentation"],
-            form=row["form"],
+        out[row["ndc"]] = ck.build(
+            Product,
+            row,
+            "product",
             container_amount=amount,
-            container_type=row["container_type"],
-            route=row["route"],
-            marketing_status=row["marketing_status"],
-            presentation_verified=row["presentation_verified"],
-            auto_select=row["auto_select"],
-            ndc_unit=row["ndc_unit"],
             ndc_quantity=ck.decimal(label, "ndc_quantity", row["ndc_quantity"]),
-            ndc_unit_confidence=row["ndc_unit_confidence"],
-            provenance=_prov(row),
             volume_ml=ck.decimal(label, "volume_ml", row["volume_ml"]) if "volume_ml" in row else None,
-            containers_per_package=per_package,
-            container_type_confidence=row.get("container_type_confidence", "high"),
-            marketing_start=row.get("marketing_start"),
-            status_note=row.get("status_note", ""),
-            notes=tuple(row["notes"]),
         )
     return out
 
 
-def _modifiers(ck: _Checker, data: dict[str, Any]) -> dict[str, Modifier]:
+def _container_amount(ck: Checker, label: str, row: dict[str, Any], code: Code) -> Quantity:
+    """What one container holds: in the code's unit, and a whole number of its billing units."""
+    amount = ck.quantity(label, "container_amount", row["container_amount"])
+    if not amount.convertible_to(code.billing_unit.unit) and amount.unit != code.billing_unit.unit:
+        raise ck.fail(label, "container_amount", f"unit {amount.unit} does not fit {code.code}'s billing unit")
+    if (amount.to(code.billing_unit.unit).amount / code.billing_unit.amount).denominator != 1:
+        raise ck.fail(label, "container_amount", f"is not a whole number of {code.code} billing units")
+    return amount
+
+
+def _modifiers(ck: Checker, data: dict[str, Any]) -> dict[str, Modifier]:
     out: dict[str, Modifier] = {}
-    for label, row in ck.records(data, "modifier", "code"):
+    for label, row in ck.records(data, "modifier"):
         if not re.fullmatch(r"[A-Z0-9]{2}", row["code"]):
             raise ck.fail(label, "code", "must be a two-character modifier")
-        out[row["code"]] = Modifier(
-            code=row["code"],
-            descriptor=row["descriptor"],
-            meaning=row["meaning"],
-            provenance=_prov(row),
-            short_descriptor=row.get("short_descriptor", ""),
-            effective_from=row.get("effective_from"),
-            effective_to=row.get("effective_to"),
-            replaced_by=tuple(row.get("replaced_by", ())),
-            dates_source=_dates_source(ck, label, row),
-            required_from=row.get("required_from"),
-            required_note=row.get("required_note", ""),
-            status_note=row.get("status_note", ""),
-            payers=tuple(row["payers"]),
-            common_errors=tuple(row["common_errors"]),
-            aliases=tuple(row.get("aliases", ())),
-        )
+        ck.dates_in_order(label, row)
+        out[row["code"]] = ck.build(Modifier, row, "modifier", dates_source=ck.dates_source(label, row))
+    for modifier in out.values():
+        for other in modifier.replaced_by:
+            if other not in out:
+                raise ck.fail(f"modifier '{modifier.code}'", "replaced_by", f"'{other}' is not a modifier in the pack")
     return out
 
 
-def _topics(ck: _Checker, data: dict[str, Any], codes: Mapping[str, Code]) -> dict[str, Topic]:
+def _topics(ck: Checker, data: dict[str, Any], codes: Mapping[str, Code]) -> dict[str, Topic]:
     out: dict[str, Topic] = {}
-    for label, row in ck.records(data, "topic", "id"):
+    for label, row in ck.records(data, "topic"):
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", row["id"]):
             raise ck.fail(label, "id", "must be lower-case words joined by hyphens")
         code = row.get("code", "")
-        if code and code not in codes:
-            raise ck.fail(label, "code", f"'{code}' is not a code in the pack")
+        if code:
+            _known_code(ck, label, code, codes)
         if bool(code) != bool(row.get("section")):
             raise ck.fail(label, "section", "a topic has both code and section, or neither")
         if code and row["section"] not in SECTION_ORDER:
             raise ck.fail(label, "section", f"must be one of {', '.join(SECTION_ORDER)}")
-        out[row["id"]] = Topic(
-            row["id"],
-            row["title"],
-            row["body"].strip(),
-            _prov(row),
-            code,
-            row.get("section", ""),
-            tuple(row["keywords"]),
-        )
+        out[row["id"]] = ck.build(Topic, row, "topic", body=row["body"].strip())
     return out
 
 
 def _corrections(
-    ck: _Checker, data: dict[str, Any], codes: Mapping[str, Code], modifiers: Mapping[str, Modifier]
+    ck: Checker, data: dict[str, Any], codes: Mapping[str, Code], modifiers: Mapping[str, Modifier]
 ) -> tuple[Correction, ...]:
     out = []
-    for label, row in ck.records(data, "correction", "id"):
+    for label, row in ck.records(data, "correction"):
         for ref in (*row["codes"], row["points_to"]):
             if ref not in codes and ref not in modifiers:
                 raise ck.fail(
@@ -476,146 +312,118 @@ def _corrections(
                     "codes" if ref in row["codes"] else "points_to",
                     f"'{ref}' is not a code or modifier in the pack",
                 )
-        out.append(
-            Correction(
-                row["id"],
-                tuple(row["codes"]),
-                tuple(t.lower() for t in row["terms"]),
-                row["always_show"],
-                row["wrong"],
-                row["right"],
-                row["points_to"],
-                _prov(row),
-            )
-        )
+        out.append(ck.build(Correction, row, "correction", terms=tuple(t.lower() for t in row["terms"])))
     return tuple(out)
 
 
-def _rules(ck: _Checker, data: dict[str, Any]) -> dict[str, Rule]:
-    out: dict[str, Rule] = {}
-    for label, row in ck.records(data, "rule", "id"):
-        if "effective_from" in row and "effective_to" in row and row["effective_to"] < row["effective_from"]:
-            raise ck.fail(label, "effective_to", "is before effective_from")
-        out[row["id"]] = Rule(
-            row["id"],
-            row["title"],
-            row["text"],
-            _prov(row),
-            row.get("effective_from"),
-            row.get("effective_to"),
-            row.get("before_note", ""),
+def _rules(
+    ck: Checker, data: dict[str, Any], modifiers: Mapping[str, Modifier]
+) -> tuple[dict[str, Rule], dict[str, RouteFacts], dict[str, Administration]]:
+    """rules.toml: the rules (every id the calculator applies), the facts of each route, and how a sentence names
+    the administration line in each setting."""
+    rules: dict[str, Rule] = {}
+    for label, row in ck.records(data, "rule"):
+        ck.dates_in_order(label, row)
+        rules[row["id"]] = ck.build(Rule, row, "rule")
+    missing = [rule_id for rule_id in RULE_IDS if rule_id not in rules]
+    if missing:
+        raise ck.fail(
+            f"rule '{missing[0]}'",
+            "id",
+            "the calculator applies this rule, but the pack has no rule with this id (renamed or removed?)",
         )
-    return out
+    routes: dict[str, RouteFacts] = {}
+    for label, row in ck.records(data, "route"):
+        if row.get("modifier", "") and row["modifier"] not in modifiers:
+            raise ck.fail(label, "modifier", f"'{row['modifier']}' is not a modifier in the pack")
+        routes[row["route"]] = ck.build(RouteFacts, row, "route")
+    administration = {
+        row["setting"]: ck.build(Administration, row, "administration") for _, row in ck.records(data, "administration")
+    }
+    absent = [s for s in SETTINGS if s not in administration]
+    if absent:
+        raise ck.fail("top level", "administration", f"no [[administration]] record for the setting '{absent[0]}'")
+    return rules, routes, administration
 
 
 DOSE = re.compile(r"[0-9]+ q[24]")  # '150 q4': mg every 2 or 4 weeks
 
 
-def _dose_tables(ck: _Checker, data: dict[str, Any]) -> tuple[tuple[DoseTable, ...], tuple[FixedDose, ...]]:
+def _dose_tables(ck: Checker, data: dict[str, Any]) -> tuple[tuple[DoseTable, ...], tuple[FixedDose, ...]]:
     """Both tables of dose_tables.toml are required: a renamed [[fixed]] is a load error, not a crash at use."""
-    extra = set(data) - {"table", "fixed"}
-    if extra:
-        raise ck.fail("top level", sorted(extra)[0], "unknown table; expected only [[table]] and [[fixed]]")
     tables = []
-    for label, row in ck.records({"table": data.get("table", [])}, "table", "id"):
-        cells = tuple(tuple(r) for r in row.get("cells", []))
-        ige = tuple((a, b) for a, b in row.get("ige_bands", []))
-        weight = tuple((a, b) for a, b in row.get("weight_bands", []))
+    for label, row in ck.records(data, "table"):
+        cells, ige, weight = (row.get(name, []) for name in ("cells", "ige_bands", "weight_bands"))
         if cells and (len(cells) != len(ige) or any(len(r) != len(weight) for r in cells)):
             raise ck.fail(label, "cells", "must have one row per IgE band and one cell per weight band")
-        for r in cells:
-            for cell in r:
-                if cell not in ("-", "?") and not DOSE.fullmatch(cell):
-                    raise ck.fail(label, "cells", f"cell '{cell}' must look like '150 q4', '-' or '?'")
-        tables.append(
-            DoseTable(
-                row["id"],
-                row["indication"],
-                row["population"],
-                row["min_age"],
-                row["complete"],
-                _prov(row),
-                row.get("max_age_exclusive"),
-                ige,
-                weight,
-                cells,
-                row.get("limits_note", ""),
-            )
-        )
+        for name in ("ige_bands", "weight_bands"):
+            bands = row.get(name, [])
+            if any(low >= high for low, high in bands) or any(a[1] != b[0] for a, b in pairwise(bands)):
+                raise ck.fail(label, name, "each band [low, high] starts where the one before it ends")
+        for cell in (c for r in cells for c in r):
+            if cell not in ("-", "?") and not DOSE.fullmatch(cell):
+                raise ck.fail(label, "cells", f"cell '{cell}' must look like '150 q4', '-' or '?'")
+        tables.append(ck.build(DoseTable, row, "table"))
     fixed = []
-    for label, row in ck.records({"fixed": data.get("fixed", [])}, "fixed", "id"):
+    for label, row in ck.records(data, "fixed"):
         for dose in row["doses"]:
             if not DOSE.fullmatch(dose):
                 raise ck.fail(label, "doses", f"dose '{dose}' must look like '150 q4' (mg every 2 or 4 weeks)")
-        fixed.append(
-            FixedDose(
-                row["id"],
-                row["indication"],
-                row["population"],
-                row["min_age"],
-                tuple(row["doses"]),
-                row["note"],
-                _prov(row),
-            )
-        )
+        fixed.append(ck.build(FixedDose, row, "fixed"))
+    if not any(f.indication == "csu" for f in fixed):  # the CSU dose is the one fixed dose the look-up needs
+        raise ck.fail("top level", "fixed", "no [[fixed]] record for the indication 'csu'")
     return tuple(tables), tuple(fixed)
 
 
-def _supply(ck: _Checker, data: dict[str, Any]) -> tuple[SupplyRule, ...]:
+def _supply(ck: Checker, data: dict[str, Any], payer_file: PayerFile) -> tuple[SupplyRule, ...]:
+    payer_ids = {p.id for p in payer_file.profiles} | set(PAYER_KINDS)
     out = []
-    for label, row in ck.records(data, "supply", "id"):
+    for label, row in ck.records(data, "supply"):
         for field, words in (("settings", SETTINGS), ("supplied_by", SUPPLIERS[1:])):
             bad = [w for w in row[field] if w not in words]
             if bad or not row[field]:
                 raise ck.fail(label, field, f"'{(bad or [''])[0]}' is not allowed: use {', '.join(words)}")
-        charge = None
-        if row["action"] == "token-charge":
-            if "charge" not in row:
-                raise ck.fail(label, "charge", "a token-charge rule names its charge")
-            try:
-                charge = Decimal(row["charge"])
-            except InvalidOperation:
-                raise ck.fail(label, "charge", f"'{row['charge']}' is not an amount") from None
-            if not Decimal("0") < charge < Decimal("1.01") or charge != charge.quantize(Decimal("0.01")):
-                raise ck.fail(label, "charge", "a token charge is in cents, under $1.01")
-        elif "charge" in row or row.get("non_covered"):
-            raise ck.fail(label, "charge", "only a token-charge rule has a charge")
-        out.append(
-            SupplyRule(
-                row["id"],
-                row["payer"],
-                tuple(row["settings"]),
-                tuple(row["supplied_by"]),
-                row["action"],
-                row["text"],
-                _prov(row),
-                charge,
-                row.get("non_covered", False),
-                row.get("inferred", False),
-            )
-        )
+        if row["payer"] not in payer_ids:
+            raise ck.fail(label, "payer", f"'{row['payer']}' is no profile or payer kind")
+        out.append(ck.build(SupplyRule, row, "supply", charge=_token_charge(ck, label, row)))
     return tuple(out)
 
 
-def _checklist(ck: _Checker, data: dict[str, Any], codes: Mapping[str, Code]) -> tuple[ChecklistItem, ...]:
+def _token_charge(ck: Checker, label: str, row: dict[str, Any]) -> Decimal | None:
+    """A token-charge rule's charge, in cents under $1.01; no other rule has one."""
+    if row["action"] != "token-charge":
+        if "charge" in row or row.get("non_covered"):
+            raise ck.fail(label, "charge", "only a token-charge rule has a charge")
+        return None
+    if "charge" not in row:
+        raise ck.fail(label, "charge", "a token-charge rule names its charge")
+    try:
+        charge = Decimal(row["charge"])
+    except InvalidOperation:
+        raise ck.fail(label, "charge", f"'{row['charge']}' is not an amount") from None
+    if not Decimal("0") < charge < Decimal("1.01") or charge != charge.quantize(Decimal("0.01")):
+        raise ck.fail(label, "charge", "a token charge is in cents, under $1.01")
+    return charge
+
+
+def _checklist(ck: Checker, data: dict[str, Any], codes: Mapping[str, Code]) -> tuple[ChecklistItem, ...]:
     out = []
-    for label, row in ck.records(data, "item", "id"):
+    for label, row in ck.records(data, "item"):
         when = row.get("when", {})
         for key, value in when.items():
             if key not in CONDITION_KEYS:
                 raise ck.fail(label, f"when.{key}", f"unknown condition; known: {', '.join(CONDITION_KEYS)}")
             expected = CONDITION_KEYS[key]
-            if not _type_ok(expected, value):
+            if not type_ok(expected, value):
                 raise ck.fail(label, f"when.{key}", f"expected {expected}")
             if key == "codes":
                 for code in value:
-                    if code not in codes:
-                        raise ck.fail(label, "when.codes", f"'{code}' is not a code in the pack")
+                    _known_code(ck, label, code, codes, "when.codes")
             if key in CONDITION_WORDS:
                 for word in value if isinstance(value, list) else [value]:
                     if word not in CONDITION_WORDS[key]:
                         raise ck.fail(label, f"when.{key}", f"'{word}' is not one of {', '.join(CONDITION_WORDS[key])}")
-        out.append(ChecklistItem(row["id"], row["text"], row["why"], row["severity"], dict(when), _prov(row)))
+        out.append(ck.build(ChecklistItem, row, "item", when=dict(when)))
     return tuple(out)
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from omaliref.data import pack_words
 from omaliref.domain.checklist import CONDITION_KEYS, ESCALATIONS
 from omaliref.domain.payer import PROFILE_340B
 from omaliref.domain.vocab import (
     CODE_CATEGORIES,
+    CODE_STATUSES,
     CONFIDENCES,
     CONTAINER_TYPES,
     DEVICE_UNITS,
@@ -31,22 +33,6 @@ from omaliref.domain.vocab import (
     SUPPLY_ACTIONS,
 )
 
-# Who published a source. A copy hosted by someone else keeps its publisher's kind and says so in its title
-# ("copy hosted by …"); the kind is never the host's.
-SOURCE_KINDS = (
-    "cms",
-    "mac",
-    "fda",
-    "manufacturer",
-    "medicaid-agency",
-    "payer",
-    "compendium",
-    "trade-press",
-    "professional-society",
-    "standards-body",
-    "third-party",
-)
-
 
 @dataclass(frozen=True)
 class Field:
@@ -56,6 +42,13 @@ class Field:
     required: bool
     doc: str
     choices: tuple[str, ...] = ()
+    word_docs: tuple[str, ...] = ()  # what each of `choices` means, in the same order (the guide lists them)
+
+
+def _closed(doc: str, meanings: Mapping[str, str], words: tuple[str, ...], *left_out: str) -> Field:
+    """A required field of closed words (vocab's, less `left_out`), each with what it means."""
+    meant = pack_words.meanings_of(meanings, words, *left_out)
+    return Field("str", True, doc, tuple(meant), tuple(meant.values()))
 
 
 @dataclass(frozen=True)
@@ -95,7 +88,7 @@ TABLES: dict[str, Table] = {
                 "title": _f("str", "Title as published; a third-party copy says 'copy hosted by …'."),
                 "url": _f("str", "http(s) address, or empty for a document without one."),
                 "date": _f("str", "Publication or revision date as the source gives it."),
-                "kind": _f("str", "The publisher's kind (never the host's).", SOURCE_KINDS),
+                "kind": _f("str", "The publisher's kind (never the host's).", pack_words.SOURCE_KINDS),
             },
         ),
         Table(
@@ -112,15 +105,13 @@ TABLES: dict[str, Table] = {
                 "unit_verified": _f("bool", "True when the unit is checked against the CMS HCPCS file."),
                 "drug": _f("str", "Generic name."),
                 "brands": _f("strs", "Brand names billed under the code."),
-                "category": _f(
-                    "str", "drug (calculable), device or fallback.", tuple(c for c in CODE_CATEGORIES if c != "other")
-                ),
-                "status": _f("str", "Free text status, e.g. active, replaced, not verified."),
+                "category": _closed("What the code is.", pack_words.CATEGORY_MEANINGS, CODE_CATEGORIES, "other"),
+                "status": _closed("The code's status; its dates say when.", pack_words.STATUS_MEANINGS, CODE_STATUSES),
                 "effective_from": _o("date", "First date of service the code is valid."),
                 "effective_from_confidence": _o("str", "Confidence of effective_from.", CONFIDENCES),
                 "effective_to": _o("date", "Last date of service the code is valid."),
                 "replaced_by": _o("strs", "Codes that replace it after effective_to."),
-                "routes": _f("strs", "Routes of administration."),
+                "routes": _f("strs", "Routes of administration.", tuple(r for r in ROUTES if r)),
                 "route_modifier_required": _o("bool", "JA/JB route modifier needed (multi-route codes)."),
                 "weight_based": _o(
                     "bool", "The label dose depends on body weight (Texas Medicaid allows JW only for those)."
@@ -158,14 +149,16 @@ TABLES: dict[str, Table] = {
                 "code": _f("str", "The HCPCS code it is billed under (must exist in codes.toml)."),
                 "brand": _f("str", "Brand name."),
                 "presentation": _f("str", "What the package is, as the label says."),
-                "form": _f("str", "What one container is.", tuple(f for f in PRODUCT_FORMS if f != "package")),
+                "form": _closed("What one container is.", pack_words.FORM_MEANINGS, PRODUCT_FORMS, "package"),
                 "container_amount": _f("quantity", "What one container is labelled to hold (whole billing units)."),
                 "volume_ml": _o("str", "Volume of one container in mL."),
                 "containers_per_package": _o("int", "Containers in one NDC package."),
                 "container_type": _f("str", "Single-dose status (JW/JZ apply only to single-dose).", CONTAINER_TYPES),
                 "container_type_confidence": _o("str", "Confidence of container_type.", CONFIDENCES),
                 "route": _f("str", "Route of administration.", tuple(r for r in ROUTES if r)),
-                "marketing_status": _f("str", "listed, or 'not verified'.", MARKETING_STATUSES),
+                "marketing_status": _closed(
+                    "The package's marketing status.", pack_words.MARKETING_MEANINGS, MARKETING_STATUSES
+                ),
                 "marketing_start": _o("date", "First marketed (openFDA)."),
                 "status_note": _o("str", "Why the status is what it is."),
                 "presentation_verified": _f("bool", "NDC, contents and single-dose status all verified."),
@@ -283,12 +276,40 @@ TABLES: dict[str, Table] = {
             "Billing rules the calculator applies, with their dates. The calculator "
             "refuses a pack that lacks one of its rule ids.",
             {
-                "id": _f("str", "Rule id the code names (see omaliref/domain/calculator.py RULE_IDS)."),
+                "id": _f("str", "Rule id the code names (see RULE_IDS in omaliref/domain/calculator/results.py)."),
                 "title": _f("str", "Short title."),
                 "text": _f("str", "The rule as the source states it."),
                 "effective_from": _o("date", "First date of service the rule is in force."),
                 "effective_to": _o("date", "Last date of service the rule is in force."),
                 "before_note": _o("str", "What to say for a date before the rule."),
+                **PROVENANCE,
+            },
+        ),
+        Table(
+            "rules.toml",
+            "route",
+            "route",
+            "What each route means on the claim (rules admin-code and route-modifier-j0490). The administration code "
+            "comes from the first record, in file order, whose route a container has; the route modifier goes on a "
+            "code with route_modifier_required.",
+            {
+                "route": _f("str", "The route.", tuple(r for r in ROUTES if r)),
+                "admin_code": _f("str", "The administration code to pair, as the coder reads it."),
+                "modifier": _o("str", "The route modifier of a multi-route code (must exist in modifiers.toml)."),
+                "medicare_note": _o("str", "Said when the route modifier goes on a Medicare line."),
+                "other_payers": _o("str", "Said when the route modifier is left off another payer's line."),
+                **PROVENANCE,
+            },
+        ),
+        Table(
+            "rules.toml",
+            "administration",
+            "setting",
+            "How a sentence names the administration line in each setting (one record per setting).",
+            {
+                "setting": _f("str", "The setting.", SETTINGS),
+                "named": _f("str", "The administration line in a sentence, e.g. '96372'."),
+                "no_route": _f("str", "The administration advice when neither the packages nor the code give a route."),
                 **PROVENANCE,
             },
         ),
@@ -348,6 +369,19 @@ TABLES: dict[str, Table] = {
         ),
     )
 }
+
+# pack.toml: the pack as a whole (top-level keys, not a table of records).
+PACK = Table(
+    "pack.toml",
+    "",
+    "",
+    "The data pack as a whole. No record's as_of may be later than the pack's.",
+    {
+        "version": _f("str", "The pack's version, e.g. 2026.12.2."),
+        "as_of": _f("date", "The date the pack's facts were last checked against docs/domain."),
+        "title": _f("str", "What the pack holds, in one line."),
+    },
+)
 
 # Payer profiles: resources/payers.toml (built in) and the organization's payers.toml files, checked the same way.
 RULE_DOC = (
@@ -425,15 +459,6 @@ STATE_340B = Table(
     },
 )
 
-# The closed words a checklist condition may use (checked at load, so a typo never silently hides an item).
-CONDITION_WORDS: dict[str, tuple[str, ...]] = {
-    "payers": PAYER_KINDS,
-    "supplied_by": SUPPLIERS,
-    "settings": SETTINGS,
-    "indications": INDICATIONS,
-    "escalate_on": tuple(ESCALATIONS),
-}
-
 
 def guide() -> str:
     """resources/README.md: the editors' guide, generated from TABLES."""
@@ -445,9 +470,10 @@ def guide() -> str:
         "file, record and field for any problem. How to add a code, a package or a rule: CONTRIBUTING.md.",
         "",
     ]
-    for t in (*TABLES.values(), PAYER, STATE_340B):
+    for t in (PACK, *TABLES.values(), PAYER, STATE_340B):
+        heading = f"`[[{t.table}]]` (key `{t.key}`)" if t.table else "top-level keys"
         out += [
-            f"## `{t.file}`: `[[{t.table}]]` (key `{t.key}`)",
+            f"## `{t.file}`: {heading}",
             "",
             t.doc,
             "",
@@ -455,7 +481,11 @@ def guide() -> str:
             "|---|---|---|---|",
         ]
         for name, f in t.fields.items():
-            words = f" One of: {', '.join(f'`{c}`' for c in f.choices)}." if f.choices else ""
+            if f.word_docs:
+                meant = zip(f.choices, f.word_docs, strict=True)
+                words = " One of: " + "; ".join(f"`{c}` — {d}" for c, d in meant) + "."
+            else:
+                words = f" One of: {', '.join(f'`{c}`' for c in f.choices)}." if f.choices else ""
             out.append(f"| `{name}` | {f.type} | {'yes' if f.required else 'no'} | {f.doc}{words} |")
         out.append("")
     return "\n".join(out)

@@ -274,14 +274,7 @@ def case_from_input(
             "--package needs --dose: the containers only mean something with the dose given.", field="dose"
         )
     parsed_setting = parse_setting(setting)
-    if profile is not None:  # the payer's values in force on the date of service, for this claim form
-        profile = profile.in_force(day, FORM_FOR_SETTING[parsed_setting])
-    if profile is not None and profile.multi_ndc == "single-line-note" and parsed_setting == "hospital-outpatient":
-        raise InputError(
-            f"Payer profile '{profile.id}' puts a second NDC in a line note (CMS-1500 item 19 / 837P NTE), which a "
-            "hospital outpatient claim (UB-04 / 837I) has no place for: choose a profile that splits lines.",
-            field="payer",
-        )
+    profile = _profile_in_force(profile, day, parsed_setting)
     return Case(
         code=parse_code(code),
         date_of_service=day,
@@ -305,6 +298,21 @@ def case_from_input(
         last_dose=parse_last_dose(last_dose, day),
         supplied_by=parse_supplied_by(supplied_by),
     )
+
+
+def _profile_in_force(profile: PayerProfile | None, day: dt.date, setting: Setting) -> PayerProfile | None:
+    """The payer's values in force on the date of service, for the setting's claim form; a profile that wants a
+    line note the setting's claim has no place for is refused."""
+    if profile is None:
+        return None
+    profile = profile.in_force(day, FORM_FOR_SETTING[setting])
+    if profile.multi_ndc == "single-line-note" and setting == "hospital-outpatient":
+        raise InputError(
+            f"Payer profile '{profile.id}' puts a second NDC in a line note (CMS-1500 item 19 / 837P NTE), which a "
+            "hospital outpatient claim (UB-04 / 837I) has no place for: choose a profile that splits lines.",
+            field="payer",
+        )
+    return profile
 
 
 def parse_supplied_by(text: str) -> SuppliedBy:

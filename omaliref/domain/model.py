@@ -237,6 +237,29 @@ class FixedDose:
 
 
 @dataclass(frozen=True)
+class RouteFacts:
+    """What a route means on the claim: the administration code to pair, and the route modifier a multi-route code
+    takes (rules admin-code and route-modifier-j0490)."""
+
+    route: str
+    admin_code: str
+    provenance: Provenance
+    modifier: str = ""
+    medicare_note: str = ""  # said when the modifier goes on a Medicare line
+    other_payers: str = ""  # said when the modifier is left off another payer's line
+
+
+@dataclass(frozen=True)
+class Administration:
+    """How a sentence names the administration line in one setting, and the advice when no route is known."""
+
+    setting: str
+    named: str
+    no_route: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
 class PackInfo:
     version: str
     as_of: dt.date
@@ -262,6 +285,8 @@ class Catalog:
     mues: Mapping[str, tuple[MueLimit, ...]] = field(default_factory=dict)  # shipped CMS MUE values by code
     state_340b: tuple[object, ...] = ()  # built-in State340B rows (Medicaid 340B modifier by state)
     supply_rules: tuple[object, ...] = ()  # SupplyRule rows: the drug line when the practice did not buy the drug
+    routes: Mapping[str, RouteFacts] = field(default_factory=dict)  # by route, in rules.toml order
+    administration: Mapping[str, Administration] = field(default_factory=dict)  # by setting
 
     def modifier(self, text: str) -> Modifier | None:
         """A modifier by its code or by an alias another record lists (XS is both a record and 59's alias)."""

@@ -36,6 +36,8 @@ CodeCategory = Literal["drug", "device", "fallback", "other"]
 # what one container is; "package" is an imported crosswalk package (what it holds is not in the file)
 ProductForm = Literal["vial", "prefilled-syringe", "autoinjector", "implant", "unmapped", "package"]
 MarketingStatus = Literal["listed", "not verified"]
+# what the pack says of a code (its dates say when): in use, ended, or ended with replaced_by to bill instead
+CodeStatus = Literal["active", "ended", "replaced"]
 # who supplied the drug: the practice bought it (buy and bill), a specialty pharmacy shipped it for the patient
 # (white bagging), a manufacturer's free-drug program, or the patient brought it (brown bagging)
 SuppliedBy = Literal["practice", "specialty-pharmacy", "manufacturer", "patient"]
@@ -97,6 +99,7 @@ CONTAINER_TYPES: tuple[ContainerType, ...] = get_args(ContainerType)
 CODE_CATEGORIES: tuple[CodeCategory, ...] = get_args(CodeCategory)
 PRODUCT_FORMS: tuple[ProductForm, ...] = get_args(ProductForm)
 MARKETING_STATUSES: tuple[MarketingStatus, ...] = get_args(MarketingStatus)
+CODE_STATUSES: tuple[CodeStatus, ...] = get_args(CodeStatus)
 SUPPLIERS: tuple[SuppliedBy, ...] = get_args(SuppliedBy)
 SUPPLY_ACTIONS: tuple[SupplyAction, ...] = get_args(SupplyAction)
 SUPPLIER_TEXT: dict[SuppliedBy, str] = {

@@ -122,7 +122,12 @@ def test_a_pack_whose_descriptor_cms_contradicts_is_flagged(capsys):
     texts["codes.toml"] = texts["codes.toml"].replace(
         'descriptor = "Injection, omalizumab, 5 mg"', 'descriptor = "Injection, omalizumab, 10 mg"', 1
     )
-    active = texts["codes.toml"].replace("effective_to = 2019-09-30\n", "", 1)  # S1090 active in the pack
+    # S1090 active in the pack (a code that is not active must give its effective_to)
+    active = (
+        texts["codes.toml"]
+        .replace("effective_to = 2019-09-30\n", "", 1)
+        .replace('status = "ended"', 'status = "active"', 1)
+    )
     for pack_codes, ident in ((texts["codes.toml"], "J2357"), (active, "S1090")):
         library = Library(catalog_from_texts({**texts, "codes.toml": pack_codes}), None, Library.database_path())
         library.store = library._open_reader()

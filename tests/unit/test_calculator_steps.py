@@ -135,3 +135,20 @@ def test_ndc_notes_flag_a_syringe_unit_as_payer_specific(catalog):
 
 def test_every_rule_id_the_calculator_names_is_in_the_pack(catalog):
     assert set(calc.RULE_IDS) <= set(catalog.rules)
+
+
+def test_route_facts_come_from_the_pack(catalog, tmp_path):
+    """JA/JB and the administration code are the pack's rules.toml [[route]] records, not literals in the code."""
+    from omaliref.data.pack import load_catalog
+    from tests.fixtures.pack import pack_copy
+
+    j0490, day = catalog.codes["J0490"], "2026-11-02"
+    sc, iv = (use(catalog, "49401-0088-01"),), (use(catalog, "49401-0102-01"),)
+    assert calc.route_modifier(catalog, j0490, case(day), sc)[0] == ("JB",)
+    assert calc.admin_code(catalog, j0490, case(day), iv).startswith("96365 or 96413")
+    root = pack_copy(tmp_path, "rules.toml", 'modifier = "JB"\n', "")
+    edited = load_catalog(root)
+    assert calc.route_modifier(edited, j0490, case(day), (use(edited, "49401-0088-01"),)) == ((), calc.Notes())
+    root = pack_copy(tmp_path / "again", "rules.toml", 'admin_code = "96365 or 96413', 'admin_code = "96365 only')
+    edited = load_catalog(root)
+    assert calc.admin_code(edited, j0490, case(day), (use(edited, "49401-0102-01"),)).startswith("96365 only")

@@ -52,6 +52,40 @@ REPO = Path(__file__).resolve().parents[2]
             "'hospital' is not one of",
         ),
         ("products.toml", 'route = "SC"', 'route = "subcutaneous"', "", "route", "is not allowed"),
+        # a code's status and routes are closed words; a code that is not active says when it ended
+        ("codes.toml", 'status = "replaced"', 'status = "Replaced"', "J7401", "status", "must be one of"),
+        ("codes.toml", 'status = "active"', 'status = "ended"', "J2357", "status", "gives its effective_to"),
+        ("codes.toml", 'routes = ["SC"]', 'routes = ["sc"]', "J2357", "routes", "'sc' is not allowed"),
+        # pack.toml has a schema, and no record was checked later than the pack
+        ("pack.toml", "title = ", "titel = ", "pack", "titel", "unknown field"),
+        ("pack.toml", 'version = "2026.12.2"', "version = 2026", "pack", "version", "expected str"),
+        # the route and administration facts the calculator reads
+        ("rules.toml", 'route = "SC"', 'route = "Sc"', "Sc", "route", "is not allowed"),
+        ("rules.toml", 'modifier = "JB"', 'modifier = "JX"', "route 'SC'", "modifier", "'JX' is not a modifier"),
+        ("rules.toml", "[[route]]", "[[routes]]", "top level", "routes", "unknown table"),
+        ("rules.toml", 'setting = "office"', 'setting = "offce"', "offce", "setting", "is not allowed"),
+        ("rules.toml", 'named = "96372"\n', "", "office", "named", "missing required field"),
+        # a package agrees with itself and with its code
+        (
+            "products.toml",
+            'listed_ndc = "50242-215-01"',
+            'listed_ndc = "50242-251-01"',
+            "",
+            "listed_ndc",
+            "not the NDC",
+        ),
+        ("products.toml", 'route = "SC"', 'route = "IV"', "", "route", "J2357 is given SC"),
+        # a dose table's bands follow one another
+        (
+            "dose_tables.toml",
+            "[[30, 100], [100, 200],",
+            "[[30, 100], [110, 200],",
+            "asthma",
+            "ige_bands",
+            "starts where",
+        ),
+        # every table of a file is required, and the one fixed dose the look-up needs is there
+        ("dose_tables.toml", 'indication = "csu"', 'indication = "asthma"', "top level", "fixed", "'csu'"),
     ],
 )
 def test_the_pack_must_hold_what_the_code_relies_on(tmp_path, file, old, new, record, field, fragment):
@@ -71,6 +105,38 @@ def test_a_renamed_rule_is_exit_3_with_one_sentence(tmp_path, monkeypatch, capsy
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1 and "Traceback" not in err
     assert "rules.toml: rule 'jz-required', field 'id'" in err
+
+
+def test_no_record_is_checked_later_than_the_pack(tmp_path):
+    with pytest.raises(PackError) as info:
+        load_catalog(pack_copy(tmp_path, "pack.toml", "as_of = 2026-12-03", "as_of = 2026-11-30"))
+    err = info.value
+    assert err.field == "as_of" and "2026-12-03 is later than the pack's as_of (2026-11-30" in err.problem
+
+
+@pytest.mark.parametrize(
+    "file, old, new, said",
+    [
+        ("codes.toml", 'category = "drug"', 'category = "Drug"', "codes.toml: code 'J2357', field 'category'"),
+        ("products.toml", 'form = "vial"', 'form = "Vial"', "field 'form'"),
+        ("products.toml", 'marketing_status = "listed"', 'marketing_status = "Listed"', "field 'marketing_status'"),
+        ("dose_tables.toml", "[[fixed]]", "[[fixd]]", "dose_tables.toml: top level, field 'fixd'"),
+        ("dose_tables.toml", 'doses = ["150 q4", "300 q4"]', 'doses = ["150q4", "300 q4"]', "'150q4'"),
+        ("codes.toml", 'status = "active"', 'status = "activ"', "codes.toml: code 'J2357', field 'status'"),
+        ("rules.toml", 'route = "IV"', 'route = "iv"', "rules.toml: route 'iv', field 'route'"),
+    ],
+)
+def test_a_typo_in_the_pack_is_exit_3_with_one_sentence(tmp_path, monkeypatch, capsys, file, old, new, said):
+    """The review's typos that once loaded (or crashed at use) are load errors, whatever the command."""
+    from omaliref.cli import main
+
+    root = pack_copy(tmp_path, file, old, new)
+    monkeypatch.setattr("omaliref.data.pack_cache.shipped_catalog", lambda: load_catalog(root))
+    monkeypatch.setattr("omaliref.data.library.shipped_catalog", lambda: load_catalog(root))
+    assert main(["dose", "omalizumab", "--indication", "csu"]) == 3
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "Traceback" not in err
+    assert said in err
 
 
 def test_the_editors_guide_is_generated_from_the_schema():
