@@ -400,7 +400,8 @@ class CalculatorPane(QWidget):
         return self.snapshot.stale
 
     def _errors(self) -> dict[str, ErrorLabel]:
-        """Domain error fields -> the label next to the widget the coder must fix."""
+        """Domain error fields -> the label next to the widget the coder must fix. The 340B, setting and supplier
+        boxes have no error label of their own: their errors show under the code, at the top of the form."""
         return {
             "dose": self.dose_error,
             "containers": self.containers_error,
