@@ -4,9 +4,14 @@ user state (issue #26). The window and start-up modules are held to it in their 
 from __future__ import annotations
 
 import ast
+import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
+
+from omaliref.data.library import Library
+from tests.e2e.test_cms_authority import _hcpcs_ending_j2357_and_jw
 
 UI = Path(__file__).resolve().parents[2] / "omaliref" / "ui"
 DOORS = {"omaliref.data.library", "omaliref.data.state"}
@@ -43,3 +48,28 @@ def test_the_rule_catches_a_second_door(tmp_path):
     pane = tmp_path / "pane.py"
     pane.write_text("from omaliref.data.payers import PROFILE_FOR_KIND\nfrom omaliref.data import site\n")
     assert data_imports(pane) == {"omaliref.data.payers", "omaliref.data.site"}
+
+
+# -- the doors the panes use ----------------------------------------------------------------------------------
+
+
+def test_the_modifiers_dates_come_from_the_newest_imported_hcpcs_file(isolated_state, tmp_path):
+    library = Library.open(str(isolated_state))
+    assert library.dated_modifiers()["JW"].effective_to is None  # the pack's: JW has no end date
+    library.import_files([_hcpcs_ending_j2357_and_jw(tmp_path)])
+    jw = library.dated_modifiers()["JW"]
+    assert jw.effective_to == dt.date(2027, 3, 31) and jw.dates_source == "cms-hcpcs-2027Q2"
+    library.close()
+
+
+def test_rule_titles_and_known_sources_come_from_the_pack(catalog):
+    library = Library(catalog)
+    rule = next(iter(catalog.rules.values()))
+    assert library.rule_title(rule.id) == rule.title
+    known = next(iter(catalog.sources))
+    assert [s.id for s in library.known_sources([known, "not-a-source", known])] == [known, known]
+
+
+def test_pasted_lines_are_read_as_omaliref_audit_reads_them(catalog):
+    read = Library(catalog).read_keyed_lines(io.StringIO("HCPCS,Units\nJ2357,3\n"), "the paste")
+    assert read.kind == "csv" and [(line.code, line.units) for line in read.lines] == [("J2357", "3")]
