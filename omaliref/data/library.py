@@ -7,9 +7,9 @@ imported, opens the import database, or combines the two (STYLE.md §13: Anki's 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from omaliref.data.pack_cache import shipped_catalog, shipped_index_for
 from omaliref.data.payers import PROFILE_FOR_KIND, Profiles, load_profiles, organization_tiers
@@ -17,15 +17,25 @@ from omaliref.data.state import CMS_DB_NAME, StateDirs, set_aside
 from omaliref.domain.calculator import LineCheck, check_line
 from omaliref.domain.case import Case
 from omaliref.domain.errors import InputError, UnknownIdError
-from omaliref.domain.model import Catalog, Code, Product, normalize_code, refuse_twelve_digit_ndc
+from omaliref.domain.model import (
+    Catalog,
+    Code,
+    Modifier,
+    Product,
+    Source,
+    normalize_code,
+    refuse_twelve_digit_ndc,
+)
 from omaliref.domain.outcome import Outcome, evaluate
 from omaliref.domain.payer import PayerProfile, State340B
 from omaliref.domain.quarter import Quarter
 from omaliref.domain.records import Entry
 from omaliref.domain.search import SearchEntry, SearchHit, SearchIndex, entries_from_catalog
+from omaliref.domain.vocab import MODIFIERS_340B
 
 if TYPE_CHECKING:  # the import database's code loads when there is a database (not on a first start)
     from omaliref.data.cms_store import CmsStore
+    from omaliref.data.keyed_lines import LinesInput
     from omaliref.domain.audit import AuditLine, LineAudit
     from omaliref.domain.cms_facts import QuarterFacts
     from omaliref.domain.pack_review import ReviewItem
@@ -223,6 +233,26 @@ class Library:
         with_packages = {p.code for p in self.catalog.products.values()}
         codes = [c for c in self.catalog.codes.values() if c.category == "drug"]
         return tuple(sorted(codes, key=lambda c: (c.code != "J2357", c.code not in with_packages, c.code)))
+
+    def dated_modifiers(self) -> Mapping[str, Modifier]:
+        """Every modifier of the pack with the dates the newest imported HCPCS file states (the pack's before any
+        import): the 340B box offers the ones in force on the date of service."""
+        return self.dated_catalog(MODIFIERS_340B[0]).modifiers
+
+    def rule_title(self, rule_id: str) -> str:
+        """The title of a rule of the pack, as the calculator pane lists the rules a result applied."""
+        return self.catalog.rule(rule_id).title
+
+    def known_sources(self, ids: Iterable[str]) -> tuple[Source, ...]:
+        """The pack's sources among `ids`, in their order (an organization's profile may cite ids the pack lacks:
+        those are left out)."""
+        return tuple(self.catalog.sources[i] for i in ids if i in self.catalog.sources)
+
+    def read_keyed_lines(self, stream: TextIO, name: str = "-") -> LinesInput:
+        """Drug lines pasted or exported from a billing system, read as `omaliref audit` reads them (streamed)."""
+        from omaliref.data.keyed_lines import read_lines
+
+        return read_lines(stream, name)
 
     @property
     def has_imports(self) -> bool:

@@ -32,6 +32,7 @@ from omaliref.domain.payer import (
     PayerProfile,
     State340B,
 )
+from omaliref.domain.payer import PROFILE_FOR_KIND as PROFILE_FOR_KIND  # re-exported: its home is domain.payer
 from omaliref.domain.text import one_line
 from omaliref.domain.vocab import (
     CMS1500_NDC_GAPS,
@@ -53,13 +54,6 @@ ENV_VAR = "OMALIREF_PAYERS"
 # the largest payer file read (the built-in one is ~40 KB; 1 MB holds ~3,500 profiles): a 100 MB file added 9 s to
 # every start (red team 2026-12 #19)
 MAX_FILE_BYTES = 1_000_000
-# --payer (a payer kind) -> the built-in profile it stands for
-PROFILE_FOR_KIND: dict[str, str] = {
-    "medicare": "medicare-part-b",
-    "medicare-advantage": "medicare-advantage",
-    "medicaid": "medicaid",
-    "commercial": "commercial",
-}
 BASIS_KEYS = (
     "value",
     "source",

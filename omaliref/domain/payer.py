@@ -15,6 +15,13 @@ from typing import Literal
 from omaliref.domain.vocab import NGS_JURISDICTIONS, ClaimForm, DeviceUnit, JwJzPolicy, MultiNdc, PayerKind
 
 PROFILE_340B = ("JG", "TB", "U8", "UD", "none")
+# a payer kind (--payer, a saved preference) -> the built-in profile it stands for
+PROFILE_FOR_KIND: dict[str, str] = {
+    "medicare": "medicare-part-b",
+    "medicare-advantage": "medicare-advantage",
+    "medicaid": "medicaid",
+    "commercial": "commercial",
+}
 Cms1500NdcBox = Literal["24a", "19"]
 CMS1500_NDC_BOXES: tuple[Cms1500NdcBox, ...] = ("24a", "19")
 BasisStatus = Literal["sourced", "default", "organization"]

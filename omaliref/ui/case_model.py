@@ -10,13 +10,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from omaliref.domain.case import Case, case_from_input, split_container_text
 from omaliref.domain.errors import InputError
 from omaliref.domain.outcome import Outcome
+
+if TYPE_CHECKING:  # the Library module loads before Qt, from the start-up path
+    from omaliref.data.library import Library
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ class CaseSnapshot:
 class CaseModel(QObject):
     changed = Signal(object)  # CaseSnapshot
 
-    def __init__(self, library: Any, today: dt.date, parent: QObject | None = None) -> None:
+    def __init__(self, library: Library, today: dt.date, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.library = library
         self.today = today
@@ -149,6 +152,6 @@ class CaseModel(QObject):
     def _checklist_only(self) -> Outcome | None:
         """The case without the dose and containers (which did not parse), so the checklist still applies."""
         try:
-            return self.library.evaluate(self.case(with_dose=False))  # type: ignore[no-any-return]
+            return self.library.evaluate(self.case(with_dose=False))
         except InputError:
             return None

@@ -1,7 +1,7 @@
 """The "Check lines" view: paste drug lines from the billing system, see each line's findings. Nothing is stored.
 
-The lines are read and judged by the same reader and audit as `omaliref audit` (data.keyed_lines, domain.audit);
-this view only gathers the paste and shows the report text.
+The lines are read and judged by the same reader and audit as `omaliref audit` (Library.read_keyed_lines,
+domain.audit); this view only gathers the paste and shows the report text.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from omaliref.data.keyed_lines import read_lines
 from omaliref.data.library import Library
 from omaliref.domain.audit import LineAudit
 from omaliref.domain.claim_forms import KEYED_FIELDS
@@ -117,7 +116,7 @@ class CheckLinesDialog(QDialog):
         setting: Setting = self.setting_box.currentData()
         day = self.date_edit.text().strip()
         try:
-            given = read_lines(io.StringIO(text), PASTED)
+            given = self.library.read_keyed_lines(io.StringIO(text), PASTED)
             lines = (replace(line, date=line.date or day) for line in given.lines)
             acquired = self.acquired_340b_box.isChecked()
             self.results = list(self.library.audit(lines, profile, setting, acquired))

@@ -22,15 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 import omaliref
-from omaliref.data.payers import PROFILE_FOR_KIND
-from omaliref.data.site import LOCKED_NOTE
 from omaliref.data.state import Preferences
 from omaliref.domain.dosing import DoseAnswer, label_dose
 from omaliref.domain.errors import InputError
 from omaliref.domain.model import Catalog
-from omaliref.domain.payer import PayerProfile
+from omaliref.domain.payer import PROFILE_FOR_KIND, PayerProfile
 from omaliref.domain.quantities import parse_number
-from omaliref.ui.labels import INDICATION_LABELS, PAYER_LABELS, SETTING_LABELS
+from omaliref.ui.labels import INDICATION_LABELS, LOCKED_NOTE, PAYER_LABELS, SETTING_LABELS
 from omaliref.ui.widgets import ErrorLabel
 
 
@@ -142,46 +140,11 @@ class PreferencesDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
-        locked = locked or {}  # key -> the organization's value (its site settings file locks it)
+        self.prefs = prefs
         self.profiles = {p.id: p for p in profiles}
         self.payer_box, self.setting_box, self.m340b_box = QComboBox(), QComboBox(), QComboBox()
-        profile_options = tuple((p.id, p.name) for p in profiles) or tuple(
-            (PROFILE_FOR_KIND[kind], label) for kind, label in PAYER_LABELS
-        )
-        current_profile = prefs.payer_profile or PROFILE_FOR_KIND.get(prefs.payer, "medicare-part-b")
-        for box, name, options, current in (
-            (self.payer_box, "Default payer profile", profile_options, current_profile),
-            (self.setting_box, "Default setting", SETTING_LABELS, prefs.setting),
-            (
-                self.m340b_box,
-                "Organization 340B modifier (Medicare)",
-                (
-                    ("", "None (not a 340B entity)"),
-                    ("TB", "TB"),
-                    ("JG", "JG (dates of service through 2024-12-31 only)"),
-                ),
-                prefs.modifier_340b,
-            ),
-        ):
-            box.setAccessibleName(name)
-            for value, label in options:
-                box.addItem(label, value)
-            box.setCurrentIndex(max(0, box.findData(current)))
-        form = QFormLayout()
-        self.locked_boxes: dict[str, QComboBox] = {}
-        for key, box, label in (
-            ("payer_profile", self.payer_box, "Default &payer"),
-            ("setting", self.setting_box, "Default &setting"),
-            ("modifier_340b", self.m340b_box, "Organization &340B modifier"),
-        ):
-            if key in locked:
-                box.setCurrentIndex(max(0, box.findData(locked[key])))
-                box.setEnabled(False)
-                box.setToolTip(f"{LOCKED_NOTE.capitalize()}: ask IT to change it.")
-                box.setAccessibleDescription(LOCKED_NOTE)
-                self.locked_boxes[key] = box
-                label = f"{label} ({LOCKED_NOTE})"
-            form.addRow(label, box)
+        self._fill_boxes(prefs, profiles)
+        form = self._form(locked or {})
         note = QLabel(
             "<small>TB goes on 340B-acquired, separately payable Part B drug lines. JG ended on 2024-12-31 "
             "(CMS HCPCS file): a JG line for a later date of service is refused. Other payers' 340B modifiers "
@@ -207,7 +170,51 @@ class PreferencesDialog(QDialog):
         layout.addWidget(QLabel("<b>Payer profiles</b> (an organization's payers.toml adds or replaces them)"))
         layout.addWidget(self.origins)
         layout.addWidget(buttons)
-        self.prefs = prefs
+
+    def _fill_boxes(self, prefs: Preferences, profiles: Sequence[PayerProfile]) -> None:
+        """The three boxes' choices, each on the user's current preference."""
+        profile_options = tuple((p.id, p.name) for p in profiles) or tuple(
+            (PROFILE_FOR_KIND[kind], label) for kind, label in PAYER_LABELS
+        )
+        current_profile = prefs.payer_profile or PROFILE_FOR_KIND.get(prefs.payer, "medicare-part-b")
+        for box, name, options, current in (
+            (self.payer_box, "Default payer profile", profile_options, current_profile),
+            (self.setting_box, "Default setting", SETTING_LABELS, prefs.setting),
+            (
+                self.m340b_box,
+                "Organization 340B modifier (Medicare)",
+                (
+                    ("", "None (not a 340B entity)"),
+                    ("TB", "TB"),
+                    ("JG", "JG (dates of service through 2024-12-31 only)"),
+                ),
+                prefs.modifier_340b,
+            ),
+        ):
+            box.setAccessibleName(name)
+            for value, label in options:
+                box.addItem(label, value)
+            box.setCurrentIndex(max(0, box.findData(current)))
+
+    def _form(self, locked: Mapping[str, str]) -> QFormLayout:
+        """The boxes with their labels; a key the site settings file locks (key -> the organization's value) shows
+        that value, greyed, and says who set it."""
+        form = QFormLayout()
+        self.locked_boxes: dict[str, QComboBox] = {}
+        for key, box, label in (
+            ("payer_profile", self.payer_box, "Default &payer"),
+            ("setting", self.setting_box, "Default &setting"),
+            ("modifier_340b", self.m340b_box, "Organization &340B modifier"),
+        ):
+            if key in locked:
+                box.setCurrentIndex(max(0, box.findData(locked[key])))
+                box.setEnabled(False)
+                box.setToolTip(f"{LOCKED_NOTE.capitalize()}: ask IT to change it.")
+                box.setAccessibleDescription(LOCKED_NOTE)
+                self.locked_boxes[key] = box
+                label = f"{label} ({LOCKED_NOTE})"
+            form.addRow(label, box)
+        return form
 
     def chosen(self) -> Preferences:
         profile_id = str(self.payer_box.currentData())

@@ -55,6 +55,8 @@ LINE_VIEW_LABELS = (
     ("ub04", "UB-04 FL43"),
     ("x12", "837 lines"),
 )
+# beside a Preferences key the site settings file locks
+LOCKED_NOTE = "set by your organization"
 LEVEL_MARK: dict[WarningLevel, str] = {"error": "✖ ERROR", "warning": "⚠ WARNING", "info": "ℹ note"}
 VERDICT_STYLE: dict[Verdict, str] = {
     "blockers": "background:#8b0000; color:white;",
