@@ -87,12 +87,14 @@ def _stamp(path: Path) -> str:
 
 
 def code_stamps(package: Path = PACKAGE) -> list[str]:
-    """Every module of omaliref/domain and omaliref/data; in a frozen bundle (no sources), the executable."""
+    """Every module of omaliref/domain and omaliref/data, their subpackages included (domain/calculator holds the
+    rule ids the pack is checked against); in a frozen bundle (no sources), the executable."""
     stamps = []
     for sub in ("domain", "data"):
         with contextlib.suppress(OSError):
-            folder = package / sub
-            stamps += [_stamp(folder / name) for name in sorted(os.listdir(folder)) if name.endswith(".py")]
+            for folder, dirs, names in os.walk(package / sub):
+                dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+                stamps += [_stamp(Path(folder) / name) for name in sorted(names) if name.endswith(".py")]
     return stamps or [f"{sys.executable}|{_stamp(Path(sys.executable))}"]
 
 

@@ -302,3 +302,14 @@ def test_a_cache_secret_others_could_read_or_write_is_replaced(folder):
     compiled(folder, built)
     assert built == [1]  # no usable secret: built from the TOML, nothing trusted
     assert pack_cache.read_cached(path, key) is None
+
+
+def test_the_key_covers_the_domain_subpackages(tmp_path):
+    """The calculator package holds RULE_IDS, which the pack is checked against: an edit there rebuilds the pack."""
+    package = tmp_path / "omaliref"
+    (package / "data").mkdir(parents=True)
+    (package / "domain" / "calculator").mkdir(parents=True)
+    (package / "domain" / "calculator" / "results.py").write_text("RULE_IDS = ()\n")
+    before = pack_cache.code_stamps(package)
+    (package / "domain" / "calculator" / "results.py").write_text("RULE_IDS = ('new-rule',)\n")
+    assert pack_cache.code_stamps(package) != before
