@@ -11,11 +11,15 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from omaliref.domain.errors import InputError, OmalirefError, PackError
 from omaliref.domain.text import one_line
 from omaliref.domain.vocab import OUTPUT_FORMATS
+
+if TYPE_CHECKING:
+    from omaliref.data.library import Library
+    from omaliref.domain.case import Case
 
 
 class _VersionAction(argparse.Action):
@@ -218,7 +222,7 @@ def _today() -> dt.date:
     return dt.date.today()
 
 
-def _library(*, needs_store: bool = False, importing: bool = False) -> Any:
+def _library(*, needs_store: bool = False, importing: bool = False) -> Library:
     """The Library; `needs_store`: the command reports on the imported quarters (review, quarters, changes), so an
     import database that exists but cannot be read is exit 2 with its one sentence, never an empty report.
     `importing`: a database left in place (locked, newer) is said once, by the import's own refusal."""
@@ -232,31 +236,20 @@ def _library(*, needs_store: bool = False, importing: bool = False) -> Any:
         return library
     for notice in library.notices:  # a damaged import database was set aside: said once, the command goes on
         _say(notice)
-    from omaliref.data import site
-    from omaliref.data.site_import import import_site
-
-    here = site.resolve()
-    for notice in here.settings.notices():  # a typo in the organization's settings file: named, then ignored
-        _say(notice)
-    for notice in import_site(library, here).notices:  # the site folder's new CMS files, before the command reads
+    for notice in library.sync_site():  # the site settings' typos, then its new CMS files, before the command reads
         _say(notice)
     return library
 
 
-def _case(args: argparse.Namespace, library: Any, **extra: str) -> Any:
+def _case(args: argparse.Namespace, library: Library, **extra: str) -> Case:
     """The one Case for the command's arguments (units, check and checklist share them)."""
-    from omaliref.data import site
     from omaliref.domain.case import case_from_input, parse_payer
 
-    settings = site.resolve().settings
     for notice in library.profiles.notices:  # an organization payer file left out: said before the case uses one
         _say(notice)
-    chosen = site.case_defaults(
-        settings, payer=args.payer, profile=args.payer_profile, setting=args.setting, modifier_340b=args.modifier_340b
+    chosen = library.case_defaults(
+        payer=args.payer, profile=args.payer_profile, setting=args.setting, modifier_340b=args.modifier_340b
     )
-    from_site = chosen["payer_profile"] and not args.payer_profile.strip()  # the organization's default profile
-    if from_site and (problem := site.unknown_profile(settings, library.profiles.by_id)) is not None:
-        raise InputError(f"The site settings {problem}.")
     profile = library.profile_for(args.payer, chosen["payer_profile"])
     if args.payer.strip() and args.payer_profile.strip() and parse_payer(args.payer) != profile.kind:
         raise InputError(
@@ -331,9 +324,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_dose(args: argparse.Namespace) -> int:
-    from omaliref.data.pack_cache import shipped_catalog
+    from omaliref.data.library import Library
     from omaliref.domain.case import parse_indication, parse_optional_number
-    from omaliref.domain.dosing import label_dose
     from omaliref.report import as_json
 
     drug = args.drug.strip().lower()
@@ -342,8 +334,7 @@ def cmd_dose(args: argparse.Namespace) -> int:
     indication = parse_indication(args.indication)
     if indication is None:
         raise InputError("Give the indication: asthma, crswnp, csu or food-allergy.", field="indication")
-    answer = label_dose(
-        shipped_catalog(),
+    answer = Library.label_dose(
         indication,
         ige=parse_optional_number(args.ige, "IgE", "ige"),
         weight_kg=parse_optional_number(args.weight, "weight", "weight"),
@@ -371,7 +362,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     import io
     from collections import Counter
 
-    from omaliref.data.keyed_lines import read_lines
+    from omaliref.data.library import Library
     from omaliref.domain.case import parse_setting
     from omaliref.report import as_json, as_text
 
@@ -388,7 +379,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise InputError(f"{name[:200]} cannot be read ({exc.strerror or exc.__class__.__name__}).") from None
     with stream:
-        given = read_lines(stream, name)
+        given = Library.read_keyed_lines(stream, name)
         audited = library.audit(given.lines, profile, setting, args.acquired_340b)
         if not args.json:
             results = list(audited)  # worst first: the text needs every line before the first block
@@ -493,13 +484,13 @@ def cmd_payers(args: argparse.Namespace) -> int:
 
     action = args.action or "list"
     if action == "check":
-        from omaliref.data.payers import read_payer_file, read_payer_text
+        from omaliref.data.library import Library
 
         if not args.target:
             raise InputError("Name the payer file to check: omaliref payers check FILE.")
         path = args.target
         try:
-            text = read_payer_text(Path(path))  # a regular file under the size cap, or exit 3 saying which
+            text = Library.read_payer_text(Path(path))  # a regular file under the size cap, or exit 3 saying which
         except PackError as exc:
             _say(f"the payer file is invalid: {exc}.")
             if getattr(args, "json", False):
@@ -508,7 +499,7 @@ def cmd_payers(args: argparse.Namespace) -> int:
             return 3
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"The payer file {path[:200]} cannot be read ({exc.__class__.__name__}).") from None
-        checked = read_payer_file(text, path, origin=path, states=_library().state_rows)
+        checked = _library().check_payer_file(text, path)
         if checked.problems:
             count = len(checked.problems)
             plural = "s" if count > 1 else ""
@@ -545,7 +536,6 @@ def cmd_payers(args: argparse.Namespace) -> int:
 def cmd_site(args: argparse.Namespace) -> int:
     """Exit 3 when the folder has any problem (all listed at once), 0 when every workstation can use it."""
     from omaliref.data.library import Library
-    from omaliref.data.site_check import check_site
     from omaliref.report import as_json, as_text
 
     if args.action != "check":
@@ -554,7 +544,7 @@ def cmd_site(args: argparse.Namespace) -> int:
     if not folder.is_dir():
         raise InputError(f"{args.folder[:200]} is not a folder: name the site folder to check.")
     library = Library.open()  # the built-in profiles and state rows only: checking never imports
-    checked = check_site(folder, dict(library.catalog.payer_profiles), library.state_rows)
+    checked = library.check_site(folder)
     library.close()
     data = as_json.site_check(checked)
     if checked.problems:
