@@ -493,3 +493,76 @@ class Library:
             writer.close()
         self.reopen()
         return reports
+
+    # -- for the command line ------------------------------------------------------------------------------
+
+    def sync_site(self) -> Iterator[str]:
+        """The notices a command says before it reads: the site settings file's typos (named, then ignored), then
+        what importing the site folder's new CMS files said. A generator: each is said before the next step runs."""
+        from omaliref.data import site
+        from omaliref.data.site_import import import_site
+
+        here = site.resolve()
+        yield from here.settings.notices()
+        yield from import_site(self, here).notices
+
+    def case_defaults(self, *, payer: str, profile: str, setting: str, modifier_340b: str) -> dict[str, str]:
+        """The command line's payer profile, setting and 340B modifier: what it says, else the site settings'
+        default, else the app's. A site default profile that no profile has is refused, naming the settings file."""
+        from omaliref.data import site
+
+        settings = site.resolve().settings
+        chosen = site.case_defaults(
+            settings, payer=payer, profile=profile, setting=setting, modifier_340b=modifier_340b
+        )
+        from_site = chosen["payer_profile"] and not profile.strip()  # the organization's default profile
+        if from_site and (problem := site.unknown_profile(settings, self.profiles.by_id)) is not None:
+            raise InputError(f"The site settings {problem}.")
+        return chosen
+
+    @staticmethod
+    def label_dose(
+        indication: str, *, ige: Fraction | None, weight_kg: Fraction | None, age_years: Fraction | None
+    ) -> DoseAnswer:
+        """The label dose from the shipped pack's tables, without opening the library (no import database, no
+        site folder): `omaliref dose` needs nothing else."""
+        from omaliref.domain.dosing import label_dose
+
+        return label_dose(shipped_catalog(), indication, ige=ige, weight_kg=weight_kg, age_years=age_years)
+
+    @staticmethod
+    def read_keyed_lines(stream: TextIO, name: str) -> LinesInput:
+        """Keyed drug lines (a CSV/TSV charge export or an 837) from a stream, read as they are iterated."""
+        from omaliref.data.keyed_lines import read_lines
+
+        return read_lines(stream, name)
+
+    @staticmethod
+    def read_payer_text(path: Path) -> str:
+        """The text of a payer file to check: a PackError when it is refused (not a regular file, too large),
+        OSError or UnicodeDecodeError when it cannot be read as UTF-8."""
+        from omaliref.data.payers import read_payer_text
+
+        return read_payer_text(path)
+
+    def check_payer_file(self, text: str, file: str) -> PayerFile:
+        """Every profile of an organization's payer file, and every problem in it, against this pack's state rows."""
+        from omaliref.data.payers import read_payer_file
+
+        return read_payer_file(text, file, origin=file, states=self.state_rows)
+
+    def check_site(self, folder: Path) -> SiteCheck:
+        """A site folder checked for IT against the built-in profiles and state rows (nothing is imported)."""
+        from omaliref.data.site_check import check_site
+
+        return check_site(folder, dict(self.catalog.payer_profiles), self.state_rows)
+
+
+if TYPE_CHECKING:  # for the command line's methods above
+    from fractions import Fraction
+    from typing import TextIO
+
+    from omaliref.data.keyed_lines import LinesInput
+    from omaliref.data.payers import PayerFile
+    from omaliref.domain.dosing import DoseAnswer
+    from omaliref.domain.records import SiteCheck

@@ -6,14 +6,64 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from omaliref.domain.calculator import DEVICE_FORMS, CalcResult, LineCheck
+from omaliref.domain.calculator import CalcResult, LineCheck
 from omaliref.domain.claim_forms import claim_item_19, missing_ndc_unit
 from omaliref.domain.model import Catalog
 from omaliref.domain.outcome import Outcome
-from omaliref.domain.payer import FieldBasis, PayerProfile
 from omaliref.domain.search import SearchHit
-from omaliref.domain.text import one_line
-from omaliref.domain.vocab import FORM_FOR_SETTING, REVIEW_VERDICTS, WARNING_LEVELS, Verdict
+from omaliref.domain.vocab import FORM_FOR_SETTING, WARNING_LEVELS, Verdict
+
+# Payer profiles and the CMS quarters are written in their own modules and named here too, so `as_text.<name>` is
+# every text the app shows.
+from omaliref.report.text_cms import (
+    CHANGE_TITLES,
+    change_row,
+    changes,
+    import_reports,
+    quarters,
+    review,
+    site_check,
+)
+from omaliref.report.text_payers import (
+    FIELD_LABELS,
+    MULTI_NDC_TEXT,
+    SAMPLE_TEXT,
+    defaults_in_use,
+    payer_file,
+    profile,
+    profiles,
+    provenance_line,
+    provenance_summary,
+)
+
+__all__ = [
+    "CHANGE_TITLES",
+    "FIELD_LABELS",
+    "MULTI_NDC_TEXT",
+    "SAMPLE_TEXT",
+    "VERDICT_TEXT",
+    "audit",
+    "change_row",
+    "changes",
+    "checklist_summary",
+    "claim_form",
+    "containers_text",
+    "defaults_in_use",
+    "entry",
+    "import_reports",
+    "line_check",
+    "outcome",
+    "payer_file",
+    "profile",
+    "profiles",
+    "provenance_line",
+    "provenance_summary",
+    "quarters",
+    "review",
+    "search",
+    "site_check",
+    "units_summary",
+]
 
 VERDICT_TEXT: dict[Verdict, str] = {
     "blockers": "Not ready: blockers open",
@@ -35,11 +85,6 @@ def units_summary(r: CalcResult) -> str:
 
 def containers_text(r: CalcResult) -> str:
     return ", ".join(f"{c.count} x {c.product.ndc} ({c.product.container_amount})" for c in r.containers)
-
-
-def claim_lines(r: CalcResult) -> str:
-    """The lines exactly as the calculator pane shows them, one per row: what Copy claim lines copies."""
-    return "\n".join(line.keyed_text() for line in r.lines)
 
 
 def outcome(o: Outcome) -> str:
@@ -208,233 +253,6 @@ def _code(data: dict[str, Any]) -> str:
         quarter = data["field_sources"]["descriptor"].rsplit("-", 1)[-1]
         out.append(f"(imported from the CMS files, {quarter}; not in the curated pack)")
     return "\n".join(out)
-
-
-def import_reports(data: dict[str, Any]) -> str:
-    out = []
-    for r in data["imported"]:
-        out.append(
-            f"{r['status']:9} {r['quarter']} {r['kind']:9}{(' ' + r['setting']) if r['setting'] else ''}: "
-            f"{r['rows']} rows"
-            + (f" ({r['skipped']} CPT/CDT or non-record rows left out)" if r["skipped"] else "")
-            + f" — {r['file']}"
-        )
-        out += [f"  skipped line {row['line']}: {row['reason']}" for row in r["skipped_rows"]]
-    return "\n".join(out)
-
-
-def site_check(data: dict[str, Any]) -> str:
-    files = data["cms_files"]
-    quarters = sorted({f["quarter"] for f in files})
-    verdict = f"{len(data['problems'])} problem(s) (listed above)" if data["problems"] else "no problem found"
-    return "\n".join(
-        [
-            f"{data['folder']}: {verdict}",
-            f"  {len(files)} CMS file(s)" + (f" for {', '.join(quarters)}" if quarters else ""),
-            *(f"    {f['quarter']} {f['kind']}: {f['file']}" for f in files),
-            "  organization payer profiles: " + (", ".join(data["payer_profiles"]) or "none"),
-        ]
-    )
-
-
-def quarters(data: dict[str, Any]) -> str:
-    return (
-        "\n".join(
-            f"{q['quarter']}: "
-            + ", ".join(
-                f"{f['kind']}{'/' + f['setting'] if f['setting'] else ''} ({f['rows']} rows)" for f in q["files"]
-            )
-            for q in data["quarters"]
-        )
-        or "No CMS quarter imported yet (omaliref import PATH…)."
-    )
-
-
-def review(data: dict[str, Any]) -> str:
-    counts = data["counts"]
-    lines = [
-        f"Data pack {data['pack_version']} against "
-        + (f"CMS {data['quarter_requested']}" if data["quarter_requested"] else "the newest imported CMS files")
-        + ": "
-        + ", ".join(f"{n} {verdict}" for verdict, n in counts.items() if n)
-    ]
-    first = ("contradicted", "settled", "ended", "not-listed", "not-imported")  # what needs a person first
-    order = {v: first.index(v) if v in first else len(first) for v in REVIEW_VERDICTS}
-    for item in sorted(data["items"], key=lambda i: order[i["verdict"]]):
-        mark = "!!" if item["verdict"] == "contradicted" else "  "
-        lines.append(f"{mark}{item['verdict']:<13} {item['kind']:<8} {item['id']:<14} {item['detail']}")
-    return "\n".join(lines)
-
-
-CHANGE_TITLES = {
-    "codes_added": "Codes added",
-    "codes_terminated": "Codes terminated",
-    "codes_removed": "Codes no longer in the file",
-    "descriptor_changes": "Descriptors changed",
-    "payment_limit_changes": "Payment limits changed",
-    "mue_changes": "MUE values changed",
-    "ndcs_added": "NDCs added to the crosswalk",
-    "ndcs_removed": "NDCs no longer in the crosswalk",
-}
-
-
-def _mue(value: Any) -> str:
-    return f"{value['value']} units (MAI {value['mai']})" if value else "none"
-
-
-def change_row(kind: str, row: dict[str, Any]) -> str:
-    """One change as a coder reads it (the 'What changed' dialog and `changes` text; JSON keeps the rows)."""
-    if kind in ("codes_added", "codes_removed"):
-        return f"{row['code']}: {row['descriptor']}"
-    if kind == "codes_terminated":
-        replaced = f"; use {row['replaced_by']}" if row.get("replaced_by") else ""
-        return f"{row['code']}: ends {row['termination_date']}{replaced}"
-    if kind == "descriptor_changes":
-        return f"{row['code']}: '{row['from']}' became '{row['to']}'"
-    if kind == "payment_limit_changes":
-        before, after = (f"${row[k]} per unit" if row[k] is not None else "not priced" for k in ("from", "to"))
-        return f"{row['code']}: {before} → {after}"
-    if kind == "mue_changes":
-        return f"{row['code']} ({row['setting']}): {_mue(row['from'])} → {_mue(row['to'])}"
-    if kind in ("ndcs_added", "ndcs_removed"):
-        return f"{row['code']}: NDC {row['ndc']} ({row['drug_name']})"
-    return ", ".join(f"{k} {v}" for k, v in row.items())
-
-
-def changes(data: dict[str, Any], keys: list[str]) -> str:
-    codes = data["codes"]
-    lines = [f"Changes {data['from']} → {data['to']}" + (f" for {', '.join(codes)}" if codes else "")]
-    for key in keys:
-        rows = data[key]
-        if rows:
-            lines.append(f"{CHANGE_TITLES.get(key, key)} ({len(rows)}):")
-            lines += [f"  {one_line(change_row(key, row))}" for row in rows]
-    return "\n".join(lines if len(lines) > 1 else lines + ["  no changes"])
-
-
-# What each rule field of a payer profile is called in every text view.
-FIELD_LABELS: dict[str, str] = {
-    "multi_ndc": "Several NDCs",
-    "jw_jz": "JW/JZ",
-    "modifier_340b": "340B modifier",
-    "modifier_340b_ub04_position": "340B modifier position on the UB-04",
-    "ndc_unit_devices": "NDC unit for prefilled syringes and autoinjectors",
-    "ndc_required": "NDC on every drug line",
-    "cms1500_ndc_gap": "CMS-1500 item 24A blanks between the NDC and the unit",
-    "cms1500_ndc_box": "CMS-1500 box for the NDC on paper",
-    "max_units": "Maximum units",
-    "prior_authorization": "Prior authorization",
-    "step_therapy": "Step therapy",
-}
-MULTI_NDC_TEXT = {
-    "split-lines": "one line per NDC",
-    "split-lines-kp-kq": "one line per NDC, KP on the first and KQ on the others",
-    "single-line-note": "one line, the other NDCs in the note (item 19 / NTE)",
-}
-SAMPLE_TEXT = "SAMPLE: confirm with the payer"
-
-
-def _field_value(name: str, value: object) -> str:
-    if name == "multi_ndc":
-        return MULTI_NDC_TEXT.get(str(value), str(value))
-    if name == "cms1500_ndc_box":
-        return "item 24A (shaded part)" if value == "24a" else "item 19"
-    if name == "modifier_340b_ub04_position":
-        return {0: "after the others", 1: "first", 2: "second"}.get(value, str(value)) if isinstance(value, int) else ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dict):
-        return ", ".join(f"{code} {n}" for code, n in value.items()) or "none known"
-    return str(value)
-
-
-def _basis_text(b: FieldBasis) -> str:
-    bounds = f" [{b.bounds_text()}]" if b.bounded else ""
-    return f"{_field_value(b.field, b.value)}{bounds} — {b.describe()}"
-
-
-def profile(p: PayerProfile) -> str:
-    """`payers show`: each rule field with its value and where it comes from (a source, or the app's default)."""
-    out = [
-        f"{p.id} — {p.name}" + (f"  ({SAMPLE_TEXT})" if p.sample else ""),
-        f"Kind {p.kind}; from {p.origin}"
-        + (f"; MAC {p.mac}" if p.mac else "")
-        + (f"; state {p.state}" if p.state else ""),
-    ]
-    if p.replacement:
-        out.append(f"Replaces: {p.replacement}.")
-    for name, label in FIELD_LABELS.items():
-        options = p.basis_for(name)
-        if len(options) == 1:
-            out.append(f"{label}: {_basis_text(options[0])}")
-        else:
-            out.append(f"{label}:")
-            out += [f"  {_basis_text(b)}" for b in options]
-    if p.note:
-        out.append(p.note)
-    if p.sources:
-        out.append("Sources: " + ", ".join(p.sources))
-    return "\n".join(out)
-
-
-def defaults_in_use(r: CalcResult) -> tuple[FieldBasis, ...]:
-    """The profile values the calculation's lines depend on that are not the payer's sourced rule."""
-    p, case = r.case.payer_profile, r.case
-    form = FORM_FOR_SETTING[case.setting]
-    used: list[str] = []
-    if len({c.product.ndc for c in r.containers}) > 1:
-        used.append("multi_ndc")
-    if r.has_jw or r.has_jz or r.discarded_amount.amount:
-        used.append("jw_jz")
-    if case.modifier_340b and case.payer != "medicare":
-        used += ["modifier_340b"] + (["modifier_340b_ub04_position"] if form == "ub04" else [])
-    if any(c.product.form in DEVICE_FORMS for c in r.containers):
-        used.append("ndc_unit_devices")
-    if form == "cms1500":
-        used += ["cms1500_ndc_box"] + (["cms1500_ndc_gap"] if p.cms1500_ndc_box == "24a" else [])
-    return tuple(b for name in used if (b := p.provenance(name)).status != "sourced")
-
-
-def provenance_line(r: CalcResult) -> str:
-    """One line naming the payer profile, "sample" when it is one, and the defaults the lines depend on: the CLI's
-    stderr line for machine formats, the units text, and what the window shows beside the payer and after a copy."""
-    p = r.case.payer_profile
-    head = _profile_head(p)
-    found = defaults_in_use(r)
-    if not found:
-        return f"{head}; every profile value these lines use is sourced."
-    shown = "; ".join(
-        f"{FIELD_LABELS[b.field]}: {_field_value(b.field, b.value)}"
-        + (" (set by the organization's file, no source)" if b.status == "organization" else "")
-        for b in found
-    )
-    return f"{head}; these lines rest on defaults (the app's choice, not the payer's rule): {shown}."
-
-
-def _profile_head(p: PayerProfile) -> str:
-    """'Payer profile ID (name, origin)', with "sample" and what it replaced when it did (red team 2026-12 #11)."""
-    return (
-        f"Payer profile {p.id} ({p.name}, {p.origin})"
-        + (f" — {SAMPLE_TEXT}" if p.sample else "")
-        + (f" — {p.replacement}" if p.replacement else "")
-    )
-
-
-def provenance_summary(o: Outcome) -> str:
-    """The provenance line for an outcome (the profile alone when there is no calculation)."""
-    if o.calculation is not None:
-        return provenance_line(o.calculation)
-    return _profile_head(o.case.payer_profile) + "."
-
-
-def profiles(found: list[PayerProfile]) -> str:
-    return "\n".join(
-        f"{p.id:24} {p.kind:19} {p.name}"
-        + (" [sample]" if p.sample else "")
-        + ("" if p.origin == "built-in" else f" [{p.origin}]")
-        + (f" [replaces {'the built-in' if p.replaces == 'built-in' else p.replaces}]" if p.replaces else "")
-        for p in found
-    )
 
 
 def claim_form(data: dict[str, Any], form: str) -> str:

@@ -132,3 +132,19 @@ def test_audit_shape(capsys):
 def test_shape_sees_a_removed_key():
     golden = shape({"a": 1, "b": [{"c": 1}]})
     assert keys(golden) - keys(shape({"a": 1, "b": [{"d": 1}]})) == {"b.[].c"}
+
+
+def test_payers_check_shape(tmp_path, capsys):
+    """`payers check FILE --json`: a valid file's profiles, and an invalid file's problems (line, record, field,
+    value, why), in one shape."""
+    good = tmp_path / "good.toml"
+    good.write_text('[[payer]]\nid = "acme"\nname = "Acme"\nkind = "commercial"\njw_jz = "medicare"\n', "utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[payer]]\nid = "acme"\nname = "Acme"\nkind = "commercial"\njw_jz = "sometimes"\n', "utf-8")
+    data = run_json(["payers", "check", str(good)], capsys)
+    assert data["profiles"] and data["problems"] == []
+    assert main(["payers", "check", str(bad), "--json"]) == 3
+    invalid = json.loads(capsys.readouterr().out)
+    assert invalid["profiles"] == [] and invalid["problems"]
+    data["problems"] = invalid["problems"]
+    check_against_golden("payers-check", data)
