@@ -248,12 +248,6 @@ class Library:
         those are left out)."""
         return tuple(self.catalog.sources[i] for i in ids if i in self.catalog.sources)
 
-    def read_keyed_lines(self, stream: TextIO, name: str = "-") -> LinesInput:
-        """Drug lines pasted or exported from a billing system, read as `omaliref audit` reads them (streamed)."""
-        from omaliref.data.keyed_lines import read_lines
-
-        return read_lines(stream, name)
-
     @property
     def has_imports(self) -> bool:
         """Whether an import database is open: what the window shows differs before the first import."""
@@ -531,8 +525,9 @@ class Library:
         return label_dose(shipped_catalog(), indication, ige=ige, weight_kg=weight_kg, age_years=age_years)
 
     @staticmethod
-    def read_keyed_lines(stream: TextIO, name: str) -> LinesInput:
-        """Keyed drug lines (a CSV/TSV charge export or an 837) from a stream, read as they are iterated."""
+    def read_keyed_lines(stream: TextIO, name: str = "-") -> LinesInput:
+        """Keyed drug lines (a CSV/TSV charge export, an 837, or a paste in the window) from a stream, read as
+        they are iterated: `omaliref audit` and Check lines read them the same way."""
         from omaliref.data.keyed_lines import read_lines
 
         return read_lines(stream, name)
