@@ -201,10 +201,15 @@ def checklist(catalog: Catalog, outcome: Outcome, ticked: frozenset[str] = froze
     }
 
 
-def units(catalog: Catalog, outcome: Outcome) -> dict[str, Any]:
-    """`units`: the calculation, with the dose check when the case asked for one."""
+def units(catalog: Catalog | None, outcome: Outcome) -> dict[str, Any]:
+    """`units`: the calculation, with the dose check when the case asked for one, and every source its facts rest
+    on (the CMS files of an imported code included). Made from the outcome alone: `catalog` is kept for callers
+    and ignored (the outcome carries the catalog it was computed against)."""
     assert outcome.calculation is not None
-    out = calc_result(catalog, outcome.calculation)
+    out = calc_result(outcome.catalog, outcome.calculation)
+    out["sources"] = [
+        {"id": s.id, "title": s.title, "url": s.url, "date": s.date, "kind": s.kind} for s in outcome.sources
+    ]
     checks = [w for w in (outcome.dose_check, outcome.interval_check) if w is not None]
     out["warnings"][0:0] = [warning(w) for w in checks]
     last = outcome.case.last_dose

@@ -27,10 +27,14 @@ def test_units_json_names_the_payment_limit_mue_and_crosswalk_files(named):
     assert {"cms-asp-2027Q1", "cms-mue-practitioner-2027Q1", "cms-crosswalk-2027Q1"} <= named
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="as_json.units names no source of the code itself: the HCPCS file its descriptor and unit come from "
-    "(report/as_json.py belongs to another helper; the change is described in the audit branch's report)",
-)
 def test_units_json_names_the_hcpcs_file_of_the_code(named):
     assert "cms-hcpcs-2027Q1" in named
+
+
+def test_units_json_lists_each_source_with_its_title(tmp_path, capsys):
+    assert main(["import", *map(str, quarter_zips(tmp_path / "q1")), "--json"]) == 0
+    capsys.readouterr()
+    assert main([*UNITS, "--json"]) == 0
+    listed = {s["id"]: s for s in json.loads(capsys.readouterr().out)["sources"]}
+    assert "cms-hcpcs-2027Q1" in listed
+    assert all(s["title"] for s in listed.values())
