@@ -81,9 +81,24 @@ def imported_code(store: CmsStore, quarter: str, code: str) -> tuple[Code, tuple
     kind = "hcpcs" if row is not None else "asp"
     record = store.import_for(quarter, kind)
     as_of = dt.date.fromisoformat(record.imported_at[:10]) if record else Quarter.parse(quarter).start
-    code_source = source_id(quarter, kind)
-    ids = tuple(dict.fromkeys(s for s in (code_source, unit_source) if s))
-    prov = Provenance("high", ids, as_of)
+    ids = tuple(dict.fromkeys(s for s in (source_id(quarter, kind), unit_source) if s))
+    domain_code = _code_of(quarter, code, row, asp, unit, no_unit, Provenance("high", ids, as_of))
+    products = _crosswalk_products(store, quarter, code, unit, as_of) if unit is not None else []
+    if unit is not None and products:
+        domain_code = replace(domain_code, max_single_dose=_dose_bound(store, quarter, code, unit, products))
+    return domain_code, tuple(products)
+
+
+def _code_of(
+    quarter: str,
+    code: str,
+    row: HcpcsRow | None,
+    asp: AspRow | None,
+    unit: Quantity | None,
+    no_unit: str,
+    prov: Provenance,
+) -> Code:
+    """The imported code as the pack would hold it: the HCPCS record's facts, else the ASP file's short descriptor."""
     term, add = (row.term_date, row.add_date) if row else (None, None)
     origin = (
         f"Imported from the CMS HCPCS file for {quarter}; not reviewed for the curated pack."
@@ -93,7 +108,7 @@ def imported_code(store: CmsStore, quarter: str, code: str) -> tuple[Code, tuple
     )
     notes = [origin, no_unit] if no_unit else [origin]  # the last note says why a code cannot be calculated
     descriptor = row.long_description if row else (asp.short_description if asp else code)
-    domain_code = Code(
+    return Code(
         code=code,
         descriptor=descriptor,
         descriptor_verified=True,
@@ -112,44 +127,45 @@ def imported_code(store: CmsStore, quarter: str, code: str) -> tuple[Code, tuple
         replaced_by=(row.xref1,) if row and row.xref1 else (),
         notes=tuple(notes),
     )
+
+
+def _crosswalk_products(store: CmsStore, quarter: str, code: str, unit: Quantity, as_of: dt.date) -> list[Product]:
+    """The code's packages from the quarter's crosswalk: billing units per item times the code's unit each."""
     products = []
     crosswalk = store.import_for(quarter, "crosswalk")
-    if unit is not None:
-        for xw in store.crosswalk(quarter, code):
-            if not xw.ndc11 or xw.billunits is None or xw.billunits <= 0:
-                continue
-            ndc = f"{xw.ndc11[:5]}-{xw.ndc11[5:9]}-{xw.ndc11[9:]}"
-            per_item = Fraction(xw.billunits) * unit.amount
-            qty = xw.pkg_qty
-            products.append(
-                Product(
-                    ndc=ndc,
-                    listed_ndc=xw.ndc_raw,
-                    code=code,
-                    brand=xw.drug_name,
-                    presentation=f"{xw.drug_name} ({xw.labeler}), {decimal_text(xw.billunits)} units per item; "
-                    f"PKG SIZE {_text(xw.pkg_size)} (unit not stated by CMS)",
-                    form="package",
-                    container_amount=Quantity(per_item, unit.unit),
-                    container_type="unknown",
-                    route="",
-                    marketing_status="listed",
-                    presentation_verified=True,  # NDC and billing units per item come from the CMS crosswalk
-                    auto_select=True,
-                    ndc_unit="UN",  # one per item: the crosswalk counts billing units per item, its size has no unit
-                    ndc_quantity=Fraction(1),
-                    ndc_unit_confidence="low",
-                    ndc_unit_note=_ndc_unit_note(xw, crosswalk.file if crosswalk else f"for {quarter}"),
-                    provenance=Provenance("high", (source_id(quarter, "crosswalk"),), as_of),
-                    containers_per_package=int(qty) if qty and qty == qty.to_integral_value() and qty > 0 else None,
-                    container_type_confidence="low",
-                    status_note="From the CMS ASP NDC-HCPCS crosswalk; single-dose status and the unit of the "
-                    "package size are not in the file.",
-                )
+    for xw in store.crosswalk(quarter, code):
+        if not xw.ndc11 or xw.billunits is None or xw.billunits <= 0:
+            continue
+        ndc = f"{xw.ndc11[:5]}-{xw.ndc11[5:9]}-{xw.ndc11[9:]}"
+        per_item = Fraction(xw.billunits) * unit.amount
+        qty = xw.pkg_qty
+        products.append(
+            Product(
+                ndc=ndc,
+                listed_ndc=xw.ndc_raw,
+                code=code,
+                brand=xw.drug_name,
+                presentation=f"{xw.drug_name} ({xw.labeler}), {decimal_text(xw.billunits)} units per item; "
+                f"PKG SIZE {_text(xw.pkg_size)} (unit not stated by CMS)",
+                form="package",
+                container_amount=Quantity(per_item, unit.unit),
+                container_type="unknown",
+                route="",
+                marketing_status="listed",
+                presentation_verified=True,  # NDC and billing units per item come from the CMS crosswalk
+                auto_select=True,
+                ndc_unit="UN",  # one per item: the crosswalk counts billing units per item, its size has no unit
+                ndc_quantity=Fraction(1),
+                ndc_unit_confidence="low",
+                ndc_unit_note=_ndc_unit_note(xw, crosswalk.file if crosswalk else f"for {quarter}"),
+                provenance=Provenance("high", (source_id(quarter, "crosswalk"),), as_of),
+                containers_per_package=int(qty) if qty and qty == qty.to_integral_value() and qty > 0 else None,
+                container_type_confidence="low",
+                status_note="From the CMS ASP NDC-HCPCS crosswalk; single-dose status and the unit of the "
+                "package size are not in the file.",
             )
-    if unit is not None and products:
-        domain_code = replace(domain_code, max_single_dose=_dose_bound(store, quarter, code, unit, products))
-    return domain_code, tuple(products)
+        )
+    return products
 
 
 def _ndc_unit_note(xw: Any, crosswalk_file: str) -> str:
@@ -335,8 +351,17 @@ def search_entries(catalog: Catalog, store: CmsStore | None) -> list[SearchEntry
     quarter = store.latest_code_quarter()
     if quarter is None:
         return []
+    named: set[str] = set()
+    return (
+        _hcpcs_entries(catalog, store, quarter, named)
+        + _asp_entries(catalog, store, quarter, named)
+        + _ndc_entries(catalog, store, quarter)
+    )
+
+
+def _hcpcs_entries(catalog: Catalog, store: CmsStore, quarter: str, named: set[str]) -> list[SearchEntry]:
+    """The quarter's HCPCS codes the pack lacks; `named` gains every code the file names."""
     entries = []
-    named = set()
     for row in store.hcpcs_codes(quarter):
         named.add(row.code)
         if row.code in catalog.codes:
@@ -355,22 +380,31 @@ def search_entries(catalog: Catalog, store: CmsStore | None) -> list[SearchEntry
                 IMPORTED_BIAS,
             )
         )
-    for asp in store.asp_codes(quarter):  # priced codes the quarter's HCPCS file (if any) did not name
-        if asp.code in catalog.codes or asp.code in named:
-            continue
-        entries.append(
-            SearchEntry(
-                asp.code,
-                "code",
-                f"{asp.code} — {asp.short_description} [CMS {quarter} ASP]",
-                f"Imported from the CMS ASP payment-limit file ({quarter}); billing unit {asp.dosage or 'not given'}.",
-                asp.code,
-                (asp.code.lower(),),
-                (asp.short_description,),
-                asp.short_description,
-                IMPORTED_BIAS,
-            )
+    return entries
+
+
+def _asp_entries(catalog: Catalog, store: CmsStore, quarter: str, named: set[str]) -> list[SearchEntry]:
+    """Priced codes the quarter's HCPCS file (if any) did not name."""
+    return [
+        SearchEntry(
+            asp.code,
+            "code",
+            f"{asp.code} — {asp.short_description} [CMS {quarter} ASP]",
+            f"Imported from the CMS ASP payment-limit file ({quarter}); billing unit {asp.dosage or 'not given'}.",
+            asp.code,
+            (asp.code.lower(),),
+            (asp.short_description,),
+            asp.short_description,
+            IMPORTED_BIAS,
         )
+        for asp in store.asp_codes(quarter)
+        if asp.code not in catalog.codes and asp.code not in named
+    ]
+
+
+def _ndc_entries(catalog: Catalog, store: CmsStore, quarter: str) -> list[SearchEntry]:
+    """The quarter's crosswalk NDCs the pack lacks, each once."""
+    entries = []
     known = {p.ndc11 for p in catalog.products.values()}
     for xw in store.crosswalk_all(quarter) if store.import_for(quarter, "crosswalk") else []:
         if not xw.ndc11 or xw.ndc11 in known:

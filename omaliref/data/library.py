@@ -68,18 +68,20 @@ class Library:
         self.store_problem: str | None = None
         self._data_version: int | None = None  # the store's PRAGMA data_version when this connection last looked
         self.on_reload: Callable[[str], None] | None = None  # told when another program's import was picked up
+        self.cache_dir = self.database.parent / "cache"  # rebuildable files (what the store's last scan found)
 
     @classmethod
     def open(cls, state_dir: str | None = None) -> Library:
         """The shipped pack, and the import database if one was created (reading never creates it; a damaged one
         is set aside and the curated pack keeps working)."""
         database = cls.database_path(state_dir)
-        config = StateDirs.resolve(state_dir).config
-        library = cls(shipped_catalog(), None, database, config)
+        dirs = StateDirs.resolve(state_dir)
+        library = cls(shipped_catalog(), None, database, dirs.config)
+        library.cache_dir = dirs.cache if dirs.cache is not None else dirs.data / "cache"
         library.store = library._open_reader()
         return library
 
-    def _open_reader(self) -> CmsStore | None:
+    def _open_reader(self, *, check_values: bool = True) -> CmsStore | None:
         """A read-only connection to the import database, or None (with a notice) when it cannot be used."""
         if not self.database.exists() and not self.database.is_symlink():
             return None
@@ -87,7 +89,7 @@ class Library:
 
         self.store_problem = None
         try:
-            return CmsStore(self.database, readonly=True)
+            store = CmsStore(self.database, readonly=True)
         except StoreUnavailable as exc:
             self.store_problem = (
                 f"The imported CMS quarters cannot be used now: the import database {exc.reason}."
@@ -100,13 +102,20 @@ class Library:
                 + (f"it was moved aside as {aside.name}" if aside else "it could not be moved aside")
                 + ". The curated data pack is used alone; import the CMS files again."
             )
+        else:
+            if check_values:  # a stored value a read leaves out: said once, with its table and quarter (#14)
+                from omaliref.data.store_values import MEMO_NAME, left_out_remembered
+
+                found = left_out_remembered(store, self.cache_dir / MEMO_NAME)
+                self.notices += [n for n in found if n not in self.notices]
+            return store
         self.notices.append(self.store_problem)
         return None
 
     def for_thread(self) -> Library:
         """The same library with its own database connection (SQLite connections stay on their thread)."""
         library = Library(self.catalog, None, self.database, self.config_dir)
-        library.store = library._open_reader()
+        library.store = library._open_reader(check_values=False)  # this library's own notices are shown nowhere
         return library
 
     def reopen(self) -> None:
@@ -133,8 +142,14 @@ class Library:
                 self._data_version = version
             if version == self._data_version:
                 return False
+        said = len(self.notices)
         self.reopen()
-        notice = "The imported CMS data changed (an import elsewhere, e.g. omaliref import); it was reloaded."
+        notice = " ".join(
+            [
+                "The imported CMS data changed (an import elsewhere, e.g. omaliref import); it was reloaded.",
+                *self.notices[said:],
+            ]
+        )  # and what the reloaded data leaves out, or why it cannot be read
         self.notices.append(notice)
         if self.on_reload is not None:
             self.on_reload(notice)

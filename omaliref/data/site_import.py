@@ -158,59 +158,14 @@ def import_site(
     folder = site.folder
     if folder is None or not result.files:
         return result
-    files = result.files
-    from omaliref.domain.cms import FileFormatError  # the importer's: loaded only when there are files to look at
-    from omaliref.domain.errors import InputError
-
     ledger = Ledger(library.database.parent / LEDGER_NAME)
     records = library.imports()
     ledger.for_store(store_identity(records))
     before = {r.quarter for r in records}
     stored = {r.sha256 for r in records}
-    for path in files:
-        if should_cancel():
+    for path in result.files:
+        if should_cancel() or not _import_one(library, folder, path, ledger, stored, result, should_cancel):
             break
-        key = str(path.relative_to(folder))
-        try:
-            info = path.stat()
-            size, mtime = info.st_size, info.st_mtime_ns
-            sha = ledger.known_hash(key, size, mtime) or _sha256(path)
-        except OSError as exc:  # a file being copied onto the share, a dropped connection: tried again next start
-            result.notices.append(site_file_unreadable(key, exc.strerror or exc.__class__.__name__))
-            continue
-        if sha in ledger.files:
-            if ledger.known_hash(key, size, mtime) is None:
-                ledger.note(key, size, mtime, sha)
-            continue
-        try:
-            if _members_stored(path, stored):
-                ledger.note(key, size, mtime, sha, IMPORTED)
-                continue
-            reports = library.import_files([path], should_cancel=should_cancel)
-        except FileFormatError as exc:  # the file's content: not a CMS file, a damaged zip, no quarter given
-            why = str(exc)
-        except InputError as exc:  # read_members refuses the file itself; import_files, a store it cannot write
-            if "import database" in str(exc):  # the store cannot be written: no other file can be either
-                result.notices.append(site_file_unreadable(key, str(exc)))
-                break
-            why = str(exc)
-        except OSError as exc:  # the share or the store, for now: tried again next start
-            result.notices.append(site_file_unreadable(key, str(exc) or exc.__class__.__name__))
-            continue
-        except Exception as exc:  # cancelled, or anything unforeseen: never the app's start
-            if should_cancel():
-                break
-            result.notices.append(site_file_unreadable(key, f"unexpected {exc.__class__.__name__}"))
-            continue
-        else:
-            ledger.note(key, size, mtime, sha, IMPORTED)
-            stored |= {r.sha256 for r in reports}
-            result.imported.append(key)
-            result.changed = result.changed or any(r.status != "unchanged" for r in reports)
-            continue
-        ledger.note(key, size, mtime, sha, FAILED, why)
-        result.failed.append(key)
-        result.notices.append(site_file_failed(key, why))
     if result.changed:
         ledger.store = store_identity(library.imports())
     ledger.save()
@@ -218,6 +173,65 @@ def import_site(
     if result.new_quarters:
         result.notices.insert(0, quarters_arrived(result.new_quarters, folder))
     return result
+
+
+def _import_one(
+    library: Library,
+    folder: Path,
+    path: Path,
+    ledger: Ledger,
+    stored: set[str],
+    result: SiteImport,
+    should_cancel: Callable[[], bool],
+) -> bool:
+    """One site file: imported, known already, or a notice (remembered as failed when its content is at fault, so it
+    is not tried again until it changes). False when no further file can be imported now: the store cannot be
+    written, or the import was cancelled."""
+    from omaliref.domain.cms import FileFormatError  # the importer's: loaded only when there are files to look at
+    from omaliref.domain.errors import InputError
+
+    key = str(path.relative_to(folder))
+    try:
+        info = path.stat()
+        size, mtime = info.st_size, info.st_mtime_ns
+        sha = ledger.known_hash(key, size, mtime) or _sha256(path)
+    except OSError as exc:  # a file being copied onto the share, a dropped connection: tried again next start
+        result.notices.append(site_file_unreadable(key, exc.strerror or exc.__class__.__name__))
+        return True
+    if sha in ledger.files:
+        if ledger.known_hash(key, size, mtime) is None:
+            ledger.note(key, size, mtime, sha)
+        return True
+    try:
+        if _members_stored(path, stored):
+            ledger.note(key, size, mtime, sha, IMPORTED)
+            return True
+        reports = library.import_files([path], should_cancel=should_cancel)
+    except FileFormatError as exc:  # the file's content: not a CMS file, a damaged zip, no quarter given
+        why = str(exc)
+    except InputError as exc:  # read_members refuses the file itself; import_files, a store it cannot write
+        if "import database" in str(exc):  # the store cannot be written: no other file can be either
+            result.notices.append(site_file_unreadable(key, str(exc)))
+            return False
+        why = str(exc)
+    except OSError as exc:  # the share or the store, for now: tried again next start
+        result.notices.append(site_file_unreadable(key, str(exc) or exc.__class__.__name__))
+        return True
+    except Exception as exc:  # cancelled, or anything unforeseen: never the app's start
+        if should_cancel():
+            return False
+        result.notices.append(site_file_unreadable(key, f"unexpected {exc.__class__.__name__}"))
+        return True
+    else:
+        ledger.note(key, size, mtime, sha, IMPORTED)
+        stored |= {r.sha256 for r in reports}
+        result.imported.append(key)
+        result.changed = result.changed or any(r.status != "unchanged" for r in reports)
+        return True
+    ledger.note(key, size, mtime, sha, FAILED, why)
+    result.failed.append(key)
+    result.notices.append(site_file_failed(key, why))
+    return True
 
 
 # -- wordings (said once, here) -------------------------------------------------------------------------------

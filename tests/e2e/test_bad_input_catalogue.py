@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from omaliref.cli import main
+from tests.e2e.test_store_values import DAMAGE, SAID
 from tests.fixtures.payer_files import PARSER_BREAKERS
 
 LONG = "9" * 10_000
@@ -242,9 +243,48 @@ def test_bad_organization_payer_files(setup, fragment, check_code, isolated_stat
     assert err.startswith("omaliref: ") and fragment in err
 
 
+# (id, SQL damaging one stored value, what the one notice names): a value the store cannot read (red team 2026-12 #14).
+# Not an exit 2: the command answers without the value, and says once on stderr that the table and quarter lack it.
+STORED_VALUE_CASES = [
+    (f"stored-{damage}", sql, SAID[damage][0])
+    for damage, sql in DAMAGE.items()  # the six values of the report
+]
+
+
+@pytest.fixture(scope="module")
+def one_quarter(tmp_path_factory):
+    from omaliref.data.library import Library
+    from tests.fixtures.cms import quarter_zips
+
+    base = tmp_path_factory.mktemp("stored")
+    library = Library.open(str(base / "state"))
+    library.import_files(quarter_zips(base / "q1"))
+    library.close()
+    return base / "state"
+
+
+@pytest.mark.parametrize("sql, names", [c[1:] for c in STORED_VALUE_CASES], ids=[c[0] for c in STORED_VALUE_CASES])
+def test_bad_stored_values(sql, names, one_quarter, isolated_state, capsys):
+    import json
+    import shutil
+    import sqlite3
+
+    shutil.copytree(one_quarter, isolated_state)
+    db = sqlite3.connect(isolated_state / "data" / "cms.sqlite3")
+    db.execute(sql)
+    db.commit()
+    db.close()
+    code = main(["show", "J0001", "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0 and json.loads(out)["id"] == "J0001"  # stdout: the JSON alone
+    said = [line for line in err.splitlines() if "left out" in line]
+    assert len(said) == 1 and said[0].startswith("omaliref: ") and names in said[0], err
+    assert "Traceback" not in err
+
+
 def test_catalogue_size():
-    cases = CASES + FILE_CASES + PAYER_FILE_CASES
-    assert len(cases) >= (78 if hasattr(os, "mkfifo") else 76)  # 69 before the payer-file cases (#27)
+    cases = CASES + FILE_CASES + PAYER_FILE_CASES + STORED_VALUE_CASES
+    assert len(cases) >= (84 if hasattr(os, "mkfifo") else 82)  # 69 before the payer-file cases (#27), 78 before #14's
     assert len({c[0] for c in cases}) == len(cases)
 
 

@@ -1,9 +1,17 @@
-"""Bad input typed into the window: a sentence next to the field, no exception, the last good result kept."""
+"""Bad input typed into the window: a sentence next to the field, no exception, the last good result kept. And bad
+values in the import database (red team 2026-12 #14): left out of every answer, and said among the window's notices."""
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+
 import pytest
 from PySide6.QtCore import QDate
+
+from omaliref.data.library import Library
+from tests.e2e.test_store_values import DAMAGE, SAID
+from tests.fixtures.cms import quarter_zips
 
 GOOD = [("J2357", "", "45"), ("J2357", "JW", "15")]
 CASES = [
@@ -75,5 +83,23 @@ def test_lookalike_code_with_omalizumab_dose(window, qtbot):
     assert not calc.code_error.isHidden() and "Omalizumab is J2357" in calc.code_error.text()
 
 
+@pytest.mark.parametrize("damage", DAMAGE, ids=list(DAMAGE))
+def test_a_bad_stored_value_is_among_the_window_notices(make_window, isolated_state, tmp_path, caplog, damage):
+    library = Library.open(str(isolated_state))
+    library.import_files(quarter_zips(tmp_path / "q1"))
+    library.close()
+    db = sqlite3.connect(isolated_state / "data" / "cms.sqlite3")
+    db.execute(DAMAGE[damage])
+    db.commit()
+    db.close()
+    with caplog.at_level(logging.INFO, logger="omaliref"):
+        window = make_window()  # each notice is logged as it goes to the status bar
+    where, column = SAID[damage]
+    said = [r.getMessage() for r in caplog.records if where in r.getMessage()]
+    assert len(said) == 1 and column in said[0] and "left out" in said[0], caplog.text
+    assert window.loaded
+
+
 def test_ui_catalogue_size():
     assert len(CASES) >= 18
+    assert len(CASES) + len(DAMAGE) >= 24  # with the stored values (#14)
