@@ -12,6 +12,7 @@ import pytest
 from omaliref.data.cms_catalog import conflicts, search_entries
 from omaliref.data.cms_import import import_paths, read_members
 from omaliref.data.cms_store import CmsStore
+from omaliref.data.cms_writer import Writer
 from omaliref.data.library import Library
 from omaliref.domain.case import case_from_input
 from omaliref.domain.cms import (
@@ -234,13 +235,13 @@ def test_interrupted_import_leaves_the_previous_quarter_intact(store, tmp_path, 
     import_paths(store, quarter_zips(tmp_path / "q1"))
     before = store.tables("2027Q1").asp
     changed = write_zip(tmp_path / "asp2.zip", {NAMES["asp"]: ASP_CSV.replace("12.345", "99.999")})
-    real = CmsStore._insert
+    real = Writer._write_rows
 
     def crash(self, *args, **kwargs):
         real(self, *args, **kwargs)
         raise sqlite3.OperationalError("disk I/O error")  # dies after writing rows, before commit
 
-    monkeypatch.setattr(CmsStore, "_insert", crash)
+    monkeypatch.setattr(Writer, "_write_rows", crash)
     with pytest.raises(OSError):
         import_paths(store, [changed])
     monkeypatch.undo()
@@ -528,7 +529,7 @@ def test_the_xlsx_columns_list_the_detail_fields_in_their_order():
 
 
 def test_a_row_is_checked_for_unsafe_text_once_and_cleaned_only_when_it_holds_some():
-    from omaliref.data.cms_store import _all_one_line
+    from omaliref.data.cms_writer import _all_one_line
 
     assert _all_one_line(("J2357", "Injection, omalizumab, 5 mg", 3, None))
     assert _all_one_line(("J2357", "NBSP\xa0is not a control character"))  # isprintable() doubts it; UNSAFE clears it
