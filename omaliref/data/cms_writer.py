@@ -8,12 +8,12 @@ A failed or cancelled import rolls back and leaves what was there before untouch
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from decimal import Decimal
 
-from omaliref.domain.cms import AspRow, CrosswalkRow, HcpcsRow, MueRow, RowStream, SkippedRow
+from omaliref.domain.cms import Fields, RowStream, SkippedRow
 from omaliref.domain.errors import ImportCancelled
 from omaliref.domain.records import ImportReport
 from omaliref.domain.text import UNSAFE, one_line
@@ -53,12 +53,15 @@ def stored_file_name(label: str, kind: str, sha256: str) -> str:
     return f"{kind} file sha256:{sha256[:16]}"
 
 
-def _text(value: Decimal | None) -> str | None:
+def _text(value: object) -> str | None:
+    """A parsed number (a Decimal, or None) as the store keeps it."""
     return None if value is None else str(value)
 
 
-def _iso(value: dt.date | None) -> str | None:
-    return value.isoformat() if value else None
+@functools.lru_cache(maxsize=4096)  # the parser hands the same date object for the same text
+def _iso(value: object) -> str | None:
+    """A parsed date (or None) as the store keeps it."""
+    return value.isoformat() if isinstance(value, dt.date) else None
 
 
 def _all_one_line(row: Values) -> bool:
@@ -79,66 +82,32 @@ def _one_line_rows(rows: Iterable[SkippedRow]) -> tuple[SkippedRow, ...]:
     )
 
 
-def _hcpcs_values(rows: Sequence[object], q: str, setting: str, import_id: int | None) -> list[Values]:
-    return [
-        (
-            q,
-            r.code,
-            int(r.is_modifier),
-            r.long_description,
-            r.short_description,
-            r.pricing,
-            r.coverage,
-            r.betos,
-            r.xref1,
-            _iso(r.add_date),
-            _iso(r.action_date),
-            _iso(r.term_date),
-            r.action,
-            import_id,
-        )
-        for r in rows
-        if isinstance(r, HcpcsRow)
-    ]
+def _hcpcs_values(rows: Sequence[Fields], q: str, setting: str, import_id: int | None) -> list[Values]:
+    """HcpcsRow fields: code, is_modifier, long and short descriptions, pricing, coverage, BETOS, xref1, the add,
+    action and termination dates, action."""
+    iso = _iso
+    return [(q, r[0], int(bool(r[1])), *r[2:8], iso(r[8]), iso(r[9]), iso(r[10]), r[11], import_id) for r in rows]
 
 
-def _asp_values(rows: Sequence[object], q: str, setting: str, import_id: int | None) -> list[Values]:
-    return [
-        (q, r.code, r.short_description, r.dosage, _text(r.payment_limit), _text(r.coinsurance), r.notes, import_id)
-        for r in rows
-        if isinstance(r, AspRow)
-    ]
+def _asp_values(rows: Sequence[Fields], q: str, setting: str, import_id: int | None) -> list[Values]:
+    """AspRow fields: code, short description, dosage, payment limit, coinsurance, notes."""
+    text = _text
+    return [(q, *r[:3], text(r[3]), text(r[4]), r[5], import_id) for r in rows]
 
 
-def _crosswalk_values(rows: Sequence[object], q: str, setting: str, import_id: int | None) -> list[Values]:
-    return [
-        (
-            q,
-            r.code,
-            r.ndc_raw,
-            r.ndc11,
-            r.labeler,
-            r.drug_name,
-            r.dosage,
-            _text(r.pkg_size),
-            _text(r.pkg_qty),
-            _text(r.billunits),
-            _text(r.billunits_pkg),
-            import_id,
-        )
-        for r in rows
-        if isinstance(r, CrosswalkRow)
-    ]
+def _crosswalk_values(rows: Sequence[Fields], q: str, setting: str, import_id: int | None) -> list[Values]:
+    """CrosswalkRow fields: code, NDC as written, NDC-11, labeler, drug name, dosage, then four numbers."""
+    text = _text
+    return [(q, *r[:6], text(r[6]), text(r[7]), text(r[8]), text(r[9]), import_id) for r in rows]
 
 
-def _mue_values(rows: Sequence[object], q: str, setting: str, import_id: int | None) -> list[Values]:
-    return [
-        (q, setting, r.code, r.value, r.mai, r.mai_text, r.rationale, import_id) for r in rows if isinstance(r, MueRow)
-    ]
+def _mue_values(rows: Sequence[Fields], q: str, setting: str, import_id: int | None) -> list[Values]:
+    """MueRow fields: code, value, indicator, its text, rationale."""
+    return [(q, setting, *r, import_id) for r in rows]
 
 
 # Each kind: its INSERT and how a window of rows becomes its values
-INSERTS: dict[str, tuple[str, Callable[[Sequence[object], str, str, int | None], list[Values]]]] = {
+INSERTS: dict[str, tuple[str, Callable[[Sequence[Fields], str, str, int | None], list[Values]]]] = {
     "hcpcs": ("INSERT OR REPLACE INTO hcpcs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", _hcpcs_values),
     "asp": ("INSERT OR REPLACE INTO asp VALUES (?,?,?,?,?,?,?,?)", _asp_values),
     "crosswalk": ("INSERT INTO crosswalk VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", _crosswalk_values),
@@ -208,7 +177,7 @@ class Writer:
             _one_line_rows(stream.skipped_rows),
         )
 
-    def _windows(self, stream: RowStream, told: Callable[[RowStream], None]) -> Iterable[list[object]]:
+    def _windows(self, stream: RowStream, told: Callable[[RowStream], None]) -> Iterable[list[Fields]]:
         """The stream's windows of rows, Cancel heard before each; `told` after each is written."""
         for window in stream.windows():
             if self.should_cancel():
@@ -235,8 +204,12 @@ class Writer:
         return cur.lastrowid
 
     def _write_rows(self, sql: str, rows: list[Values]) -> None:
-        """Every text cell as one line: control and bidi characters from a CMS file never reach the store."""
-        self.db.executemany(sql, [row if _all_one_line(row) else _one_line_cells(row) for row in rows])
+        """Every text cell as one line: control and bidi characters from a CMS file never reach the store. A window
+        is searched at once (one join, one C loop); only a window that holds some is searched row by row."""
+        text = "\x20".join([v for row in rows for v in row if type(v) is str])
+        if not text.isprintable() and UNSAFE.search(text) is not None:
+            rows = [row if _all_one_line(row) else _one_line_cells(row) for row in rows]
+        self.db.executemany(sql, rows)
 
     def _delete(self, kind: str, quarter: str, setting: str) -> None:
         if kind == "mue":

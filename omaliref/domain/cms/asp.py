@@ -7,7 +7,7 @@ import re
 
 from omaliref.domain.cms import csv_rows
 from omaliref.domain.cms.layout import ASP_COLUMNS
-from omaliref.domain.cms.rows import AspRow, Parsed, RowStream, ShouldCancel, never, number
+from omaliref.domain.cms.rows import Fields, Parsed, RowStream, ShouldCancel, never, number
 from omaliref.domain.quarter import Quarter
 
 _WANTED = {key: (name,) for name, key in ASP_COLUMNS.items() if key and key != "coinsurance"}
@@ -27,17 +27,17 @@ def asp_stream(text: str, file: str, quarter: Quarter | None = None, should_canc
         if any("co-insurance" in h.lower() for h in header)
         else None
     )
-    desc, dosage, limit, notes = cols["desc"], cols["dosage"], cols["limit"], cols["notes"]
-    cell = csv_rows.cell
+    pick = csv_rows.picker([cols["desc"], cols["dosage"], cols["limit"], cols["notes"], coins or 0])
 
-    def make(record: list[str], code: str) -> AspRow:
-        return AspRow(
+    def make(record: list[str], code: str) -> Fields:
+        desc, dosage, limit, notes, coinsurance, _ = pick(record)
+        return (
             code,
-            cell(record, desc),
-            cell(record, dosage),
-            number(cell(record, limit), "Payment Limit"),
-            number(cell(record, coins), "Co-insurance") if coins is not None else None,
-            cell(record, notes),
+            desc,
+            dosage,
+            number(limit, "Payment Limit") if limit else None,
+            (number(coinsurance, "Co-insurance") if coinsurance else None) if coins is not None else None,
+            notes,
         )
 
     stream = RowStream("asp", file, Quarter.of(start), start, end, iter(()))

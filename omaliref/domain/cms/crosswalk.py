@@ -7,7 +7,7 @@ import re
 
 from omaliref.domain.cms import csv_rows
 from omaliref.domain.cms.layout import CROSSWALK_ALIASES, CROSSWALK_COLUMNS
-from omaliref.domain.cms.rows import CrosswalkRow, Parsed, RowStream, ShouldCancel, never, number
+from omaliref.domain.cms.rows import Fields, Parsed, RowStream, ShouldCancel, never, number
 from omaliref.domain.quarter import Quarter
 
 NDC542 = re.compile(r"[0-9]{5}-[0-9]{4}-[0-9]{2}")
@@ -26,21 +26,23 @@ def crosswalk_stream(
     start, end = csv_rows.effective(head, file, h)
     line, header = head[h]
     c = csv_rows.columns(header, _WANTED, file, line)
-    cell = csv_rows.cell
+    pick = csv_rows.picker(
+        [c[key] for key in ("ndc", "labeler", "drug", "dosage", "size", "qty", "units", "units_pkg")]
+    )
 
-    def make(record: list[str], code: str) -> CrosswalkRow:
-        raw = cell(record, c["ndc"])
-        return CrosswalkRow(
+    def make(record: list[str], code: str) -> Fields:
+        raw, labeler, drug, dosage, size, qty, units, units_pkg, _ = pick(record)
+        return (
             code,
             raw,
             raw.replace("-", "") if NDC542.fullmatch(raw) else "",
-            cell(record, c["labeler"]),
-            cell(record, c["drug"]),
-            cell(record, c["dosage"]),
-            number(cell(record, c["size"]), "PKG SIZE"),
-            number(cell(record, c["qty"]), "PKG QTY"),
-            number(cell(record, c["units"]), "BILLUNITS"),
-            number(cell(record, c["units_pkg"]), "BILLUNITSPKG"),
+            labeler,
+            drug,
+            dosage,
+            number(size, "PKG SIZE") if size else None,
+            number(qty, "PKG QTY") if qty else None,
+            number(units, "BILLUNITS") if units else None,
+            number(units_pkg, "BILLUNITSPKG") if units_pkg else None,
         )
 
     stream = RowStream("crosswalk", file, Quarter.of(start), start, end, iter(()))

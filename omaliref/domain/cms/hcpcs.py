@@ -14,7 +14,7 @@ from omaliref.domain.cms.layout import ANWEB, ANWEB_DETAIL_FIELDS, ANWEB_KEY_FIE
 from omaliref.domain.cms.rows import (
     LEVEL2,
     MONTHS,
-    HcpcsRow,
+    Fields,
     Parsed,
     RowStream,
     ShouldCancel,
@@ -189,8 +189,9 @@ def _grouped(
 _DATES = (("add_date", "ADD_DT"), ("action_date", "ACT_EFF_DT"), ("term_date", "TERM_DT"))
 
 
-def _row(code: str, family: str, lines: list[HcpcsRecord], first: HcpcsRecord, stream: RowStream) -> HcpcsRow | None:
-    """One code's row from its record lines; None (and reported) when one of its dates cannot be read."""
+def _row(code: str, family: str, lines: list[HcpcsRecord], first: HcpcsRecord, stream: RowStream) -> Fields | None:
+    """One code's row (an HcpcsRow's fields) from its record lines; None (and reported) when one of its dates cannot
+    be read."""
     if len(lines) > 1:
         lines.sort(key=lambda r: r.seq)
     description = _SPACES.sub(" ", " ".join(r.description.strip() for r in lines))
@@ -202,7 +203,7 @@ def _row(code: str, family: str, lines: list[HcpcsRecord], first: HcpcsRecord, s
         except CellError as exc:
             stream.skipped_rows.append(SkippedRow(stream.file, first.line, cms_name, d[key], str(exc)))
             return None
-    return HcpcsRow(
+    return (
         code,
         family == "mod",
         description.strip(),
@@ -220,7 +221,7 @@ def _row(code: str, family: str, lines: list[HcpcsRecord], first: HcpcsRecord, s
 
 def _rows(
     groups: dict[tuple[str, str], list[HcpcsRecord]], firsts: dict[tuple[str, str], HcpcsRecord], stream: RowStream
-) -> Iterator[HcpcsRow]:
+) -> Iterator[Fields]:
     for done, ((code, family), lines) in enumerate(groups.items(), start=1):
         stream.read = done / len(groups)
         first = firsts.get((code, family))

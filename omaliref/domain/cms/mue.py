@@ -10,7 +10,7 @@ import re
 from omaliref.domain.cms import csv_rows
 from omaliref.domain.cms.errors import CellError, FileFormatError, QuarterUnknown
 from omaliref.domain.cms.layout import MUE_COLUMNS, MUE_FILE_SETTINGS, MUE_HEADER_SETTINGS
-from omaliref.domain.cms.rows import MueRow, Parsed, RowStream, ShouldCancel, never
+from omaliref.domain.cms.rows import Fields, Parsed, RowStream, ShouldCancel, never
 from omaliref.domain.quarter import EARLIEST_QUARTER_YEAR, LATEST_QUARTER_YEAR, Quarter
 from omaliref.domain.vocab import MueSetting
 
@@ -51,14 +51,17 @@ def _quarter(name: re.Match[str] | None, file: str, quarter: Quarter | None) -> 
     return found
 
 
-def _make(record: list[str], code: str) -> MueRow:
-    cell = csv_rows.cell
-    value_text, mai_text = cell(record, 1), cell(record, 2)
+_PICK = csv_rows.picker([1, 2, 3])
+
+
+def _make(record: list[str], code: str) -> Fields:
+    """A MueRow's fields."""
+    value_text, mai_text, rationale, _ = _PICK(record)
     if not (value_text.isascii() and value_text.isdigit()) or len(value_text) > 6:
         raise CellError(f"MUE Values '{value_text[:20]}' is not a whole number of units")
     if mai_text[:1] not in ("1", "2", "3"):
         raise CellError(f"MUE Adjudication Indicator '{mai_text[:20]}' is not 1, 2 or 3")
-    return MueRow(code, int(value_text), int(mai_text[0]), mai_text[1:].strip(), cell(record, 3))
+    return (code, int(value_text), int(mai_text[0]), mai_text[1:].strip(), rationale)
 
 
 def mue_stream(text: str, file: str, quarter: Quarter | None = None, should_cancel: ShouldCancel = never) -> RowStream:

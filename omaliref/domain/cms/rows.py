@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import itertools
+import operator
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -139,6 +141,10 @@ CANCEL_EVERY = 1000  # records read between two looks at Cancel while a file par
 ROW_WINDOW = 2000  # rows parsed, then stored, at a time: an import's memory does not grow with its files
 
 
+Fields = tuple[object, ...]  # a row's fields, in its class's order
+ROW_CLASSES: dict[str, type] = {"hcpcs": HcpcsRow, "asp": AspRow, "crosswalk": CrosswalkRow, "mue": MueRow}
+
+
 def never() -> bool:
     return False
 
@@ -159,15 +165,16 @@ class RowStream:
     quarter: Quarter
     effective_from: dt.date
     effective_to: dt.date
-    rows: Iterator[object]  # read once
+    rows: Iterator[Fields]  # read once
     setting: str = ""  # MUE only
     skipped: int = 0
     skipped_rows: list[SkippedRow] = dataclasses.field(default_factory=list)
     count: int = 0  # rows read so far
     read: float = 0.0  # how much of the file is read, 0..1 (for a progress bar)
 
-    def windows(self, size: int = ROW_WINDOW) -> Iterator[list[object]]:
-        """The rows, `size` at a time."""
+    def windows(self, size: int = ROW_WINDOW) -> Iterator[list[Fields]]:
+        """The rows, `size` at a time, each as its fields (in its row class's order: `ROW_CLASSES[kind](*fields)`
+        is the row; an import stores the fields without making the rows)."""
         while window := list(itertools.islice(self.rows, size)):
             self.count += len(window)
             yield window
@@ -175,7 +182,8 @@ class RowStream:
 
     def parsed(self) -> Parsed:
         """Every row read into one value (a test, a review, a comparison: not an import, which stores windows)."""
-        rows = tuple(row for window in self.windows() for row in window)
+        make = ROW_CLASSES[self.kind]
+        rows = tuple(make(*fields) for window in self.windows() for fields in window)
         return Parsed(
             self.kind,
             self.file,
@@ -197,7 +205,7 @@ class RowStream:
             parsed.quarter,
             parsed.effective_from,
             parsed.effective_to,
-            iter(parsed.rows),
+            map(operator.attrgetter(*(f.name for f in dataclasses.fields(ROW_CLASSES[parsed.kind]))), parsed.rows),
             parsed.setting,
             parsed.skipped,
             list(parsed.skipped_rows),
@@ -216,6 +224,7 @@ def decode(data: bytes) -> str:
     return data.decode("latin-1")
 
 
+@functools.lru_cache(maxsize=4096)  # an HCPCS file has ~27,000 dates and a few thousand distinct ones
 def date8(text: str, field: str) -> dt.date | None:
     text = text.strip()
     if not text:
@@ -231,6 +240,7 @@ def date8(text: str, field: str) -> dt.date | None:
     return day
 
 
+@functools.lru_cache(maxsize=4096)  # a file repeats its numbers (package sizes, percentages): made once each
 def number(text: str, field: str) -> Decimal | None:
     """A CMS number ('1,234.5', 'N/A' or empty = none); NaN, infinities, negatives and absurd sizes are refused."""
     text = text.strip().replace(",", "")
