@@ -323,6 +323,9 @@ def test_the_quick_xlsx_reference_check_finds_what_the_general_one_finds():
         b'<c\tr="A60000"><v>1</v></c>',
         b'<c r= "A1"><v>1</v></c>',
         b'<c\nr="$A$1"><v>1</v></c>',
+    ) + tuple(
+        b'<c r="' + ref + b'"><v>1</v></c>'
+        for ref in (b"AB12", b"B12", b"BL$50000", b"BM$1", b"Z9999", b"12345", b"50000", b"50001", b"A0", b"AAA1", b"")
     ):
         sheet = head + cell + b"</row></sheetData></worksheet>"
         assert _places_cells_beyond(sheet) == bool(_FAR_REF.search(sheet)), cell
