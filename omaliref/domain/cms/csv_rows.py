@@ -124,6 +124,13 @@ def columns(header: list[str], wanted: Mapping[str, tuple[str, ...]], file: str,
     return out
 
 
+def _unusable(stream: RowStream, line: int, exc: CellError) -> None:
+    """Report a row skipped for one unusable value (the CellError names the field, then the value in quotes)."""
+    message = str(exc)
+    field, _, rest = message.partition(" '")
+    stream.skipped_rows.append(SkippedRow(stream.file, line, field, rest.partition("'")[0], message))
+
+
 def level2_rows(
     rows: Iterable[Record],
     stream: RowStream,
@@ -138,34 +145,34 @@ def level2_rows(
     refuses the file. A row with an unusable value, or a second row for a code when codes must be unique, is
     skipped and reported in `stream.skipped_rows`."""
     seen: dict[str, int] = {}
-    line, any_row = 1, False
+    classify = _CODE.fullmatch  # one test: a Level II code, or another 5-character code (CPT/CDT), or neither
+    line, any_row, others, kept = 1, False, 0, 0
     for line, record in rows:
         code = record[0].strip().upper() if record else ""
         if not code and not any(c.strip() for c in record):
             continue
-        m = _CODE.fullmatch(code)  # one test: a Level II code, or another 5-character code (CPT/CDT), or neither
+        m = classify(code)
         if m is None or m.lastindex is None:
             if m is None:
                 raise FileFormatError(
                     stream.file, line, f"a 5-character HCPCS code in the first column, not '{code[:20]}'"
                 )
-            stream.skipped += 1
+            others += 1
             continue
         any_row = True
         try:
             row = make(record, code)
         except CellError as exc:
-            message = str(exc)
-            field, _, rest = message.partition(" '")
-            stream.skipped_rows.append(SkippedRow(stream.file, line, field, rest.partition("'")[0], message))
+            _unusable(stream, line, exc)
             continue
-        if unique:
-            if code in seen:
-                reason = f"a second row for {code} (the first is line {seen[code]}); the first is kept"
-                stream.skipped_rows.append(SkippedRow(stream.file, line, "code", code, reason))
-                continue
-            seen[code] = line
-        stream.read = line / lines
+        if unique and seen.setdefault(code, line) != line:
+            reason = f"a second row for {code} (the first is line {seen[code]}); the first is kept"
+            stream.skipped_rows.append(SkippedRow(stream.file, line, "code", code, reason))
+            continue
+        kept += 1
+        if not kept % 256:  # how far the file is read, for the progress bar: often enough for a window of rows
+            stream.read = line / lines
         yield row
+    stream.skipped += others
     if not any_row:
         raise FileFormatError(stream.file, line, f"{what} rows after the header (none found)")
