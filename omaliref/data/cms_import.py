@@ -1,9 +1,9 @@
 """Read CMS files as downloaded or passed around (zips, extracted files, renamed files, the XLSX edition), parse
 them all, then store them.
 
-Files are recognized by their content, not their names. Everything is parsed before anything is written: if one
-file does not match its layout the whole import is refused with that file's name and line, so the database never
-holds a half-updated quarter. Rows with one unusable value are left out and reported.
+Files are recognized by their content, not their names. A command's files are parsed and stored in one transaction:
+if one file does not match its layout the whole import is refused (rolled back) with that file's name and line, so
+the database never holds a half-updated quarter. Rows with one unusable value are left out and reported.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import itertools
 import re
 import stat
 import zipfile
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,13 +25,14 @@ from omaliref.domain.cms import (
     FileFormatError,
     HcpcsRecord,
     Parsed,
+    RowStream,
     cell_text,
     decode,
     hcpcs_records_from_rows,
     hcpcs_records_from_text,
+    hcpcs_stream,
     kind_of_text,
-    parse,
-    parse_hcpcs_records,
+    open_stream,
 )
 from omaliref.domain.errors import InputError
 from omaliref.domain.quarter import Quarter
@@ -56,6 +57,11 @@ _IN_BOUNDS_REF = rb"(?:[A-Z]|A[A-Z]|B[A-L])?\$?(?:[1-9][0-9]{0,3}|[1-4][0-9]{4}|
 # an r="…" attribute whose value is not a reference within A1:BL50000 (any element, either quote, spaced '='); its
 # literal 'r' first lets the regex engine skip ahead (0.09 s over the 14 MB October 2025 sheet)
 _FAR_REF = re.compile(rb"r(?<=\sr)\s*=\s*([\"'])(?!" + _IN_BOUNDS_REF + rb"\1)")
+# the same for r="…" as spreadsheet programs write it: a literal prefix the engine finds without trying each 'r',
+# and possessive quantifiers (the longest column is the only one that can fit): a third of _FAR_REF's time. It also
+# finds xmlns:r="…", which the caller tells apart by the character before it
+_FAR_REF_AS_WRITTEN = re.compile(rb'r="(?!(?:A[A-Z]|B[A-L]|[A-Z])?+\$?+(?:[1-9][0-9]{0,3}+|[1-4][0-9]{4}|50000)")')
+_REF_NOT_AS_WRITTEN = re.compile(rb"r(?:\s+=|=\s|=')")  # r =, r= ", r='…': only then is _FAR_REF needed
 # a cell element without a reference (calamine would place it after the previous one, unbounded); the quick test
 # finds cells not written as spreadsheet programs write them (<c r="…), the exact one decides
 _CELL_NOT_AS_WRITTEN = re.compile(rb"<c(?=[\s/>])(?! r=\")")
@@ -64,7 +70,10 @@ _IMPLICIT_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])(?![^>]*\sr\s*=
 
 def _places_cells_beyond(sheet: bytes) -> bool:
     """Whether a worksheet part places a cell outside A1:BL50000 or leaves one to be placed by counting."""
-    if _FAR_REF.search(sheet):
+    if _REF_NOT_AS_WRITTEN.search(sheet):
+        if _FAR_REF.search(sheet):
+            return True
+    elif any(sheet[m.start() - 1 : m.start()].isspace() for m in _FAR_REF_AS_WRITTEN.finditer(sheet)):
         return True
     return bool((b":c" in sheet or _CELL_NOT_AS_WRITTEN.search(sheet)) and _IMPLICIT_CELL.search(sheet))
 
@@ -301,13 +310,22 @@ def read_members(paths: Sequence[str | Path], should_cancel: Callable[[], bool] 
     return members
 
 
+def read_member(
+    member: Member, quarter: Quarter | None = None, should_cancel: Callable[[], bool] = lambda: False
+) -> RowStream:
+    """A member opened for storing: what it says of itself now, its rows parsed a window at a time as they are
+    stored (Cancel is heard while they are)."""
+    if member.xlsx:
+        records, skipped = _workbook_records(member, should_cancel)
+        return hcpcs_stream(records, member.name, skipped, quarter)
+    return open_stream(member.kind, decode(member.data), member.name, quarter, should_cancel)
+
+
 def parse_member(
     member: Member, quarter: Quarter | None = None, should_cancel: Callable[[], bool] = lambda: False
 ) -> Parsed:
-    if member.xlsx:
-        records, skipped = _workbook_records(member, should_cancel)
-        return parse_hcpcs_records(records, member.name, skipped, quarter)
-    return parse(member.kind, decode(member.data), member.name, quarter)
+    """A member parsed whole (a test, a comparison of editions: an import stores windows, read_member)."""
+    return read_member(member, quarter, should_cancel).parsed()
 
 
 def _workbook_records(
@@ -336,35 +354,31 @@ def import_paths(
     now: dt.datetime | None = None,
     quarter: Quarter | None = None,
 ) -> list[ImportReport]:
-    """Parse every file, then store them all in one transaction (a quarter is there whole or not at all); cancel
-    between and within files. `quarter` is used only for a file that does not say which quarter it is for.
-    `progress(done, total, label)` counts bytes: each file's size once when it is parsed, and again as its rows are
-    stored (batch by batch), so the bar moves with the rows."""
+    """Recognize every file, then parse and store them one after another in one transaction (a quarter is there
+    whole or not at all: a file that does not match its layout, or Cancel, rolls all of it back). A file's rows are
+    parsed and stored a window at a time, so memory does not grow with the files. `quarter` is used only for a file
+    that does not say which quarter it is for. `progress(done, total, label)` counts bytes: each file's share as
+    its rows are read and stored (window by window), so the bar moves with the rows."""
     members = read_members(paths, should_cancel)
     if not members:
         raise InputError("No CMS files were given.")
     sizes = [len(m.data) for m in members]
-    total, done = 2 * sum(sizes), 0
-    parsed = []
-    for member, size in zip(members, sizes, strict=True):
-        if should_cancel():
-            raise ImportCancelled()
-        if progress:
-            progress(done, total, f"reading {member.name}")
-        parsed.append((parse_member(member, quarter, should_cancel), hashlib.sha256(member.data).hexdigest()))
-        done += size
-    stored = [0] * len(parsed)
+    total = sum(sizes)
 
-    def on_rows(index: int, rows: int) -> None:
-        stored[index] += rows
-        if progress:
-            item, size = parsed[index][0], sizes[index]
-            share = size * stored[index] // max(len(item.rows), 1)
-            progress(done + sum(sizes[:index]) + min(share, size), total, f"storing {item.file}")
+    def opened() -> Iterator[tuple[RowStream, str]]:
+        for index, member in enumerate(members):
+            if should_cancel():
+                raise ImportCancelled()
+            if progress:
+                progress(sum(sizes[:index]), total, f"reading {member.name}")
+            yield read_member(member, quarter, should_cancel), hashlib.sha256(member.data).hexdigest()
 
-    if should_cancel():
-        raise ImportCancelled()
-    reports = store.store_all(parsed, now=now or dt.datetime.now(), should_cancel=should_cancel, on_rows=on_rows)
+    def on_rows(index: int, stream: RowStream) -> None:
+        if progress:
+            share = min(int(sizes[index] * stream.read), sizes[index])
+            progress(sum(sizes[:index]) + share, total, f"storing {stream.file}")
+
+    reports = store.store_all(opened(), now=now or dt.datetime.now(), should_cancel=should_cancel, on_rows=on_rows)
     if progress:
         progress(total, total, "done")
     return reports

@@ -7,18 +7,17 @@ A failed or cancelled import rolls back and leaves what was there before untouch
 from __future__ import annotations
 
 import datetime as dt
-import re
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
 
-from omaliref.domain.cms import AspRow, CrosswalkRow, HcpcsRow, MueRow, Parsed, QuarterTables, SettingMue, SkippedRow
+from omaliref.domain.cms import AspRow, CrosswalkRow, HcpcsRow, MueRow, Parsed, QuarterTables, RowStream, SettingMue
 from omaliref.domain.errors import ImportCancelled as ImportCancelled  # re-exported: where imports are cancelled
 from omaliref.domain.quarter import Quarter
 from omaliref.domain.records import ImportRecord as ImportRecord
 from omaliref.domain.records import ImportReport as ImportReport
-from omaliref.domain.text import UNSAFE, one_line
+from omaliref.domain.text import one_line
 
 SCHEMA_VERSION = 1
 SCHEMA = """
@@ -47,7 +46,6 @@ CREATE TABLE IF NOT EXISTS mue (
     quarter TEXT NOT NULL, setting TEXT NOT NULL, code TEXT NOT NULL, value INTEGER NOT NULL, mai INTEGER NOT NULL,
     mai_text TEXT NOT NULL, rationale TEXT NOT NULL, import_id INTEGER NOT NULL, PRIMARY KEY (quarter, setting, code));
 """
-TABLE_OF = {"hcpcs": "hcpcs", "asp": "asp", "crosswalk": "crosswalk", "mue": "mue"}
 TEXT_COLUMNS = {  # the free text a CMS file brings (codes, dates and numbers are checked by the parsers)
     "imports": ("file",),
     "hcpcs": ("long_description", "short_description", "pricing", "coverage", "betos", "xref1", "action"),
@@ -56,63 +54,6 @@ TEXT_COLUMNS = {  # the free text a CMS file brings (codes, dates and numbers ar
     "mue": ("mai_text", "rationale"),
 }
 TEXT_MARK = ("text", "one-line")  # meta row: every text value was stored as one line (no control characters)
-
-
-def _text(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def _iso(value: dt.date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-_MONTH = (
-    "(January|February|March|April|May|June|July|August|September|October|November|December"
-    "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
-)
-# the names CMS gives its files; a name that is not one of them is not stored (it may be a patient's)
-CMS_FILE_NAMES = {
-    "hcpcs": re.compile(r"HCPC[0-9]{4}_[A-Z]{3,5}_ANWEB(_?v?[0-9A-Z]{1,8})?\.(txt|xlsx)", re.I | re.A),
-    "asp": re.compile(
-        rf"(section 508 version of )?{_MONTH} [0-9]{{4}} (ASP Pricing|Medicare Part B Payment Limit) File"
-        r"( [0-9]{6})?\.(csv|txt|xlsx?)",
-        re.I | re.A,
-    ),
-    "crosswalk": re.compile(
-        rf"(section 508 version of )?{_MONTH} [0-9]{{4}} ASP NDC-HCPCS Crosswalk( [0-9]{{6}})?\.(csv|txt|xlsx?)",
-        re.I | re.A,
-    ),
-    "mue": re.compile(r"MCR_MUE_[A-Za-z]{1,40}_Eff_[0-9]{2}-[0-9]{2}-[0-9]{4}\.(csv|txt|xlsx?)", re.I | re.A),
-}
-
-
-def stored_file_name(label: str, kind: str, sha256: str) -> str:
-    """What the store keeps of a file's name (earlier red team #26: 'JaneDoe MRN12345 DOB 1970-01-01.csv.zip' was
-    stored and shown): the CMS name of the file itself (a zip's member, not the zip), when it is one; else the
-    kind and the start of the SHA-256, never the name a person gave it."""
-    own = label.replace("\\", "/").rsplit("/", 1)[-1]
-    pattern = CMS_FILE_NAMES.get(kind)
-    if pattern is not None and pattern.fullmatch(own):
-        return own
-    return f"{kind} file sha256:{sha256[:16]}"
-
-
-def _all_one_line(row: tuple[object, ...]) -> bool:
-    """One search over a row's text (not one per cell: a third of an HCPCS import's storing time)."""
-    text = "\x20".join([v for v in row if isinstance(v, str)])
-    # isprintable() (a C loop) is False for every character UNSAFE names: only a row it doubts is searched
-    return text.isprintable() or UNSAFE.search(text) is None
-
-
-def _one_line_cells(row: tuple[object, ...]) -> tuple[object, ...]:
-    return tuple(one_line(v) if isinstance(v, str) else v for v in row)
-
-
-def _one_line_rows(rows: tuple[SkippedRow, ...]) -> tuple[SkippedRow, ...]:
-    """Skipped rows quote the file's own text: as one line each."""
-    return tuple(
-        SkippedRow(one_line(r.file), r.line, one_line(r.field), one_line(r.value), one_line(r.reason)) for r in rows
-    )
 
 
 def _one_line_blob(raw: bytes | None) -> str | None:
@@ -298,183 +239,28 @@ class CmsStore:
     def close(self) -> None:
         self.db.close()
 
-    # -- writing -------------------------------------------------------------------------------------------
+    # -- writing (omaliref/data/cms_writer.py) ---------------------------------------------------------------
 
     def store(
         self, parsed: Parsed, sha256: str, *, now: dt.datetime, should_cancel: Callable[[], bool] = lambda: False
     ) -> ImportReport:
         """Replace one quarter's rows of one kind (and MUE setting) in a single transaction."""
-        return self.store_all([(parsed, sha256)], now=now, should_cancel=should_cancel)[0]
+        return self.store_all([(RowStream.of(parsed), sha256)], now=now, should_cancel=should_cancel)[0]
 
     def store_all(
         self,
-        files: Sequence[tuple[Parsed, str]],
+        files: Iterable[tuple[RowStream, str]],
         *,
         now: dt.datetime,
         should_cancel: Callable[[], bool] = lambda: False,
-        on_rows: Callable[[int, int], None] | None = None,
+        on_rows: Callable[[int, RowStream], None] | None = None,
     ) -> list[ImportReport]:
-        """Store every parsed file (with its SHA-256) in one transaction: a whole quarter is there, or none of it.
-        `on_rows(index, rows)` is told after each batch of rows written for files[index]."""
-        try:
-            # the write lock first, then the look-ups: two imports at once are serialized, never interleaved
-            self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise OSError(f"the import database is busy with another import; try again when it ends ({exc})") from None
-        try:
-            with self.db:  # one transaction (begun above): all files' rows or none
-                reports = []
-                for index, (parsed, sha256) in enumerate(files):
+        """Store every file (a stream, with its SHA-256) in one transaction: a whole quarter is there, or none of
+        it. The files are taken one at a time and their rows a window at a time; `on_rows(index, stream)` is told
+        after each window written for files[index]."""
+        from omaliref.data.cms_writer import Writer  # only an import writes
 
-                    def told(rows: int, index: int = index) -> None:
-                        if on_rows is not None:
-                            on_rows(index, rows)
-
-                    reports.append(self._replace(parsed, sha256, now, should_cancel, told))
-                return reports
-        except sqlite3.Error as exc:
-            raise OSError(f"the import database could not be written ({exc})") from exc
-
-    def _replace(
-        self,
-        parsed: Parsed,
-        sha256: str,
-        now: dt.datetime,
-        should_cancel: Callable[[], bool],
-        on_rows: Callable[[int], None],
-    ) -> ImportReport:
-        """Inside the open transaction: one file's rows in place of what the store held for its quarter and kind."""
-        q = str(parsed.quarter)
-        existing = self.db.execute(
-            "SELECT id, sha256 FROM imports WHERE quarter=? AND kind=? AND setting=?", (q, parsed.kind, parsed.setting)
-        ).fetchone()
-        if existing and existing["sha256"] == sha256:
-            on_rows(len(parsed.rows))
-            status = "unchanged"
-        else:
-            if existing:
-                self._delete(parsed.kind, q, parsed.setting)
-                self.db.execute("DELETE FROM imports WHERE id=?", (existing["id"],))
-            cur = self.db.execute(
-                "INSERT INTO imports (quarter, kind, setting, file, sha256, effective_from, effective_to, rows, "
-                "skipped, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (
-                    q,
-                    parsed.kind,
-                    parsed.setting,
-                    stored_file_name(parsed.file, parsed.kind, sha256),
-                    sha256,
-                    parsed.effective_from.isoformat(),
-                    parsed.effective_to.isoformat(),
-                    len(parsed.rows),
-                    parsed.skipped,
-                    now.isoformat(timespec="seconds"),
-                ),
-            )
-            import_id = cur.lastrowid
-            for start in range(0, len(parsed.rows), 2000):
-                if should_cancel():
-                    raise ImportCancelled()
-                batch = parsed.rows[start : start + 2000]
-                self._insert(parsed, q, import_id, batch)
-                on_rows(len(batch))
-            status = "replaced" if existing else "imported"
-        return ImportReport(
-            one_line(parsed.file),
-            parsed.kind,
-            q,
-            parsed.setting,
-            len(parsed.rows),
-            parsed.skipped,
-            status,
-            sha256,
-            _one_line_rows(parsed.skipped_rows),
-        )
-
-    def _write_rows(self, sql: str, rows: Iterable[tuple[object, ...]]) -> None:
-        """Every text cell as one line: control and bidi characters from a CMS file never reach the store."""
-        self.db.executemany(sql, [row if _all_one_line(row) else _one_line_cells(row) for row in rows])
-
-    def _delete(self, kind: str, quarter: str, setting: str) -> None:
-        if kind == "mue":
-            self.db.execute("DELETE FROM mue WHERE quarter=? AND setting=?", (quarter, setting))
-        else:
-            self.db.execute(f"DELETE FROM {TABLE_OF[kind]} WHERE quarter=?", (quarter,))
-
-    def _insert(self, parsed: Parsed, q: str, import_id: int | None, rows: Iterable[object]) -> None:
-        if parsed.kind == "hcpcs":
-            self._write_rows(
-                "INSERT OR REPLACE INTO hcpcs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        q,
-                        r.code,
-                        int(r.is_modifier),
-                        r.long_description,
-                        r.short_description,
-                        r.pricing,
-                        r.coverage,
-                        r.betos,
-                        r.xref1,
-                        _iso(r.add_date),
-                        _iso(r.action_date),
-                        _iso(r.term_date),
-                        r.action,
-                        import_id,
-                    )
-                    for r in rows
-                    if isinstance(r, HcpcsRow)
-                ],
-            )
-        elif parsed.kind == "asp":
-            self._write_rows(
-                "INSERT OR REPLACE INTO asp VALUES (?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        q,
-                        r.code,
-                        r.short_description,
-                        r.dosage,
-                        _text(r.payment_limit),
-                        _text(r.coinsurance),
-                        r.notes,
-                        import_id,
-                    )
-                    for r in rows
-                    if isinstance(r, AspRow)
-                ],
-            )
-        elif parsed.kind == "crosswalk":
-            self._write_rows(
-                "INSERT INTO crosswalk VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        q,
-                        r.code,
-                        r.ndc_raw,
-                        r.ndc11,
-                        r.labeler,
-                        r.drug_name,
-                        r.dosage,
-                        _text(r.pkg_size),
-                        _text(r.pkg_qty),
-                        _text(r.billunits),
-                        _text(r.billunits_pkg),
-                        import_id,
-                    )
-                    for r in rows
-                    if isinstance(r, CrosswalkRow)
-                ],
-            )
-        else:
-            self._write_rows(
-                "INSERT OR REPLACE INTO mue VALUES (?,?,?,?,?,?,?,?)",
-                [
-                    (q, parsed.setting, r.code, r.value, r.mai, r.mai_text, r.rationale, import_id)
-                    for r in rows
-                    if isinstance(r, MueRow)
-                ],
-            )
+        return Writer(self.db, now, should_cancel).store_all(files, on_rows)
 
     # -- reading -------------------------------------------------------------------------------------------
 

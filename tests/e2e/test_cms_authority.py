@@ -169,8 +169,8 @@ def _hcpcs_ending_j2357_and_jw(folder: Path) -> Path:
             HCPC="JW",
             SEQNUM="00100",
             RECID="7",
-            LONG="Drug amount discarded/not administered to any patient",
-            SHORT="Discarded drug not administe",
+            LONG_DESCRIPTION="Drug amount discarded/not administered to any patient",
+            SHORT_DESCRIPTION="Discarded drug not administe",
             COV="C",
             ADD_DT="20030101",
             ACT_EFF_DT="20270401",
@@ -182,7 +182,13 @@ def _hcpcs_ending_j2357_and_jw(folder: Path) -> Path:
         ("JZ", "Zero drug amount discarded/not administered to any patient", "Zero drug wasted", "20230101"),
         ("TB", "Drug or biological acquired with 340b drug pricing program discount", "340b drug", "20180101"),
     ):
-        fields = {"LONG": long, "SHORT": short, "ADD_DT": added, "ACT_EFF_DT": added, "ACTION_CD": "N"}
+        fields = {
+            "LONG_DESCRIPTION": long,
+            "SHORT_DESCRIPTION": short,
+            "ADD_DT": added,
+            "ACT_EFF_DT": added,
+            "ACTION_CD": "N",
+        }
         lines.append(record(HCPC=modifier, SEQNUM="00100", RECID="7", **fields))
     path = folder / "HCPC2027_APR_ANWEB.txt"  # three records at least: what makes a text an HCPCS file
     path.write_text("\r\n".join(lines) + "\r\n", encoding="cp1252")

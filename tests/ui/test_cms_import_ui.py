@@ -205,14 +205,14 @@ def test_closing_the_window_during_an_import_cancels_it_and_waits(window, qtbot,
     from omaliref.data import cms_import
 
     reading, release = threading.Event(), threading.Event()
-    real_parse = cms_import.parse_member
+    real_parse = cms_import.read_member
 
     def held_parse(member, quarter=None, should_cancel=lambda: False):
         reading.set()
         release.wait()  # the test lets the worker go on once the window has been asked to close
         return real_parse(member, quarter, should_cancel)
 
-    monkeypatch.setattr(cms_import, "parse_member", held_parse)
+    monkeypatch.setattr(cms_import, "read_member", held_parse)
     monkeypatch.setattr(
         MainWindow, "ask_import_paths", staticmethod(lambda parent: [str(p) for p in quarter_zips(tmp_path / "q1")])
     )

@@ -12,6 +12,7 @@ import pytest
 from omaliref.data.cms_catalog import conflicts, search_entries
 from omaliref.data.cms_import import import_paths, read_members
 from omaliref.data.cms_store import CmsStore
+from omaliref.data.cms_writer import Writer
 from omaliref.data.library import Library
 from omaliref.domain.case import case_from_input
 from omaliref.domain.cms import (
@@ -234,13 +235,13 @@ def test_interrupted_import_leaves_the_previous_quarter_intact(store, tmp_path, 
     import_paths(store, quarter_zips(tmp_path / "q1"))
     before = store.tables("2027Q1").asp
     changed = write_zip(tmp_path / "asp2.zip", {NAMES["asp"]: ASP_CSV.replace("12.345", "99.999")})
-    real = CmsStore._insert
+    real = Writer._write_rows
 
     def crash(self, *args, **kwargs):
         real(self, *args, **kwargs)
         raise sqlite3.OperationalError("disk I/O error")  # dies after writing rows, before commit
 
-    monkeypatch.setattr(CmsStore, "_insert", crash)
+    monkeypatch.setattr(Writer, "_write_rows", crash)
     with pytest.raises(OSError):
         import_paths(store, [changed])
     monkeypatch.undo()
@@ -252,6 +253,82 @@ def test_cancel_rolls_back(store, tmp_path):
     with pytest.raises(ImportCancelled):
         import_paths(store, quarter_zips(tmp_path / "q1"), should_cancel=lambda: True)
     assert store.quarters() == []
+
+
+def big_crosswalk(rows: int) -> str:
+    """The synthetic crosswalk with `rows` more NDC rows (a code has many NDCs: none is a duplicate)."""
+    row = 'J0001,Inj examplemab 10 mg,"Example Pharma, LLC",99999-{:04d}-{:02d},Examplemab,10 MG,4,10,10,100\n'
+    return CROSSWALK_CSV + "".join(row.format(i // 100, i % 100) for i in range(rows))
+
+
+def test_cancel_is_heard_while_a_csv_file_parses_not_only_between_files(store, tmp_path):
+    """Issue #27: Cancel was checked between files only, so a long CSV parsed to its end after Cancel. It is now
+    heard every 1,000 records as the file parses. Cancel given at the second look once the file is being read is
+    heard at record 2,000: before the first window of 2,000 rows is stored (a look only between windows would
+    have stored one, and said 'storing'), and nothing is committed."""
+    path = write_zip(tmp_path / "big.zip", {NAMES["crosswalk"]: big_crosswalk(200_000)})
+    labels: list[str] = []
+    looks: list[int] = []
+
+    def should_cancel() -> bool:
+        if any(label.startswith("reading") for label in labels):
+            looks.append(1)
+        return len(looks) >= 2
+
+    with pytest.raises(ImportCancelled):
+        import_paths(store, [path], progress=lambda d, t, label: labels.append(label), should_cancel=should_cancel)
+    assert len(looks) == 2
+    assert not any(label.startswith("storing") for label in labels)  # heard while parsing, not between windows
+    assert store.quarters() == [] and store.imports() == []
+
+
+def test_every_parser_hears_cancel_as_it_reads():
+    """The domain parsers take should_cancel and look at it every 1,000 records: a CSV or a TXT edition that is
+    cancelled stops there, not at its end (200,000 records would be 200 looks)."""
+    anweb = anweb_text() + "\r\n".join(
+        line
+        for i in range(3_000)
+        for line in procedure(f"J{i:04d}", "Injection, synthetic", "Inj synthetic", ADD_DT="20260101", ACTION_CD="N")
+    )
+    for kind, text, name in (
+        ("crosswalk", big_crosswalk(200_000), NAMES["crosswalk"]),
+        ("hcpcs", anweb, NAMES["hcpcs"]),
+    ):
+        looks: list[int] = []
+
+        def should_cancel(looks: list[int] = looks) -> bool:
+            looks.append(1)
+            return len(looks) >= 2
+
+        with pytest.raises(ImportCancelled):
+            parse(kind, text, name, should_cancel=should_cancel)
+        assert len(looks) == 2, kind
+    assert parse("hcpcs", anweb, NAMES["hcpcs"], should_cancel=lambda: False).rows  # never asked to stop: all of it
+
+
+def test_the_quick_xlsx_reference_check_finds_what_the_general_one_finds():
+    """_places_cells_beyond reads r="…" with a literal-prefix regex and falls back to the general _FAR_REF when a
+    sheet writes an r attribute another way: both give the same answer on every form."""
+    from omaliref.data.cms_import import _FAR_REF, _places_cells_beyond
+
+    head = b'<worksheet xmlns:r="http://schemas.openxmlformats.org/r"><sheetData><row r="1">'
+    for cell in (
+        b'<c r="A1"><v>1</v></c>',
+        b'<c r="BL50000"><v>1</v></c>',
+        b'<c r="XFD19"><v>1</v></c>',
+        b'<c r="A60000"><v>1</v></c>',
+        b'<c r="BM1"><v>1</v></c>',
+        b'<c r = "XFD19"><v>1</v></c>',
+        b"<c r='A60000'><v>1</v></c>",
+        b'<c\tr="A60000"><v>1</v></c>',
+        b'<c r= "A1"><v>1</v></c>',
+        b'<c\nr="$A$1"><v>1</v></c>',
+    ) + tuple(
+        b'<c r="' + ref + b'"><v>1</v></c>'
+        for ref in (b"AB12", b"B12", b"BL$50000", b"BM$1", b"Z9999", b"12345", b"50000", b"50001", b"A0", b"AAA1", b"")
+    ):
+        sheet = head + cell + b"</row></sheetData></worksheet>"
+        assert _places_cells_beyond(sheet) == bool(_FAR_REF.search(sheet)), cell
 
 
 # --- overlay: calculator, search, conflicts, changes --------------------------------------------------------
@@ -528,7 +605,7 @@ def test_the_xlsx_columns_list_the_detail_fields_in_their_order():
 
 
 def test_a_row_is_checked_for_unsafe_text_once_and_cleaned_only_when_it_holds_some():
-    from omaliref.data.cms_store import _all_one_line
+    from omaliref.data.cms_writer import _all_one_line
 
     assert _all_one_line(("J2357", "Injection, omalizumab, 5 mg", 3, None))
     assert _all_one_line(("J2357", "NBSP\xa0is not a control character"))  # isprintable() doubts it; UNSAFE clears it
