@@ -1,11 +1,10 @@
-"""Composition root: QApplication, catalog, search index, main window, logging and the one excepthook."""
+"""Composition root: the QApplication and the main window over a Library opened before Qt (startup.py), and the
+one excepthook."""
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import logging
-import os
 import sys
 import time
 import traceback
@@ -14,101 +13,75 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from omaliref.data.library import Library
+from omaliref import startup
+from omaliref.data.library import Library
+from omaliref.data.state import StateDirs, StateStore
 
-START = time.perf_counter()
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from omaliref.ui.main_window import MainWindow
+
 log = logging.getLogger("omaliref")
 
 
-def _setup_logging(log_dir: Path) -> Path:
-    path = log_dir / "omaliref.log"
-    try:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
-    except OSError:
-        handler = logging.StreamHandler(sys.stderr)  # a locked log folder must not stop the app
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
-    return path
-
-
-def _collect_again() -> None:
-    """The cyclic garbage collector is off while the app starts: the classes, enums, pack and widgets made then
-    live as long as the app, yet the collector traversed them again and again (~8% of the start-up time, #17).
-    Once the window is shown they are frozen out of future collections, and collection resumes."""
-    gc.freeze()
-    gc.enable()
-
-
-def install_excepthook(window_getter: object, log_path: Path) -> None:
+def install_excepthook(window_getter: Callable[[], QWidget | None], log_path: Path) -> None:
     """Everything unexpected is logged and shown once in a dialog; nothing fails silently."""
 
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         log.error("unexpected error\n%s", "".join(traceback.format_exception(kind, value, tb)))
         try:
-            from omaliref.ui.dialogs import show_error  # imported on first use: keeps start-up lean
+            from omaliref.ui import lazy  # Qt is loaded by now; the dialogs load on first use
 
-            show_error(window_getter(), f"{kind.__name__}: {value}", str(log_path))  # type: ignore[operator]
+            lazy.dialogs.show_error(window_getter(), f"{kind.__name__}: {value}", str(log_path))
         except Exception:
             sys.__excepthook__(kind, value, tb)
 
     sys.excepthook = hook
 
 
-def build_window(  # type: ignore[no-untyped-def]
+def build_window(
     state_dir: str | None = None,
     today: dt.date | None = None,
     *,
-    ready: bool = True,
-    load: Callable[[], Library] | None = None,
-):
-    """Everything the GUI needs, built in one place (tests use it too). With ready=False only the shell is
-    built; the data pack and panes load on finish_loading(). `load` gives the Library (default: open it then)."""
-    from omaliref.data import site
-    from omaliref.data.state import StateDirs, StateStore
-    from omaliref.ui.main_window import MainWindow
+    library: Library | None = None,
+    dirs: StateDirs | None = None,
+    import_site: bool = True,
+) -> MainWindow:
+    """The window, built in one step over an open Library (tests use it too; default: opened here)."""
+    from omaliref.ui.main_window import MainWindow  # Qt and the panes: the "first paint" phase of startup.LOADS
 
-    store = StateStore(StateDirs.resolve(state_dir))
-    settings = site.load_settings(site.settings_path())  # the organization's defaults and locked keys
-    prefs = settings.apply(store.load(), saved=store.path.exists())
-    window = MainWindow(
-        load or library_loader(state_dir), store, prefs, today or dt.date.today(), site_settings=settings
+    dirs = dirs or StateDirs.resolve(state_dir)
+    library = library or Library.open_at_start(dirs)
+    store = StateStore(dirs)
+    return MainWindow(
+        library, store, library.start_preferences(store), today or dt.date.today(), import_site=import_site
     )
-    if ready:
-        window.finish_loading()
-    return window
 
 
-def library_loader(state_dir: str | None, *, now: bool = False) -> Callable[[], Library]:
-    """What gives the window its Library. With now=True the Library is opened at once, with its index: run()
-    does that before PySide6 is imported, because PySide's import hook reads the source of every module imported
-    after it (~15 ms for the pure core, #17). A failure is kept and raised by the window's finish_loading, so an
-    invalid pack is reported in the window as it always was."""
+def qt_application() -> QApplication:
+    from PySide6.QtWidgets import QApplication  # after the Library (see startup)
 
-    def load() -> Library:
-        from omaliref.data.library import Library
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
+    app.setApplicationName("omaliref")
+    app.setDesktopFileName("omaliref")
+    return app
 
-        library = Library.open(state_dir)
-        # the pack's compiled index answers the first keystroke; with imported quarters, the window adds their
-        # codes in the background (MainWindow._rebuild_index)
-        library.set_index(library.curated_index())
-        library.profiles  # noqa: B018 - and the payer profiles the calculator starts with
-        return library
 
-    if not now:
-        return load
-    try:
-        library = load()
-    except Exception as exc:
-        failure = exc
+def pack_error_dialog(error: Exception, log_path: Path) -> int:
+    """An invalid data pack: said in a dialog before any window (the pack is what every answer rests on)."""
+    from PySide6.QtWidgets import QMessageBox
 
-        def fail() -> Library:
-            raise failure
-
-        return fail
-    return lambda: library
+    box = QMessageBox(
+        QMessageBox.Icon.Critical,
+        "omaliref — the data pack cannot be used",
+        f"omaliref cannot start: {error}\n\nNothing was calculated. Reinstall omaliref or tell your IT.\n"
+        f"The details are in the log:\n{log_path}",
+        QMessageBox.StandardButton.Ok,
+    )
+    box.exec()
+    return 3  # as the CLI's exit for a broken pack
 
 
 def run(
@@ -118,66 +91,48 @@ def run(
     state_dir: str | None = None,
     size: tuple[int, int] | None = None,
 ) -> int:
-    gc.disable()  # see _collect_again: start-up makes only long-lived objects
-    from omaliref.data.state import StateDirs
-
-    log_path = _setup_logging(StateDirs.resolve(state_dir).logs)
-    opening = time.perf_counter()
-    load = library_loader(state_dir, now=True)  # the pure core, before PySide6 (see library_loader)
-    library_s = time.perf_counter() - opening
-
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
-    existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
-    app.setApplicationName("omaliref")
-    app.setDesktopFileName("omaliref")
-    window = build_window(state_dir, ready=False, load=load)
-    install_excepthook(lambda: window, log_path)
-    if smoke_test or screenshot_dir:
-        window.import_site_at_start = False  # they measure and draw the window alone
+    early = startup.early(state_dir)  # the pure core and the Library, before PySide6
+    app = qt_application()
+    if isinstance(early.library, Exception):
+        return pack_error_dialog(early.library, early.log_path)
+    measured = smoke_test or bool(screenshot_dir)  # they measure and draw the window alone: no site import
+    window = build_window(library=early.library, dirs=early.dirs, import_site=not measured)
+    install_excepthook(lambda: window, early.log_path)
     if smoke_test:
-        window.finish_loading()  # the Library is open already: one paint shows the whole window
-        window.show()
-        app.processEvents()
-        window.repaint()
-        _collect_again()
-        shown = time.perf_counter()
-        shown_wall = time.time()
-        window.search_edit.setText("xolair")
-        window.calculator.dose_edit.setText("375mg")
-        app.processEvents()
-        answer_wall = time.time()  # the first answer: a search result shown and claim lines computed
-        ok = (
-            window.results.rowCount() > 0
-            and window.reference.current_id == "J2357"
-            and window.calculator.result is not None
-            and window.calculator.result.administered_units == 75
-        )
-        with open("/proc/self/status") if sys.platform == "linux" else open(os.devnull) as status:
-            peak = next((line.split()[1] for line in status if line.startswith("VmHWM:")), "0")
-        t0 = float(os.environ.get("OMALIREF_T0", shown_wall - (shown - START)))
-        sys.stdout.write(
-            f"smoke-test {'ok' if ok else 'FAILED'}: shown after {shown - START:.3f} s "
-            f"startup_s={shown_wall - t0:.4f} library_s={library_s:.4f} ready_after_paint_s=0.0000 "
-            f"answer_s={answer_wall - t0:.4f} peak_rss_kb={peak}\n"
-        )
-        return 0 if ok else 1
+        return smoke(window, app, early.library_s)
     if screenshot_dir:
-        from omaliref.ui.screenshots import write_screenshots
+        from omaliref.ui import lazy
 
-        window.finish_loading()
-        _collect_again()
-        for path in write_screenshots(window, Path(screenshot_dir), size):
+        startup.collect_again()
+        for path in lazy.screenshots.write_screenshots(window, Path(screenshot_dir), size):
             sys.stdout.write(f"{path}\n")
         return 0
-    try:
-        window.finish_loading()
-    except Exception:  # an invalid pack: logged and shown in a dialog over the window's shell, like any error
-        sys.excepthook(*sys.exc_info())
+    from PySide6.QtCore import QTimer
+
     window.show()
     app.aboutToQuit.connect(window.stop_import)  # a quit from elsewhere (the session ending) waits for an import
-    QTimer.singleShot(0, _collect_again)  # once the window is painted
-    QTimer.singleShot(0, lambda: log.info("ready in %.3f s", time.perf_counter() - START))
+    QTimer.singleShot(0, startup.collect_again)  # once the window is painted
+    QTimer.singleShot(0, lambda: log.info("ready in %.3f s", time.perf_counter() - startup.START))
     return app.exec()
+
+
+def smoke(window: MainWindow, app: QApplication, library_s: float) -> int:
+    """Show the window, type a search and a dose, and print the clocks (the benchmark reads them)."""
+    window.show()
+    app.processEvents()
+    window.repaint()
+    startup.collect_again()
+    timer = startup.Timer(library_s)
+    window.search_edit.setText("xolair")
+    window.calculator.dose_edit.setText("375mg")
+    app.processEvents()
+    answer_wall = time.time()  # the first answer: a search result shown and claim lines computed
+    result = window.calculator.result
+    ok = (
+        window.results.rowCount() > 0
+        and window.reference.current_id == "J2357"
+        and result is not None
+        and result.administered_units == 75
+    )
+    sys.stdout.write(timer.line(ok, answer_wall))
+    return 0 if ok else 1
