@@ -2,13 +2,15 @@
 
 No Qt here at module level: the state folders, the log and the Library (the pure core, the compiled pack, its
 index and the payer profiles) come first, because PySide's import hook reads the source of every module imported
-after it (~15 ms for the pure core, #17). Then app.py builds the QApplication and the window in one step.
+after it (~15 ms for the pure core, #17). Then ui/window_start.py builds the QApplication and the window in one
+step.
 tests/unit/test_start_path.py holds a start to this table.
 """
 
 from __future__ import annotations
 
 import gc
+import importlib
 import logging
 import os
 import sys
@@ -33,14 +35,26 @@ class Phase(NamedTuple):
 LOADS = (  # what loads when, in order
     Phase(
         "before Qt",
-        "state folders, log, the pure core, the compiled pack and its index, payer profiles",
-        ("omaliref.data.library", "omaliref.domain.calculator", "omaliref.domain.search"),
+        "state folders, log, the pure core, the compiled pack and its index, payer profiles, site settings, and the"
+        " pure modules the window's panes use (imported here, not under PySide's import hook)",
+        (
+            "omaliref.data.library",
+            "omaliref.domain.calculator",
+            "omaliref.domain.search",
+            "omaliref.domain.claim_forms",
+            "omaliref.domain.freshness",
+            "omaliref.report.as_text",
+            "omaliref.data.site",
+            "omaliref.ui.labels",
+            "html",
+        ),
     ),
     Phase(
         "first paint",
         "Qt, the window and its three panes, built in one step",
         (
             "PySide6.QtWidgets",
+            "omaliref.ui.window_start",
             "omaliref.ui.main_window",
             "omaliref.ui.calculator_pane",
             "omaliref.ui.checklist_pane",
@@ -79,6 +93,8 @@ def early(state_dir: str | None) -> Early:
     log_path = setup_logging(dirs.logs)
     opening = time.perf_counter()
     library: Library | Exception
+    for module in LOADS[0].modules:
+        importlib.import_module(module)
     try:
         library = Library.open_at_start(dirs)
     except Exception as exc:  # an invalid pack: said in a dialog before any window

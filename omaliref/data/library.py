@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Literal
 
 from omaliref.data.pack_cache import shipped_catalog, shipped_index_for
 from omaliref.data.payers import PROFILE_FOR_KIND, Profiles, load_profiles, organization_tiers
+from omaliref.data.site import SiteSettings, load_settings, settings_path, unknown_profile
+from omaliref.data.site import resolve as resolve_site
 from omaliref.data.state import CMS_DB_NAME, Preferences, StateDirs, StateStore, set_aside
 from omaliref.domain.calculator import LineCheck, check_line
 from omaliref.domain.case import Case
@@ -28,7 +30,6 @@ from omaliref.domain.search import SearchEntry, SearchHit, SearchIndex, entries_
 
 if TYPE_CHECKING:  # the import database's code loads when there is a database (not on a first start)
     from omaliref.data.cms_store import CmsStore
-    from omaliref.data.site import SiteSettings
     from omaliref.domain.audit import AuditLine, LineAudit
     from omaliref.domain.cms_facts import QuarterFacts
     from omaliref.domain.pack_review import ReviewItem
@@ -128,17 +129,20 @@ class Library:
         library.store = library._open_reader()
         library.set_index(library.curated_index())
         library.load_profiles()
+        library.read_site_settings()
         return library
 
     def load_profiles(self) -> Profiles:
         """Read the payer profiles now (the built-in ones and the organization's files)."""
         return self.profiles
 
+    def read_site_settings(self) -> SiteSettings:
+        """Read the site settings now (once)."""
+        return self.site_settings
+
     @cached_property
     def site_settings(self) -> SiteSettings:
         """The organization's defaults and locked keys (empty without a settings file; a typo is a notice)."""
-        from omaliref.data.site import load_settings, settings_path
-
         return load_settings(settings_path())
 
     def start_preferences(self, store: StateStore) -> Preferences:
@@ -151,21 +155,15 @@ class Library:
 
     def locked_preferences(self) -> dict[str, str]:
         """The keys the organization locked, with its values (the Preferences dialog shows them read-only)."""
-        site = self.site_settings
-        return {k: v for k in site.locked if (v := site.locked_value(k)) is not None}
+        settings = self.site_settings
+        return {k: v for k in settings.locked if (v := settings.locked_value(k)) is not None}
 
     def start_notices(self) -> list[str]:
         """What to say once the window shows: a broken payer file or database, then the site settings' problems."""
-        from omaliref.data.site import unknown_profile
-
-        site = self.site_settings
-        unknown = unknown_profile(site, self.profiles.by_id)
-        return [
-            *self.profiles.notices,
-            *self.notices,
-            *site.notices(),
-            *([f"Site settings: {unknown}."] if unknown else []),
-        ]
+        settings = self.site_settings
+        unknown = unknown_profile(settings, self.profiles.by_id)
+        site_notices = [*settings.notices(), *([f"Site settings: {unknown}."] if unknown else [])]
+        return [*self.profiles.notices, *self.notices, *site_notices]
 
     def run(self, operation: Operation, should_cancel: Callable[[], bool] = lambda: False) -> Changes:
         """Background work, on a thread of its own with its own connection: index the pack plus the imported codes
@@ -177,15 +175,14 @@ class Library:
                 return Changes("index", index=worker.build_index())
             finally:
                 worker.close()
-        from omaliref.data.site import resolve
-        from omaliref.data.site_import import import_site, site_files
+        from omaliref.data.site_import import import_site, site_files  # after the first paint: hashlib, the importer
 
-        site = resolve()
-        result = site_files(site)  # no connection unless there is something to look at
+        folder = resolve_site()
+        result = site_files(folder)  # no connection unless there is something to look at
         if result.files:
             worker = self.for_thread()
             try:
-                result = import_site(worker, site, should_cancel=should_cancel, files=result.files)
+                result = import_site(worker, folder, should_cancel=should_cancel, files=result.files)
             finally:
                 worker.close()
         return Changes(
