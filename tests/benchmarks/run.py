@@ -468,6 +468,8 @@ def startup_and_memory(reps: int, compare: Path | None = None, cms: bool = True)
         compileall.compile_dir(str(compare / "omaliref"), quiet=1)
         base = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(compare)!r}); {SMOKE}"]
         programs.append(("base", base, HERE / ".bench-state"))
+        if cms:
+            programs.append(("base-cms", base, CMS_STATE))
     if FROZEN.exists():  # the PyInstaller bundle, when one was built (sh packaging/dev.sh dist)
         programs.append(("frozen", [str(FROZEN), "--smoke-test"], HERE / ".bench-state"))
     out: dict[str, list[float]] = {f"{name}_{k}": [] for name, _, _ in programs for k in ("s", "rss", "answer")}
