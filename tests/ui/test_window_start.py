@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from omaliref import app
 from omaliref.data.pack import load_catalog
@@ -13,17 +13,25 @@ from tests.fixtures.pack import pack_copy
 def test_an_invalid_pack_is_an_error_dialog_before_any_window(qtbot, isolated_state, tmp_path, monkeypatch):
     root = pack_copy(tmp_path, "rules.toml", 'id = "jz-required"', 'id = "jz-mandatory"')
     monkeypatch.setattr("omaliref.data.library.shipped_catalog", lambda: load_catalog(root))
+    built: list[MainWindow] = []
+    real_init = MainWindow.__init__
+
+    def counted(self, *args, **kwargs):
+        built.append(self)
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(MainWindow, "__init__", counted)
     said: list[str] = []
 
     def shown(box: QMessageBox) -> int:
         said.append(box.text())
-        assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        assert not built  # the dialog comes before any window
         return QMessageBox.StandardButton.Ok.value
 
     monkeypatch.setattr(QMessageBox, "exec", shown)
     assert app.run(state_dir=str(isolated_state)) == 3
     assert len(said) == 1 and "rules.toml" in said[0] and "cannot start" in said[0]
-    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+    assert not built  # and no window after it
 
 
 def test_the_window_answers_as_soon_as_it_is_built(qtbot, isolated_state):
