@@ -507,16 +507,31 @@ def print_startup_rows(boot: dict[str, list[float]], as_json: bool) -> None:
         }
         for name in names
     }
+    for name, row in rows.items():  # per round, each program against the one started in the same round
+        row["paired_first_answer_ratio"] = paired(boot[f"{name}_answer"], boot["bare_answer"])
+        against = {"app": "base", "cms": "base-cms"}.get(name)
+        if against in names:
+            row[f"first_answer_vs_{against}"] = paired(boot[f"{name}_answer"], boot[f"{against}_answer"])
     if as_json:
         print(json.dumps(rows, indent=2))
         return
-    print("| program | first answer / bare | shown / bare | peak RSS / bare | first answer | peak RSS |")
-    print("|---|---|---|---|---|---|")
+    print("| program | first answer / bare | (paired) | shown / bare | peak RSS / bare | first answer | peak RSS |")
+    print("|---|---|---|---|---|---|---|")
     for name, row in rows.items():
         print(
-            f"| {name} | {row['first_answer_ratio']:.2f}× | {row['shown_ratio']:.2f}× | {row['rss_ratio']:.2f}× "
-            f"| {row['first_answer_s']:.3f} s | {row['rss_mb']:.1f} MB |"
+            f"| {name} | {row['first_answer_ratio']:.2f}× | {row['paired_first_answer_ratio']:.2f}× "
+            f"| {row['shown_ratio']:.2f}× | {row['rss_ratio']:.2f}× | {row['first_answer_s']:.3f} s "
+            f"| {row['rss_mb']:.1f} MB |"
         )
+    for name, row in rows.items():
+        for key, value in row.items():
+            if key.startswith("first_answer_vs_"):
+                print(f"\n{name} / {key.removeprefix('first_answer_vs_')} first answer, paired by round: {value:.3f}×")
+
+
+def paired(values: list[float], against: list[float]) -> float:
+    """The median of per-round ratios: drift on a shared machine hits both programs of a round alike."""
+    return statistics.median(a / b for a, b in zip(values, against, strict=True))
 
 
 AUDIT_FIXTURES = HERE.parent / "fixtures" / "audit"
