@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Literal, TextIO
 
 from omaliref.data.pack_cache import shipped_catalog, shipped_index_for
 from omaliref.data.payers import PROFILE_FOR_KIND, Profiles, load_profiles, organization_tiers
-from omaliref.data.state import CMS_DB_NAME, StateDirs, set_aside
+from omaliref.data.site import SiteSettings, load_settings, settings_path, unknown_profile
+from omaliref.data.site import resolve as resolve_site
+from omaliref.data.state import CMS_DB_NAME, Preferences, StateDirs, StateStore, set_aside
 from omaliref.domain.calculator import LineCheck, check_line
 from omaliref.domain.case import Case
 from omaliref.domain.errors import InputError, UnknownIdError
@@ -43,6 +47,21 @@ if TYPE_CHECKING:  # the import database's code loads when there is a database (
     from omaliref.domain.vocab import Setting
 
 Progress = Callable[[int, int, str], None]  # (done, total, what)
+Operation = Literal["index", "site-import"]  # the work Library.run does off the GUI thread
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a background operation changed, for the window to apply in one place: a new search index (built from
+    the store as it was when the operation started), notices to show once, and whether the imported quarters
+    changed (the window reopens its connection and indexes again then)."""
+
+    operation: Operation | Literal["cms-import"]  # "cms-import": File → Import CMS files, run by its own dialog
+    index: SearchIndex | None = None
+    notices: tuple[str, ...] = ()
+    quarters_changed: bool = False
+    new_quarters: tuple[str, ...] = ()
+    imported: tuple[str, ...] = ()  # the site files imported this time
 
 
 class Library:
@@ -117,6 +136,81 @@ class Library:
         library = Library(self.catalog, None, self.database, self.config_dir)
         library.store = library._open_reader(check_values=False)  # this library's own notices are shown nowhere
         return library
+
+    # -- start-up and background operations ----------------------------------------------------------------
+
+    @classmethod
+    def open_at_start(cls, dirs: StateDirs) -> Library:
+        """The Library the window starts with, opened before PySide6 is imported (its import hook reads the source
+        of every module imported after it): the compiled pack's index answers the first keystroke and the payer
+        profiles are read; the imported quarters are indexed after the first paint (run("index"))."""
+        library = cls(shipped_catalog(), None, dirs.data / CMS_DB_NAME, dirs.config)
+        library.store = library._open_reader()
+        library.set_index(library.curated_index())
+        library.load_profiles()
+        library.read_site_settings()
+        return library
+
+    def load_profiles(self) -> Profiles:
+        """Read the payer profiles now (the built-in ones and the organization's files)."""
+        return self.profiles
+
+    def read_site_settings(self) -> SiteSettings:
+        """Read the site settings now (once)."""
+        return self.site_settings
+
+    @cached_property
+    def site_settings(self) -> SiteSettings:
+        """The organization's defaults and locked keys (empty without a settings file; a typo is a notice)."""
+        return load_settings(settings_path())
+
+    def start_preferences(self, store: StateStore) -> Preferences:
+        """The user's saved preferences under the site's: its defaults for a new user, its locked keys always."""
+        return self.site_settings.apply(store.load(), saved=store.path.exists())
+
+    def keep_locked(self, prefs: Preferences) -> Preferences:
+        """Preferences as chosen, with every locked key set back to the organization's value."""
+        return self.site_settings.apply(prefs, saved=True)
+
+    def locked_preferences(self) -> dict[str, str]:
+        """The keys the organization locked, with its values (the Preferences dialog shows them read-only)."""
+        settings = self.site_settings
+        return {k: v for k in settings.locked if (v := settings.locked_value(k)) is not None}
+
+    def start_notices(self) -> list[str]:
+        """What to say once the window shows: a broken payer file or database, then the site settings' problems."""
+        settings = self.site_settings
+        unknown = unknown_profile(settings, self.profiles.by_id)
+        site_notices = [*settings.notices(), *([f"Site settings: {unknown}."] if unknown else [])]
+        return [*self.profiles.notices, *self.notices, *site_notices]
+
+    def run(self, operation: Operation, should_cancel: Callable[[], bool] = lambda: False) -> Changes:
+        """Background work, on a thread of its own with its own connection: index the pack plus the imported codes
+        ("index"), or import the site folder's new CMS files ("site-import"). Nothing is applied here; the window
+        applies the Changes on its thread."""
+        if operation == "index":
+            worker = self.for_thread()
+            try:
+                return Changes("index", index=worker.build_index())
+            finally:
+                worker.close()
+        from omaliref.data.site_import import import_site, site_files  # after the first paint: hashlib, the importer
+
+        folder = resolve_site()
+        result = site_files(folder)  # no connection unless there is something to look at
+        if result.files:
+            worker = self.for_thread()
+            try:
+                result = import_site(worker, folder, should_cancel=should_cancel, files=result.files)
+            finally:
+                worker.close()
+        return Changes(
+            "site-import",
+            notices=tuple(result.notices),
+            quarters_changed=result.changed,
+            new_quarters=tuple(result.new_quarters),
+            imported=tuple(result.imported),
+        )
 
     def reopen(self) -> None:
         """Pick up what another connection (an import worker) wrote; the index is rebuilt on next use."""

@@ -1,18 +1,21 @@
-"""The main window: one search box over three panes — reference, calculator, checklist."""
+"""The main window: one search box over three panes — reference, calculator, checklist.
+
+Built in one step from an open Library (startup.py opens it before Qt loads); the menus, the audit sheet and the
+imported CMS data are mixins in window_menus.py, window_audit.py and window_data.py.
+"""
 
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime as dt
 import itertools
 import logging
 import threading
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -26,68 +29,67 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from omaliref.data.site import SiteSettings, unknown_profile
-from omaliref.data.state import Preferences, StateStore
+from omaliref.domain.errors import InputError
+from omaliref.ui.calculator_pane import CalculatorPane
+from omaliref.ui.case_model import CaseModel
+from omaliref.ui.checklist_pane import ChecklistPane
+from omaliref.ui.file_dialogs import keep_qt_settings_in
+from omaliref.ui.models import HIT_ROLE, ResultsModel
+from omaliref.ui.reference_view import ReferenceView
+from omaliref.ui.widgets import WindowKeysFirst
+from omaliref.ui.window_audit import AuditSheetMixin
+from omaliref.ui.window_data import DataMixin
+from omaliref.ui.window_menus import SEARCH_KEYS, MenusMixin
 
-if TYPE_CHECKING:  # the panes and the domain load after the first paint (see finish_loading)
+if TYPE_CHECKING:
     from omaliref.data.library import Library
-    from omaliref.domain.model import Catalog, Correction
-    from omaliref.ui.calculator_pane import CalculatorPane
-    from omaliref.ui.case_model import CaseModel
-    from omaliref.ui.checklist_pane import ChecklistPane
-    from omaliref.ui.models import ResultsModel
-    from omaliref.ui.reference_view import ReferenceView
+    from omaliref.data.state import Preferences, StateStore
+    from omaliref.domain.model import Correction
 
+__all__ = ["SEARCH_KEYS", "MainWindow"]
 RESULT_LIMIT = 30
-SEARCH_KEYS = [  # what the search box's event filter does with these keys (listed under Help → Keyboard shortcuts)
-    ("Up / Down", "In Search: move through the results"),
-    ("Enter", "In Search: open the result (a drug code also becomes the calculator's code)"),
-    ("Esc", "In Search: clear it"),
-]
 log = logging.getLogger("omaliref")
 SMALL_SCREEN_WIDTH = 1366  # office workstations: the window opens maximized up to this width
-Loader = Callable[[], "Library"]
 
 
-class MainWindow(QMainWindow):
-    """Paints its shell (search box, menus, status line) first; the data pack and panes load right after."""
+class MainWindow(MenusMixin, AuditSheetMixin, DataMixin, QMainWindow):
+    """The Library's view: it shows what the Library answers and applies what its operations changed."""
 
     entry_shown = Signal(str)  # the id shown in the reference pane
-    ready = Signal()
     index_ready = Signal(object)  # a SearchIndex built off the GUI thread (curated pack + imported CMS codes)
-    _background_index = Signal(int, object)  # (generation it was started in, index): from the indexing thread
-    site_imported = Signal(object)  # a SiteImport: the site folder looked at off the GUI thread (data/site_import)
-
-    library: Library
-    catalog: Catalog
-    case_model: CaseModel
-    results: ResultsModel
-    reference: ReferenceView
-    calculator: CalculatorPane
-    checklist: ChecklistPane
+    operation_done = Signal(int, object)  # (generation it was started in, Changes): from a Library.run thread
+    site_imported = Signal(object)  # the Changes of the site folder's import, once applied
 
     def __init__(
         self,
-        load: Loader,
+        library: Library,
         store: StateStore,
         prefs: Preferences,
         today: dt.date,
-        parent: Any = None,
-        site_settings: SiteSettings | None = None,
+        *,
+        import_site: bool = True,
+        parent: QWidget | None = None,
     ) -> None:
+        """After the first paint, a thread indexes the imported quarters and another imports the site folder's new
+        CMS files (`import_site`: the smoke test and the screenshots turn it off, they measure the window alone)."""
         super().__init__(parent)
-        self._load, self.store, self.prefs, self.today = load, store, prefs, today
-        from omaliref.ui.file_dialogs import keep_qt_settings_in
-
+        self.library, self.catalog, self.store, self.prefs, self.today = library, library.catalog, store, prefs, today
         keep_qt_settings_in(store.dirs.config)  # before any dialog: Qt's settings stay in the state folder
-        self.site_settings = site_settings or SiteSettings()  # the organization's defaults and locked keys
-        self.loaded = False
         self.closed = False
-        self.import_site_at_start = True  # the smoke test turns it off: it measures the window alone
         self._site_cancel = threading.Event()
         self.setWindowTitle("omaliref — charge-entry reference for omalizumab (J2357) and look-alike codes")
         self.setObjectName("omaliref-main")
+        self._build_search()
+        self._build_panes()
+        self._build_status()
+        self._build_menus()
+        self._connect()
+        self._apply_preferences()
+        self.operation_done.connect(self.apply_changes)
+        self._import_site = import_site
+        QTimer.singleShot(0, self._start_background)  # on the event loop's first turn: after the first paint
 
+    def _build_search(self) -> None:
         self.search_edit = QLineEdit()
         self.search_edit.setAccessibleName("Search")
         self.search_edit.setPlaceholderText("Search codes, drugs, brands, NDCs, modifiers, topics   (Ctrl+K)")
@@ -95,22 +97,38 @@ class MainWindow(QMainWindow):
         font = QFont()
         font.setPointSizeF(font.pointSizeF() * 1.4)
         self.search_edit.setFont(font)
+        self.results = ResultsModel(self)
         self.results_view = QListView()
+        self.results_view.setModel(self.results)
         self.results_view.setAccessibleName("Search results")
         mono = QFont("monospace")
         mono.setStyleHint(QFont.StyleHint.TypeWriter)
         self.results_view.setFont(mono)
         self.results_view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.results_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.new_case_button = QPushButton("New case")
+        self.new_case_button.setAccessibleName("New case")
+        self.new_case_button.setToolTip("Clear the patient's case (Ctrl+N); payer, setting and 340B stay")
+        self.new_case_button.clicked.connect(self.new_case)
+        self.new_case_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Ctrl+N from the keyboard; Tab goes on
 
+    def _build_panes(self) -> None:
+        self.reference = ReferenceView()
+        self.case_model = CaseModel(self.library, self.today, self)
+        self.calculator = CalculatorPane(self.case_model)
+        self.checklist = ChecklistPane(self.case_model)
+        self.calc_scroll = calc_scroll = QScrollArea()
+        calc_scroll.setWidget(self.calculator)
+        calc_scroll.setWidgetResizable(True)
+        calc_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        calc_scroll.setAccessibleName("Calculator pane")
         self.left = QSplitter(Qt.Orientation.Vertical)
         self.left.addWidget(self.results_view)
-        self.left.addWidget(QLabel("Loading the data pack…"))
+        self.left.addWidget(self.reference)
         self.left.setSizes([170, 600])
-        panes = QSplitter(Qt.Orientation.Horizontal)
-        panes.addWidget(self.left)
-        panes.addWidget(QLabel(""))
-        panes.addWidget(QLabel(""))
+        self.panes = panes = QSplitter(Qt.Orientation.Horizontal)
+        for widget in (self.left, calc_scroll, self.checklist):
+            panes.addWidget(widget)
         panes.setChildrenCollapsible(False)
         panes.setCollapsible(0, True)  # the reference pane may be folded away to give the calculator room
         self.stale_pack_banner = QLabel()
@@ -122,31 +140,68 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         top = QHBoxLayout()
         top.addWidget(self.search_edit, 1)
-        self.new_case_button = QPushButton("New case")
-        self.new_case_button.setAccessibleName("New case")
-        self.new_case_button.setToolTip("Clear the patient's case (Ctrl+N); payer, setting and 340B stay")
-        self.new_case_button.clicked.connect(self.new_case)
-        self.new_case_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Ctrl+N from the keyboard; Tab goes on
         top.addWidget(self.new_case_button)
         layout.addLayout(top)
         layout.addWidget(self.stale_pack_banner)
         layout.addWidget(panes, 1)
         self.setCentralWidget(central)
-        self.panes = panes
 
-        self.data_label = QLabel("Loading data pack…")
+    def _build_status(self) -> None:
+        self.data_label = QLabel()
         self.statusBar().addPermanentWidget(self.data_label)
-        self._build_menus()
+        self.quarters_label = QLabel()
+        self.quarters_label.setAccessibleName("Imported CMS quarters")
+        self.statusBar().addPermanentWidget(self.quarters_label)
+        self._show_freshness()
+        self._show_quarters()
+
+    def _connect(self) -> None:
         for keys in (QKeySequence("Ctrl+K"), QKeySequence(QKeySequence.StandardKey.Find)):
             QShortcut(keys, self, self.focus_search).setWhatsThis("Go to Search")
         QShortcut(QKeySequence("Ctrl+D"), self, self.focus_dose).setWhatsThis("Go to Dose (its text selected)")
         self.search_edit.installEventFilter(self)
+        self.search_edit.textChanged.connect(self.run_search)
+        self.results_view.selectionModel().currentChanged.connect(self._current_changed)
+        self.results_view.activated.connect(self._open_index)
+        self.reference.entry_requested.connect(self.open_entry)
+        self.calculator.dose_check_requested.connect(self.dose_check)
+        self.calculator.copy_message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self.checklist.copy_message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        # Tab goes from the search box straight to the calculator (arrow keys move through the results, links in
+        # the reference are clicked): search -> code -> dose is two presses.
+        self.results_view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.reference.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.calc_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        chain = [self.search_edit, *self.calculator.tab_chain(), *self.checklist.tab_chain()]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+        self.library.on_reload = self._data_reloaded
+        self._keys_first = WindowKeysFirst(self)  # Ctrl+E and the rest work from Dose, Payer and the other fields
+
+    def _apply_preferences(self) -> None:
+        """The saved size and pane widths, the desk defaults, and what to say once: the state file's notices, a
+        broken payer file or database, the site's; the missing saved profile last, so the status bar ends on it."""
+        prefs = self.prefs
         if not (prefs.window_geometry and self.restoreGeometry(QByteArray(base64.b64decode(prefs.window_geometry)))):
             self._first_size()
         self._pane_sizes()
-        for notice in store.notices:
+        profile_notice = self.calculator.set_defaults(prefs.payer, prefs.modifier_340b, prefs.payer_profile)
+        self.calculator.set_setting(prefs.setting)
+        for notice in self.store.notices:
             self.statusBar().showMessage(notice, 15000)
+        for notice in [*self.library.start_notices(), profile_notice]:
+            if notice:
+                log.info("%s", notice)
+                self.statusBar().showMessage(notice, 20000)
         self.search_edit.setFocus()
+
+    def _start_background(self) -> None:
+        if self.library.has_imports:  # the curated index serves until this one is ready
+            self.start_operation("index")
+        if self._import_site:
+            self.start_operation("site-import")
+
+    # -- layout ------------------------------------------------------------------------------------------
 
     def toggle_reference(self) -> None:
         """Fold the reference pane away (or back) so the calculator and checklist get the width."""
@@ -182,141 +237,15 @@ class MainWindow(QMainWindow):
         else:
             self.resize(min(1480, int(area.width() * 0.95)), min(900, int(area.height() * 0.95)))
 
-    def finish_loading(self) -> None:
-        """Load the pack and build the panes; typing done meanwhile is searched as soon as the index is ready."""
-        if self.loaded:
-            return
-        from omaliref.ui.calculator_pane import CalculatorPane
-        from omaliref.ui.case_model import CaseModel
-        from omaliref.ui.checklist_pane import ChecklistPane
-        from omaliref.ui.models import ResultsModel
-        from omaliref.ui.reference_view import ReferenceView
-
-        self.library = self._load()
-        self.catalog = self.library.catalog
-        prefs = self.prefs
-        self._index_generation = 0  # bumped by every index built since: a background index older than it is stale
-        self._background_index.connect(self._take_background_index)
-        self.index_ready.connect(self._swap_index)
-        if self.library.has_imports:  # the curated index serves until this one is ready
-            QTimer.singleShot(0, lambda: self._rebuild_index(background=True))
-        self.site_imported.connect(self._site_import_done)
-        if self.import_site_at_start:
-            QTimer.singleShot(0, self.start_site_import)  # after the first paint, in a thread
-        self.results = ResultsModel(self)
-        self.results_view.setModel(self.results)
-        self.reference = ReferenceView()
-        self.case_model = CaseModel(self.library, self.today, self)
-        self.calculator = CalculatorPane(self.case_model)
-        self.checklist = ChecklistPane(self.case_model)
-        self.calc_scroll = calc_scroll = QScrollArea()  # kept: replaceWidget does not pass ownership in PySide
-        calc_scroll.setWidget(self.calculator)
-        calc_scroll.setWidgetResizable(True)
-        calc_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        calc_scroll.setAccessibleName("Calculator pane")
-        for splitter, position, widget in (
-            (self.left, 1, self.reference),
-            (self.panes, 1, calc_scroll),
-            (self.panes, 2, self.checklist),
-        ):
-            placeholder = splitter.replaceWidget(position, widget)
-            if placeholder is not None:
-                placeholder.deleteLater()
-        self._show_freshness()
-        self.quarters_label = QLabel()
-        self.quarters_label.setAccessibleName("Imported CMS quarters")
-        self.statusBar().addPermanentWidget(self.quarters_label)
-        self._show_quarters()
-
-        self.search_edit.textChanged.connect(self.run_search)
-        self.results_view.selectionModel().currentChanged.connect(self._current_changed)
-        self.results_view.activated.connect(self._open_index)
-        self.reference.entry_requested.connect(self.open_entry)
-        self.calculator.dose_check_requested.connect(self.dose_check)
-        # Tab goes from the search box straight to the calculator (arrow keys move through the results, links in
-        # the reference are clicked): search -> code -> dose is two presses.
-        self.results_view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.reference.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        calc_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        chain = [self.search_edit, *self.calculator.tab_chain(), *self.checklist.tab_chain()]
-        for first, second in itertools.pairwise(chain):
-            QWidget.setTabOrder(first, second)
-
-        profile_notice = self.calculator.set_defaults(prefs.payer, prefs.modifier_340b, prefs.payer_profile)
-        self.calculator.set_setting(prefs.setting)
-        self.calculator.copy_message.connect(lambda text: self.statusBar().showMessage(text, 10000))
-        self.checklist.copy_message.connect(lambda text: self.statusBar().showMessage(text, 10000))
-        unknown = unknown_profile(self.site_settings, self.library.profiles.by_id)
-        site_notices = [*self.site_settings.notices(), *([f"Site settings: {unknown}."] if unknown else [])]
-        # a broken payer file or database, the site's; the missing saved profile last, so the status bar ends on it
-        for notice in [*self.library.profiles.notices, *self.library.notices, *site_notices, profile_notice]:
-            if notice:
-                log.info("%s", notice)
-                self.statusBar().showMessage(notice, 20000)
-        for act in self._needs_data:
-            act.setEnabled(True)
-        self.library.on_reload = self._data_reloaded
-        from omaliref.ui.widgets import WindowKeysFirst
-
-        self._keys_first = WindowKeysFirst(self)  # Ctrl+E and the rest work from Dose, Payer and the other fields
-        self.loaded = True
-        if self.search_edit.text():
-            self.run_search(self.search_edit.text())
-        self.ready.emit()
-
-    # -- menus -------------------------------------------------------------------------------------------
-
-    def _build_menus(self) -> None:
-        self._needs_data: list[QAction] = []
-
-        def action(menu: Any, text: str, slot: Any, shortcut: Any = None, needs_data: bool = True) -> QAction:
-            act = QAction(text, self)
-            if shortcut is not None:
-                act.setShortcut(QKeySequence(shortcut))
-            act.triggered.connect(slot)
-            menu.addAction(act)
-            if needs_data:
-                act.setEnabled(False)
-                self._needs_data.append(act)
-            return act
-
-        file_menu = self.menuBar().addMenu("&File")
-        self.export_action = action(file_menu, "&Export audit sheet (PDF)…", self.export_pdf_dialog, "Ctrl+E")
-        action(file_menu, "&Print audit sheet…", self.print_dialog, QKeySequence.StandardKey.Print)
-        file_menu.addSeparator()
-        self.import_action = action(file_menu, "&Import CMS files…", self.import_dialog, "Ctrl+I")
-        self.changes_action = action(file_menu, "What &changed between quarters…", self.changes_dialog)
-        self.check_lines_action = action(file_menu, "Chec&k keyed lines…", self.check_lines_dialog)
-        file_menu.addSeparator()
-        action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, needs_data=False)
-        edit_menu = self.menuBar().addMenu("&Edit")
-        action(edit_menu, "Copy claim &lines", lambda: self.calculator.copy_claim_lines(), "Ctrl+Shift+C")
-        action(edit_menu, "Copy checklist &summary", lambda: self.checklist.copy_summary(), "Ctrl+Shift+S")
-        self.new_case_action = action(edit_menu, "&New case", self.new_case, QKeySequence.StandardKey.New)
-        edit_menu.addSeparator()
-        action(edit_menu, "&Preferences…", self.preferences_dialog, QKeySequence.StandardKey.Preferences)
-        view_menu = self.menuBar().addMenu("&View")
-        self.reference_action = action(
-            view_menu, "&Reference pane", self.toggle_reference, "Ctrl+Shift+R", needs_data=False
-        )
-        self.reference_action.setCheckable(True)
-        self.reference_action.setChecked(True)
-        help_menu = self.menuBar().addMenu("&Help")
-        action(help_menu, "&Keyboard shortcuts", self.shortcuts_dialog, "F1", needs_data=False)
-        action(help_menu, "&About omaliref and the data pack", self.about_dialog)
-
     # -- search ------------------------------------------------------------------------------------------
 
     def focus_dose(self) -> None:
-        if self.loaded:
-            self.calculator.dose_edit.setFocus()
-            self.calculator.dose_edit.selectAll()
+        self.calculator.dose_edit.setFocus()
+        self.calculator.dose_edit.selectAll()
 
     def new_case(self) -> None:
         """Start the next patient's case clean: dose, containers, indication, IgE, weight and ticks go; the desk
         settings (payer, setting, 340B) stay."""
-        if not self.loaded:
-            return
         self.case_model.new_case()
         self.calculator.show_fields(self.case_model.fields)
         self.search_edit.clear()
@@ -329,7 +258,7 @@ class MainWindow(QMainWindow):
         self.search_edit.selectAll()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.search_edit and event.type() == QEvent.Type.KeyPress and self.loaded:
+        if watched is self.search_edit and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             key = event.key()
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
@@ -358,8 +287,6 @@ class MainWindow(QMainWindow):
             self.reference.clear_entry()
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        from omaliref.ui.models import HIT_ROLE
-
         hit = current.data(HIT_ROLE) if current.isValid() else None
         if hit is not None:
             self._show(hit.entry.kind, hit.entry.id, hit.corrections)
@@ -370,8 +297,6 @@ class MainWindow(QMainWindow):
         self.entry_shown.emit(ident)
 
     def _open_index(self, index: QModelIndex) -> None:
-        from omaliref.ui.models import HIT_ROLE
-
         hit = index.data(HIT_ROLE) if index.isValid() else None
         if hit is None:
             return
@@ -390,8 +315,6 @@ class MainWindow(QMainWindow):
 
     def open_entry(self, ident: str) -> None:
         """Follow a link: a code, modifier, NDC or topic id."""
-        from omaliref.domain.errors import InputError
-
         try:
             entry = self.library.entry(ident)
         except InputError:  # a link to something no longer held: the pane stays as it is
@@ -399,269 +322,11 @@ class MainWindow(QMainWindow):
         self.reference.show_entry(entry)
         self.entry_shown.emit(self.reference.current_id)
 
-    # -- imported CMS data -------------------------------------------------------------------------------
-
-    def _rebuild_index(self, *, background: bool = False) -> None:
-        """Index the pack plus the imported codes. With a full HCPCS import this takes about a third of a second, so
-        at start-up it runs in a thread started after the first paint, reading through its own connection, and
-        hands the index back through index_ready; the curated index answers meanwhile."""
-
-        self._index_generation += 1
-        generation = self._index_generation
-        if not background:
-            self._swap_index(self.library.build_index(self.library.search_entries()))
-            return
-
-        def build() -> None:
-            try:
-                worker = self.library.for_thread()
-                try:
-                    index = worker.build_index()
-                finally:
-                    worker.close()
-            except Exception:
-                log.exception("the index of the imported codes could not be built")
-                return
-            with contextlib.suppress(RuntimeError):  # the window was closed while the index was being built
-                self._background_index.emit(generation, index)
-
-        threading.Thread(target=build, name="omaliref-index", daemon=True).start()
-
-    def _take_background_index(self, generation: int, index: Any) -> None:
-        """Use an index built off the GUI thread unless a newer one was built meanwhile (red team 2026-12 #17: the
-        start-up index, read before an import, replaced the import's fresh one)."""
-        if generation == self._index_generation:
-            self.index_ready.emit(index)
-        else:
-            log.info("a background index older than the last import was dropped")
-
-    def start_site_import(self) -> None:
-        """Import the site folder's new CMS files in a thread with its own connection, as the index is built; the
-        window answers from what is imported meanwhile, and a slow or unreachable share never holds it up."""
-        from omaliref.data.site import resolve
-        from omaliref.data.site_import import import_site, site_files
-
-        def run() -> None:
-            try:
-                site = resolve()
-                result = site_files(site)  # no connection unless there is something to look at
-                if result.files:
-                    worker = self.library.for_thread()
-                    try:
-                        result = import_site(worker, site, should_cancel=self._site_cancel.is_set, files=result.files)
-                    finally:
-                        worker.close()
-            except Exception:
-                log.exception("the site folder could not be imported")
-                return
-            with contextlib.suppress(RuntimeError):  # the window was closed meanwhile
-                self.site_imported.emit(result)
-
-        threading.Thread(target=run, name="omaliref-site", daemon=True).start()
-
-    def _site_import_done(self, result: Any) -> None:
-        if self.closed:
-            return
-        if result.changed:
-            self.library.reopen()
-            self._show_freshness()
-            self._show_quarters()
-            self._rebuild_index(background=True)
-            self.case_model.recompute()
-        for notice in result.notices:
-            log.info("%s", notice)
-            self.statusBar().showMessage(notice, 20000)
-
-    def _swap_index(self, index: Any) -> None:
-        if self.closed:  # built for a window closed meanwhile: its library has no store to show entries from
-            return
-        self.library.set_index(index)
-        if self.loaded and self.search_edit.text():
-            self.run_search(self.search_edit.text())
-
-    def _data_reloaded(self, notice: str) -> None:
-        """Another program imported CMS files while the window was open; the library has reloaded them."""
-        self._index_generation += 1  # an index being built in the background is from before
-        self._show_quarters()
-        self._show_freshness()
-        self.statusBar().showMessage(notice, 15000)
-
-    def _show_quarters(self) -> None:
-        quarters = self.library.quarters()
-        self.quarters_label.setText(f"CMS quarters: {', '.join(quarters)}" if quarters else "No CMS quarter imported")
-
-    @staticmethod
-    def ask_import_paths(parent: QWidget) -> list[str]:
-        from omaliref.ui.cms_import_dialog import ask_import_paths
-
-        return ask_import_paths(parent)
-
-    def import_dialog(self) -> Any:
-        from omaliref.ui.cms_import_dialog import ImportProgressDialog
-
-        paths = self.ask_import_paths(self)
-        if not paths:
-            return None
-        dialog = ImportProgressDialog(paths, self.library, self)
-        dialog.import_ended.connect(self._import_done)
-        self.import_progress = dialog
-        dialog.show()
-        dialog.start()
-        return dialog
-
-    def _show_freshness(self) -> None:
-        """The pack's age in the status bar; a banner once a newer CMS quarter has begun and is not imported."""
-        from omaliref.domain.freshness import freshness
-
-        info = self.catalog.info
-        fresh = freshness(info.as_of, self.today, self.library.quarters())
-        self.data_label.setText(f"Data as of {info.as_of} ({fresh.age_text}) · pack {info.version}")
-        self.stale_pack_banner.setText(f"⚠ {fresh.banner}")
-        self.stale_pack_banner.setVisible(fresh.stale)
-
-    def _import_done(self, outcome: str) -> None:
-        self.library.reopen()
-        self._show_freshness()
-        self._rebuild_index()
-        self._show_quarters()
-        self.statusBar().showMessage(outcome, 15000)
-        if self.search_edit.text():
-            self.run_search(self.search_edit.text())
-        self.case_model.recompute()
-
-    def changes_dialog(self) -> None:
-        from omaliref.ui.cms_import_dialog import ChangesDialog
-
-        ChangesDialog.show_for(self.library, self)
-
-    def check_lines_dialog(self) -> Any:
-        from omaliref.ui.check_lines import CheckLinesDialog
-
-        profile = self.prefs.payer_profile or self.library.profile_for(self.prefs.payer).id
-        return CheckLinesDialog.show_for(self.library, profile, self.prefs.setting, self.today, self)
-
-    # -- case wiring -------------------------------------------------------------------------------------
+    # -- lifetime ----------------------------------------------------------------------------------------
 
     def _save(self) -> None:
         if not self.store.save(self.prefs) and self.store.notices:
             self.statusBar().showMessage(self.store.notices[-1], 15000)
-
-    def dose_check(self) -> None:
-        from omaliref.ui.dialogs import DoseCheckDialog
-
-        check = DoseCheckDialog.ask(self.catalog, self.case_model.fields.indication, self)
-        if check is not None:
-            self.case_model.update(indication=check.indication, ige=check.ige, weight=check.weight, age=check.age)
-
-    def preferences_dialog(self) -> None:
-        from omaliref.ui.dialogs import PreferencesDialog
-
-        site = self.site_settings
-        locked = {k: v for k in site.locked if (v := site.locked_value(k)) is not None}
-        chosen = PreferencesDialog.ask(self.prefs, list(self.library.profiles.by_id.values()), self, locked)
-        if chosen is not None:
-            chosen = site.apply(chosen, saved=True)  # a locked key keeps the organization's value, whatever came back
-            self.prefs = chosen
-            self._save()
-            self.calculator.set_defaults(chosen.payer, chosen.modifier_340b, chosen.payer_profile)
-            self.calculator.set_setting(chosen.setting)
-
-    def shortcut_rows(self) -> list[tuple[str, str]]:
-        """Every key the window answers to, read from its actions, shortcuts and mnemonics (so the list cannot
-        drift from the keys: they were once listed only in the README)."""
-        from PySide6.QtWidgets import QAbstractButton
-
-        rows = [
-            (seq.toString(QKeySequence.SequenceFormat.NativeText), act.text().replace("&", "").rstrip("…"))
-            for act in self.findChildren(QAction)
-            for seq in act.shortcuts()
-        ]
-        rows += [
-            (shortcut.key().toString(QKeySequence.SequenceFormat.NativeText), shortcut.whatsThis())
-            for shortcut in self.findChildren(QShortcut)
-            if shortcut.whatsThis()
-        ]
-        rows += SEARCH_KEYS
-        labelled = [label.text() for label in self.findChildren(QLabel) if label.buddy() is not None]
-        labelled += [button.text() for button in self.findChildren(QAbstractButton)]
-        for text in labelled:
-            if "&" in text.replace("&&", ""):
-                rows.append((f"Alt+{text[text.index('&') + 1].upper()}", text.replace("&", "")))
-        return sorted(dict.fromkeys(rows), key=lambda row: (not row[0].startswith("Ctrl"), row[0]))
-
-    def shortcuts_dialog(self) -> None:
-        from omaliref.ui.dialogs import ShortcutsDialog
-
-        ShortcutsDialog(self.shortcut_rows(), self).exec()
-
-    def about_dialog(self) -> None:
-        from omaliref.ui.dialogs import AboutDialog
-
-        AboutDialog(self.catalog, self).exec()
-
-    # -- audit sheet -------------------------------------------------------------------------------------
-
-    def audit_sheet_html(self) -> str:
-        import omaliref
-        from omaliref.report.as_html import audit_sheet
-
-        snapshot = self.case_model.snapshot
-        outcome = snapshot.current or snapshot.checklist
-        return audit_sheet(
-            self.catalog,
-            outcome,
-            self.checklist.model.ticked,
-            made_at=dt.datetime.now(),
-            app_version=omaliref.__version__,
-        )
-
-    def export_pdf(self, path: str) -> None:
-        from omaliref.ui.audit import write_pdf
-
-        write_pdf(self.audit_sheet_html(), path)
-        self.statusBar().showMessage(f"Audit sheet written to {path}", 8000)
-
-    @staticmethod
-    def ask_pdf_path(parent: QWidget, suggested: str = "omaliref-audit.pdf") -> str:
-        from omaliref.ui.file_dialogs import save_file_name
-
-        return save_file_name(parent, "Export audit sheet", suggested, "PDF (*.pdf)")
-
-    def audit_file_name(self) -> str:
-        """omaliref-audit-J2357-DOS2026-11-27-143205.pdf: code, date of service and time, so no export silently
-        overwrites the last."""
-        fields = self.case_model.fields
-        current = self.case_model.snapshot.checklist
-        day = current.case.date_of_service if current else self.today
-        return f"omaliref-audit-{fields.code}-DOS{day}-{dt.datetime.now():%H%M%S}.pdf"
-
-    def export_pdf_dialog(self) -> None:
-        path = self.ask_pdf_path(self, self.audit_file_name())
-        if path:
-            self.export_pdf(path)
-
-    def print_dialog(self) -> None:
-        from PySide6.QtGui import QTextDocument
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter  # only when printing is asked for
-
-        printer = QPrinter()
-        if QPrintDialog(printer, self).exec():
-            document = QTextDocument()
-            document.setHtml(self.audit_sheet_html())
-            document.print_(printer)
-
-    # -- lifetime ----------------------------------------------------------------------------------------
-
-    def _running_import(self) -> Any:
-        progress = getattr(self, "import_progress", None)
-        return progress if progress is not None and progress.running() else None
-
-    def stop_import(self) -> None:
-        """Cancel a running import and wait for its thread (the application is quitting: no event loop to wait in)."""
-        self._site_cancel.set()
-        progress = self._running_import()
-        if progress is not None:
-            progress.stop()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         progress = self._running_import()
@@ -675,16 +340,11 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage("Cancelling the import: the window closes when it has stopped…")
             return
         self._site_cancel.set()  # a site import in progress rolls its file back; the next start takes it up
-        if getattr(self, "library", None) is not None:
-            self.library.close()
+        self.library.close()
         self.closed = True
-        if not self.loaded:
-            super().closeEvent(event)
-            return
-        geometry = base64.b64encode(bytes(self.saveGeometry().data())).decode("ascii")
         self.prefs = self.prefs.with_changes(
-            pane_state=base64.b64encode(bytes(self.panes.saveState().data())).decode("ascii")
+            pane_state=base64.b64encode(bytes(self.panes.saveState().data())).decode("ascii"),
+            window_geometry=base64.b64encode(bytes(self.saveGeometry().data())).decode("ascii"),
         )
-        self.prefs = self.prefs.with_changes(window_geometry=geometry)
         self._save()
         super().closeEvent(event)

@@ -27,6 +27,7 @@ from omaliref.domain.quantities import Quantity
 from omaliref.domain.search import SearchIndex
 
 HERE = Path(__file__).resolve().parent
+SMOKE = "from omaliref.cli import main; raise SystemExit(main(['--smoke-test']))"  # python -m omaliref --smoke-test
 TODAY = dt.date(2026, 11, 27)
 QUERIES = [
     "J2357",
@@ -446,20 +447,29 @@ def prepare_cms_state() -> Path:
     return CMS_STATE
 
 
-def startup_and_memory(reps: int) -> dict[str, list[float]]:
+def startup_and_memory(reps: int, compare: Path | None = None, cms: bool = True) -> dict[str, list[float]]:
+    """Each program started `reps` times, interleaved in a shuffled order. `compare`: another source tree (a
+    checkout of main) started alongside as "base", so a change is read as a ratio taken in the same run."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     # byte-compiled first, as an installed app is: with PYTHONDONTWRITEBYTECODE set (this machine sets it), an
     # edited module would otherwise be compiled from source on every start and the figures would measure that
     import compileall
 
     compileall.compile_dir(str(HERE.parents[1] / "omaliref"), quiet=1)
-    cms_state = prepare_cms_state()
+    app = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(HERE.parents[1])!r}); {SMOKE}"]
     programs = [
-        ("app", [sys.executable, "-m", "omaliref", "--smoke-test"], HERE / ".bench-state"),
+        ("app", app, HERE / ".bench-state"),
         ("bare", [sys.executable, str(HERE / "bare_window.py")], HERE / ".bench-state"),
-        ("cms", [sys.executable, "-m", "omaliref", "--smoke-test"], cms_state),
         ("widgets", [sys.executable, str(HERE / "widgets_window.py")], HERE / ".bench-state"),
     ]
+    if cms:
+        programs.append(("cms", app, prepare_cms_state()))
+    if compare is not None:
+        compileall.compile_dir(str(compare / "omaliref"), quiet=1)
+        base = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(compare)!r}); {SMOKE}"]
+        programs.append(("base", base, HERE / ".bench-state"))
+        if cms:
+            programs.append(("base-cms", base, CMS_STATE))
     if FROZEN.exists():  # the PyInstaller bundle, when one was built (sh packaging/dev.sh dist)
         programs.append(("frozen", [str(FROZEN), "--smoke-test"], HERE / ".bench-state"))
     out: dict[str, list[float]] = {f"{name}_{k}": [] for name, _, _ in programs for k in ("s", "rss", "answer")}
@@ -481,6 +491,47 @@ def startup_and_memory(reps: int) -> dict[str, list[float]]:
             out[f"{name}_answer"].append(float(fields.get("answer_s", fields["startup_s"])))
             out[f"{name}_rss"].append(float(fields["peak_rss_kb"]) / 1024)
     return out
+
+
+def print_startup_rows(boot: dict[str, list[float]], as_json: bool) -> None:
+    """Start-up only: the first answer, the window shown and the peak RSS of each program, as ratios to bare."""
+    med = {k: statistics.median(v) for k, v in boot.items() if v}
+    names = [k[: -len("_answer")] for k in med if k.endswith("_answer") and k != "bare_answer"]
+    rows = {
+        name: {
+            "first_answer_ratio": med[f"{name}_answer"] / med["bare_answer"],
+            "shown_ratio": med[f"{name}_s"] / med["bare_s"],
+            "rss_ratio": med[f"{name}_rss"] / med["bare_rss"],
+            "first_answer_s": med[f"{name}_answer"],
+            "rss_mb": med[f"{name}_rss"],
+        }
+        for name in names
+    }
+    for name, row in rows.items():  # per round, each program against the one started in the same round
+        row["paired_first_answer_ratio"] = paired(boot[f"{name}_answer"], boot["bare_answer"])
+        against = {"app": "base", "cms": "base-cms"}.get(name)
+        if against in names:
+            row[f"first_answer_vs_{against}"] = paired(boot[f"{name}_answer"], boot[f"{against}_answer"])
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    print("| program | first answer / bare | (paired) | shown / bare | peak RSS / bare | first answer | peak RSS |")
+    print("|---|---|---|---|---|---|---|")
+    for name, row in rows.items():
+        print(
+            f"| {name} | {row['first_answer_ratio']:.2f}× | {row['paired_first_answer_ratio']:.2f}× "
+            f"| {row['shown_ratio']:.2f}× | {row['rss_ratio']:.2f}× | {row['first_answer_s']:.3f} s "
+            f"| {row['rss_mb']:.1f} MB |"
+        )
+    for name, row in rows.items():
+        for key, value in row.items():
+            if key.startswith("first_answer_vs_"):
+                print(f"\n{name} / {key.removeprefix('first_answer_vs_')} first answer, paired by round: {value:.3f}×")
+
+
+def paired(values: list[float], against: list[float]) -> float:
+    """The median of per-round ratios: drift on a shared machine hits both programs of a round alike."""
+    return statistics.median(a / b for a, b in zip(values, against, strict=True))
 
 
 AUDIT_FIXTURES = HERE.parent / "fixtures" / "audit"
@@ -572,7 +623,15 @@ def main() -> int:
     parser.add_argument("--reps", type=int, default=7)
     parser.add_argument("--one", nargs="+", help=argparse.SUPPRESS)  # internal: one import or floor run
     parser.add_argument("--only-import", action="store_true", help="only the CMS import rows")
+    parser.add_argument("--only-startup", action="store_true", help="only the start-up rows (ratios to bare)")
+    parser.add_argument("--no-cms", action="store_true", help="with --only-startup: skip the imported-quarter start")
+    parser.add_argument(
+        "--compare", type=Path, metavar="TREE", help="with --only-startup: also start the app of this source tree"
+    )
     args = parser.parse_args()
+    if args.only_startup:
+        print_startup_rows(startup_and_memory(args.reps, args.compare, cms=not args.no_cms), args.json)
+        return 0
     if args.one:
         mode, *files = args.one
         print(json.dumps((_import_once if mode == "import" else _floor_once)(files)))

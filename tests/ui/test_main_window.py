@@ -304,8 +304,8 @@ def test_unexpected_errors_reach_the_log_and_one_dialog(window, qtbot, tmp_path,
     import logging
     import sys
 
-    from omaliref import app as app_module
     from omaliref.ui import dialogs
+    from omaliref.ui import window_start as app_module
 
     shown = []
     monkeypatch.setattr(dialogs, "show_error", lambda parent, summary, log: shown.append((summary, log)))

@@ -23,7 +23,7 @@ def test_first_start_imports_the_site_quarter_in_the_background_and_the_second_i
     monkeypatch.setenv("OMALIREF_SITE_DIR", str(site))
 
     window, first = start(qtbot, isolated_state)
-    assert first.new_quarters == ["2027Q1"]
+    assert first.new_quarters == ("2027Q1",) and first.quarters_changed
     assert window.quarters_label.text() == "CMS quarters: 2027Q1"
     assert "New CMS quarter 2027Q1" in window.statusBar().currentMessage()
     window.search_edit.setText("examplemab")  # a drug only the imported files know: found once the index is rebuilt
@@ -31,7 +31,7 @@ def test_first_start_imports_the_site_quarter_in_the_background_and_the_second_i
     window.close()
 
     again, second = start(qtbot, isolated_state)
-    assert (second.imported, second.notices, second.changed) == ([], [], False)
+    assert (second.imported, second.notices, second.quarters_changed) == ((), (), False)
     assert again.quarters_label.text() == "CMS quarters: 2027Q1"
 
 

@@ -7,44 +7,54 @@ import os
 import subprocess
 import sys
 
-import pytest
-
-from omaliref import app
+from omaliref import startup
 from omaliref.data.library import Library
+from omaliref.data.state import StateDirs
 from omaliref.domain.errors import PackError
 
 
-def test_a_library_opened_early_is_the_one_the_window_gets(isolated_state):
-    load = app.library_loader(str(isolated_state), now=True)
-    first = load()
-    assert isinstance(first, Library) and load() is first
-    assert first._index is not None  # the index is ready before the first keystroke
+def test_the_library_opened_before_qt_answers_the_first_keystroke(isolated_state):
+    library = Library.open_at_start(StateDirs.resolve(str(isolated_state)))
+    assert library._index is not None  # the compiled pack's index is ready before the first keystroke
+    assert library._profiles is not None  # and the payer profiles the calculator starts with
 
 
-def test_a_failure_while_opening_early_is_raised_where_the_window_reports_it(isolated_state, monkeypatch):
-    def broken(cls, state_dir=None):
+def test_a_pack_that_cannot_be_opened_is_kept_for_the_dialog_not_raised(isolated_state, monkeypatch):
+    def broken(cls, dirs):
         raise PackError("codes.toml", "code 'J2357'", "unit", "not a quantity")
 
-    monkeypatch.setattr(Library, "open", classmethod(broken))
-    load = app.library_loader(str(isolated_state), now=True)  # does not raise here
-    with pytest.raises(PackError, match=r"codes\.toml"):
-        load()
+    monkeypatch.setattr(Library, "open_at_start", classmethod(broken))
+    early = startup.early(str(isolated_state))  # does not raise: app.run says so in a dialog, before any window
+    assert isinstance(early.library, PackError) and "codes.toml" in str(early.library)
+    assert early.dirs == StateDirs.resolve(str(isolated_state))
+
+
+def modules_after(code: str, state) -> set[str]:
+    env = dict(os.environ, OMALIREF_STATE_DIR=str(state), QT_QPA_PLATFORM="offscreen")
+    env.pop("OMALIREF_NO_PACK_CACHE", None)
+    dump = "import sys, json; sys.stderr.write('MODULES' + json.dumps(sorted(sys.modules)))"
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)  # compiles the pack
+    out = subprocess.run([sys.executable, "-c", f"{code}\n{dump}"], env=env, check=True, capture_output=True, text=True)
+    return set(json.loads(out.stderr.rsplit("MODULES", 1)[1]))
 
 
 def test_opening_the_library_imports_neither_qt_nor_the_cms_or_toml_code(isolated_state):
     """What a first start without imported quarters loads before the window: no Qt (PySide's import hook would
     read each module's source), no CMS parsers, no SQLite, no TOML parser when the compiled pack is there."""
-    code = (
-        "import sys, json; from omaliref import app; "
-        f"app.library_loader({str(isolated_state)!r}, now=True)(); "
-        "print(json.dumps(sorted(m for m in sys.modules)))"
-    )
-    env = dict(os.environ, OMALIREF_STATE_DIR=str(isolated_state))
-    env.pop("OMALIREF_NO_PACK_CACHE", None)
-    subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)  # compiles the pack
-    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
-    loaded = set(json.loads(out.stdout))
-    forbidden = ("PySide6", "omaliref.domain.cms", "omaliref.data.cms_store", "omaliref.data.pack_schema", "sqlite3")
-    for module in (*forbidden, "tomllib", "csv", "hashlib"):
+    loaded = modules_after(f"from omaliref import startup; startup.early({str(isolated_state)!r})", isolated_state)
+    for module in ("PySide6", *startup.NEVER_BEFORE_THE_FIRST_ANSWER):
         assert module not in loaded, module
-    assert "omaliref.domain.calculator" in loaded and "omaliref.domain.search" in loaded
+    for module in startup.LOADS[0].modules:
+        assert module in loaded, module
+
+
+def test_the_window_start_loads_what_startup_says_and_nothing_on_demand(isolated_state):
+    """The smoke test's start, window included: the first two phases of startup.LOADS are loaded, and nothing of
+    the on-demand phase, the CMS code or SQLite before the first answer."""
+    code = "from omaliref import app; app.run(smoke_test=True)"
+    loaded = modules_after(code, isolated_state)
+    before_qt, first_paint, _after_paint, on_demand = startup.LOADS
+    for module in (*before_qt.modules, *first_paint.modules):
+        assert module in loaded, module
+    for module in (*on_demand.modules, *startup.NEVER_BEFORE_THE_FIRST_ANSWER):
+        assert module not in loaded, module
