@@ -41,10 +41,10 @@ def open_library(*, needs_store: bool = False, importing: bool = False) -> Libra
     from omaliref.data.library import Library
 
     library = Library.open()
-    if needs_store and library.store_problem is not None:
+    if needs_store and library.database_problem is not None:
         library.close()
-        raise InputError(library.store_problem.rstrip(".") + "; nothing can be reported from it.")
-    if importing and library.store_problem is not None and library.database.exists():
+        raise InputError(library.database_problem.rstrip(".") + "; nothing can be reported from it.")
+    if importing and library.database_problem is not None and library.database.exists():
         return library
     for notice in library.notices:  # a damaged import database was set aside: said once, the command goes on
         say(notice)

@@ -7,20 +7,20 @@ imported, opens the import database, or combines the two (STYLE.md §13: Anki's 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TextIO
+from typing import TYPE_CHECKING, Literal
 
+from omaliref.data.library_quarters import ImportedQuarters
+from omaliref.data.library_site import SiteAndFiles
 from omaliref.data.pack_cache import shipped_catalog, shipped_index_for
 from omaliref.data.payers import PROFILE_FOR_KIND, Profiles, load_profiles, organization_tiers
-from omaliref.data.site import SiteSettings, load_settings, settings_path, unknown_profile
 from omaliref.data.site import resolve as resolve_site
-from omaliref.data.state import CMS_DB_NAME, Preferences, StateDirs, StateStore, set_aside
+from omaliref.data.state import CMS_DB_NAME, StateDirs, set_aside
 from omaliref.domain.calculator import LineCheck, check_line
 from omaliref.domain.case import Case
-from omaliref.domain.errors import InputError, UnknownIdError
+from omaliref.domain.errors import UnknownIdError
 from omaliref.domain.model import (
     Catalog,
     Code,
@@ -39,14 +39,8 @@ from omaliref.domain.vocab import MODIFIERS_340B
 
 if TYPE_CHECKING:  # the import database's code loads when there is a database (not on a first start)
     from omaliref.data.cms_store import CmsStore
-    from omaliref.data.keyed_lines import LinesInput
-    from omaliref.domain.audit import AuditLine, LineAudit
-    from omaliref.domain.cms_facts import QuarterFacts
     from omaliref.domain.pack_review import ReviewItem
-    from omaliref.domain.records import ImportRecord, ImportReport
-    from omaliref.domain.vocab import Setting
 
-Progress = Callable[[int, int, str], None]  # (done, total, what)
 Operation = Literal["index", "site-import"]  # the work Library.run does off the GUI thread
 
 
@@ -64,7 +58,7 @@ class Changes:
     imported: tuple[str, ...] = ()  # the site files imported this time
 
 
-class Library:
+class Library(ImportedQuarters, SiteAndFiles):
     """The curated pack and the imported CMS store (None when nothing was ever imported)."""
 
     def __init__(
@@ -84,7 +78,7 @@ class Library:
         self.notices: list[str] = []  # said once: a damaged import database set aside, a locked one skipped
         # why the import database that exists could not be read (None: read, or there is none); review, quarters
         # and changes refuse to answer from the curated pack alone then
-        self.store_problem: str | None = None
+        self.database_problem: str | None = None
         self._data_version: int | None = None  # the store's PRAGMA data_version when this connection last looked
         self.on_reload: Callable[[str], None] | None = None  # told when another program's import was picked up
         self.cache_dir = self.database.parent / "cache"  # rebuildable files (what the store's last scan found)
@@ -106,17 +100,17 @@ class Library:
             return None
         from omaliref.data.cms_store import CmsStore, StoreDamaged, StoreUnavailable
 
-        self.store_problem = None
+        self.database_problem = None
         try:
             store = CmsStore(self.database, readonly=True)
         except StoreUnavailable as exc:
-            self.store_problem = (
+            self.database_problem = (
                 f"The imported CMS quarters cannot be used now: the import database {exc.reason}."
                 " The curated data pack is used alone."
             )
         except StoreDamaged as exc:
             aside = set_aside(self.database, "damaged", ("-journal", "-wal", "-shm"))
-            self.store_problem = (
+            self.database_problem = (
                 f"The import database {exc.reason}; "
                 + (f"it was moved aside as {aside.name}" if aside else "it could not be moved aside")
                 + ". The curated data pack is used alone; import the CMS files again."
@@ -128,7 +122,7 @@ class Library:
                 found = left_out_remembered(store, self.cache_dir / MEMO_NAME)
                 self.notices += [n for n in found if n not in self.notices]
             return store
-        self.notices.append(self.store_problem)
+        self.notices.append(self.database_problem)
         return None
 
     def for_thread(self) -> Library:
@@ -154,35 +148,6 @@ class Library:
     def load_profiles(self) -> Profiles:
         """Read the payer profiles now (the built-in ones and the organization's files)."""
         return self.profiles
-
-    def read_site_settings(self) -> SiteSettings:
-        """Read the site settings now (once)."""
-        return self.site_settings
-
-    @cached_property
-    def site_settings(self) -> SiteSettings:
-        """The organization's defaults and locked keys (empty without a settings file; a typo is a notice)."""
-        return load_settings(settings_path())
-
-    def start_preferences(self, store: StateStore) -> Preferences:
-        """The user's saved preferences under the site's: its defaults for a new user, its locked keys always."""
-        return self.site_settings.apply(store.load(), saved=store.path.exists())
-
-    def keep_locked(self, prefs: Preferences) -> Preferences:
-        """Preferences as chosen, with every locked key set back to the organization's value."""
-        return self.site_settings.apply(prefs, saved=True)
-
-    def locked_preferences(self) -> dict[str, str]:
-        """The keys the organization locked, with its values (the Preferences dialog shows them read-only)."""
-        settings = self.site_settings
-        return {k: v for k in settings.locked if (v := settings.locked_value(k)) is not None}
-
-    def start_notices(self) -> list[str]:
-        """What to say once the window shows: a broken payer file or database, then the site settings' problems."""
-        settings = self.site_settings
-        unknown = unknown_profile(settings, self.profiles.by_id)
-        site_notices = [*settings.notices(), *([f"Site settings: {unknown}."] if unknown else [])]
-        return [*self.profiles.notices, *self.notices, *site_notices]
 
     def run(self, operation: Operation, should_cancel: Callable[[], bool] = lambda: False) -> Changes:
         """Background work, on a thread of its own with its own connection: index the pack plus the imported codes
@@ -225,7 +190,7 @@ class Library:
         connection last read it, so an answer never mixes cached packages from before with facts from after (red
         team 2026-12 #6). One PRAGMA (or one stat when there was no database) per question."""
         if self.store is None:
-            if self.store_problem is not None or not self.database.exists():
+            if self.database_problem is not None or not self.database.exists():
                 return False
         else:
             try:
@@ -257,6 +222,16 @@ class Library:
     @staticmethod
     def database_path(state_dir: str | None = None) -> Path:
         return StateDirs.resolve(state_dir).data / CMS_DB_NAME
+
+    def sync_site(self) -> Iterator[str]:
+        """The notices a command says before it reads: the site settings file's typos (named, then ignored), then
+        what importing the site folder's new CMS files said. A generator: each is said before the next step runs."""
+        from omaliref.data import site
+        from omaliref.data.site_import import import_site
+
+        here = site.resolve()
+        yield from here.settings.notices()
+        yield from import_site(self, here).notices
 
     # -- search and look-up --------------------------------------------------------------------------------
 
@@ -470,203 +445,3 @@ class Library:
 
     def check_line(self, case: Case) -> LineCheck:
         return check_line(self.catalog_for(case.code, case.date_of_service), case)
-
-    # -- keyed lines (omaliref audit) ----------------------------------------------------------------------
-
-    def facts_for(self, code: str, day: dt.date, setting: Setting) -> QuarterFacts | None:
-        """The imported quarter's payment limit and MUE of the setting's table for a code (None: nothing imported)."""
-        if self.store is None:
-            return None
-        from omaliref.data.cms_catalog import quarter_facts
-
-        return quarter_facts(self.store, code, day, setting)
-
-    def crosswalk_codes(self, ndc11: str, day: dt.date) -> tuple[str, str, tuple[str, ...]] | None:
-        """(quarter, source id, the codes it lists the NDC under) from the imported NDC-HCPCS crosswalk of the
-        quarter covering `day`; None when no imported crosswalk covers it."""
-        if self.store is None:
-            return None
-        quarter = self.store.quarter_for(day)
-        if quarter is None or not self.store.import_for(quarter, "crosswalk"):
-            return None
-        from omaliref.data.cms_catalog import source_id
-
-        codes = tuple(dict.fromkeys(row.code for row in self.store.crosswalk_ndc(quarter, ndc11)))
-        return quarter, source_id(quarter, "crosswalk"), codes
-
-    def audit(
-        self,
-        lines: Iterable[AuditLine],
-        profile: PayerProfile | None = None,
-        setting: Setting = "office",
-        acquired_340b: bool = False,
-    ) -> Iterator[LineAudit]:
-        """Findings for keyed drug lines, streamed in input order (see domain.audit); `acquired_340b`: every line
-        is a 340B-acquired drug, so a line without the payer's 340B modifier is a finding."""
-        from omaliref.domain.audit import Auditor
-
-        return Auditor(self, profile or self.profile_for(), setting, acquired_340b).audit(lines)
-
-    # -- imported quarters ---------------------------------------------------------------------------------
-
-    def quarters(self) -> list[str]:
-        return self.store.quarters() if self.store is not None else []
-
-    def imports(self) -> list[ImportRecord]:
-        return self.store.imports() if self.store is not None else []
-
-    def changes(self, old: str, new: str, codes: set[str] | None) -> dict[str, list[dict[str, object]]]:
-        from omaliref.domain.cms_changes import changes
-
-        have = self.quarters()
-        for q in (old, new):
-            if q not in have:
-                raise InputError(f"Quarter {q} is not imported (imported: {', '.join(have) or 'none'}).")
-        assert self.store is not None
-        return changes(self.store.tables(old), self.store.tables(new), codes)
-
-    def review(self, quarter: str | None = None) -> list[ReviewItem]:
-        """Every curated code, modifier, MUE value and package against an imported quarter: `quarter` when it holds
-        the file needed, else the newest quarter that does (per file kind, so a code is read from an HCPCS file and
-        a package from a crosswalk)."""
-        have = self.quarters()
-        if quarter is not None and quarter not in have:
-            raise InputError(f"Quarter {quarter} is not imported (imported: {', '.join(have) or 'none'}).")
-        catalog = self.catalog
-        products = sorted(catalog.products.values(), key=lambda p: (p.code, p.ndc))
-        return (
-            [self.review_of("code", c, quarter) for c in sorted(catalog.codes)]
-            + [self.review_of("modifier", m, quarter) for m in sorted(catalog.modifiers)]
-            + [self.review_of("mue", c, quarter) for c in sorted(catalog.mues)]
-            + [self.review_of("product", p.ndc, quarter) for p in products]
-        )
-
-    def review_of(self, kind: str, ident: str, quarter: str | None = None) -> ReviewItem:
-        """One curated code, modifier, MUE value or package against the imported files (the reference pane's CMS
-        line)."""
-        from omaliref.data.cms_catalog import conflicts, source_id
-        from omaliref.domain.cms_facts import MueLimit
-        from omaliref.domain.pack_review import review_code, review_modifier, review_mue, review_package
-
-        store = self.store
-        file_kind = {"code": "hcpcs", "modifier": "hcpcs", "mue": "mue"}.get(kind, "crosswalk")
-        holding = store.quarters_with(file_kind) if store is not None else []  # one query, oldest first
-        q = quarter if quarter in holding else (holding[-1] if holding else None)
-        source = source_id(q, file_kind) if q else ""
-        if kind == "code":
-            code = self.catalog.codes[ident]
-            row = store.hcpcs(q, code.code) if store is not None and q else None
-            found = conflicts(code, store, q) if store is not None and q and row else []
-            return review_code(code, q, row, found, source)
-        if kind == "modifier":
-            modifier = self.catalog.modifiers[ident]
-            mods = {m.code: m for m in store.hcpcs_modifiers(q)} if store is not None and q else {}
-            return review_modifier(modifier, q, mods.get(ident), source)
-        if kind == "mue":
-            mues = store.mue(q, ident) if store is not None and q else []
-            imported = [
-                MueLimit(q, m.setting, m.row.value, m.row.mai, m.row.mai_text, m.row.rationale, "") for m in mues if q
-            ]
-            return review_mue(ident, self.catalog.mues[ident], imported, source_id(q, file_kind) if q else "")
-        product = self.catalog.products[ident]
-        rows = store.crosswalk_ndc(q, product.ndc11) if store is not None and q else []
-        return review_package(product, self.catalog.codes[product.code], q, rows, source)
-
-    def import_files(
-        self,
-        paths: Sequence[str | Path],
-        *,
-        progress: Progress | None = None,
-        should_cancel: Callable[[], bool] = lambda: False,
-        quarter: Quarter | None = None,
-    ) -> list[ImportReport]:
-        """Import CMS files (creating the database on first use); the index is rebuilt on next use."""
-        from omaliref.data.cms_import import import_paths
-        from omaliref.data.cms_store import CmsStore, StoreDamaged, StoreUnavailable
-
-        if self.database.exists() and self.store is None:
-            self.store = self._open_reader()  # a damaged database is set aside before writing a new one
-        try:
-            writer = CmsStore(self.database)
-        except (StoreDamaged, StoreUnavailable) as exc:
-            raise InputError(f"The import database {exc.reason}: nothing was imported.") from None
-        try:
-            reports = import_paths(writer, paths, progress=progress, should_cancel=should_cancel, quarter=quarter)
-        finally:
-            writer.close()
-        self.reopen()
-        return reports
-
-    # -- for the command line ------------------------------------------------------------------------------
-
-    def sync_site(self) -> Iterator[str]:
-        """The notices a command says before it reads: the site settings file's typos (named, then ignored), then
-        what importing the site folder's new CMS files said. A generator: each is said before the next step runs."""
-        from omaliref.data import site
-        from omaliref.data.site_import import import_site
-
-        here = site.resolve()
-        yield from here.settings.notices()
-        yield from import_site(self, here).notices
-
-    def case_defaults(self, *, payer: str, profile: str, setting: str, modifier_340b: str) -> dict[str, str]:
-        """The command line's payer profile, setting and 340B modifier: what it says, else the site settings'
-        default, else the app's. A site default profile that no profile has is refused, naming the settings file."""
-        from omaliref.data import site
-
-        settings = site.resolve().settings
-        chosen = site.case_defaults(
-            settings, payer=payer, profile=profile, setting=setting, modifier_340b=modifier_340b
-        )
-        from_site = chosen["payer_profile"] and not profile.strip()  # the organization's default profile
-        if from_site and (problem := site.unknown_profile(settings, self.profiles.by_id)) is not None:
-            raise InputError(f"The site settings {problem}.")
-        return chosen
-
-    @staticmethod
-    def label_dose(
-        indication: str, *, ige: Fraction | None, weight_kg: Fraction | None, age_years: Fraction | None
-    ) -> DoseAnswer:
-        """The label dose from the shipped pack's tables, without opening the library (no import database, no
-        site folder): `omaliref dose` needs nothing else."""
-        from omaliref.domain.dosing import label_dose
-
-        return label_dose(shipped_catalog(), indication, ige=ige, weight_kg=weight_kg, age_years=age_years)
-
-    @staticmethod
-    def read_keyed_lines(stream: TextIO, name: str = "-") -> LinesInput:
-        """Keyed drug lines (a CSV/TSV charge export, an 837, or a paste in the window) from a stream, read as
-        they are iterated: `omaliref audit` and Check lines read them the same way."""
-        from omaliref.data.keyed_lines import read_lines
-
-        return read_lines(stream, name)
-
-    @staticmethod
-    def read_payer_text(path: Path) -> str:
-        """The text of a payer file to check: a PackError when it is refused (not a regular file, too large),
-        OSError or UnicodeDecodeError when it cannot be read as UTF-8."""
-        from omaliref.data.payers import read_payer_text
-
-        return read_payer_text(path)
-
-    def check_payer_file(self, text: str, file: str) -> PayerFile:
-        """Every profile of an organization's payer file, and every problem in it, against this pack's state rows."""
-        from omaliref.data.payers import read_payer_file
-
-        return read_payer_file(text, file, origin=file, states=self.state_rows)
-
-    def check_site(self, folder: Path) -> SiteCheck:
-        """A site folder checked for IT against the built-in profiles and state rows (nothing is imported)."""
-        from omaliref.data.site_check import check_site
-
-        return check_site(folder, dict(self.catalog.payer_profiles), self.state_rows)
-
-
-if TYPE_CHECKING:  # for the command line's methods above
-    from fractions import Fraction
-    from typing import TextIO
-
-    from omaliref.data.keyed_lines import LinesInput
-    from omaliref.data.payers import PayerFile
-    from omaliref.domain.dosing import DoseAnswer
-    from omaliref.domain.records import SiteCheck

@@ -41,7 +41,9 @@ def test_the_command_line_imports_from_data_only_the_library_and_the_state_folde
     assert not wrong
     for path in CLI.glob("*.py"):
         text = path.read_text(encoding="utf-8")
-        assert ".store" not in text.replace(".store_problem", "") and "cms_store" not in text and "_catalog" not in text
+        assert (
+            ".store" not in text.replace(".database_problem", "") and "cms_store" not in text and "_catalog" not in text
+        )
 
 
 def test_version_imports_neither_the_library_nor_the_pure_core():

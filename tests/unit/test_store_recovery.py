@@ -62,7 +62,7 @@ def test_a_killed_import_is_rolled_back_and_every_quarter_kept(tmp_path):
     before = counts(path)
     _path, journal = kill_mid_write(state)
     library = Library.open(str(state))
-    assert library.notices == [] and library.store_problem is None
+    assert library.notices == [] and library.database_problem is None
     assert library.quarters() == ["2024Q3"]
     assert sorted(r.kind for r in library.imports()) == ["asp", "crosswalk"]
     library.close()
@@ -85,7 +85,7 @@ def test_a_hot_journal_that_cannot_be_rolled_back_is_left_in_place(tmp_path, mon
     library = Library.open(str(state))
     assert library.store is None and len(library.notices) == 1
     assert "needs to be recovered" in library.notices[0] and "left in place" in library.notices[0]
-    assert library.store_problem == library.notices[0]
+    assert library.database_problem == library.notices[0]
     assert path.exists() and journal.exists()
     assert not [p for p in path.parent.iterdir() if ".damaged-" in p.name]
     monkeypatch.undo()
@@ -132,7 +132,7 @@ def test_a_locked_database_is_unavailable_not_damaged(tmp_path, monkeypatch):
         with pytest.raises(StoreUnavailable, match="locked"):
             CmsStore(path, readonly=True)
         library = Library.open(str(state))
-        assert library.store is None and library.store_problem is not None and "locked" in library.store_problem
+        assert library.store is None and library.database_problem is not None and "locked" in library.database_problem
     finally:
         holder.rollback()
         holder.close()
