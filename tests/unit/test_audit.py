@@ -113,7 +113,7 @@ def test_an_unknown_setting_is_said_and_the_default_used(library: Library) -> No
 
 
 FIELD_TEXT = {
-    "code": st.sampled_from(["J2357", "j-2357", "J2182", "Q5154", "J3490", "J9999", "", "X", "J23570", "J2357 "]),
+    "code": st.sampled_from(["J2357", "j-2357", "J2182", "Q5154", "J3490", "W9999", "", "X", "J23570", "J2357 "]),
     "units": st.sampled_from(["30", "0", "-5", "1.5", "", "abc", "1,000", "999999999", "60.0", "٣٠"]),
     "ndc": st.sampled_from(
         ["50242-0215-01", "50242021501", "5024221501", "502420215011", "502420-0215-01", "N450242021501", "", "x"]
