@@ -131,7 +131,3 @@ def test_ndc_notes_flag_a_syringe_unit_as_payer_specific(catalog):
 
     notes = calc.ndc_notes(catalog, (use(catalog, "50242-0215-01"),), (), generic_profile("medicare"))
     assert "ndc-unit-syringe" in notes.rules
-
-
-def test_every_rule_id_the_calculator_names_is_in_the_pack(catalog):
-    assert set(calc.RULE_IDS) <= set(catalog.rules)

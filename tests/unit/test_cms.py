@@ -230,20 +230,18 @@ def test_wrong_file_in_zip_and_zip_without_cms_files(store, tmp_path):
         read_members([tmp_path / "missing.zip"])
 
 
-def test_interrupted_import_leaves_the_previous_quarter_intact(store, tmp_path, monkeypatch):
+def test_interrupted_import_leaves_the_previous_quarter_intact(store, tmp_path):
     import_paths(store, quarter_zips(tmp_path / "q1"))
     before = store.tables("2027Q1").asp
     changed = write_zip(tmp_path / "asp2.zip", {NAMES["asp"]: ASP_CSV.replace("12.345", "99.999")})
-    real = CmsStore._insert
-
-    def crash(self, *args, **kwargs):
-        real(self, *args, **kwargs)
-        raise sqlite3.OperationalError("disk I/O error")  # dies after writing rows, before commit
-
-    monkeypatch.setattr(CmsStore, "_insert", crash)
-    with pytest.raises(OSError):
+    # The write fails once the old rows are deleted and the new ones are going in, before the commit (a full or
+    # failing disk): the database itself refuses the new rows.
+    other = sqlite3.connect(store.path)
+    with other:
+        other.execute("CREATE TRIGGER disk_fails BEFORE INSERT ON asp BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END")
+    other.close()
+    with pytest.raises(OSError, match=r"could not be written .*disk I/O error"):
         import_paths(store, [changed])
-    monkeypatch.undo()
     assert store.tables("2027Q1").asp == before
     assert store.import_for("2027Q1", "asp").file.endswith("Payment Limit File 121626.csv")
 

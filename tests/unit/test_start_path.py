@@ -14,11 +14,15 @@ from omaliref.data.library import Library
 from omaliref.domain.errors import PackError
 
 
-def test_a_library_opened_early_is_the_one_the_window_gets(isolated_state):
+def test_a_library_opened_early_is_the_one_the_window_gets(isolated_state, monkeypatch):
     load = app.library_loader(str(isolated_state), now=True)
     first = load()
     assert isinstance(first, Library) and load() is first
-    assert first._index is not None  # the index is ready before the first keystroke
+    built: list[str] = []
+    monkeypatch.setattr(Library, "build_index", lambda self, entries=None: built.append("build_index"))
+    monkeypatch.setattr(Library, "curated_index", lambda self: built.append("curated_index"))
+    # the index is ready before the first keystroke: answering it builds none
+    assert first.search("xolair", 5)[0].entry.id == "J2357" and built == []
 
 
 def test_a_failure_while_opening_early_is_raised_where_the_window_reports_it(isolated_state, monkeypatch):
