@@ -7,7 +7,7 @@ import datetime as dt
 from fractions import Fraction
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from omaliref.domain.calculator import calculate, check_line
@@ -356,30 +356,40 @@ def cases(draw, catalog):
     return Case(code, day, Quantity(dose, unit), containers, payer, separately_payable=sep, modifier_340b=m340b)
 
 
-@pytest.mark.slow
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data())
-def test_invariants(catalog, data):
+def check_invariants(catalog, data):
     request = data.draw(cases(catalog))
     try:
         r = calculate(catalog, request)
     except InputError as exc:
         assert str(exc)  # refused with a sentence (e.g. containers hold less than the dose)
+        event(f"refused at {exc.field or 'the case'}")  # --hypothesis-show-statistics: how many cases are refused
         return
+    event("calculated")
     billing = r.code.billing_unit.amount
     total_labelled_units = r.labelled_contents.amount / billing
     assert r.administered_units + r.discarded_units <= total_labelled_units
     assert r.administered_units * billing >= r.dose_in_billing_unit.amount
     for line in r.lines:
         assert not ({"JW", "JZ"} <= set(line.modifiers))
-        if "JW" in line.modifiers:
-            assert line.units >= 1
-        assert line.units >= 1
+        assert line.units >= 1  # a JW line too: no zero- or fraction-unit line
     if request.date_of_service < dt.date(2023, 1, 1):
         assert not r.has_jz
     if not request.separately_payable or not all(c.product.single_dose for c in r.containers):
         assert not r.has_jw and not r.has_jz
     assert sum(l.units for l in r.lines) == r.total_billed_units
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_invariants(catalog, data):  # slow (tests/conftest.py)
+    check_invariants(catalog, data)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_invariants_on_a_sample(catalog, data):
+    """test_invariants on fewer cases, for the fast set."""
+    check_invariants(catalog, data)
 
 
 # --- the least-waste search: exact and polynomial ----------------------------------------------------------------
@@ -398,18 +408,31 @@ def _brute_force(sizes, dose, cap):
     return () if best is None else tuple(-c for c in best[2])
 
 
-@pytest.mark.slow
-@settings(max_examples=300, deadline=None)
-@given(
-    sizes=st.lists(st.integers(1, 40), min_size=1, max_size=3, unique=True),
-    dose=st.fractions(min_value=Fraction(1, 4), max_value=120, max_denominator=8),
-    cap=st.integers(1, 8),
-)
-def test_least_waste_matches_brute_force(sizes, dose, cap):
+LEAST_WASTE_INPUTS = {
+    "sizes": st.lists(st.integers(1, 40), min_size=1, max_size=3, unique=True),
+    "dose": st.fractions(min_value=Fraction(1, 4), max_value=120, max_denominator=8),
+    "cap": st.integers(1, 8),
+}
+
+
+def check_least_waste(sizes, dose, cap):
     from omaliref.domain.calculator import least_waste_counts
 
     ordered = sorted((Fraction(s) for s in sizes), reverse=True)
     assert least_waste_counts(ordered, dose, cap) == _brute_force(ordered, dose, cap)
+
+
+@settings(max_examples=300, deadline=None)
+@given(**LEAST_WASTE_INPUTS)
+def test_least_waste_matches_brute_force(sizes, dose, cap):  # slow (tests/conftest.py)
+    check_least_waste(sizes, dose, cap)
+
+
+@settings(max_examples=20, deadline=None)
+@given(**LEAST_WASTE_INPUTS)
+def test_least_waste_matches_brute_force_on_a_sample(sizes, dose, cap):
+    """test_least_waste_matches_brute_force on fewer cases, for the fast set."""
+    check_least_waste(sizes, dose, cap)
 
 
 def lines_run(function, *args):
