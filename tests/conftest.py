@@ -73,9 +73,9 @@ SLOW = {
     **dict.fromkeys(
         (
             f"tests/e2e/test_hostile_text.py::test_imported_text_prints_without_control_or_bidi_characters[{command}]"
-            for command in ("show1", "search1", "check", "quarters")
+            for command in ("show0", "show1", "search0", "search1", "check", "quarters")
         ),
-        "a subprocess per command; units, show0 and search0 stay in the fast set",
+        "a subprocess per command; the units case stays in the fast set",
     ),
     "tests/e2e/test_bad_input_catalogue.py::test_a_sample_through_the_console_script": (
         "subprocesses; the catalogue runs in-process and test_cli's bad-usage tests run the console script"
@@ -84,6 +84,46 @@ SLOW = {
         "a subprocess without defusedxml; [test-venv] stays in the fast set"
     ),
     "tests/e2e/test_cli.py::test_screenshot_at_a_given_size": "a GUI subprocess; the per-pane screenshot test stays",
+    "tests/e2e/test_cli.py::test_search_typo_and_ndc_and_modifier": (
+        "three subprocesses; test_search ranks these in-process, test_golden_json runs `search` in-process"
+    ),
+    "tests/e2e/test_cli.py::test_show_ndc_modifier_topic": (
+        "three subprocesses; test_golden_json runs `show` of a product, modifier and topic in-process"
+    ),
+    "tests/e2e/test_cli.py::test_check_and_dose_and_checklist": (
+        "subprocesses; test_golden_json runs check, dose and checklist in-process"
+    ),
+    "tests/e2e/test_review.py::test_a_crosswalk_that_disagrees_is_a_contradiction_and_exit_1": (
+        "an import and a review in subprocesses; test_package_under_another_code_is_contradicted and the "
+        "reference pane's contradicted-package test stay"
+    ),
+    "tests/e2e/test_review.py::test_review_before_any_import_says_nothing_is_imported": (
+        "a subprocess; test_golden_json pins review-nothing-imported in-process"
+    ),
+    "tests/e2e/test_review.py::test_review_of_unknown_quarter_is_refused": (
+        "a subprocess; the bad-input catalogue's review-quarter-not-imported case runs in-process"
+    ),
+    "tests/e2e/test_cms_cli.py::test_review_quarters_and_changes_exit_2_when_the_store_cannot_be_read": (
+        "subprocesses; the bad-input catalogue's newer-store cases run review, quarters and changes in-process"
+    ),
+    "tests/e2e/test_audit_cli.py::test_unreadable_input_exits_2_with_one_sentence": (
+        "subprocesses; the bad-input catalogue's audit-missing-file case runs in-process"
+    ),
+    "tests/e2e/test_audit_cli.py::test_text_puts_the_worst_lines_first": (
+        "a subprocess; test_keyed_lines orders the findings worst first in-process"
+    ),
+    "tests/e2e/test_site_settings_cli.py::test_site_check_lists_three_problems_and_exits_3": (
+        "a subprocess; test_site_check_json_shape_is_pinned checks the same folder in-process (exit 3)"
+    ),
+    "tests/e2e/test_site_settings_cli.py::test_units_uses_the_locked_site_payer_profile_and_setting": (
+        "subprocesses; tests/ui/test_site_settings_ui.py locks the payer and setting in the window"
+    ),
+    "tests/e2e/test_site_cli.py::test_any_command_that_reads_the_store_gets_the_site_quarter": (
+        "subprocesses; the first-quarters test in the same module stays"
+    ),
+    "tests/e2e/test_xlsx_bounds.py::test_a_dimension_bomb_is_read_only_as_far_as_its_rows_go": (
+        "a subprocess; the cell-outside-the-bounds cases stay, in-process"
+    ),
     "tests/unit/test_hardening.py::test_smoke_test_passes_with_a_damaged_database_and_damaged_preferences": (
         "the GUI smoke test in a subprocess; test_damaged_database_is_set_aside_and_the_curated_pack_works and "
         "test_state cover the damage in-process"
@@ -96,6 +136,21 @@ SLOW = {
             for case in ("16777220-illin", "16777220-TEXAS", "16777217-palmetto", "16777217-illin")
         ),
         "six keyboard walks; Return with palmetto and Tab with TEXAS stay in the fast set",
+    ),
+    **dict.fromkeys(
+        (
+            f"tests/ui/test_wrong_claim_paths.py::test_ctrl_e_in_a_text_field_exports_the_audit_sheet[{field}]"
+            for field in ("payer_box", "date_edit")
+        ),
+        "a window per field; dose_edit stays in the fast set",
+    ),
+    **dict.fromkeys(
+        (
+            f"tests/ui/test_bad_input_ui.py::test_bad_field_input[dose:{dose!r}]"
+            for dose in ("0mg", "nan", "inf mg", "1,5mg", "999999999999", "2400000units", "99999mg")
+        ),
+        "a window per typed dose; test_the_window_refuses_each_dose_the_cli_refuses_with_the_same_sentence "
+        "pastes every bad dose into one window, and the other typed doses stay",
     ),
     "tests/unit/test_slow_set.py::test_every_slow_case_is_collected_and_marked": "collects the listed modules again",
     # the full CMS downloads (OMALIREF_CMS_REAL; skipped, saying why, without them)

@@ -95,6 +95,7 @@ CASES = [
         "check the count",
     ),
     ("review-quarter", ["review", "--quarter", "1Q1"], "is not a quarter"),
+    ("review-quarter-not-imported", ["review", "--quarter", "2031Q1"], "not imported"),
     ("import-quarter", ["import", "x.csv", "--quarter", "9999Q4"], "is not a quarter"),
     ("missing-dose", ["units", "J2357"], "required"),
     # hardening round 3 (#27): a path cannot forge a second line
