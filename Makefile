@@ -1,9 +1,11 @@
 # Thin wrappers: packaging/dev.sh does the work, so the quick start needs no make on a fresh machine.
-.PHONY: run test bench smoke dist frozen-check dist-baseline
+.PHONY: run test test-all bench smoke dist frozen-check dist-baseline
 run:
 	sh packaging/dev.sh run
 test:
 	sh packaging/dev.sh test
+test-all:
+	sh packaging/dev.sh test --all
 bench:
 	sh packaging/dev.sh bench
 smoke:

@@ -1,5 +1,5 @@
 #!/bin/sh
-# One entry point for developers and CI: sh packaging/dev.sh run | test | bench | smoke | dist
+# One entry point for developers and CI: sh packaging/dev.sh run | test [--all] | bench | smoke | dist
 # Creates .venv on first use, installs what is missing (Debian packages via apt-get when allowed), then acts.
 set -eu
 cd "$(dirname "$0")/.."
@@ -57,13 +57,19 @@ ensure_env() {
 cmd=${1:-help}; [ $# -gt 0 ] && shift
 case "$cmd" in
   run)   ensure_env ""; exec "$VENV/bin/omaliref" "$@" ;;
-  test)  ensure_env "[test]"
+  test)  # locally the fast set (-m "not slow"); everything under CI (CI set, as .ci/run does) or with --all
+         which="fast"
+         case "${CI:-}" in ""|0|false|no) ;; *) which="all" ;; esac
+         if [ "${1:-}" = "--all" ]; then which="all"; shift; fi
+         ensure_env "[test]"
          export QT_QPA_PLATFORM=offscreen
          "$VENV/bin/ruff" check omaliref tests packaging
          "$VENV/bin/ruff" format --check --quiet omaliref tests packaging
          "$VENV/bin/lint-imports"
          "$VENV/bin/mypy"
-         exec "$VENV/bin/python" -m pytest "$@" ;;
+         if [ "$which" = "all" ]; then exec "$VENV/bin/python" -m pytest "$@"; fi
+         say "the fast set (-m \"not slow\", the slow list is in tests/conftest.py); all tests: sh packaging/dev.sh test --all"
+         exec "$VENV/bin/python" -m pytest -m "not slow" "$@" ;;
   bench) ensure_env "[test]"; QT_QPA_PLATFORM=offscreen exec "$VENV/bin/python" tests/benchmarks/run.py "$@" ;;
   smoke) ensure_env ""; QT_QPA_PLATFORM=offscreen exec "$VENV/bin/omaliref" --smoke-test ;;
   dist)  ensure_env "[test,package]"
@@ -84,5 +90,5 @@ case "$cmd" in
          "$VENV/bin/pyinstaller" --noconfirm --log-level WARN --onedir --distpath build/baseline/dist \
              --workpath build/baseline/work --specpath build/baseline tests/benchmarks/bare_window.py
          say "bare default build: $(du -sh build/baseline/dist/bare_window | cut -f1); omaliref: $(du -sh dist/omaliref 2>/dev/null | cut -f1)" ;;
-  *) echo "usage: sh packaging/dev.sh run | test | bench | smoke | dist | frozen-check | dist-baseline"; exit 2 ;;
+  *) echo "usage: sh packaging/dev.sh run | test [--all] | bench | smoke | dist | frozen-check | dist-baseline"; exit 2 ;;
 esac

@@ -120,7 +120,6 @@ def _real_quarters() -> list[tuple[str, Path, Path]]:
     return [(q, f["asp"], f["crosswalk"]) for q, f in sorted(found.items()) if {"asp", "crosswalk"} <= set(f)]
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(not _real_quarters(), reason="set OMALIREF_CMS_REAL to a folder of CMS downloads to run")
 @pytest.mark.parametrize(("quarter", "asp", "crosswalk"), _real_quarters(), ids=lambda v: str(v)[:6])
 def test_every_code_of_a_real_quarter_calculates_or_says_why(tmp_path, quarter, asp, crosswalk):

@@ -96,11 +96,15 @@ CASES = [
         "check the count",
     ),
     ("review-quarter", ["review", "--quarter", "1Q1"], "is not a quarter"),
+    ("review-quarter-not-imported", ["review", "--quarter", "2031Q1"], "not imported"),
     ("import-quarter", ["import", "x.csv", "--quarter", "9999Q4"], "is not a quarter"),
     ("missing-dose", ["units", "J2357"], "required"),
     # hardening round 3 (#27): a path cannot forge a second line
     ("import-newline-path", ["import", "x\nomaliref: imported 2027Q9 ok.zip"], "does not exist"),
     ("import-escape-path", ["import", "x\x1b[2J\x1b]0;pwned\x07.zip"], "does not exist"),
+    ("audit-missing-file", ["audit", "/nonexistent/keyed-lines.csv"], "cannot be read"),
+    ("site-missing-folder", ["site", "check", "/nonexistent/site"], "is not a folder"),
+    ("payers-show-unknown", ["payers", "show", "nosuch"], "is not known"),
 ]
 
 
@@ -282,10 +286,18 @@ def test_bad_stored_values(sql, names, one_quarter, isolated_state, capsys):
     assert "Traceback" not in err
 
 
-def test_catalogue_size():
-    cases = CASES + FILE_CASES + PAYER_FILE_CASES + STORED_VALUE_CASES
-    assert len(cases) >= (84 if hasattr(os, "mkfifo") else 82)  # 69 before the payer-file cases (#27), 78 before #14's
-    assert len({c[0] for c in cases}) == len(cases)
+def test_every_command_has_bad_input_cases_with_their_own_ids():
+    """A command added to the CLI fails here until the catalogue gives it a bad input."""
+    import re
+
+    from omaliref.cli import build_parser
+
+    (choices,) = re.findall(r"\{([a-z,-]+)\}", build_parser().format_usage())
+    commands = set(choices.split(","))
+    covered = {argv[0] for _, argv, _ in CASES} | {argv[0] for _, _, argv, _ in FILE_CASES}
+    assert commands <= covered, f"no bad-input case for {sorted(commands - covered)}"
+    ids = [c[0] for c in CASES + FILE_CASES + PAYER_FILE_CASES]
+    assert len(set(ids)) == len(ids)
 
 
 def test_a_sample_through_the_console_script(tmp_path):

@@ -148,12 +148,24 @@ def test_two_ndcs_on_one_837_line_would_not_validate():
     assert not ok
 
 
-@pytest.mark.slow
 @settings(
     max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data())
-def test_split_lines_have_one_ndc_and_keep_the_units(catalog, data):
+def test_split_lines_have_one_ndc_and_keep_the_units(catalog, data):  # slow (tests/conftest.py)
+    check_split_lines(catalog, data)
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_split_lines_have_one_ndc_and_keep_the_units_on_a_sample(catalog, data):
+    """The same on fewer cases, for the fast set."""
+    check_split_lines(catalog, data)
+
+
+def check_split_lines(catalog, data):
     from omaliref.domain.calculator import calculate
     from omaliref.domain.case import case_from_input
     from tests.conftest import TODAY

@@ -178,7 +178,6 @@ def _real_files() -> list[Path]:
     )
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(not _real_files(), reason="set OMALIREF_CMS_REAL to a folder of CMS downloads to run")
 @pytest.mark.parametrize("path", _real_files(), ids=lambda p: p.name)
 def test_every_real_cms_file_imports(path, store):
@@ -194,7 +193,6 @@ def _real_file(name: str) -> Path | None:
     return next((p for p in _real_files() if p.name == name), None)
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(
     _real_file("HCPC2025_OCT_ANWEB.xlsx") is None,
     reason="set OMALIREF_CMS_REAL to a folder holding HCPC2025_OCT_ANWEB.xlsx",

@@ -50,7 +50,6 @@ def test_an_unreachable_share_is_a_notice_and_the_command_answers(tmp_path):
     assert "cannot be reached" in result.stderr
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(not os.environ.get("OMALIREF_CMS_REAL"), reason="set OMALIREF_CMS_REAL to a folder of CMS files")
 def test_a_fresh_user_on_a_folder_of_real_cms_downloads(tmp_path):
     real = os.environ["OMALIREF_CMS_REAL"]

@@ -93,13 +93,26 @@ def test_a_bad_stored_value_is_among_the_window_notices(make_window, isolated_st
     db.commit()
     db.close()
     with caplog.at_level(logging.INFO, logger="omaliref"):
-        window = make_window()  # each notice is logged as it goes to the status bar
+        make_window()  # each notice is logged as it goes to the status bar
     where, column = SAID[damage]
     said = [r.getMessage() for r in caplog.records if where in r.getMessage()]
     assert len(said) == 1 and column in said[0] and "left out" in said[0], caplog.text
-    assert window.loaded
 
 
-def test_ui_catalogue_size():
-    assert len(CASES) >= 18
-    assert len(CASES) + len(DAMAGE) >= 24  # with the stored values (#14)
+def test_the_window_refuses_each_dose_the_cli_refuses_with_the_same_sentence(window, qtbot):
+    """The CLI's bad-dose catalogue, typed into the window: the same fragment next to the dose, the lines kept."""
+    from tests.e2e.test_bad_input_catalogue import CASES as CLI_CASES
+
+    doses = [
+        (argv[3], fragment)
+        for _, argv, fragment in CLI_CASES
+        if argv[:3] == ["units", "J2357", "--dose"] and len(argv) == 4 and argv[3].strip()
+    ]  # an empty dose field is a case not begun, not an error
+    assert doses, "the CLI catalogue's J2357 dose cases are gone"
+    calc = window.calculator
+    qtbot.keyClicks(calc.dose_edit, "225mg")
+    qtbot.keyClicks(calc.containers_edit, "50242-0040-62x2")
+    for dose, fragment in doses:
+        calc.dose_edit.setText(dose)  # pasted
+        assert not calc.dose_error.isHidden() and fragment in calc.dose_error.text(), dose
+        assert calc.stale and lines(window) == GOOD

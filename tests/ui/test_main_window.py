@@ -38,7 +38,7 @@ def test_j7402_shows_sinuva_with_the_omalizumab_alert(window, qtbot):
     qtbot.keyClicks(window.search_edit, "J7402")
     assert window.reference.current_id == "J7402"
     text = window.reference.toPlainText()
-    assert "Sinuva" in text or "sinuva" in text
+    assert "Mometasone furoate sinus implant, (sinuva), 10 micrograms" in text  # the descriptor as CMS prints it
     assert "LOOK-ALIKE" in text and "Omalizumab is J2357" in text
 
 

@@ -70,7 +70,7 @@ def first_completion(box, typed):
 @pytest.mark.parametrize("leave", [Qt.Key.Key_Return, Qt.Key.Key_Tab])
 def test_payer_type_ahead_then_enter_or_tab_gives_the_same_lines_as_down_and_enter(desk, qtbot, typed, leave):
     window, calc = desk, desk.calculator
-    before, _ = copy_lines(qtbot, window)
+    assert copy_lines(qtbot, window)[1].startswith("Copied")  # Medicare Part B's lines, before the payer is typed
     assert calc.profile_id == "medicare-part-b"
 
     press(qtbot, window, Qt.Key.Key_P, ALT)
@@ -93,7 +93,6 @@ def test_payer_type_ahead_then_enter_or_tab_gives_the_same_lines_as_down_and_ent
     assert calc.profile_id == chosen
     arrowed_lines, _ = copy_lines(qtbot, window)
     assert typed_lines == arrowed_lines
-    assert typed_lines != before or chosen != "medicare-part-b"
 
 
 def test_a_name_that_fits_no_profile_is_refused_out_loud_and_never_copied(desk, qtbot):

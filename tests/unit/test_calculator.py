@@ -7,7 +7,7 @@ import datetime as dt
 from fractions import Fraction
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from omaliref.domain.calculator import calculate, check_line
@@ -316,7 +316,7 @@ def test_check_line_correct(catalog):
 
 
 def test_check_line_unit_size_confusion(catalog):
-    # 150 mg of omalizumab billed as if J2182 (1 mg per unit) = 150 units; also mg keyed as units
+    # 2.4 MU of penicillin G benzathine is 24 units of 100,000 (J0561); 240 is ten times that
     ok, correct, reasons = line_check(catalog, "J0561", "2.4MU", 240)
     assert not ok and correct == 24 and any("10 times" in r for r in reasons)
 
@@ -356,30 +356,40 @@ def cases(draw, catalog):
     return Case(code, day, Quantity(dose, unit), containers, payer, separately_payable=sep, modifier_340b=m340b)
 
 
-@pytest.mark.slow
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data())
-def test_invariants(catalog, data):
+def check_invariants(catalog, data):
     request = data.draw(cases(catalog))
     try:
         r = calculate(catalog, request)
     except InputError as exc:
         assert str(exc)  # refused with a sentence (e.g. containers hold less than the dose)
+        event(f"refused at {exc.field or 'the case'}")  # --hypothesis-show-statistics: how many cases are refused
         return
+    event("calculated")
     billing = r.code.billing_unit.amount
     total_labelled_units = r.labelled_contents.amount / billing
     assert r.administered_units + r.discarded_units <= total_labelled_units
     assert r.administered_units * billing >= r.dose_in_billing_unit.amount
     for line in r.lines:
         assert not ({"JW", "JZ"} <= set(line.modifiers))
-        if "JW" in line.modifiers:
-            assert line.units >= 1
-        assert line.units >= 1
+        assert line.units >= 1  # a JW line too: no zero- or fraction-unit line
     if request.date_of_service < dt.date(2023, 1, 1):
         assert not r.has_jz
     if not request.separately_payable or not all(c.product.single_dose for c in r.containers):
         assert not r.has_jw and not r.has_jz
     assert sum(l.units for l in r.lines) == r.total_billed_units
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_invariants(catalog, data):  # slow (tests/conftest.py)
+    check_invariants(catalog, data)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_invariants_on_a_sample(catalog, data):
+    """test_invariants on fewer cases, for the fast set."""
+    check_invariants(catalog, data)
 
 
 # --- the least-waste search: exact and polynomial ----------------------------------------------------------------
@@ -398,30 +408,76 @@ def _brute_force(sizes, dose, cap):
     return () if best is None else tuple(-c for c in best[2])
 
 
-@pytest.mark.slow
-@settings(max_examples=300, deadline=None)
-@given(
-    sizes=st.lists(st.integers(1, 40), min_size=1, max_size=3, unique=True),
-    dose=st.fractions(min_value=Fraction(1, 4), max_value=120, max_denominator=8),
-    cap=st.integers(1, 8),
-)
-def test_least_waste_matches_brute_force(sizes, dose, cap):
+LEAST_WASTE_INPUTS = {
+    "sizes": st.lists(st.integers(1, 40), min_size=1, max_size=3, unique=True),
+    "dose": st.fractions(min_value=Fraction(1, 4), max_value=120, max_denominator=8),
+    "cap": st.integers(1, 8),
+}
+
+
+def check_least_waste(sizes, dose, cap):
     from omaliref.domain.calculator import least_waste_counts
 
     ordered = sorted((Fraction(s) for s in sizes), reverse=True)
     assert least_waste_counts(ordered, dose, cap) == _brute_force(ordered, dose, cap)
 
 
-def test_least_waste_is_fast_with_many_sizes():
-    import time
+@settings(max_examples=300, deadline=None)
+@given(**LEAST_WASTE_INPUTS)
+def test_least_waste_matches_brute_force(sizes, dose, cap):  # slow (tests/conftest.py)
+    check_least_waste(sizes, dose, cap)
 
+
+@settings(max_examples=20, deadline=None)
+@given(**LEAST_WASTE_INPUTS)
+def test_least_waste_matches_brute_force_on_a_sample(sizes, dose, cap):
+    """test_least_waste_matches_brute_force on fewer cases, for the fast set."""
+    check_least_waste(sizes, dose, cap)
+
+
+def lines_run(function, *args):
+    """`function(*args)` and how many lines of its module ran for it: the work done, counted rather than timed."""
+    import sys
+
+    module = function.__code__.co_filename
+    count = 0
+
+    def trace(frame, event, arg):
+        if frame.f_code.co_filename != module:
+            return None
+
+        def count_lines(frame, event, arg):
+            nonlocal count
+            count += event == "line"
+            return count_lines
+
+        return count_lines
+
+    before = sys.gettrace()
+    sys.settrace(trace)
+    try:
+        result = function(*args)
+    finally:
+        sys.settrace(before)
+    return result, count
+
+
+def test_least_waste_does_work_in_proportion_to_containers_times_sizes():
+    """The old enumeration of every combination took minutes for 600 with 7 sizes; the search now does a few steps
+    per (container, size) pair: 8 sizes and 60 containers would be about 10^10 combinations."""
     from omaliref.domain.calculator import MAX_CONTAINERS, least_waste_counts
 
     sizes = sorted((Fraction(s) for s in (10, 20, 40, 50, 75, 150, 300, 400)), reverse=True)
-    start = time.perf_counter()
-    for dose in (Fraction(300), Fraction(600), Fraction(2395), Fraction(MAX_CONTAINERS * 400)):
-        assert least_waste_counts(sizes, dose, MAX_CONTAINERS)
-    assert time.perf_counter() - start < 2  # the old enumeration took minutes for 600 with 7 sizes
+    expected = {  # counts per size, largest first: no waste, then fewest containers
+        300: (0, 1, 0, 0, 0, 0, 0, 0),
+        600: (0, 2, 0, 0, 0, 0, 0, 0),
+        2395: (5, 1, 0, 1, 0, 0, 1, 0),  # 5 x 400 + 300 + 75 + 20
+        MAX_CONTAINERS * 400: (MAX_CONTAINERS, 0, 0, 0, 0, 0, 0, 0),
+    }
+    for dose, counts in expected.items():
+        result, lines = lines_run(least_waste_counts, sizes, Fraction(dose), MAX_CONTAINERS)
+        assert result == counts
+        assert lines <= 8 * (MAX_CONTAINERS + 1) * len(sizes), f"{lines} lines run for a dose of {dose}"
 
 
 # --- plausibility: the lower bound, with a suggestion, and future dates ------------------------------------------

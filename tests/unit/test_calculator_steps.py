@@ -133,10 +133,6 @@ def test_ndc_notes_flag_a_syringe_unit_as_payer_specific(catalog):
     assert "ndc-unit-syringe" in notes.rules
 
 
-def test_every_rule_id_the_calculator_names_is_in_the_pack(catalog):
-    assert set(calc.RULE_IDS) <= set(catalog.rules)
-
-
 def test_route_facts_come_from_the_pack(catalog, tmp_path):
     """JA/JB and the administration code are the pack's rules.toml [[route]] records, not literals in the code."""
     from omaliref.data.pack import load_catalog

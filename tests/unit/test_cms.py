@@ -12,7 +12,6 @@ import pytest
 from omaliref.data.cms_catalog import conflicts, search_entries
 from omaliref.data.cms_import import import_paths, read_members
 from omaliref.data.cms_store import CmsStore
-from omaliref.data.cms_writer import Writer
 from omaliref.data.library import Library
 from omaliref.domain.case import case_from_input
 from omaliref.domain.cms import (
@@ -231,20 +230,18 @@ def test_wrong_file_in_zip_and_zip_without_cms_files(store, tmp_path):
         read_members([tmp_path / "missing.zip"])
 
 
-def test_interrupted_import_leaves_the_previous_quarter_intact(store, tmp_path, monkeypatch):
+def test_interrupted_import_leaves_the_previous_quarter_intact(store, tmp_path):
     import_paths(store, quarter_zips(tmp_path / "q1"))
     before = store.tables("2027Q1").asp
     changed = write_zip(tmp_path / "asp2.zip", {NAMES["asp"]: ASP_CSV.replace("12.345", "99.999")})
-    real = Writer._write_rows
-
-    def crash(self, *args, **kwargs):
-        real(self, *args, **kwargs)
-        raise sqlite3.OperationalError("disk I/O error")  # dies after writing rows, before commit
-
-    monkeypatch.setattr(Writer, "_write_rows", crash)
-    with pytest.raises(OSError):
+    # The write fails once the old rows are deleted and the new ones are going in, before the commit (a full or
+    # failing disk): the database itself refuses the new rows.
+    other = sqlite3.connect(store.path)
+    with other:
+        other.execute("CREATE TRIGGER disk_fails BEFORE INSERT ON asp BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END")
+    other.close()
+    with pytest.raises(OSError, match=r"could not be written .*disk I/O error"):
         import_paths(store, [changed])
-    monkeypatch.undo()
     assert store.tables("2027Q1").asp == before
     assert store.import_for("2027Q1", "asp").file.endswith("Payment Limit File 121626.csv")
 

@@ -295,21 +295,63 @@ def test_encodings_and_line_ends_are_read_without_mojibake(tmp_path, encode, nam
     store.close()
 
 
-def test_zip_bombs_damaged_zips_and_pipes_are_refused_in_seconds(tmp_path):
-    import time
+def inflated_members(monkeypatch) -> list[str]:
+    """The zip members opened for reading (inflated) from now on: a bomb is refused before any is."""
+    import zipfile
+
+    opened: list[str] = []
+    real_open = zipfile.ZipFile.open
+
+    def recording_open(self, name, *args, **kwargs):
+        opened.append(getattr(name, "filename", name))
+        return real_open(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", recording_open)
+    return opened
+
+
+def test_a_zip_bomb_is_refused_before_anything_is_inflated(tmp_path, monkeypatch):  # slow (tests/conftest.py)
+    import zipfile
+
+    from omaliref.data.cms_import import read_members
+    from omaliref.domain.cms import FileFormatError
+
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("a.csv", b"0" * (300 * 1024 * 1024))
+    inflated = inflated_members(monkeypatch)
+    with pytest.raises(FileFormatError, match="under 200 MB"):
+        read_members([bomb])
+    assert inflated == []  # refused from the zip's directory: not one byte of the 300 MB was inflated
+
+
+def test_a_zip_whose_directory_says_300_mb_is_refused_before_anything_is_inflated(tmp_path, monkeypatch):
+    """The fast set's zip bomb: a small member whose headers claim 300 MB, as a bomb's do."""
+    import struct
+    import zipfile
+
+    from omaliref.data.cms_import import read_members
+    from omaliref.domain.cms import FileFormatError
+
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("a.csv", b"0" * (1024 * 1024))
+    data = bytearray(bomb.read_bytes())
+    struct.pack_into("<I", data, data.find(b"PK\x03\x04") + 22, 300 * 1024 * 1024)  # local header: size
+    struct.pack_into("<I", data, data.find(b"PK\x01\x02") + 24, 300 * 1024 * 1024)  # central directory: size
+    bomb.write_bytes(bytes(data))
+    inflated = inflated_members(monkeypatch)
+    with pytest.raises(FileFormatError, match="under 200 MB"):
+        read_members([bomb])
+    assert inflated == []
+
+
+def test_damaged_zips_and_pipes_are_refused(tmp_path):
     import zipfile
 
     from omaliref.data.cms_import import read_members
     from omaliref.domain.cms import FileFormatError
     from tests.fixtures.cms import ASP_CSV, NAMES
-
-    bomb = tmp_path / "bomb.zip"
-    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("a.csv", b"0" * (300 * 1024 * 1024))
-    start = time.perf_counter()
-    with pytest.raises(FileFormatError, match="under 200 MB"):
-        read_members([bomb])
-    assert time.perf_counter() - start < 5
 
     damaged = tmp_path / "crc.zip"
     with zipfile.ZipFile(damaged, "w", zipfile.ZIP_STORED) as archive:

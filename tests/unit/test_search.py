@@ -99,12 +99,20 @@ def test_empty_and_junk_queries(index):
     assert index.search("", 5) == []
     assert index.search("   ", 5) == []
     assert index.search("!!!", 5) == []
-    assert isinstance(index.search("x" * 10_000, 5), list)
+    assert index.search("x" * 10_000, 5) == []
+    assert index.search("xolair " * 2_000, 5)[0].entry.id == "J2357"  # a long paste still finds its word
 
 
-@pytest.mark.slow
 @settings(max_examples=1000, deadline=None)
 @given(st.text(max_size=80))
-def test_search_never_raises_on_arbitrary_unicode(index, text):
+def test_search_never_raises_on_arbitrary_unicode(index, text):  # slow (tests/conftest.py)
+    for hit in index.search(text, 5):
+        assert hit.entry.kind in ("code", "modifier", "product", "topic")
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.text(max_size=80))
+def test_search_never_raises_on_arbitrary_unicode_on_a_sample(index, text):
+    """The same on fewer texts, for the fast set."""
     for hit in index.search(text, 5):
         assert hit.entry.kind in ("code", "modifier", "product", "topic")

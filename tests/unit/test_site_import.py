@@ -146,7 +146,6 @@ def test_a_cp1252_file_name_on_the_share_imports(site_folder):
     library.close()
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(not os.environ.get("OMALIREF_CMS_REAL"), reason="set OMALIREF_CMS_REAL to a folder of CMS files")
 def test_a_folder_of_real_cms_downloads_imports_once():
     real = Path(os.environ["OMALIREF_CMS_REAL"])

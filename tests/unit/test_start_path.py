@@ -13,10 +13,16 @@ from omaliref.data.state import StateDirs
 from omaliref.domain.errors import PackError
 
 
-def test_the_library_opened_before_qt_answers_the_first_keystroke(isolated_state):
+def test_the_library_opened_before_qt_answers_the_first_keystroke(isolated_state, monkeypatch):
     library = Library.open_at_start(StateDirs.resolve(str(isolated_state)))
-    assert library._index is not None  # the compiled pack's index is ready before the first keystroke
-    assert library._profiles is not None  # and the payer profiles the calculator starts with
+    built: list[str] = []
+    monkeypatch.setattr(Library, "build_index", lambda self, entries=None: built.append("build_index"))
+    monkeypatch.setattr(Library, "curated_index", lambda self: built.append("curated_index"))
+    monkeypatch.setattr("omaliref.data.library.load_profiles", lambda *a, **k: built.append("load_profiles"))
+    # the compiled pack's index and the payer profiles are ready before the first keystroke: answering reads neither
+    assert library.search("xolair", 5)[0].entry.id == "J2357"
+    assert library.profile_for("commercial").kind == "commercial"
+    assert built == []
 
 
 def test_a_pack_that_cannot_be_opened_is_kept_for_the_dialog_not_raised(isolated_state, monkeypatch):

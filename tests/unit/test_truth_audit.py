@@ -23,10 +23,20 @@ CODES_WITH_PACKAGES = ("J2357", "Q5154", "J2182", "J0490", "J0561", "J7402")
 # --- finding 6: no unverified package on a claim by itself ---------------------------------------------------
 
 
-@pytest.mark.slow
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
-def test_the_calculator_chooses_only_verified_packages(catalog, data):
+def test_the_calculator_chooses_only_verified_packages(catalog, data):  # slow (tests/conftest.py)
+    check_only_verified_packages(catalog, data)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_calculator_chooses_only_verified_packages_on_a_sample(catalog, data):
+    """The same on fewer cases, for the fast set."""
+    check_only_verified_packages(catalog, data)
+
+
+def check_only_verified_packages(catalog, data):
     code = catalog.codes[data.draw(st.sampled_from(CODES_WITH_PACKAGES))]
     unit = code.billing_unit.unit
     high = (
