@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Before any omaliref module: the session's own state folder, so that what loads outside a test (the session
+# catalog, a module-level pack) compiles its pack cache there, never in the user's ~/.cache or ~/.local/share.
+os.environ["OMALIREF_STATE_DIR"] = tempfile.mkdtemp(prefix="omaliref-tests-")
 
 import pytest
 
 from omaliref.data.pack_cache import shipped_catalog
 from omaliref.domain.model import Catalog
+
+atexit.register(shutil.rmtree, os.environ["OMALIREF_STATE_DIR"], True)  # the session's state folder, set above
 
 TODAY = dt.date(2026, 11, 27)
 

@@ -104,6 +104,7 @@ class CheckLinesDialog(QDialog):
     ) -> CheckLinesDialog:
         dialog = cls(library, profile_id, setting, today, parent)
         dialog.show()
+        dialog.paste_box.setFocus()  # opened to paste: Ctrl+V lands in the lines, the choices above keep their values
         return dialog
 
     def check(self) -> None:
@@ -111,7 +112,9 @@ class CheckLinesDialog(QDialog):
         text = self.paste_box.toPlainText()
         first = text.lstrip().split("\n", 1)[0]
         if re.fullmatch(r"[A-Za-z]\d{4}", re.split(r"[\t,;]", first, maxsplit=1)[0].strip()):
-            text = "\t".join(KEYED_FIELDS) + "\n" + text.lstrip()  # rows without a header: omaliref's own order
+            # rows without a header: omaliref's own order, with the rows' own separator (a comma line stays one)
+            separator = next((s for s in "\t,;" if s in first), "\t")
+            text = separator.join(KEYED_FIELDS) + "\n" + text.lstrip()
         profile = self.library.profile(str(self.profile_box.currentData()))
         setting: Setting = self.setting_box.currentData()
         day = self.date_edit.text().strip()

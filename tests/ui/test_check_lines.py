@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
 
 from omaliref.data.library import Library
 from omaliref.ui.check_lines import CheckLinesDialog
@@ -58,3 +59,18 @@ def test_340b_acquired_lines_want_the_payers_modifier(qtbot):
     qtbot.mouseClick(dialog.acquired_340b_box, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
     assert [f.fix for a in dialog.results for f in a.findings] == ["Add U8."]
+
+
+def test_a_comma_line_without_a_header_is_read_in_omalirefs_order(window, qtbot):
+    """Opened from the menu, Ctrl+V goes straight into the lines, and a comma-separated row is one row (desk test:
+    'J2357,JZ,75' was read as a single code)."""
+    dialog = window.check_lines_dialog()
+    qtbot.waitExposed(dialog)
+    QGuiApplication.clipboard().setText("J2357,JZ,75\n")
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.paste_box)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.paste_box.toPlainText() == "J2357,JZ,75\n"
+    qtbot.keyClick(dialog.paste_box, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.error_label.text() == ""
+    assert [(a.line.code, a.line.units) for a in dialog.results] == [("J2357", "75")]
+    assert "is not a HCPCS code" not in dialog.report.toPlainText()
