@@ -106,7 +106,9 @@ class DoseCheckDialog(QDialog):
                 age_years=self._number(self.age_edit, "age"),
             )
         except InputError as exc:
-            self.error.show_error(str(exc))
+            typed = any(e.text().strip() for e in (self.ige_edit, self.weight_edit, self.age_edit))
+            if typed:  # nothing typed yet is a question not yet asked, not an error (desk test: a red ✖ on opening)
+                self.error.show_error(str(exc))
         text = ""
         if self.answer is not None:
             headline = self.answer.label.upper() if self.answer.status == "dose" else self.answer.status.upper()

@@ -231,6 +231,14 @@ def test_dose_check_dialog_keys(qtbot, catalog):
     assert not dialog.ok_button.isEnabled()
 
 
+def test_the_dose_check_dialog_opens_without_an_error_and_asks_once_typing_starts(qtbot, catalog):
+    dialog = DoseCheckDialog(catalog, "asthma")
+    qtbot.addWidget(dialog)
+    assert dialog.error.isHidden() and not dialog.ok_button.isEnabled()  # nothing typed: nothing wrong yet
+    qtbot.keyClicks(dialog.ige_edit, "150")
+    assert not dialog.error.isHidden() and dialog.error.text()  # the weight the table needs is now asked for
+
+
 def test_preferences_are_applied_and_saved(window, qtbot, monkeypatch, isolated_state):
     chosen = Preferences(payer="commercial", setting="hospital-outpatient", modifier_340b="TB")
     monkeypatch.setattr(PreferencesDialog, "ask", classmethod(lambda cls, *a, **k: chosen))
