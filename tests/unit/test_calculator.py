@@ -19,19 +19,8 @@ from tests.conftest import TODAY
 
 
 def calc(catalog, code, dose, *packages, date=None, payer="medicare", separately_payable=True, m340b=""):
-    case = case_from_input(
-        CaseInput(
-            code=code,
-            dose=dose,
-            containers=packages,
-            date=date or "",
-            payer=payer,
-            separately_payable=separately_payable,
-            modifier_340b=m340b,
-        ),
-        TODAY,
-    )
-    return calculate(catalog, case)
+    raw = CaseInput(code, dose, packages, date or "", payer, separately_payable=separately_payable, modifier_340b=m340b)
+    return calculate(catalog, case_from_input(raw, TODAY))
 
 
 def line_check(catalog, code, dose, units, packages=()):
