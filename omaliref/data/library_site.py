@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from omaliref.data.pack_cache import shipped_catalog
+from omaliref.data import pack_cache
 from omaliref.data.site import SiteSettings, load_settings, settings_path, unknown_profile
 from omaliref.data.state import Preferences, StateStore
 from omaliref.domain.errors import InputError
@@ -91,7 +91,7 @@ class SiteAndFiles:
         site folder): `omaliref dose` needs nothing else."""
         from omaliref.domain.dosing import label_dose
 
-        return label_dose(shipped_catalog(), indication, ige=ige, weight_kg=weight_kg, age_years=age_years)
+        return label_dose(pack_cache.shipped_catalog(), indication, ige=ige, weight_kg=weight_kg, age_years=age_years)
 
     @staticmethod
     def read_keyed_lines(stream: TextIO, name: str = "-") -> LinesInput:
