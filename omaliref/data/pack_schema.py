@@ -384,19 +384,13 @@ PACK = Table(
 )
 
 # Payer profiles: resources/payers.toml (built in) and the organization's payers.toml files, checked the same way.
-RULE_DOC = (
-    ' A rule field is { value = …, source = "<id>", quote = "…" (or locator = "…"), checked = YYYY-MM-DD } '
-    "(the payer's rule), { value = …, default = true, why = \"…\" } (the app's choice), or an array of such tables "
-    "bounded by effective_from / effective_to (dates) and form (cms1500 or ub04); an organization's file may also "
-    "give a bare value. Left out: the app's default."
-)
 PAYER = Table(
     "payers.toml",
     "payer",
     "id",
     "Payer profiles: how one payer wants a case on its claim. Built-in "
     "profiles cite sources and say where each rule value comes from; the organization's files (site or user config "
-    "folder, or OMALIREF_PAYERS) may add or replace profiles by id." + RULE_DOC,
+    "folder, or OMALIREF_PAYERS) may add or replace profiles by id." + pack_words.RULE_DOC,
     {
         "id": _f("str", "lower-case-words-with-hyphens; an organization's profile with a built-in id replaces it."),
         "name": _f("str", "What the coder sees in the picker."),
