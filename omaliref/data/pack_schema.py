@@ -315,6 +315,13 @@ TABLES: dict[str, Table] = {
         ),
         Table(
             "dose_tables.toml",
+            "dosed_code",
+            "code",
+            "The codes the dose tables dose (the dose check, and the names `omaliref dose` accepts).",
+            {"code": _f("str", "A code of codes.toml."), "why": _f("str", "Why the tables apply to it."), **PROVENANCE},
+        ),
+        Table(
+            "dose_tables.toml",
             "table",
             "id",
             "Omalizumab dose tables (US label only).",
