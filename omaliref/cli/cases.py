@@ -65,7 +65,7 @@ def cmd_dose(args: argparse.Namespace) -> int:
     from omaliref.report import as_json
 
     drug = args.drug.strip().lower()
-    if drug not in ("omalizumab", "xolair", "omlyclo", "j2357", "q5154"):
+    if drug not in Library.dose_names():  # the codes the pack's dose tables dose, their drug and brands
         raise InputError(f"Dose tables are only in the data pack for omalizumab, not '{args.drug[:40]}'.")
     indication = parse_indication(args.indication)
     if indication is None:

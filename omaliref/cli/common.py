@@ -57,10 +57,20 @@ def clinical(args: argparse.Namespace) -> dict[str, str]:
     return {"indication": args.indication, "ige": args.ige or "", "weight": args.weight or "", "age": args.age or ""}
 
 
-def case_for(args: argparse.Namespace, library: Library, **extra: str) -> Case:
+def case_for(
+    args: argparse.Namespace,
+    library: Library,
+    *,
+    indication: str = "",
+    ige: str = "",
+    weight: str = "",
+    age: str = "",
+    units: str = "",
+    charge: str = "",
+) -> Case:
     """The one Case for the command's arguments (units, check and checklist share them): the only call of
     case_from_input on the command line."""
-    from omaliref.domain.case import case_from_input, parse_payer
+    from omaliref.domain.case import CaseInput, case_from_input, parse_payer
 
     for notice in library.profiles.notices:  # an organization payer file left out: said before the case uses one
         say(notice)
@@ -74,23 +84,26 @@ def case_for(args: argparse.Namespace, library: Library, **extra: str) -> Case:
             "give only the profile, or a payer of its kind.",
             field="payer",
         )
-    return case_from_input(
-        profile=profile,
+    raw = CaseInput(
         code=args.code,
-        today=today(),
         dose=args.dose,
-        containers=args.package,
+        containers=tuple(args.package),
         date=args.date or "",
         payer=args.payer or profile.kind,
         setting=chosen["setting"],
         modifier_340b=chosen["modifier_340b"],
         separately_payable=not args.not_separately_payable,
         single_dose_confirmed=args.single_dose,  # confirms the --package NDCs only, never one the calculator chose
-        single_dose_ndcs=(),
         last_dose=args.last_dose,
         supplied_by=args.supplied_by,
-        **extra,
+        indication=indication,
+        ige=ige,
+        weight=weight,
+        age=age,
+        units=units,
+        charge=charge,
     )
+    return case_from_input(raw, today(), profile)
 
 
 def progress_bar() -> TerminalBar | None:

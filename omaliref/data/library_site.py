@@ -94,6 +94,11 @@ class SiteAndFiles:
         return label_dose(pack_cache.shipped_catalog(), indication, ige=ige, weight_kg=weight_kg, age_years=age_years)
 
     @staticmethod
+    def dose_names() -> frozenset[str]:
+        """The drug names `omaliref dose` accepts, lower case, from the shipped pack (no library opened)."""
+        return pack_cache.shipped_catalog().dose_names()
+
+    @staticmethod
     def read_keyed_lines(stream: TextIO, name: str = "-") -> LinesInput:
         """Keyed drug lines (a CSV/TSV charge export, an 837, or a paste in the window) from a stream, read as
         they are iterated: `omaliref audit` and Check lines read them the same way."""

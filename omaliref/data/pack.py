@@ -86,6 +86,7 @@ def catalog_from_texts(texts: Mapping[str, str]) -> Catalog:
     products = _products(checker("products.toml"), raw["products.toml"], codes)
     rules, routes, administration = _rules(checker("rules.toml"), raw["rules.toml"], modifiers)
     tables, fixed = _dose_tables(checker("dose_tables.toml"), raw["dose_tables.toml"])
+    dosed = _dosed_codes(checker("dose_tables.toml"), raw["dose_tables.toml"], codes)
     payer_file = _payer_file(texts["payers.toml"], ids)
     return Catalog(
         info,
@@ -105,6 +106,7 @@ def catalog_from_texts(texts: Mapping[str, str]) -> Catalog:
         supply_rules=_supply(checker("supply.toml"), raw["supply.toml"], payer_file),
         routes=routes,
         administration=administration,
+        dose_table_codes=dosed,
     )
 
 
@@ -373,6 +375,15 @@ def _dose_tables(ck: Checker, data: dict[str, Any]) -> tuple[tuple[DoseTable, ..
     if not any(f.indication == "csu" for f in fixed):  # the CSU dose is the one fixed dose the look-up needs
         raise ck.fail("top level", "fixed", "no [[fixed]] record for the indication 'csu'")
     return tuple(tables), tuple(fixed)
+
+
+def _dosed_codes(ck: Checker, data: dict[str, Any], codes: Mapping[str, Code]) -> tuple[str, ...]:
+    """The codes the dose tables dose, each a code of the pack: the domain asks the pack, never a list in code."""
+    dosed = []
+    for label, row in ck.records(data, "dosed_code"):
+        _known_code(ck, label, row["code"], codes)
+        dosed.append(row["code"])
+    return tuple(dosed)
 
 
 def _supply(ck: Checker, data: dict[str, Any], payer_file: PayerFile) -> tuple[SupplyRule, ...]:

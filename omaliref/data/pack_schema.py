@@ -315,6 +315,13 @@ TABLES: dict[str, Table] = {
         ),
         Table(
             "dose_tables.toml",
+            "dosed_code",
+            "code",
+            "The codes the dose tables dose (the dose check, and the names `omaliref dose` accepts).",
+            {"code": _f("str", "A code of codes.toml."), "why": _f("str", "Why the tables apply to it."), **PROVENANCE},
+        ),
+        Table(
+            "dose_tables.toml",
             "table",
             "id",
             "Omalizumab dose tables (US label only).",
@@ -384,19 +391,13 @@ PACK = Table(
 )
 
 # Payer profiles: resources/payers.toml (built in) and the organization's payers.toml files, checked the same way.
-RULE_DOC = (
-    ' A rule field is { value = …, source = "<id>", quote = "…" (or locator = "…"), checked = YYYY-MM-DD } '
-    "(the payer's rule), { value = …, default = true, why = \"…\" } (the app's choice), or an array of such tables "
-    "bounded by effective_from / effective_to (dates) and form (cms1500 or ub04); an organization's file may also "
-    "give a bare value. Left out: the app's default."
-)
 PAYER = Table(
     "payers.toml",
     "payer",
     "id",
     "Payer profiles: how one payer wants a case on its claim. Built-in "
     "profiles cite sources and say where each rule value comes from; the organization's files (site or user config "
-    "folder, or OMALIREF_PAYERS) may add or replace profiles by id." + RULE_DOC,
+    "folder, or OMALIREF_PAYERS) may add or replace profiles by id." + pack_words.RULE_DOC,
     {
         "id": _f("str", "lower-case-words-with-hyphens; an organization's profile with a built-in id replaces it."),
         "name": _f("str", "What the coder sees in the picker."),

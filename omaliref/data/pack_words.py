@@ -64,3 +64,12 @@ def meanings_of(meanings: Mapping[str, str], words: tuple[str, ...], *left_out: 
     expected = [w for w in words if w not in left_out]
     assert set(meanings) == set(expected), f"give the meaning of exactly {expected}"
     return {w: meanings[w] for w in expected}
+
+
+# How a payer profile writes one rule field (the guide says it with [[payer]]).
+RULE_DOC = (
+    ' A rule field is { value = …, source = "<id>", quote = "…" (or locator = "…"), checked = YYYY-MM-DD } '
+    "(the payer's rule), { value = …, default = true, why = \"…\" } (the app's choice), or an array of such tables "
+    "bounded by effective_from / effective_to (dates) and form (cms1500 or ub04); an organization's file may also "
+    "give a bare value. Left out: the app's default."
+)

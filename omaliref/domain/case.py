@@ -241,62 +241,65 @@ def parse_whole(text: str, what: str, low: int, high: int, field_name: str = "")
     return int(stripped)
 
 
-def case_from_input(
-    *,
-    code: str,
-    today: dt.date,
-    dose: str | None = None,
-    containers: list[str] | tuple[str, ...] = (),
-    date: str = "",
-    payer: str = "medicare",
-    setting: str = "office",
-    modifier_340b: str = "",
-    separately_payable: bool = True,
-    single_dose_confirmed: bool = False,
-    single_dose_ndcs: tuple[str, ...] | list[str] = (),
-    indication: str = "",
-    ige: str = "",
-    weight: str = "",
-    age: str = "",
-    units: str = "",
-    profile: PayerProfile | None = None,
-    charge: str = "",
-    last_dose: str = "",
-    supplied_by: str = "",
-) -> Case:
+@dataclass(frozen=True)
+class CaseInput:
+    """What the coder typed for one case, as text (CLI arguments or the window's fields), before any of it is read:
+    the defaults are those of a case given only its code."""
+
+    code: str
+    dose: str | None = None  # None: not given (the checklist only); "" is refused
+    containers: tuple[str, ...] = ()  # NDCxCOUNT items
+    date: str = ""  # empty: today
+    payer: str = "medicare"
+    setting: str = "office"
+    modifier_340b: str = ""
+    separately_payable: bool = True
+    single_dose_confirmed: bool = False
+    single_dose_ndcs: tuple[str, ...] = ()
+    indication: str = ""
+    ige: str = ""
+    weight: str = ""
+    age: str = ""
+    units: str = ""
+    charge: str = ""
+    last_dose: str = ""
+    supplied_by: str = ""
+
+
+def case_from_input(raw: CaseInput, today: dt.date, profile: PayerProfile | None = None) -> Case:
     """Raw text (CLI arguments or UI field texts) -> a Case, or an InputError naming the field to fix."""
-    day = parse_date(date) if date.strip() else today
+    day = parse_date(raw.date) if raw.date.strip() else today
     check_date(day, today)
-    parsed_containers = parse_containers(containers)
-    parsed_dose = parse_dose(dose) if dose is not None else None  # None: not given; "" is refused
+    parsed_containers = parse_containers(raw.containers)
+    parsed_dose = parse_dose(raw.dose) if raw.dose is not None else None  # None: not given; "" is refused
     if parsed_containers and parsed_dose is None:
         raise InputError(
             "--package needs --dose: the containers only mean something with the dose given.", field="dose"
         )
-    parsed_setting = parse_setting(setting)
+    parsed_setting = parse_setting(raw.setting)
     profile = _profile_in_force(profile, day, parsed_setting)
     return Case(
-        code=parse_code(code),
+        code=parse_code(raw.code),
         date_of_service=day,
         dose=parsed_dose,
         containers=parsed_containers,
-        payer=profile.kind if profile is not None else parse_payer(payer),
+        payer=profile.kind if profile is not None else parse_payer(raw.payer),
         setting=parsed_setting,
-        separately_payable=separately_payable,
-        modifier_340b=parse_340b(modifier_340b, profile),
-        single_dose_confirmed=single_dose_confirmed,
-        single_dose_ndcs=tuple(single_dose_ndcs)
-        + (tuple(ndc for ndc, _count in parsed_containers) if single_dose_confirmed else ()),
-        indication=parse_indication(indication),
-        ige=parse_optional_number(ige, "IgE", "ige"),
-        weight_kg=parse_optional_number(weight, "weight", "weight"),
-        age_years=parse_optional_number(age, "age", "age"),
-        units_intended=parse_whole(units, "units", 1, 1_000_000, "units") if units.strip() else None,
+        separately_payable=raw.separately_payable,
+        modifier_340b=parse_340b(raw.modifier_340b, profile),
+        single_dose_confirmed=raw.single_dose_confirmed,
+        single_dose_ndcs=tuple(raw.single_dose_ndcs)
+        + (tuple(ndc for ndc, _count in parsed_containers) if raw.single_dose_confirmed else ()),
+        indication=parse_indication(raw.indication),
+        ige=parse_optional_number(raw.ige, "IgE", "ige"),
+        weight_kg=parse_optional_number(raw.weight, "weight", "weight"),
+        age_years=parse_optional_number(raw.age, "age", "age"),
+        units_intended=parse_whole(raw.units, "units", 1, 1_000_000, "units") if raw.units.strip() else None,
         profile=profile,
         today=today,
-        charge_per_unit=parse_charge(charge),
-        last_dose=parse_last_dose(last_dose, day),
-        supplied_by=parse_supplied_by(supplied_by),
+        charge_per_unit=parse_charge(raw.charge),
+        last_dose=parse_last_dose(raw.last_dose, day),
+        supplied_by=parse_supplied_by(raw.supplied_by),
     )
 
 

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from omaliref.domain.supply import supply_not_known, supply_rule_for
 from omaliref.domain.vocab import (
-    OMALIZUMAB_CODES,
     SEVERITIES,
     SUPPLIER_TEXT,
     WEIGHT_BASED_INDICATIONS,
@@ -107,7 +106,8 @@ class Evaluation:
         return "ready"
 
 
-def _findings(result: CalcResult | None, answer: DoseAnswer | None) -> list[Finding]:
+def _findings(result: CalcResult | None, answer: DoseAnswer | None, dosed: Collection[str]) -> list[Finding]:
+    """The automatic findings; `dosed` are the codes the pack's dose tables dose."""
     out: list[Finding] = []
     if result is None:
         out.append(Finding("no-calculation", "advisory", "No calculation yet: JW/JZ items are shown as conditional."))
@@ -129,7 +129,7 @@ def _findings(result: CalcResult | None, answer: DoseAnswer | None) -> list[Find
                 "Containers larger than needed were opened: the waste may be questioned (smallest-container rule).",
             )
         )
-    if answer is not None and result.code.code in OMALIZUMAB_CODES:
+    if answer is not None and result.code.code in dosed:
         dose_mg = result.dose_in_billing_unit.to("mg").amount
         if answer.status == "dose" and dose_mg not in set(answer.doses_mg):
             out.append(Finding("dose-differs", "high", f"The dose given differs from the label dose ({answer.label})."))
@@ -187,7 +187,7 @@ def _matches(when: Mapping[str, Any], case: Case, result: CalcResult | None) -> 
 
 def checklist_for(catalog: Catalog, case: Case, result: CalcResult | None, answer: DoseAnswer | None) -> Evaluation:
     """The items that apply to the case, escalated by what the calculation and the dose check found."""
-    findings = _findings(result, answer)
+    findings = _findings(result, answer, catalog.dose_table_codes)
     code = catalog.codes.get(case.code)
     if code is not None and code.effective_to and case.date_of_service > code.effective_to:
         # the calculator refuses such a case; the checklist, which also runs without a dose, says it first

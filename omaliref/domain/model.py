@@ -287,6 +287,7 @@ class Catalog:
     supply_rules: tuple[object, ...] = ()  # SupplyRule rows: the drug line when the practice did not buy the drug
     routes: Mapping[str, RouteFacts] = field(default_factory=dict)  # by route, in rules.toml order
     administration: Mapping[str, Administration] = field(default_factory=dict)  # by setting
+    dose_table_codes: tuple[str, ...] = ()  # the codes the dose tables dose (dose_tables.toml [[dosed_code]])
 
     def modifier(self, text: str) -> Modifier | None:
         """A modifier by its code or by an alias another record lists (XS is both a record and 59's alias)."""
@@ -307,6 +308,13 @@ class Catalog:
 
     def products_for(self, code: str) -> tuple[Product, ...]:
         return tuple(p for p in self.products.values() if p.code == code)
+
+    def dose_names(self) -> frozenset[str]:
+        """What names a drug the dose tables dose, lower case: each such code, its drug and its packages' brands."""
+        names = set()
+        for code in self.dose_table_codes:
+            names |= {code, self.codes[code].drug, *(p.brand for p in self.products_for(code))}
+        return frozenset(n.lower() for n in names)
 
     def product(self, ndc_text: str) -> Product:
         refuse_twelve_digit_ndc(ndc_text, "ndc")

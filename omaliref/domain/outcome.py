@@ -19,7 +19,7 @@ from omaliref.domain.cms_facts import with_shipped_mue
 from omaliref.domain.dosing import DoseAnswer, dose_matches, label_dose
 from omaliref.domain.model import Catalog, Rule, Source, normalize_code
 from omaliref.domain.notes import Warning_
-from omaliref.domain.vocab import FORM_FOR_SETTING, OMALIZUMAB_CODES, WARNING_LEVELS, ClaimForm, Verdict
+from omaliref.domain.vocab import FORM_FOR_SETTING, WARNING_LEVELS, ClaimForm, Verdict
 
 if TYPE_CHECKING:  # imported CMS facts exist only with an import database
     from omaliref.domain.cms_facts import QuarterFacts
@@ -82,16 +82,17 @@ class Outcome:
 
 
 def dose_answer_for(catalog: Catalog, case: Case) -> DoseAnswer | None:
-    """The label dose, when the case names an omalizumab indication and what its table needs."""
-    if case.code not in OMALIZUMAB_CODES or case.indication is None:
+    """The label dose, when the case's code is one the pack's dose tables dose, and the case names an indication
+    and what its table needs."""
+    if case.code not in catalog.dose_table_codes or case.indication is None:
         return None
     if case.indication != "csu" and (case.ige is None or case.weight_kg is None):
         return None
     return label_dose(catalog, case.indication, ige=case.ige, weight_kg=case.weight_kg, age_years=case.age_years)
 
 
-def dose_check(answer: DoseAnswer | None, result: CalcResult | None) -> Warning_ | None:
-    if answer is None or result is None or result.code.code not in OMALIZUMAB_CODES:
+def dose_check(catalog: Catalog, answer: DoseAnswer | None, result: CalcResult | None) -> Warning_ | None:
+    if answer is None or result is None or result.code.code not in catalog.dose_table_codes:
         return None
     matches = dose_matches(answer, result.dose_in_billing_unit.to("mg").amount)
     if matches is None:
@@ -143,7 +144,7 @@ def evaluate(catalog: Catalog, case: Case, facts: QuarterFacts | None = None) ->
         case,
         result,
         answer,
-        dose_check(answer, result),
+        dose_check(catalog, answer, result),
         checklist_for(catalog, case, result, answer if result is not None else None),
         interval_check(catalog, case, answer),
         catalog=catalog,

@@ -123,9 +123,6 @@ MUE_TABLE_FOR_SETTING: dict[Setting, MueSetting] = {
 # Omalizumab indications whose label dose depends on IgE and weight.
 WEIGHT_BASED_INDICATIONS: tuple[Indication, ...] = ("asthma", "crswnp", "food-allergy")
 
-# Codes whose label dose the omalizumab dose tables cover.
-OMALIZUMAB_CODES = ("J2357", "Q5154")
-
 
 def words(vocabulary: tuple[str, ...]) -> str:
     """'a, b or c' for a sentence that lists what is accepted."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from omaliref.domain.case import Case, case_from_input, split_container_text
+from omaliref.domain.case import Case, CaseInput, case_from_input, split_container_text
 from omaliref.domain.errors import InputError
 from omaliref.domain.outcome import Outcome
 
@@ -43,6 +43,28 @@ class CaseFields:
     ige: str = ""
     weight: str = ""
     age: str = ""
+
+    def case_input(self, *, with_dose: bool = True) -> CaseInput:
+        """The domain's raw input for these fields; without the dose (and its containers) when `with_dose` is
+        False, so the checklist still applies while the dose does not parse."""
+        dosed = with_dose and bool(self.dose.strip())
+        return CaseInput(
+            code=self.code,
+            dose=self.dose if dosed else None,
+            containers=tuple(split_container_text(self.containers)) if dosed else (),
+            date=self.date,
+            payer=self.payer,
+            setting=self.setting,
+            modifier_340b=self.modifier_340b,
+            separately_payable=self.separately_payable,
+            single_dose_ndcs=self.single_dose_ndcs,
+            indication=self.indication,
+            ige=self.ige,
+            weight=self.weight,
+            age=self.age,
+            last_dose=self.last_dose,
+            supplied_by=self.supplied_by,
+        )
 
 
 @dataclass(frozen=True)
@@ -110,23 +132,7 @@ class CaseModel(QObject):
                 field="payer",
             )
         return case_from_input(
-            code=f.code,
-            today=self.today,
-            dose=f.dose if with_dose and f.dose.strip() else None,
-            containers=split_container_text(f.containers) if with_dose and f.dose.strip() else (),
-            date=f.date,
-            payer=f.payer,
-            setting=f.setting,
-            modifier_340b=f.modifier_340b,
-            separately_payable=f.separately_payable,
-            single_dose_ndcs=f.single_dose_ndcs,
-            indication=f.indication,
-            ige=f.ige,
-            weight=f.weight,
-            age=f.age,
-            profile=self.library.profile_for(f.payer, f.payer_profile),
-            last_dose=f.last_dose,
-            supplied_by=f.supplied_by,
+            f.case_input(with_dose=with_dose), self.today, self.library.profile_for(f.payer, f.payer_profile)
         )
 
     def recompute(self) -> None:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from omaliref.domain.checklist import Evaluation
-from omaliref.domain.vocab import OMALIZUMAB_CODES, SEVERITIES
+from omaliref.domain.vocab import SEVERITIES
 from omaliref.report.as_text import VERDICT_TEXT, checklist_summary
 from omaliref.ui.case_model import CaseModel, CaseSnapshot
 from omaliref.ui.labels import INDICATION_LABELS, VERDICT_STYLE
@@ -164,13 +164,13 @@ class ChecklistPane(QWidget):
     def _follow_the_drug(self, code: str) -> None:
         """The indications listed are omalizumab's: for another drug the box is off and says why (Asthma for
         belimumab once drew no remark)."""
-        omalizumab = code in OMALIZUMAB_CODES
+        dosed = self.catalog.dose_table_codes  # the codes the pack's dose tables dose
+        omalizumab = code in dosed
         self.indication_box.setEnabled(omalizumab)
         self.indication_box.setToolTip(
             ""
             if omalizumab
-            else f"The indications listed are omalizumab's ({', '.join(OMALIZUMAB_CODES)}): "
-            f"they do not apply to {code}."
+            else f"The indications listed are omalizumab's ({', '.join(dosed)}): they do not apply to {code}."
         )
 
     def _ticks_changed(self, ticked: frozenset[str]) -> None:

@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from omaliref.data.pack_cache import shipped_catalog
-from omaliref.domain.case import case_from_input
+from omaliref.domain.case import CaseInput, case_from_input
 from omaliref.domain.model import Catalog, Provenance
 from omaliref.domain.outcome import evaluate
 from omaliref.domain.quantities import Quantity
@@ -656,7 +656,7 @@ def main() -> int:
     real = real_files_import()
     cms_imports = cms_import_bench()
 
-    requests = [case_from_input(code=code, today=TODAY, dose=dose, containers=pk) for code, dose, pk in CASES]
+    requests = [case_from_input(CaseInput(code=code, dose=dose, containers=pk), TODAY) for code, dose, pk in CASES]
     recompute = time_calls(lambda case: evaluate(catalog, case), requests, 50)
 
     audit = audit_10k(max(3, args.reps // 2))

@@ -21,7 +21,7 @@ import pytest
 
 from omaliref.data.library import Library
 from omaliref.domain.calculator import CALCULABLE_UNITS
-from omaliref.domain.case import case_from_input
+from omaliref.domain.case import CaseInput, case_from_input
 from omaliref.domain.cms import dosage_quantity
 from omaliref.domain.errors import OmalirefError
 from omaliref.domain.quantities import plain_amount
@@ -139,7 +139,9 @@ def test_every_code_of_a_real_quarter_calculates_or_says_why(tmp_path, quarter, 
             dose = f"{plain_amount(amount, 6)}{unit.unit if calculable and unit else 'mg'}"
             try:
                 outcome = library.evaluate(
-                    case_from_input(code=code, dose=dose, date=day.isoformat(), today=TODAY, single_dose_confirmed=True)
+                    case_from_input(
+                        CaseInput(code=code, dose=dose, date=day.isoformat(), single_dose_confirmed=True), TODAY
+                    )
                 )
             except OmalirefError as exc:
                 assert str(exc) and "\n" not in str(exc)
@@ -167,7 +169,7 @@ def test_when_the_hcpcs_and_asp_files_disagree_on_the_unit_both_are_shown_and_no
     library = Library.open(str(tmp_path / "state"))
     library.import_files(paths)
     with pytest.raises(OmalirefError) as refused:
-        library.evaluate(case_from_input(code="J0001", dose="10mg", date="2027-02-01", today=TODAY))
+        library.evaluate(case_from_input(CaseInput(code="J0001", dose="10mg", date="2027-02-01"), TODAY))
     assert "disagree on the billing unit: HCPCS '10 mg', ASP '5 MG'" in str(refused.value)
     library.close()
 

@@ -167,7 +167,7 @@ def test_split_lines_have_one_ndc_and_keep_the_units_on_a_sample(catalog, data):
 
 def check_split_lines(catalog, data):
     from omaliref.domain.calculator import calculate
-    from omaliref.domain.case import case_from_input
+    from omaliref.domain.case import CaseInput, case_from_input
     from tests.conftest import TODAY
 
     profile = data.draw(st.sampled_from(["medicare-part-b", "medicaid", "west-virginia-medicaid", "illinois-medicaid"]))
@@ -179,11 +179,13 @@ def check_split_lines(catalog, data):
     labelled = sum(p.container_amount.to(unit.unit).amount * n for p, n in zip(picks, counts, strict=True))
     dose = labelled * data.draw(st.integers(1, 100)) / 100
     case = case_from_input(
-        code=code,
-        today=TODAY,
-        dose=f"{float(dose):.4f}{unit.unit}",
-        containers=[f"{p.ndc}x{n}" for p, n in zip(picks, counts, strict=True)],
-        profile=catalog.payer_profiles[profile],
+        CaseInput(
+            code=code,
+            dose=f"{float(dose):.4f}{unit.unit}",
+            containers=tuple(f"{p.ndc}x{n}" for p, n in zip(picks, counts, strict=True)),
+        ),
+        TODAY,
+        catalog.payer_profiles[profile],
     )
     try:
         result = calculate(catalog, case)

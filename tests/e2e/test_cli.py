@@ -153,3 +153,21 @@ def test_screenshot_into_a_file_or_a_bad_size_is_one_sentence(tmp_path):
     assert out.returncode == 2 and "needs a folder" in out.stderr and target.read_bytes() == b"x"
     out = run("--screenshot", str(tmp_path / "s"), "--size", "huge")
     assert out.returncode == 2 and "not a window size" in out.stderr
+
+
+@pytest.mark.parametrize("name", ["omalizumab", "Xolair", "OMLYCLO", "omalizumab-igec", "j2357", "Q5154"])
+def test_dose_takes_the_names_the_pack_gives_its_dosed_codes(name, capsys):
+    """The codes of [[dosed_code]], their drug and their packages' brands: omalizumab is J2357's drug."""
+    from omaliref.cli import main
+
+    assert main(["dose", name, "--indication", "csu", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["status"] == "dose"
+
+
+def test_dose_refuses_another_drug_with_the_same_sentence(capsys):
+    from omaliref.cli import main
+
+    assert main(["dose", "Nucala", "--indication", "asthma"]) == 2
+    assert capsys.readouterr().err == (
+        "omaliref: Dose tables are only in the data pack for omalizumab, not 'Nucala'.\n"
+    )

@@ -14,7 +14,7 @@ import pytest
 from omaliref.cli import main
 from omaliref.data.library import Library
 from omaliref.data.pack import catalog_from_texts, read_pack_texts
-from omaliref.domain.case import case_from_input
+from omaliref.domain.case import CaseInput, case_from_input
 from omaliref.domain.errors import InputError
 from tests.fixtures.cms import procedure, record
 
@@ -217,12 +217,9 @@ def test_a_line_whose_modifier_the_imported_file_ended_is_refused_whole(tmp_path
     library.import_files([only_jw])
     library.reopen()
     case = case_from_input(
-        code="J2357",
-        today=dt.date(2026, 12, 3),
-        dose="75mg",
-        containers=["50242-0040-62"],
-        date="2027-05-03",
-        profile=library.profile_for(),
+        CaseInput(code="J2357", dose="75mg", containers=("50242-0040-62",), date="2027-05-03"),
+        dt.date(2026, 12, 3),
+        library.profile_for(),
     )
     with pytest.raises(InputError, match=r"JW ended on 2027-03-31 \(CMS HCPCS 2027Q2, imported\)"):
         library.evaluate(case)

@@ -246,17 +246,14 @@ def test_the_audit_sheet_says_where_the_profile_values_come_from():
     import datetime as dt
 
     from omaliref.data.library import Library
-    from omaliref.domain.case import case_from_input
+    from omaliref.domain.case import CaseInput, case_from_input
     from omaliref.report.as_html import audit_sheet
 
     library = Library.open()
     case = case_from_input(
-        code="J2357",
-        today=dt.date(2026, 11, 27),
-        dose="375mg",
-        containers=["50242-0227-01", "50242-0214-01"],
-        date="2026-11-02",
-        profile=library.profile("palmetto-jm-part-b"),
+        CaseInput(code="J2357", dose="375mg", containers=("50242-0227-01", "50242-0214-01"), date="2026-11-02"),
+        dt.date(2026, 11, 27),
+        library.profile("palmetto-jm-part-b"),
     )
     outcome = library.evaluate(case)
     sheet = audit_sheet(library.catalog, outcome, (), made_at=dt.datetime(2026, 11, 27, 9, 0), app_version="test")

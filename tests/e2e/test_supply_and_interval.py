@@ -61,17 +61,13 @@ def test_the_audit_sheet_records_the_last_dose():
     import datetime as dt
 
     from omaliref.data.library import Library
-    from omaliref.domain.case import case_from_input
+    from omaliref.domain.case import CaseInput, case_from_input
     from omaliref.report.as_html import audit_sheet
 
     library = Library.open()
     case = case_from_input(
-        code="J2357",
-        today=dt.date(2026, 11, 20),
-        dose="300mg",
-        date=DOS,
-        last_dose="2026-11-10",
-        supplied_by="manufacturer",
+        CaseInput(code="J2357", dose="300mg", date=DOS, last_dose="2026-11-10", supplied_by="manufacturer"),
+        dt.date(2026, 11, 20),
     )
     outcome = library.evaluate(case)
     html = audit_sheet(library.catalog, outcome, (), made_at=dt.datetime(2026, 11, 20, 9, 0), app_version="test")

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from omaliref.data.library import Library
-from omaliref.domain.case import case_from_input
+from omaliref.domain.case import CaseInput, case_from_input
 from omaliref.report.as_html import audit_sheet, empty_sheet, outcome_sheet
 from tests.fixtures.cms import quarter_zips
 
@@ -27,12 +27,10 @@ def imported(isolated_state, tmp_path):
 
 def j0001(library):
     case = case_from_input(
-        code="J0001",
-        dose="25mg",
-        containers=["99999-0001-10"],
-        date="2027-02-01",
-        single_dose_confirmed=True,
-        today=dt.date(2027, 2, 1),
+        CaseInput(
+            code="J0001", dose="25mg", containers=("99999-0001-10",), date="2027-02-01", single_dose_confirmed=True
+        ),
+        dt.date(2027, 2, 1),
     )
     return library.evaluate(case)
 
@@ -61,7 +59,7 @@ def test_the_audit_sheet_of_an_imported_code_lists_its_cms_files(imported):
 
 
 def test_a_curated_code_keeps_its_sheet_and_a_stale_one_lists_no_sources(catalog):
-    case = case_from_input(code="J2357", dose="375mg", today=dt.date(2026, 11, 27), date="2026-11-27")
+    case = case_from_input(CaseInput(code="J2357", dose="375mg", date="2026-11-27"), dt.date(2026, 11, 27))
     outcome = Library(catalog).evaluate(case)
     sheet = outcome_sheet(outcome, (), made_at=MADE, app_version="test")
     assert "<h3>Rules applied</h3><ul><li>" in sheet and "<h3>Sources</h3><ul><li>" in sheet

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from omaliref.domain.calculator import calculate, check_line
-from omaliref.domain.case import Case, case_from_input, parse_date
+from omaliref.domain.case import Case, CaseInput, case_from_input, parse_date
 from omaliref.domain.errors import InputError, LookalikeError
 from omaliref.domain.outcome import evaluate
 from omaliref.domain.quantities import Quantity
@@ -19,22 +19,13 @@ from tests.conftest import TODAY
 
 
 def calc(catalog, code, dose, *packages, date=None, payer="medicare", separately_payable=True, m340b=""):
-    case = case_from_input(
-        code=code,
-        today=TODAY,
-        dose=dose,
-        containers=packages,
-        date=date or "",
-        payer=payer,
-        separately_payable=separately_payable,
-        modifier_340b=m340b,
-    )
-    return calculate(catalog, case)
+    raw = CaseInput(code, dose, packages, date or "", payer, separately_payable=separately_payable, modifier_340b=m340b)
+    return calculate(catalog, case_from_input(raw, TODAY))
 
 
 def line_check(catalog, code, dose, units, packages=()):
     case = case_from_input(
-        code=code, today=TODAY, dose=dose, containers=[f"{n}x{c}" for n, c in packages], units=str(units)
+        CaseInput(code=code, dose=dose, containers=tuple(f"{n}x{c}" for n, c in packages), units=str(units)), TODAY
     )
     result = check_line(catalog, case)
     return result.ok, result.correct_units, result.reasons

@@ -8,7 +8,7 @@ import pytest
 
 from omaliref.domain import case as case_module
 from omaliref.domain.calculator import calculate
-from omaliref.domain.case import case_from_input
+from omaliref.domain.case import CaseInput, case_from_input
 from omaliref.domain.checklist import checklist_for
 from omaliref.domain.dosing import label_dose
 from omaliref.domain.errors import InputError
@@ -20,7 +20,7 @@ from tests.conftest import TODAY
 def result(catalog, code, dose, *packages, payer="medicare", m340b=""):
     return calculate(
         catalog,
-        case_from_input(code=code, today=TODAY, dose=dose, containers=packages, payer=payer, modifier_340b=m340b),
+        case_from_input(CaseInput(code=code, dose=dose, containers=packages, payer=payer, modifier_340b=m340b), TODAY),
     )
 
 
@@ -164,7 +164,7 @@ def test_summary_text_has_lines_checks_and_no_free_text(catalog):
 )
 def test_bad_case_values(catalog, fields):
     with pytest.raises(InputError):
-        case_from_input(**({"code": "J2357", "today": TODAY} | fields))
+        case_from_input(CaseInput(**({"code": "J2357"} | fields)), TODAY)
 
 
 def test_every_condition_key(catalog):

@@ -13,7 +13,7 @@ from omaliref.data.cms_catalog import conflicts, search_entries
 from omaliref.data.cms_import import import_paths, read_members
 from omaliref.data.cms_store import CmsStore
 from omaliref.data.library import Library
-from omaliref.domain.case import case_from_input
+from omaliref.domain.case import CaseInput, case_from_input
 from omaliref.domain.cms import (
     FileFormatError,
     Quarter,
@@ -339,10 +339,8 @@ def two_quarters(store, tmp_path):
 
 
 def calc(catalog, store, code, dose, *packages, date="2027-02-01", single=False, setting="office"):
-    case = case_from_input(
-        code=code, today=TODAY, dose=dose, containers=packages, date=date, single_dose_confirmed=single, setting=setting
-    )
-    return Library(catalog, store).evaluate(case).calculation
+    raw = CaseInput(code=code, dose=dose, containers=packages, date=date, single_dose_confirmed=single, setting=setting)
+    return Library(catalog, store).evaluate(case_from_input(raw, TODAY)).calculation
 
 
 def test_calculator_for_an_imported_only_code(catalog, two_quarters):
@@ -376,10 +374,8 @@ def test_a_single_dose_confirmation_is_per_ndc(catalog, two_quarters):
     store = two_quarters
 
     def with_confirmed(packages, confirmed):
-        case = case_from_input(
-            code="J0001", today=TODAY, dose="25mg", containers=packages, date="2027-05-01", single_dose_ndcs=confirmed
-        )
-        return Library(catalog, store).evaluate(case).calculation
+        raw = CaseInput(code="J0001", dose="25mg", containers=packages, date="2027-05-01", single_dose_ndcs=confirmed)
+        return Library(catalog, store).evaluate(case_from_input(raw, TODAY)).calculation
 
     assert with_confirmed(["99999-0001-10"], ["99999000110"]).has_jw  # the same NDC, typed another way
     other = with_confirmed(["99999-0001-10"], ["99999-0002-01"])

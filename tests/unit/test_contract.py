@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -124,6 +125,8 @@ def test_no_record_is_checked_later_than_the_pack(tmp_path):
         ("dose_tables.toml", 'doses = ["150 q4", "300 q4"]', 'doses = ["150q4", "300 q4"]', "'150q4'"),
         ("codes.toml", 'status = "active"', 'status = "activ"', "codes.toml: code 'J2357', field 'status'"),
         ("rules.toml", 'route = "IV"', 'route = "iv"', "rules.toml: route 'iv', field 'route'"),
+        ("dose_tables.toml", 'code = "Q5154"', 'code = "Q5145"', "dosed_code 'Q5145', field 'code'"),
+        ("dose_tables.toml", "[[dosed_code]]", "[[dosed_codes]]", "dose_tables.toml: top level, field 'dosed_codes'"),
     ],
 )
 def test_a_typo_in_the_pack_is_exit_3_with_one_sentence(tmp_path, monkeypatch, capsys, file, old, new, said):
@@ -137,6 +140,38 @@ def test_a_typo_in_the_pack_is_exit_3_with_one_sentence(tmp_path, monkeypatch, c
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1 and "Traceback" not in err
     assert said in err
+
+
+def test_a_pack_that_drops_the_dosed_codes_is_exit_3_with_one_sentence(tmp_path, monkeypatch, capsys):
+    """The codes the dose tables dose are the pack's to say: without the declaration the pack does not load."""
+    from omaliref.cli import main
+
+    text = (REPO / "resources" / "dose_tables.toml").read_text(encoding="utf-8")
+    declaration = text[text.index("[[dosed_code]]") : text.index("[[table]]")]
+    root = pack_copy(tmp_path, "dose_tables.toml", declaration, "")
+    monkeypatch.setattr("omaliref.data.pack_cache.shipped_catalog", lambda: load_catalog(root))
+    monkeypatch.setattr("omaliref.data.library.shipped_catalog", lambda: load_catalog(root))
+    assert main(["dose", "omalizumab", "--indication", "csu"]) == 3
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert "dose_tables.toml: top level, field 'dosed_code': expected one or more [[dosed_code]] records" in err
+
+
+def test_the_dose_tables_dose_the_codes_the_pack_names(tmp_path):
+    """The dose check follows the pack: a code dropped from [[dosed_code]] gets no label dose."""
+    from omaliref.domain.case import CaseInput, case_from_input
+    from omaliref.domain.outcome import evaluate
+
+    shipped = load_catalog()
+    assert shipped.dose_table_codes == ("J2357", "Q5154")
+    assert shipped.dose_names() == {"j2357", "q5154", "omalizumab", "omalizumab-igec", "xolair", "omlyclo"}
+    text = (REPO / "resources" / "dose_tables.toml").read_text(encoding="utf-8")
+    second = text[text.index('[[dosed_code]]\ncode = "Q5154"') : text.index("[[table]]")]
+    catalog = load_catalog(pack_copy(tmp_path, "dose_tables.toml", second, ""))
+    assert catalog.dose_table_codes == ("J2357",)
+    raw = CaseInput(code="Q5154", dose="300mg", indication="csu")
+    assert evaluate(shipped, case_from_input(raw, dt.date(2026, 12, 3))).dose_answer is not None
+    assert evaluate(catalog, case_from_input(raw, dt.date(2026, 12, 3))).dose_answer is None
 
 
 def test_the_editors_guide_is_generated_from_the_schema():

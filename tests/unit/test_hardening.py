@@ -18,7 +18,7 @@ from omaliref.data import cms_store
 from omaliref.data.cms_store import CmsStore, StoreDamaged, StoreNewer
 from omaliref.data.library import Library
 from omaliref.data.state import FILE_NAME, StateDirs, StateStore
-from omaliref.domain.case import case_from_input
+from omaliref.domain.case import CaseInput, case_from_input
 from omaliref.domain.errors import InputError
 from omaliref.domain.quantities import format_amount
 from tests.e2e.test_cms_real import ASP_JUL24, CROSSWALK_JUL24
@@ -99,7 +99,7 @@ def test_damaged_database_is_set_aside_and_the_curated_pack_works(tmp_path, dama
     assert "moved aside as cms.sqlite3.damaged-" in library.notices[0] and said in library.notices[0]
     kept = [p for p in (state / "data").iterdir() if p.name.startswith("cms.sqlite3.damaged-")]
     assert len(kept) == 1 and sha(kept[0]) == before  # never deleted, never changed
-    outcome = library.evaluate(case_from_input(code="J2357", dose="375mg", today=TODAY))
+    outcome = library.evaluate(case_from_input(CaseInput(code="J2357", dose="375mg"), TODAY))
     assert outcome.calculation is not None and outcome.calculation.administered_units == 75
     # the next import starts a fresh database
     library.import_files([ASP_JUL24])
@@ -126,7 +126,7 @@ def test_readers_open_read_only_and_never_write(tmp_path):
     library.search("xolair", 5)
     library.entry("50242-0227-55")
     library.review()
-    library.evaluate(case_from_input(code="J2357", dose="375mg", today=TODAY, date="2024-08-01"))
+    library.evaluate(case_from_input(CaseInput(code="J2357", dose="375mg", date="2024-08-01"), TODAY))
     with pytest.raises(sqlite3.OperationalError, match=r"readonly|read-only"):
         library.store.db.execute("DELETE FROM crosswalk")
     library.close()
@@ -388,11 +388,11 @@ def test_the_stored_file_name_is_the_cms_name_not_the_path_typed(tmp_path):
 
 def test_a_code_ended_before_the_date_of_service_is_a_blocker_without_a_dose():
     library = Library.open()
-    outcome = library.evaluate(case_from_input(code="J7401", date="2022-01-01", today=TODAY))
+    outcome = library.evaluate(case_from_input(CaseInput(code="J7401", date="2022-01-01"), TODAY))
     blockers = [f for f in outcome.checklist.findings if f.severity == "blocker"]
     assert [f.id for f in blockers] == ["code-ended"] and "bill J7402 or S1091" in blockers[0].message
     assert outcome.checklist.verdict() == "blockers"
-    in_force = library.evaluate(case_from_input(code="J7401", date="2020-06-01", today=TODAY))
+    in_force = library.evaluate(case_from_input(CaseInput(code="J7401", date="2020-06-01"), TODAY))
     assert "code-ended" not in {f.id for f in in_force.checklist.findings}
 
 
@@ -411,17 +411,17 @@ def test_crosswalk_ndcs_of_a_curated_code_can_be_named_but_are_never_chosen(tmp_
     library = Library.open(str(tmp_path / "state"))
     library.import_files([ASP_JUL24, CROSSWALK_JUL24])
     named = library.evaluate(
-        case_from_input(code="J0561", dose="1.2MU", containers=["50090-1016-01"], date="2024-08-01", today=TODAY)
+        case_from_input(CaseInput(code="J0561", dose="1.2MU", containers=("50090-1016-01",), date="2024-08-01"), TODAY)
     )
     assert named.calculation is not None and named.calculation.administered_units == 12
     check = library.check_line(
         case_from_input(
-            code="J0561", dose="1.2MU", containers=["50090-1016-01"], units="12", date="2024-08-01", today=TODAY
+            CaseInput(code="J0561", dose="1.2MU", containers=("50090-1016-01",), units="12", date="2024-08-01"), TODAY
         )
     )
     assert check.ok
     chosen = library.evaluate(
-        case_from_input(code="J2357", dose="375mg", date="2024-08-01", today=TODAY, single_dose_confirmed=True)
+        case_from_input(CaseInput(code="J2357", dose="375mg", date="2024-08-01", single_dose_confirmed=True), TODAY)
     )
     assert chosen.calculation is not None
     assert {use.product.ndc for use in chosen.calculation.containers} <= set(library.catalog.products)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from omaliref.data.library import Library
-from omaliref.domain.case import case_from_input
+from omaliref.domain.case import CaseInput, case_from_input
 from tests.fixtures.cms import ASP_CSV, CROSSWALK_CSV, NAMES, quarter_zips
 
 TODAY = dt.date(2027, 2, 1)
@@ -15,12 +15,10 @@ TODAY = dt.date(2027, 2, 1)
 def case():
     """The package named and its label confirmed single-dose (a confirmation never covers a package the app chose)."""
     return case_from_input(
-        code="J0001",
-        dose="25mg",
-        containers=["99999-0001-10x2"],
-        date="2027-02-01",
-        single_dose_confirmed=True,
-        today=TODAY,
+        CaseInput(
+            code="J0001", dose="25mg", containers=("99999-0001-10x2",), date="2027-02-01", single_dose_confirmed=True
+        ),
+        TODAY,
     )
 
 

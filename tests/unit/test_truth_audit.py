@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from omaliref.data.pack import load_catalog
 from omaliref.domain.calculator import calculate
-from omaliref.domain.case import Case, case_from_input
+from omaliref.domain.case import Case, CaseInput, case_from_input
 from omaliref.domain.errors import InputError, PackError
 from omaliref.domain.quantities import Quantity
 from tests.conftest import TODAY
@@ -56,7 +56,7 @@ def check_only_verified_packages(catalog, data):
 
 
 def test_a_named_unverified_package_carries_a_warning(catalog):
-    case = case_from_input(code="J2357", today=TODAY, dose="150mg", containers=["50242-0215-83"])
+    case = case_from_input(CaseInput(code="J2357", dose="150mg", containers=("50242-0215-83",)), TODAY)
     result = calculate(catalog, case)
     assert any(w.level == "warning" and "not a verified package" in w.message for w in result.warnings)
 
@@ -114,7 +114,7 @@ def test_every_code_text_shows_unverified_flags_and_section_confidence(catalog):
 def _checklist_ids(catalog, **fields):
     from omaliref.domain.outcome import evaluate
 
-    case = case_from_input(code="J2357", today=TODAY, **fields)
+    case = case_from_input(CaseInput(code="J2357", **fields), TODAY)
     return {a.item.id: a for a in evaluate(catalog, case).checklist.items}
 
 
