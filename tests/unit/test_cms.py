@@ -601,6 +601,27 @@ def test_the_xlsx_columns_list_the_detail_fields_in_their_order():
     assert list(XLSX_COLUMNS)[4:] == list(DETAIL_FIELDS)
 
 
+def test_xlsx_rows_of_text_numbers_and_short_rows_give_the_same_records():
+    """hcpcs_records_from_rows strips a row of text cells in one C call and makes other cells text one by one (a
+    number, a missing cell, a row shorter than the header): each way gives the same record."""
+    from omaliref.domain.cms import XLSX_COLUMNS, hcpcs_records_from_rows
+
+    header = ["", *XLSX_COLUMNS.values(), "EXTRA"]  # a leading and a trailing column the records do not use
+    width = len(header)
+    text = ["", "J2357", "00100", "3", "Injection, omalizumab ", *[f" {name} " for name in header[5:-1]], "x"]
+    numbers: list[object] = [None, "J2357", 100.0, 3.0, "Injection, omalizumab ", *text[5:-1], None]
+    short = text[:-2]  # ends before the last wanted cell: a row shorter than the header
+    records = [hcpcs_records_from_rows([header, row], "x.xlsx")[0][0] for row in (text, numbers, short)]
+    assert len(text) == len(numbers) == width and len(short) == width - 2
+    last = list(XLSX_COLUMNS)[-1]
+    assert records[0].details is not None and records[0].details[last] == header[-2]
+    assert [(r.code, r.seq, r.recid, r.description) for r in records] == [
+        ("J2357", 100, "3", "Injection, omalizumab ")
+    ] * 3
+    assert records[1].details == records[0].details
+    assert records[2].details == {**records[0].details, last: ""}
+
+
 def test_a_row_is_checked_for_unsafe_text_once_and_cleaned_only_when_it_holds_some():
     from omaliref.data.cms_writer import _all_one_line
 
