@@ -65,6 +65,9 @@ _REF_NOT_AS_WRITTEN = re.compile(rb"r(?:\s+=|=\s|=')")  # r =, r= ", r='…': on
 # a cell element without a reference (calamine would place it after the previous one, unbounded); the quick test
 # finds cells not written as spreadsheet programs write them (<c r="…), the exact one decides
 _CELL_NOT_AS_WRITTEN = re.compile(rb"<c(?=[\s/>])(?! r=\")")
+# a cell under a namespace prefix (<x:c …>): only then can one be prefixed. The regex engine's literal-prefix scan
+# finds ':c' in 2 ms of the 2019 sheet, where b":c" in … took 4
+_PREFIXED_CELL = re.compile(rb":c(?=[\s/>])")
 _IMPLICIT_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])(?![^>]*\sr\s*=)")
 
 
@@ -75,7 +78,8 @@ def _places_cells_beyond(sheet: bytes) -> bool:
             return True
     elif any(sheet[m.start() - 1 : m.start()].isspace() for m in _FAR_REF_AS_WRITTEN.finditer(sheet)):
         return True
-    return bool((b":c" in sheet or _CELL_NOT_AS_WRITTEN.search(sheet)) and _IMPLICIT_CELL.search(sheet))
+    unsure = _PREFIXED_CELL.search(sheet) or _CELL_NOT_AS_WRITTEN.search(sheet)
+    return bool(unsure and _IMPLICIT_CELL.search(sheet))
 
 
 class NotCmsFile(FileFormatError):

@@ -328,6 +328,60 @@ def test_the_quick_xlsx_reference_check_finds_what_the_general_one_finds():
         assert _places_cells_beyond(sheet) == bool(_FAR_REF.search(sheet)), cell
 
 
+XLSX_CELLS = (
+    b'<c r="A1"><v>1</v></c>',
+    b'<c r="BL50000" s="1"/>',
+    b'<c r="XFD19"><v>1</v></c>',
+    b"<c r='A1'><v>1</v></c>",
+    b'<c t="n" r="A1"><v>1</v></c>',  # a reference, not first
+    b"<c><v>1</v></c>",  # none: placed by counting
+    b"<c/>",
+    b'<c\tt="n"><v>1</v></c>',
+    b'<x:c r="A1"><x:v>1</x:v></x:c>',
+    b'<x:c t="n"><x:v>1</x:v></x:c>',  # prefixed, no reference
+    b"<x:c/>",
+    b"<x:c\n/>",
+    b'<x:col min="1"/>',  # a prefixed element that is not a cell
+    b'<cols><col min="1" max="2"/></cols>',
+    b'<row r="60000"/>',
+    b'<row r = "7"><c r="B7"/></row>',
+    b"a:c b:c> text :c",
+)
+
+
+@pytest.mark.parametrize("cell", XLSX_CELLS)
+def test_the_quick_xlsx_checks_agree_with_the_exact_ones_cell_by_cell(cell):
+    """_places_cells_beyond runs the exact patterns (_FAR_REF, _IMPLICIT_CELL) only when quick literal scans cannot
+    rule them out: on every form, alone and beside plain cells, it answers as they do."""
+    from omaliref.data.cms_import import _FAR_REF, _IMPLICIT_CELL, _places_cells_beyond
+
+    head = b'<worksheet xmlns:r="http://schemas.openxmlformats.org/r"><sheetData><row r="1">'
+    for sheet in (
+        head + cell + b"</row></sheetData></worksheet>",
+        head + b'<c r="A1" t="s"><v>0</v></c>' + cell + b'<c r="B1"/></row></sheetData></worksheet>',
+    ):
+        exact = bool(_FAR_REF.search(sheet) or _IMPLICIT_CELL.search(sheet))
+        assert _places_cells_beyond(sheet) == exact, sheet
+
+
+def test_the_quick_xlsx_checks_agree_with_the_exact_ones_on_random_sheets():
+    """Sheets of random pieces (plain cells, far and unplaced cells, other spellings, prefixes, stray text): the
+    quick path and the exact patterns give the same answer on each."""
+    import random
+
+    from omaliref.data.cms_import import _FAR_REF, _IMPLICIT_CELL, _places_cells_beyond
+
+    rng = random.Random(28)
+    pieces = [*XLSX_CELLS, b'<c r="AV6809" s="1" t="s"><v>12</v></c>', b'</row><row r="2">', b" ", b"\r\n"]
+    plain = [b'<c r="A%d" t="s"><v>1</v></c>' % n for n in range(1, 40)]
+    for _ in range(400):
+        body = plain + rng.sample(pieces, rng.randint(0, 3))
+        rng.shuffle(body)
+        sheet = b'<?xml version="1.0"?>\r\n<worksheet><sheetData><row r="1">' + b"".join(body) + b"</row></sheetData>"
+        exact = bool(_FAR_REF.search(sheet) or _IMPLICIT_CELL.search(sheet))
+        assert _places_cells_beyond(sheet) == exact, sheet
+
+
 # --- overlay: calculator, search, conflicts, changes --------------------------------------------------------
 
 
