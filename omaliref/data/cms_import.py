@@ -14,10 +14,12 @@ import io
 import itertools
 import re
 import stat
+import threading
 import zipfile
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from omaliref.data.cms_store import CmsStore, ImportCancelled
 from omaliref.data.state import CMS_DB_NAME, StateDirs
@@ -38,6 +40,9 @@ from omaliref.domain.errors import InputError
 from omaliref.domain.quarter import Quarter
 from omaliref.domain.records import ImportReport
 from omaliref.domain.vocab import CmsKind
+
+if TYPE_CHECKING:
+    from python_calamine import CalamineWorkbook
 
 DB_NAME = CMS_DB_NAME
 MAX_MEMBER_BYTES = 200 * 1024 * 1024  # a real ANWEB TXT is ~10 MB; anything far larger is not a CMS file
@@ -65,6 +70,9 @@ _REF_NOT_AS_WRITTEN = re.compile(rb"r(?:\s+=|=\s|=')")  # r =, r= ", r='…': on
 # a cell element without a reference (calamine would place it after the previous one, unbounded); the quick test
 # finds cells not written as spreadsheet programs write them (<c r="…), the exact one decides
 _CELL_NOT_AS_WRITTEN = re.compile(rb"<c(?=[\s/>])(?! r=\")")
+# a cell under a namespace prefix (<x:c …>): only then can one be prefixed. The regex engine's literal-prefix scan
+# finds ':c' in 2 ms of the 2019 sheet, where b":c" in … took 4
+_PREFIXED_CELL = re.compile(rb":c(?=[\s/>])")
 _IMPLICIT_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])(?![^>]*\sr\s*=)")
 
 
@@ -75,7 +83,8 @@ def _places_cells_beyond(sheet: bytes) -> bool:
             return True
     elif any(sheet[m.start() - 1 : m.start()].isspace() for m in _FAR_REF_AS_WRITTEN.finditer(sheet)):
         return True
-    return bool((b":c" in sheet or _CELL_NOT_AS_WRITTEN.search(sheet)) and _IMPLICIT_CELL.search(sheet))
+    unsure = _PREFIXED_CELL.search(sheet) or _CELL_NOT_AS_WRITTEN.search(sheet)
+    return bool(unsure and _IMPLICIT_CELL.search(sheet))
 
 
 class NotCmsFile(FileFormatError):
@@ -103,46 +112,76 @@ def open_store(state_dir: str | None = None) -> CmsStore:
     return CmsStore(db_path(state_dir))
 
 
-def _check_xlsx_parts(data: bytes, name: str) -> None:
-    """Refuse a workbook whose parts would inflate beyond any CMS file, or whose sheets place a cell outside
-    A1:BL50000, before the reader sees it."""
+def _check_xlsx_sizes(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuse a workbook whose parts would inflate beyond any CMS file, before anything is inflated."""
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        inflated = info.file_size > 1024 * 1024 and info.file_size > MAX_XLSX_RATIO * max(info.compress_size, 1)
+        if info.file_size > MAX_XLSX_PART_BYTES or total > MAX_XLSX_BYTES or inflated:
+            raise FileFormatError(
+                name,
+                0,
+                "an XLSX workbook of CMS size (a part of this one is far larger, or compressed beyond reason)",
+            )
+
+
+def _check_xlsx_cells(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuse a workbook whose sheets place a cell outside A1:BL50000 (sizes checked first: the reads are bounded)."""
+    for info in archive.infolist():
+        if info.is_dir() or "sharedstrings" in info.filename.lower():
+            continue  # the text of the cells: no positions there
+        with archive.open(info) as handle:
+            part = handle.read(MAX_XLSX_PART_BYTES + 1)
+        if b"sheetData" not in part:
+            continue  # not a worksheet (styles, theme, workbook, relationships)
+        if _places_cells_beyond(part):
+            raise FileFormatError(
+                name,
+                0,
+                f"an XLSX sheet whose cells all lie within A1:BL{MAX_XLSX_ROWS} and name their place "
+                "(this one places a cell beyond, or leaves one unplaced)",
+            )
+
+
+def _open_checked_workbook(data: bytes, name: str) -> CalamineWorkbook:
+    """The workbook opened by the reader (its shared strings read, in Rust without the GIL, on a thread) while the
+    sheets' cells are checked here: the sizes are checked before either, and no sheet is read until both are done
+    (36 -> 26 ms for the 2019 workbook). A refusal of the check comes first; then the reader's own error, if any."""
+    from python_calamine import CalamineWorkbook  # only an XLSX import needs it
+
+    opened: list[CalamineWorkbook | BaseException] = []
+
+    def open_book() -> None:
+        try:
+            opened.append(CalamineWorkbook.from_filelike(io.BytesIO(data)))
+        except BaseException as exc:  # a Rust panic is pyo3's PanicException, a BaseException: raised below
+            opened.append(exc)
+
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        total = 0
-        for info in archive.infolist():
-            total += info.file_size
-            inflated = info.file_size > 1024 * 1024 and info.file_size > MAX_XLSX_RATIO * max(info.compress_size, 1)
-            if info.file_size > MAX_XLSX_PART_BYTES or total > MAX_XLSX_BYTES or inflated:
-                raise FileFormatError(
-                    name,
-                    0,
-                    "an XLSX workbook of CMS size (a part of this one is far larger, or compressed beyond reason)",
-                )
-        for info in archive.infolist():
-            if info.is_dir() or "sharedstrings" in info.filename.lower():
-                continue  # the text of the cells: no positions there
-            with archive.open(info) as handle:  # sizes checked above: this read is bounded
-                part = handle.read(MAX_XLSX_PART_BYTES + 1)
-            if b"sheetData" not in part:
-                continue  # not a worksheet (styles, theme, workbook, relationships)
-            if _places_cells_beyond(part):
-                raise FileFormatError(
-                    name,
-                    0,
-                    f"an XLSX sheet whose cells all lie within A1:BL{MAX_XLSX_ROWS} and name their place "
-                    "(this one places a cell beyond, or leaves one unplaced)",
-                )
+        _check_xlsx_sizes(archive, name)
+        worker = threading.Thread(target=open_book, name="xlsx-open", daemon=True)
+        worker.start()
+        try:
+            _check_xlsx_cells(archive, name)
+        except BaseException:
+            worker.join()
+            if opened and not isinstance(opened[0], BaseException):
+                opened[0].close()
+            raise
+        worker.join()
+    if isinstance(opened[0], BaseException):
+        raise opened[0]
+    return opened[0]
 
 
 def _xlsx_rows(
     data: bytes, name: str, should_cancel: Callable[[], bool] = lambda: False
 ) -> Generator[Sequence[object], None, None]:
     """The first sheet's rows (python-calamine: Rust, ~15× openpyxl on the ANWEB sheet), at most
-    MAX_XLSX_COLUMNS wide, ending at a long run of empty rows. Bounded before it reads (_check_xlsx_parts)."""
-    from python_calamine import CalamineWorkbook  # only an XLSX import needs it
-
+    MAX_XLSX_COLUMNS wide, ending at a long run of empty rows. Bounded before it reads (_open_checked_workbook)."""
     try:
-        _check_xlsx_parts(data, name)
-        with CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
+        with _open_checked_workbook(data, name) as book:
             sheet = book.get_sheet_by_index(0)
             empty = 0
             for count, row in enumerate(sheet.iter_rows()):

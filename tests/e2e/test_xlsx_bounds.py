@@ -170,3 +170,45 @@ def test_numbers_formulas_and_dates_in_the_sheet_read_as_cms_typed_them(tmp_path
     parsed = parse_with('<c r="AT12" t="d"><v>2019-07-03T00:00:00</v></c>', "d.xlsx")
     assert [(r.line, r.field) for r in parsed.skipped_rows] == [(12, "ACT_EFF_DT")]
     assert "JG" not in {r.code for r in parsed.rows}  # type: ignore[attr-defined]
+
+
+class _Refused(Exception):
+    pass
+
+
+def test_the_reader_opens_the_workbook_while_the_cells_are_checked_and_the_check_speaks_first(tmp_path, monkeypatch):
+    """_open_checked_workbook opens the workbook on a thread while the sheets' cells are checked: a far cell is
+    refused with the bound even when the reader fails too (the check's refusal first), the book it opened is closed,
+    and a reader's failure alone is one sentence about a readable workbook."""
+    import python_calamine
+
+    from omaliref.data.cms_import import read_members
+    from omaliref.domain.cms import FileFormatError
+
+    far = build(
+        tmp_path / "far.xlsx", SHEET.replace("</sheetData>", '<row r="60000"><c r="A60000"/></row></sheetData>')
+    )
+    closed: list[int] = []
+    real = python_calamine.CalamineWorkbook.from_filelike
+
+    class Tracked:
+        def __init__(self, filelike):
+            self.book = real(filelike)
+
+        def close(self):
+            closed.append(1)
+            self.book.close()
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", Tracked)
+    with pytest.raises(FileFormatError, match="within A1:BL50000"):
+        read_members([far])
+    assert closed == [1]
+
+    def refuse(filelike):
+        raise _Refused("the reader cannot open it")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", refuse)
+    with pytest.raises(FileFormatError, match="within A1:BL50000"):
+        read_members([far])
+    with pytest.raises(FileFormatError, match=r"a readable XLSX workbook \(_Refused\)"):
+        read_members([ANWEB_XLSX])

@@ -328,6 +328,60 @@ def test_the_quick_xlsx_reference_check_finds_what_the_general_one_finds():
         assert _places_cells_beyond(sheet) == bool(_FAR_REF.search(sheet)), cell
 
 
+XLSX_CELLS = (
+    b'<c r="A1"><v>1</v></c>',
+    b'<c r="BL50000" s="1"/>',
+    b'<c r="XFD19"><v>1</v></c>',
+    b"<c r='A1'><v>1</v></c>",
+    b'<c t="n" r="A1"><v>1</v></c>',  # a reference, not first
+    b"<c><v>1</v></c>",  # none: placed by counting
+    b"<c/>",
+    b'<c\tt="n"><v>1</v></c>',
+    b'<x:c r="A1"><x:v>1</x:v></x:c>',
+    b'<x:c t="n"><x:v>1</x:v></x:c>',  # prefixed, no reference
+    b"<x:c/>",
+    b"<x:c\n/>",
+    b'<x:col min="1"/>',  # a prefixed element that is not a cell
+    b'<cols><col min="1" max="2"/></cols>',
+    b'<row r="60000"/>',
+    b'<row r = "7"><c r="B7"/></row>',
+    b"a:c b:c> text :c",
+)
+
+
+@pytest.mark.parametrize("cell", XLSX_CELLS)
+def test_the_quick_xlsx_checks_agree_with_the_exact_ones_cell_by_cell(cell):
+    """_places_cells_beyond runs the exact patterns (_FAR_REF, _IMPLICIT_CELL) only when quick literal scans cannot
+    rule them out: on every form, alone and beside plain cells, it answers as they do."""
+    from omaliref.data.cms_import import _FAR_REF, _IMPLICIT_CELL, _places_cells_beyond
+
+    head = b'<worksheet xmlns:r="http://schemas.openxmlformats.org/r"><sheetData><row r="1">'
+    for sheet in (
+        head + cell + b"</row></sheetData></worksheet>",
+        head + b'<c r="A1" t="s"><v>0</v></c>' + cell + b'<c r="B1"/></row></sheetData></worksheet>',
+    ):
+        exact = bool(_FAR_REF.search(sheet) or _IMPLICIT_CELL.search(sheet))
+        assert _places_cells_beyond(sheet) == exact, sheet
+
+
+def test_the_quick_xlsx_checks_agree_with_the_exact_ones_on_random_sheets():
+    """Sheets of random pieces (plain cells, far and unplaced cells, other spellings, prefixes, stray text): the
+    quick path and the exact patterns give the same answer on each."""
+    import random
+
+    from omaliref.data.cms_import import _FAR_REF, _IMPLICIT_CELL, _places_cells_beyond
+
+    rng = random.Random(28)
+    pieces = [*XLSX_CELLS, b'<c r="AV6809" s="1" t="s"><v>12</v></c>', b'</row><row r="2">', b" ", b"\r\n"]
+    plain = [b'<c r="A%d" t="s"><v>1</v></c>' % n for n in range(1, 40)]
+    for _ in range(400):
+        body = plain + rng.sample(pieces, rng.randint(0, 3))
+        rng.shuffle(body)
+        sheet = b'<?xml version="1.0"?>\r\n<worksheet><sheetData><row r="1">' + b"".join(body) + b"</row></sheetData>"
+        exact = bool(_FAR_REF.search(sheet) or _IMPLICIT_CELL.search(sheet))
+        assert _places_cells_beyond(sheet) == exact, sheet
+
+
 # --- overlay: calculator, search, conflicts, changes --------------------------------------------------------
 
 
@@ -595,6 +649,72 @@ def test_the_xlsx_columns_list_the_detail_fields_in_their_order():
 
     assert list(XLSX_COLUMNS)[:4] == ["code", "seq", "recid", "description"]
     assert list(XLSX_COLUMNS)[4:] == list(DETAIL_FIELDS)
+
+
+def test_xlsx_rows_of_text_numbers_and_short_rows_give_the_same_records():
+    """hcpcs_records_from_rows strips a row of text cells in one C call and makes other cells text one by one (a
+    number, a missing cell, a row shorter than the header): each way gives the same record."""
+    from omaliref.domain.cms import XLSX_COLUMNS, hcpcs_records_from_rows
+
+    header = ["", *XLSX_COLUMNS.values(), "EXTRA"]  # a leading and a trailing column the records do not use
+    width = len(header)
+    text = ["", "J2357", "00100", "3", "Injection, omalizumab ", *[f" {name} " for name in header[5:-1]], "x"]
+    numbers: list[object] = [None, "J2357", 100.0, 3.0, "Injection, omalizumab ", *text[5:-1], None]
+    short = text[:-2]  # ends before the last wanted cell: a row shorter than the header
+    records = [hcpcs_records_from_rows([header, row], "x.xlsx")[0][0] for row in (text, numbers, short)]
+    assert len(text) == len(numbers) == width and len(short) == width - 2
+    last = list(XLSX_COLUMNS)[-1]
+    assert records[0].details is not None and records[0].details[last] == header[-2]
+    assert [(r.code, r.seq, r.recid, r.description) for r in records] == [
+        ("J2357", 100, "3", "Injection, omalizumab ")
+    ] * 3
+    assert records[1].details == records[0].details
+    assert records[2].details == {**records[0].details, last: ""}
+
+
+def _xlsx_record_row(index: int, header: list[str]) -> list[object]:
+    recid = "3" if index % 3 == 0 else "4"
+    return ["", f"J{index % 10_000:04d}", f"{index % 7:05d}", recid, f"Injection {index} ", *header[5:-1], "x"]
+
+
+def test_xlsx_rows_read_column_by_column_give_what_row_by_row_gives():
+    """hcpcs_records_from_rows reads a chunk of plain record rows column by column and any other chunk row by row:
+    over 3,500 rows with a blank row, numbers, a short row and a date-like float in some chunks, the records are
+    those of reading every row one by one, with their lines."""
+    import operator
+
+    from omaliref.domain.cms import XLSX_COLUMNS, hcpcs_records_from_rows
+    from omaliref.domain.cms.hcpcs import _CHUNK_ROWS, _plain_records, _row_records
+
+    header = ["", *XLSX_COLUMNS.values(), "EXTRA"]
+    body = [_xlsx_record_row(i, header) for i in range(3_500)]
+    body[1_200] = [""] * len(header)  # a blank row: its chunk is read row by row
+    body[2_100][2] = 3.0  # a number where the sequence number is: that column is made text cell by cell
+    body[2_101] = body[2_101][:-2]  # a short row: its chunk is read row by row
+    body[3_300][-2] = 20190703.0
+    rows = [["HCPCS disclaimer"], header, *body]
+    records, skipped = hcpcs_records_from_rows(rows, "x.xlsx")
+    columns = {key: header.index(name) for key, name in XLSX_COLUMNS.items()}
+    one_by_one = list(_row_records(body, 3, columns, "x.xlsx"))
+    assert skipped == 1 and len(records) == 3_499 and len(body) > 3 * _CHUNK_ROWS
+    assert [r.__dict__ for r in records] == [r.__dict__ for r in one_by_one]
+    assert records[2_099].seq == 3 and records[2_099].line == 2_103
+    pick, widest = operator.itemgetter(*columns.values()), max(columns.values())
+    assert _plain_records(body[1_000:2_000], 1_003, pick, widest) is None  # the blank row
+    assert _plain_records(body[2_000:3_000], 2_003, pick, widest) is None  # the short row
+    assert _plain_records(body[3_000:], 3_003, pick, widest) is not None  # a number is not a reason to fall back
+
+
+@pytest.mark.parametrize("bad", ["J-357", "", " "], ids=["code", "no-code", "blank-code"])
+def test_a_malformed_row_in_a_chunk_is_refused_with_its_line(bad):
+    from omaliref.domain.cms import XLSX_COLUMNS, hcpcs_records_from_rows
+
+    header = ["", *XLSX_COLUMNS.values(), "EXTRA"]
+    body = [_xlsx_record_row(i, header) for i in range(1_500)]
+    body[1_234][1] = bad
+    with pytest.raises(FileFormatError) as caught:
+        hcpcs_records_from_rows([header, *body], "x.xlsx")
+    assert caught.value.line == 1_236
 
 
 def test_a_row_is_checked_for_unsafe_text_once_and_cleaned_only_when_it_holds_some():

@@ -4,10 +4,12 @@ CPT (numeric) and CDT (D-series) codes are dropped: AMA/ADA content the app may 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import operator
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from omaliref.domain.cms.errors import CellError, FileFormatError, QuarterUnknown
 from omaliref.domain.cms.layout import ANWEB, ANWEB_DETAIL_FIELDS, ANWEB_KEY_FIELDS, ANWEB_RECORD_WIDTH
@@ -49,6 +51,8 @@ XLSX_COLUMNS = {name: ANWEB[cms].header for name, cms in {**ANWEB_KEY_FIELDS, **
 
 _XLSX_CODE = re.compile(r"[A-Z0-9]{2,5}")
 _SPACES = re.compile(r"\s{2,}")
+_RECIDS = frozenset("3478")  # the record ids of a procedure (3 first line, 4 more) and a modifier (7, 8)
+_CHUNK_ROWS = 1000  # XLSX rows read column by column at a time
 
 
 def hcpcs_records_from_text(text: str, file: str, should_cancel: ShouldCancel = never) -> tuple[list[HcpcsRecord], int]:
@@ -97,43 +101,109 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def hcpcs_records_from_rows(rows: Iterable[Sequence[object]], file: str) -> tuple[list[HcpcsRecord], int]:
-    """The records of the XLSX edition: disclaimer rows, then a header row naming the columns (or a header in
-    row 1), then one row per record line. Only the columns the records use are turned into text."""
-    columns: dict[str, int] | None = None
-    records: list[HcpcsRecord] = []
-    skipped = 0
-    for number_, row in enumerate(rows, start=1):
-        if columns is None:
-            names = [cell_text(c).strip().upper() for c in row]
-            if "HCPC" in names and "RECID" in names:
-                missing = [name for name in XLSX_COLUMNS.values() if name not in names]
-                if missing:
-                    raise FileFormatError(file, number_, f"a '{missing[0]}' column in the HCPCS header row")
-                columns = {key: names.index(name) for key, name in XLSX_COLUMNS.items()}
-                pick, widest = operator.itemgetter(*columns.values()), max(columns.values())
-            else:
-                skipped += 1
-                if number_ > 50:
-                    raise FileFormatError(
-                        file, number_, "the HCPCS header row (HCPC, SEQNUM, RECID, …) within the first 50 rows"
-                    )
-            continue
-        if len(row) > widest:  # the reader gives whole rows: the wanted cells in one C call
-            cells = [v if type(v) is str else cell_text(v) for v in pick(row)]
-        else:
-            cells = [cell_text(row[index]) if index < len(row) else "" for index in columns.values()]
-        code, seq, recid = cells[0].strip(), cells[1].strip(), cells[2].strip()  # XLSX_COLUMNS' order
+def _wanted_cells(
+    row: Sequence[object], columns: dict[str, int], pick: Callable[[Sequence[object]], tuple[object, ...]], widest: int
+) -> tuple[str, list[str]]:
+    """A record row's description as written and its wanted cells stripped. The reader gives whole rows of text: the
+    wanted cells in one C call, stripped in another (str.strip refuses a number, a date or a missing cell: only then
+    are the cells made text one by one)."""
+    if len(row) > widest:
+        picked = pick(row)
+        try:
+            return cast(str, picked[3]), list(map(str.strip, picked))  # type: ignore[arg-type]
+        except TypeError:
+            cells = [cell_text(v) for v in picked]
+    else:
+        cells = [cell_text(row[index]) if index < len(row) else "" for index in columns.values()]
+    return cells[3], [c.strip() for c in cells]
+
+
+def _text_columns(
+    chunk: Sequence[Sequence[object]], pick: Callable[[Sequence[object]], tuple[object, ...]]
+) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+    """The wanted cells of a chunk of rows, column by column, as written and stripped: one C call a column while its
+    cells are text, cell_text one by one in a column holding a number or a date."""
+    written: list[tuple[str, ...]] = []
+    stripped: list[tuple[str, ...]] = []
+    for column in zip(*map(pick, chunk), strict=True):
+        try:
+            stripped.append(tuple(map(str.strip, column)))
+            written.append(cast(tuple[str, ...], column))
+        except TypeError:
+            text = tuple(map(cell_text, column))
+            written.append(text)
+            stripped.append(tuple(map(str.strip, text)))
+    return written, stripped
+
+
+def _plain_records(
+    chunk: Sequence[Sequence[object]], first: int, pick: Callable[[Sequence[object]], tuple[object, ...]], widest: int
+) -> list[HcpcsRecord] | None:
+    """A chunk of record rows read column by column (a C call a column, not a Python loop a row: 24.5 -> 22.7 ms over
+    the 2019 sheet), or None when a row is not a plain record line (short, blank, malformed): read row by row, they
+    are skipped or refused with their line."""
+    if min(map(len, chunk)) <= widest:
+        return None
+    written, stripped = _text_columns(chunk, pick)
+    codes, seqs, recids = stripped[0], stripped[1], stripped[2]  # XLSX_COLUMNS' order
+    ascii_seqs = all(map(str.isascii, seqs)) and all(map(str.isdigit, seqs))
+    if not (all(map(_XLSX_CODE.fullmatch, codes)) and ascii_seqs and _RECIDS.issuperset(recids)):
+        return None
+    details = [
+        dict(zip(DETAIL_FIELDS, cells, strict=True)) if recid in "37" else None
+        for cells, recid in zip(zip(*stripped[4:], strict=True), recids, strict=True)
+    ]
+    lines = range(first, first + len(chunk))
+    return list(map(HcpcsRecord, lines, codes, map(int, seqs), recids, written[3], details))
+
+
+def _row_records(
+    chunk: Sequence[Sequence[object]], first: int, columns: dict[str, int], file: str
+) -> Iterator[HcpcsRecord]:
+    """A chunk of rows read one by one: blank rows skipped, a row that is not a record line refused with its line."""
+    pick, widest = operator.itemgetter(*columns.values()), max(columns.values())
+    for number_, row in enumerate(chunk, start=first):
+        description, stripped = _wanted_cells(row, columns, pick, widest)
+        code, seq, recid = stripped[0], stripped[1], stripped[2]  # XLSX_COLUMNS' order
         if not (code or seq or recid) and not any(cell_text(c).strip() for c in row):
             continue
         ascii_seq = seq.isascii() and seq.isdigit()
-        if not (_XLSX_CODE.fullmatch(code) and ascii_seq and recid in ("3", "4", "7", "8")):
+        if not (_XLSX_CODE.fullmatch(code) and ascii_seq and recid in _RECIDS):
             raise FileFormatError(file, number_, "an HCPCS record row (code, sequence number, record id 3/4/7/8)")
-        details = dict(zip(DETAIL_FIELDS, [c.strip() for c in cells[4:]], strict=True)) if recid in "37" else None
-        records.append(HcpcsRecord(number_, code, int(seq), recid, cells[3], details))
-    if columns is None:
-        raise FileFormatError(file, 1, "the HCPCS header row (HCPC, SEQNUM, RECID, …)")
-    return records, skipped
+        details = dict(zip(DETAIL_FIELDS, stripped[4:], strict=True)) if recid in "37" else None
+        yield HcpcsRecord(number_, code, int(seq), recid, description, details)
+
+
+def _xlsx_header(rows: Iterator[Sequence[object]], file: str) -> tuple[dict[str, int], int]:
+    """The columns named by the header row (within the first 50 rows) and its line."""
+    for number_, row in enumerate(rows, start=1):
+        names = [cell_text(c).strip().upper() for c in row]
+        if "HCPC" in names and "RECID" in names:
+            missing = [name for name in XLSX_COLUMNS.values() if name not in names]
+            if missing:
+                raise FileFormatError(file, number_, f"a '{missing[0]}' column in the HCPCS header row")
+            return {key: names.index(name) for key, name in XLSX_COLUMNS.items()}, number_
+        if number_ > 50:
+            raise FileFormatError(
+                file, number_, "the HCPCS header row (HCPC, SEQNUM, RECID, …) within the first 50 rows"
+            )
+    raise FileFormatError(file, 1, "the HCPCS header row (HCPC, SEQNUM, RECID, …)")
+
+
+def hcpcs_records_from_rows(rows: Iterable[Sequence[object]], file: str) -> tuple[list[HcpcsRecord], int]:
+    """The records of the XLSX edition: disclaimer rows, then a header row naming the columns (or a header in
+    row 1), then one row per record line. Only the columns the records use are turned into text, a chunk of rows
+    at a time (column by column when every row of it is a plain record line, else row by row)."""
+    remaining = iter(rows)
+    columns, header = _xlsx_header(remaining, file)
+    pick, widest = operator.itemgetter(*columns.values()), max(columns.values())
+    records: list[HcpcsRecord] = []
+    first = header + 1
+    while chunk := list(itertools.islice(remaining, _CHUNK_ROWS)):
+        plain = _plain_records(chunk, first, pick, widest)
+        records += _row_records(chunk, first, columns, file) if plain is None else plain
+        first += len(chunk)
+    return records, header - 1
 
 
 def quarter_from_hcpcs_name(file: str) -> Quarter | None:
