@@ -469,7 +469,9 @@ def startup_and_memory(reps: int, compare: Path | None = None, cms: bool = True)
         programs.append(("cms", app, prepare_cms_state()))
     if compare is not None:
         compileall.compile_dir(str(compare / "omaliref"), quiet=1)
-        base = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(compare)!r}); {SMOKE}"]
+        own = compare / ".venv" / "bin" / "python"  # the tree's own install when it has one: its pack, its resources
+        python = str(own) if own.exists() else sys.executable
+        base = [python, "-c", f"import sys; sys.path.insert(0, {str(compare)!r}); {SMOKE}"]
         programs.append(("base", base, HERE / ".bench-state"))
         if cms:
             programs.append(("base-cms", base, CMS_STATE))
