@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from omaliref.data.cms_store import CmsStore, ImportCancelled
-from omaliref.data.state import CMS_DB_NAME, StateDirs
+from omaliref.data.state import CMS_DB_NAME
 from omaliref.domain.cms import (
     FileFormatError,
     HcpcsRecord,
@@ -102,14 +102,6 @@ class Member:
 
 
 Progress = Callable[[int, int, str], None]  # (done, total, file name)
-
-
-def db_path(state_dir: str | None = None) -> Path:
-    return StateDirs.resolve(state_dir).data / DB_NAME
-
-
-def open_store(state_dir: str | None = None) -> CmsStore:
-    return CmsStore(db_path(state_dir))
 
 
 def _check_xlsx_sizes(archive: zipfile.ZipFile, name: str) -> None:

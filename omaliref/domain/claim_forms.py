@@ -52,11 +52,6 @@ def keyed(line: ClaimLine) -> KeyedLine:
     )
 
 
-def tsv(lines: Iterable[ClaimLine]) -> str:
-    """Copy claim lines: a header row, then one claim line per row, fields separated by tabs."""
-    return "\n".join(["\t".join(KEYED_FIELDS), *(keyed(line).row() for line in lines)])
-
-
 def cms1500_layout(profile: PayerProfile) -> tuple[int, str, int | None]:
     """The payer's item 24A: blanks between NDC and unit, the box the NDC goes in, and the quantity's width (Medicare:
     six characters, Claims Processing Manual ch. 26)."""
