@@ -308,7 +308,6 @@ TABLES: dict[str, Table] = {
             "How a sentence names the administration line in each setting (one record per setting).",
             {
                 "setting": _f("str", "The setting.", SETTINGS),
-                "named": _f("str", "The administration line in a sentence, e.g. '96372'."),
                 "no_route": _f("str", "The administration advice when neither the packages nor the code give a route."),
                 **PROVENANCE,
             },

@@ -251,10 +251,9 @@ class RouteFacts:
 
 @dataclass(frozen=True)
 class Administration:
-    """How a sentence names the administration line in one setting, and the advice when no route is known."""
+    """The advice when no route is known, in one setting (an imported code: the CMS files give no route)."""
 
     setting: str
-    named: str
     no_route: str
     provenance: Provenance
 

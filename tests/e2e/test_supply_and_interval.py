@@ -106,6 +106,20 @@ def test_texas_medicaid_white_bag_leaves_the_drug_line_off(capsys):
     assert "The drug line is left off" in said["message"] and "sup-tmhp-white-bag-2016" in said["source_ids"]
 
 
+def test_a_left_off_drug_line_names_the_administration_code_of_its_route(capsys):
+    """The sentence names the administration line the result suggests, by the containers' route: an IV vial is an
+    infusion, never 96372 (it once named 96372 for every office case)."""
+    argv = ["units", "J0490", "--dose", "800mg", "--package", "49401-0102-01x2", "--date", DOS]
+    code = main([*argv, "--supplied-by", "specialty-pharmacy", "--payer-profile", "texas-medicaid", "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    data = json.loads(out)
+    (said,) = [w for w in data["warnings"] if w["message"].startswith("Drug supplied by")]
+    assert data["lines"] == [] and data["admin_code_suggestion"].startswith("96365")
+    assert f"bill the administration alone: {data['admin_code_suggestion']}." in said["message"]
+    assert "96372" not in said["message"]
+
+
 def test_a_payer_whose_rule_is_not_known_gets_the_choices_and_a_blocker(capsys):
     data = supplied(capsys, "--supplied-by", "specialty-pharmacy", "--payer", "commercial")
     assert data["lines"] and data["lines"][0]["charge"] is None  # as computed, but never without a word:

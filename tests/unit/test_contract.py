@@ -65,7 +65,14 @@ REPO = Path(__file__).resolve().parents[2]
         ("rules.toml", 'modifier = "JB"', 'modifier = "JX"', "route 'SC'", "modifier", "'JX' is not a modifier"),
         ("rules.toml", "[[route]]", "[[routes]]", "top level", "routes", "unknown table"),
         ("rules.toml", 'setting = "office"', 'setting = "offce"', "offce", "setting", "is not allowed"),
-        ("rules.toml", 'named = "96372"\n', "", "office", "named", "missing required field"),
+        (
+            "rules.toml",
+            'setting = "office"\nno_route = "not in the data for this code: choose it by the route given (e.g. 96372 SC/IM injection, 96365 IV)"\n',
+            'setting = "office"\n',
+            "office",
+            "no_route",
+            "missing required field",
+        ),
         # a package agrees with itself and with its code
         (
             "products.toml",

@@ -43,7 +43,6 @@ from omaliref.domain.calculator.lines import (
 from omaliref.domain.calculator.modifiers import (
     NOT_BOUGHT_MODIFIERS,
     _in_second_place,
-    admin_code_text,
     drug_supplied_by,
     label_confirmed,
     modifier_340b,
@@ -87,7 +86,6 @@ __all__ = [
     "_in_second_place",
     "_other_ndcs",
     "admin_code",
-    "admin_code_text",
     "best_combination",
     "calculate",
     "check_line",

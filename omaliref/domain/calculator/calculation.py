@@ -72,7 +72,8 @@ def calculate(catalog: Catalog, case: Case) -> CalcResult:
         notes += Notes(rules=("smallest-container",))
     notes += ndc_notes(catalog, containers, lines, case.payer_profile) + package_notes(containers, day)
     notes += payer_limits(catalog, code, lines, case.payer_profile) + Notes(rules=("admin-code",))
-    lines, supplied = drug_supplied_by(catalog, case, lines)
+    administration = admin_code(catalog, code, case, containers)  # by the containers' route, as its own line says
+    lines, supplied = drug_supplied_by(catalog, case, lines, administration)
     notes += supplied
     return CalcResult(
         case=case,
@@ -88,7 +89,7 @@ def calculate(catalog: Catalog, case: Case) -> CalcResult:
         lines=lines,
         warnings=notes.warnings,
         rules=tuple(dict.fromkeys(notes.rules)),
-        admin_code_suggestion=admin_code(catalog, code, case, containers),
+        admin_code_suggestion=administration,
         larger_container_than_needed=bool(better),
         better_combination=better,
     )

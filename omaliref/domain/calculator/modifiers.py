@@ -194,7 +194,9 @@ NOT_BOUGHT_MODIFIERS = (
 )
 
 
-def drug_supplied_by(catalog: Catalog, case: Case, lines: tuple[ClaimLine, ...]) -> tuple[tuple[ClaimLine, ...], Notes]:
+def drug_supplied_by(
+    catalog: Catalog, case: Case, lines: tuple[ClaimLine, ...], admin_code: str
+) -> tuple[tuple[ClaimLine, ...], Notes]:
     """A drug the practice did not buy: the payer's rule for its line (token charge, or left off), from supply.toml;
     where no rule is known the lines stay as computed and a warning lists the choices (the checklist holds a
     blocker), so a paid drug line is never shown without a word."""
@@ -207,16 +209,11 @@ def drug_supplied_by(catalog: Catalog, case: Case, lines: tuple[ClaimLine, ...])
         return lines, Notes((Warning_("warning", supply_not_known(profile.name, who), sources=NOT_KNOWN_SOURCES),))
     said = f"Drug supplied by {who}: {rule.text}"
     if rule.action == "leave-off":
-        text = f"{said} The drug line is left off; bill the administration ({admin_code_text(catalog, case)}) alone."
+        text = f"{said} The drug line is left off; bill the administration alone: {admin_code}."
         return (), Notes((Warning_("warning", text, sources=rule.provenance.sources),))
     token = tuple(replace(line, fixed_charge=rule.charge, non_covered=rule.non_covered) for line in lines)
     charged = f" Each drug line is charged ${rule.charge}" + (", the same as non-covered." if rule.non_covered else ".")
     return token, Notes((Warning_("warning", said + charged, sources=rule.provenance.sources),))
-
-
-def admin_code_text(catalog: Catalog, case: Case) -> str:
-    """The administration line in a sentence, as the pack names it for the setting (rules.toml [[administration]])."""
-    return catalog.administration[case.setting].named
 
 
 def modifier_340b(catalog: Catalog, case: Case) -> tuple[tuple[str, ...], Notes]:
