@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from omaliref.data import pack_cache  # its module attribute: one place a test (or a tool) points at another pack
 from omaliref.data.library_quarters import ImportedQuarters
 from omaliref.data.library_site import SiteAndFiles
-from omaliref.data.pack_cache import shipped_catalog, shipped_index_for
+from omaliref.data.pack_cache import shipped_index_for
 from omaliref.data.payers import PROFILE_FOR_KIND, Profiles, load_profiles, organization_tiers
 from omaliref.data.site import resolve as resolve_site
 from omaliref.data.state import CMS_DB_NAME, StateDirs, set_aside
@@ -89,7 +90,7 @@ class Library(ImportedQuarters, SiteAndFiles):
         is set aside and the curated pack keeps working)."""
         database = cls.database_path(state_dir)
         dirs = StateDirs.resolve(state_dir)
-        library = cls(shipped_catalog(), None, database, dirs.config)
+        library = cls(pack_cache.shipped_catalog(), None, database, dirs.config)
         library.cache_dir = dirs.cache if dirs.cache is not None else dirs.data / "cache"
         library.store = library._open_reader()
         return library
@@ -138,7 +139,7 @@ class Library(ImportedQuarters, SiteAndFiles):
         """The Library the window starts with, opened before PySide6 is imported (its import hook reads the source
         of every module imported after it): the compiled pack's index answers the first keystroke and the payer
         profiles are read; the imported quarters are indexed after the first paint (run("index"))."""
-        library = cls(shipped_catalog(), None, dirs.data / CMS_DB_NAME, dirs.config)
+        library = cls(pack_cache.shipped_catalog(), None, dirs.data / CMS_DB_NAME, dirs.config)
         library.store = library._open_reader()
         library.set_index(library.curated_index())
         library.load_profiles()

@@ -12,7 +12,7 @@ from tests.fixtures.pack import pack_copy
 
 def test_an_invalid_pack_is_an_error_dialog_before_any_window(qtbot, isolated_state, tmp_path, monkeypatch):
     root = pack_copy(tmp_path, "rules.toml", 'id = "jz-required"', 'id = "jz-mandatory"')
-    monkeypatch.setattr("omaliref.data.library.shipped_catalog", lambda: load_catalog(root))
+    monkeypatch.setattr("omaliref.data.pack_cache.shipped_catalog", lambda: load_catalog(root))
     built: list[MainWindow] = []
     real_init = MainWindow.__init__
 

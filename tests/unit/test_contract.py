@@ -108,7 +108,6 @@ def test_a_renamed_rule_is_exit_3_with_one_sentence(tmp_path, monkeypatch, capsy
 
     root = pack_copy(tmp_path, "rules.toml", 'id = "jz-required"', 'id = "jz-mandatory"')
     monkeypatch.setattr("omaliref.data.pack_cache.shipped_catalog", lambda: load_catalog(root))
-    monkeypatch.setattr("omaliref.data.library.shipped_catalog", lambda: load_catalog(root))
     assert main(["units", "J2357", "--dose", "150mg"]) == 3
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1 and "Traceback" not in err
@@ -142,7 +141,6 @@ def test_a_typo_in_the_pack_is_exit_3_with_one_sentence(tmp_path, monkeypatch, c
 
     root = pack_copy(tmp_path, file, old, new)
     monkeypatch.setattr("omaliref.data.pack_cache.shipped_catalog", lambda: load_catalog(root))
-    monkeypatch.setattr("omaliref.data.library.shipped_catalog", lambda: load_catalog(root))
     assert main(["dose", "omalizumab", "--indication", "csu"]) == 3
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1 and "Traceback" not in err
@@ -157,7 +155,6 @@ def test_a_pack_that_drops_the_dosed_codes_is_exit_3_with_one_sentence(tmp_path,
     declaration = text[text.index("[[dosed_code]]") : text.index("[[table]]")]
     root = pack_copy(tmp_path, "dose_tables.toml", declaration, "")
     monkeypatch.setattr("omaliref.data.pack_cache.shipped_catalog", lambda: load_catalog(root))
-    monkeypatch.setattr("omaliref.data.library.shipped_catalog", lambda: load_catalog(root))
     assert main(["dose", "omalizumab", "--indication", "csu"]) == 3
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1
