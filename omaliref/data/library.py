@@ -17,7 +17,6 @@ from omaliref.data.library_quarters import ImportedQuarters
 from omaliref.data.library_site import SiteAndFiles
 from omaliref.data.pack_cache import shipped_index_for
 from omaliref.data.payers import PROFILE_FOR_KIND, Profiles, load_profiles, organization_tiers
-from omaliref.data.site import resolve as resolve_site
 from omaliref.data.state import CMS_DB_NAME, StateDirs, set_aside
 from omaliref.domain.calculator import LineCheck, check_line
 from omaliref.domain.case import Case
@@ -36,7 +35,6 @@ from omaliref.domain.payer import PayerProfile, State340B
 from omaliref.domain.quarter import Quarter
 from omaliref.domain.records import Entry
 from omaliref.domain.search import SearchEntry, SearchHit, SearchIndex, entries_from_catalog
-from omaliref.domain.vocab import MODIFIERS_340B
 
 if TYPE_CHECKING:  # the import database's code loads when there is a database (not on a first start)
     from omaliref.data.cms_store import CmsStore
@@ -162,7 +160,7 @@ class Library(ImportedQuarters, SiteAndFiles):
                 worker.close()
         from omaliref.data.site_import import import_site, site_files  # after the first paint: hashlib, the importer
 
-        folder = resolve_site()
+        folder = self.site
         result = site_files(folder)  # no connection unless there is something to look at
         if result.files:
             worker = self.for_thread()
@@ -227,12 +225,10 @@ class Library(ImportedQuarters, SiteAndFiles):
     def sync_site(self) -> Iterator[str]:
         """The notices a command says before it reads: the site settings file's typos (named, then ignored), then
         what importing the site folder's new CMS files said. A generator: each is said before the next step runs."""
-        from omaliref.data import site
         from omaliref.data.site_import import import_site
 
-        here = site.resolve()
-        yield from here.settings.notices()
-        yield from import_site(self, here).notices
+        yield from self.site.settings.notices()
+        yield from import_site(self, self.site).notices
 
     # -- search and look-up --------------------------------------------------------------------------------
 
@@ -322,7 +318,7 @@ class Library(ImportedQuarters, SiteAndFiles):
     def dated_modifiers(self) -> Mapping[str, Modifier]:
         """Every modifier of the pack with the dates the newest imported HCPCS file states (the pack's before any
         import): the 340B box offers the ones in force on the date of service."""
-        return self.dated_catalog(MODIFIERS_340B[0]).modifiers
+        return self.dated_catalog("").modifiers  # "": no code, every modifier's dates
 
     def rule_title(self, rule_id: str) -> str:
         """The title of a rule of the pack, as the calculator pane lists the rules a result applied."""
@@ -370,7 +366,7 @@ class Library(ImportedQuarters, SiteAndFiles):
                     return Entry("code", key, merged, merged.codes[key], imported, True, quarter)
             return None
         if kind == "modifier":
-            catalog = self.dated_catalog(key)
+            catalog = self.dated_catalog("")  # the modifiers' dates do not depend on a code: one catalog for all
             modifier = catalog.modifier(key) if len(key) == 2 else None
             if modifier is None:
                 return None

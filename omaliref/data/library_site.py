@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from omaliref.data import pack_cache
-from omaliref.data.site import SiteSettings, load_settings, settings_path, unknown_profile
+from omaliref.data.site import Site, SiteSettings, unknown_profile
+from omaliref.data.site import resolve as resolve_site
 from omaliref.data.state import Preferences, StateStore
 from omaliref.domain.errors import InputError
 
@@ -43,9 +44,15 @@ class SiteAndFiles:
         return self.site_settings
 
     @cached_property
+    def site(self) -> Site:
+        """The site folder and its settings file, resolved once for this Library: the window's start, a command's
+        site import and its case defaults all read the same settings."""
+        return resolve_site()
+
+    @property
     def site_settings(self) -> SiteSettings:
         """The organization's defaults and locked keys (empty without a settings file; a typo is a notice)."""
-        return load_settings(settings_path())
+        return self.site.settings
 
     def start_preferences(self, store: StateStore) -> Preferences:
         """The user's saved preferences under the site's: its defaults for a new user, its locked keys always."""
@@ -74,7 +81,7 @@ class SiteAndFiles:
         default, else the app's. A site default profile that no profile has is refused, naming the settings file."""
         from omaliref.data import site
 
-        settings = site.resolve().settings
+        settings = self.site_settings
         chosen = site.case_defaults(
             settings, payer=payer, profile=profile, setting=setting, modifier_340b=modifier_340b
         )
