@@ -69,6 +69,9 @@ class PayerPicker:
         typed = self.typed()
         if typed:
             self.refused = ""
+        # the note describes the profile chosen; while a name is typed that fits none yet, it would read as the
+        # note of what was typed (desk test: Palmetto's sample note under "aetna")
+        self.note.setVisible(bool(self.note.text()) and not typed)
         if typed != self.case_model.fields.payer_typed:
             self.case_model.update(payer_typed=typed)
 

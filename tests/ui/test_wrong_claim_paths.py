@@ -260,3 +260,15 @@ def test_leaving_the_payer_box_with_the_mouse_takes_the_first_match_too(desk, qt
     qtbot.waitUntil(calc.dose_edit.hasFocus)
     assert calc.profile_id == "illinois-medicaid" and not calc.stale
     assert calc.payer_box.currentText() == "Illinois Medicaid (HFS) (sample)"
+
+
+def test_the_chosen_profiles_note_is_hidden_while_a_name_that_fits_none_is_typed(desk, qtbot):
+    window, calc = desk, desk.calculator
+    calc.set_defaults("medicare", "", "palmetto-jm-part-b")  # a sample profile: its note is shown under the box
+    assert calc.payer_note.isVisible() and calc.payer_note.text()
+    press(qtbot, window, Qt.Key.Key_P, ALT)
+    type_text(qtbot, window, "zzyzx")
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert calc.payer_error.isVisible() and not calc.payer_note.isVisible()
+    press(qtbot, window, Qt.Key.Key_Tab)  # the box shows Palmetto again, and its note with it
+    assert calc.profile_id == "palmetto-jm-part-b" and calc.payer_note.isVisible()
