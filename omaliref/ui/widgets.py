@@ -167,6 +167,13 @@ class PackageBox(QComboBox):
         finally:
             self._browsing = False
 
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        """Leaving the box unchosen, it says "Add a package…" again: a package browsed to and not added must not
+        sit beside lines that do not use it (desk test: Esc, arrows, Tab left '50242-0040-86' on view)."""
+        super().focusOutEvent(event)
+        if event.reason() != Qt.FocusReason.PopupFocusReason:  # its own list opening keeps the place
+            self.setCurrentIndex(0)
+
 
 class ProfileBox(QComboBox):
     """The payer picker with type-ahead: Enter or Tab takes the first profile whose name contains the typed text

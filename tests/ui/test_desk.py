@@ -282,3 +282,19 @@ def test_a_search_with_no_results_clears_the_reference_pane(window, qtbot):
     qtbot.keyClicks(window.search_edit, "zzqqxx")
     assert window.results.rowCount() == 0 and window.reference.current_id == ""
     assert "1 unit = 5 mg" not in window.reference.toPlainText()  # J2357's entry is gone
+
+
+def test_a_package_browsed_to_and_left_is_not_shown_as_if_added(window, qtbot):
+    """Esc on the open list, arrows on the closed box, then Tab away: nothing added, and the box says so again."""
+    calc = window.calculator
+    qtbot.keyClicks(calc.dose_edit, "375mg")
+    before = calc.lines_model.tsv()
+    calc.package_box.setFocus()
+    qtbot.waitUntil(calc.package_box.hasFocus)
+    qtbot.keyClick(calc.package_box, Qt.Key.Key_Down)
+    qtbot.keyClick(calc.package_box, Qt.Key.Key_Down)
+    assert calc.package_box.currentIndex() > 0  # browsing shows a package
+    qtbot.keyClick(calc.package_box, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: not calc.package_box.hasFocus())
+    assert calc.package_box.currentIndex() == 0 and calc.package_box.currentText() == "Add a package…"
+    assert calc.containers_edit.text() == "" and calc.lines_model.tsv() == before
