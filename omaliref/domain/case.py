@@ -94,7 +94,7 @@ def parse_containers(specs: list[str] | tuple[str, ...]) -> tuple[tuple[str, int
     for spec in specs:
         text = spec.strip()
         ndc, sep, count_text = text.lower().rpartition("x")
-        if not sep:
+        if not sep or not any(ch.isdigit() for ch in ndc):  # 'xyz' is no NDC with a count: the NDC check says so
             ndc, count_text = text, "1"
         count_text = count_text.strip()
         if not count_text.isascii() or not count_text.isdigit():

@@ -48,6 +48,7 @@ CASES = [
     ("count-zero", ["units", "J2357", "--dose", "150mg", "--package", "50242-0215-01x0"], "at least 1"),
     ("count-10000", ["units", "J2357", "--dose", "150mg", "--package", "50242-0215-01x10000"], "more than 60"),
     ("count-letters", ["units", "J2357", "--dose", "150mg", "--package", "50242-0215-01xten"], "whole number"),
+    ("word-not-ndc", ["units", "J2357", "--dose", "150mg", "--package", "xyz"], "'xyz' is not an NDC"),
     ("too-few-containers", ["units", "J2357", "--dose", "450mg", "--package", "50242-0215-01"], "less than the"),
     ("date-impossible", ["units", "J2357", "--dose", "150mg", "--date", "2026-02-30"], "not a date"),
     ("date-format", ["units", "J2357", "--dose", "150mg", "--date", "27.11.2026"], "not a date"),
