@@ -50,14 +50,19 @@ def imported(tmp_path_factory):
     return state
 
 
-@pytest.mark.parametrize("damage", DAMAGE, ids=list(DAMAGE))
-def test_a_bad_stored_value_is_left_out_never_a_traceback(imported, tmp_path, damage):
+def damaged(imported, tmp_path, damage):
     state = tmp_path / "state"
     shutil.copytree(imported, state)
     db = sqlite3.connect(state / "data" / "cms.sqlite3")
     db.execute(DAMAGE[damage])
     db.commit()
     db.close()
+    return state
+
+
+@pytest.mark.parametrize("damage", DAMAGE, ids=list(DAMAGE))
+def test_a_bad_stored_value_is_left_out_never_a_traceback(imported, tmp_path, damage):
+    state = damaged(imported, tmp_path, damage)
     for args in COMMANDS:
         out = run(state, *args)
         assert out.returncode in (0, 1, 2), (args, out.stderr[-400:])
@@ -78,16 +83,6 @@ SAID = {
     "mue-text": ("mue table for 2027Q1", "(value)"),
     "payment-limit-nan": ("asp table for 2027Q1", "(payment_limit)"),
 }
-
-
-def damaged(imported, tmp_path, damage):
-    state = tmp_path / "state"
-    shutil.copytree(imported, state)
-    db = sqlite3.connect(state / "data" / "cms.sqlite3")
-    db.execute(DAMAGE[damage])
-    db.commit()
-    db.close()
-    return state
 
 
 @pytest.mark.parametrize("damage", DAMAGE, ids=list(DAMAGE))
