@@ -86,7 +86,7 @@ def catalog_from_texts(texts: Mapping[str, str]) -> Catalog:
     products = _products(checker("products.toml"), raw["products.toml"], codes)
     rules, routes, administration = _rules(checker("rules.toml"), raw["rules.toml"], modifiers)
     tables, fixed = _dose_tables(checker("dose_tables.toml"), raw["dose_tables.toml"])
-    dosed = _dosed_codes(checker("dose_tables.toml"), raw["dose_tables.toml"], codes)
+    dosed, dose_caveats = _dosed_codes(checker("dose_tables.toml"), raw["dose_tables.toml"], codes)
     payer_file = _payer_file(texts["payers.toml"], ids)
     return Catalog(
         info,
@@ -107,6 +107,7 @@ def catalog_from_texts(texts: Mapping[str, str]) -> Catalog:
         routes=routes,
         administration=administration,
         dose_table_codes=dosed,
+        dose_table_caveats=dose_caveats,
     )
 
 
@@ -377,13 +378,18 @@ def _dose_tables(ck: Checker, data: dict[str, Any]) -> tuple[tuple[DoseTable, ..
     return tuple(tables), tuple(fixed)
 
 
-def _dosed_codes(ck: Checker, data: dict[str, Any], codes: Mapping[str, Code]) -> tuple[str, ...]:
-    """The codes the dose tables dose, each a code of the pack: the domain asks the pack, never a list in code."""
-    dosed = []
+def _dosed_codes(
+    ck: Checker, data: dict[str, Any], codes: Mapping[str, Code]
+) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The codes the dose tables dose, each a code of the pack (the domain asks the pack, never a list in code), and
+    the why of each that is not of high confidence: a dose check of that code says it."""
+    dosed, caveats = [], {}
     for label, row in ck.records(data, "dosed_code"):
         _known_code(ck, label, row["code"], codes)
         dosed.append(row["code"])
-    return tuple(dosed)
+        if row["confidence"] != "high":
+            caveats[row["code"]] = f"{row['why']} ({row['confidence']} confidence)"
+    return tuple(dosed), caveats
 
 
 def _supply(ck: Checker, data: dict[str, Any], payer_file: PayerFile) -> tuple[SupplyRule, ...]:

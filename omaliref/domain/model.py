@@ -287,6 +287,8 @@ class Catalog:
     routes: Mapping[str, RouteFacts] = field(default_factory=dict)  # by route, in rules.toml order
     administration: Mapping[str, Administration] = field(default_factory=dict)  # by setting
     dose_table_codes: tuple[str, ...] = ()  # the codes the dose tables dose (dose_tables.toml [[dosed_code]])
+    # a dosed code whose record is not of high confidence -> its why, said with every dose check of that code
+    dose_table_caveats: Mapping[str, str] = field(default_factory=dict)
 
     def modifier(self, text: str) -> Modifier | None:
         """A modifier by its code or by an alias another record lists (XS is both a record and 59's alias)."""

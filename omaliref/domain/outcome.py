@@ -95,12 +95,14 @@ def dose_check(catalog: Catalog, answer: DoseAnswer | None, result: CalcResult |
     if answer is None or result is None or result.code.code not in catalog.dose_table_codes:
         return None
     matches = dose_matches(answer, result.dose_in_billing_unit.to("mg").amount)
+    caveat = catalog.dose_table_caveats.get(result.code.code)
+    said = f" {result.code.code}: {caveat}" if caveat else ""  # a code dosed by inference says so, every time
     if matches is None:
-        return Warning_("info", f"Dose check: {answer.message}", sources=answer.sources)
+        return Warning_("info", f"Dose check: {answer.message}{said}", sources=answer.sources)
     if matches:
-        return Warning_("info", f"Dose check: matches the label dose ({answer.label}).", sources=answer.sources)
+        return Warning_("info", f"Dose check: matches the label dose ({answer.label}).{said}", sources=answer.sources)
     return Warning_(
-        "warning", f"Dose check: the dose differs from the label dose ({answer.label}).", sources=answer.sources
+        "warning", f"Dose check: the dose differs from the label dose ({answer.label}).{said}", sources=answer.sources
     )
 
 

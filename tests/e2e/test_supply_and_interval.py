@@ -160,3 +160,16 @@ def test_an_unknown_supplier_is_one_sentence(capsys):
     code = main(["units", "J2357", "--dose", "300mg", "--supplied-by", "neighbour"])
     _out, err = capsys.readouterr()
     assert code == 2 and "practice, specialty-pharmacy, manufacturer or patient" in err
+
+
+def test_a_dose_check_of_a_code_dosed_by_inference_says_so(capsys):
+    """Q5154's dose tables are Xolair's by inference (its record is of medium confidence): every dose check of it
+    says so; J2357's, read on its own label, does not."""
+    clinical = ["--dose", "300mg", "--indication", "asthma", "--ige", "150", "--weight", "95", "--age", "40"]
+    said = {}
+    for code in ("Q5154", "J2357"):
+        assert main(["units", code, *clinical, "--date", DOS, "--json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+        (said[code],) = [w["message"] for w in data["warnings"] if w["message"].startswith("Dose check")]
+    assert "inferred" in said["Q5154"] and "medium confidence" in said["Q5154"]
+    assert "inferred" not in said["J2357"] and "confidence" not in said["J2357"]
