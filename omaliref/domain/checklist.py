@@ -56,6 +56,7 @@ FINDING_IDS = (
     "larger-container",
     "dose-differs",
     "dose-unchecked",
+    "single-dose-unknown",
     "code-ended",
     "supply-not-known",
 )
@@ -141,6 +142,36 @@ def _findings(result: CalcResult | None, answer: DoseAnswer | None, dosed: Colle
     return out
 
 
+def _single_dose_unknown(catalog: Catalog, result: CalcResult) -> Finding | None:
+    """JW/JZ were left off because a container's single-dose status is not established (rule single-dose-only):
+    if its label says single-dose, the line lacks the JW line or the JZ the payer requires. A calculator note cannot
+    hold the verdict; this finding does, until the coder confirms the label (or names a container of known status)."""
+    case = result.case
+    profile = case.payer_profile
+    withheld = any(w.rule == "single-dose-only" and w.level == "warning" for w in result.warnings)
+    unknown = [c.product.ndc for c in result.containers if c.product.container_type == "unknown"]
+    if not (withheld and unknown and case.supplied_by == "practice" and profile.jw_jz != "none"):
+        return None
+    day = case.date_of_service
+    if result.discarded_amount.amount > 0:
+        if not catalog.rule("jw-required").in_force_on(day):
+            return None
+        if profile.jw_jz == "jw-weight-based-only" and not result.code.weight_based:
+            return None
+        needed = f"a JW line for the {result.discarded_amount} discarded"
+    elif profile.jw_jz == "medicare" and catalog.rule("jz-required").in_force_on(day):
+        needed = "JZ on the line (nothing was discarded)"
+    else:
+        return None
+    return Finding(
+        "single-dose-unknown",
+        "high",
+        f"Single-dose status of {', '.join(unknown)} is not established, so the line carries neither JW nor JZ: "
+        f"if the label says single-dose, it needs {needed} under {profile.name}'s JW/JZ policy. Check the label "
+        "and confirm it ('Label says single-dose', or --single-dose) before the claim goes.",
+    )  # the checklist's own finding (listed in its pane): it holds the verdict, a calculator note does not
+
+
 def _matches(when: Mapping[str, Any], case: Case, result: CalcResult | None) -> tuple[bool, str]:
     """(applies, condition): the condition is '' when the item surely applies, else what it hinges on (JW/JZ with
     no calculation yet, an NGS item with no MAC named)."""
@@ -188,6 +219,9 @@ def _matches(when: Mapping[str, Any], case: Case, result: CalcResult | None) -> 
 def checklist_for(catalog: Catalog, case: Case, result: CalcResult | None, answer: DoseAnswer | None) -> Evaluation:
     """The items that apply to the case, escalated by what the calculation and the dose check found."""
     findings = _findings(result, answer, catalog.dose_table_codes)
+    held = None if result is None else _single_dose_unknown(catalog, result)
+    if held is not None:  # said once, as the risk it is, in place of the calculator's advisory note
+        findings = [held if f.id == "calc:single-dose-only" else f for f in findings]
     code = catalog.codes.get(case.code)
     if code is not None and code.effective_to and case.date_of_service > code.effective_to:
         # the calculator refuses such a case; the checklist, which also runs without a dose, says it first

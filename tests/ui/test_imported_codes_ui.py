@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from omaliref.data.library import Library
+from omaliref.report.as_text import VERDICT_TEXT
 from tests.fixtures.cms import quarter_zips
 from tests.ui.test_wrong_claim_paths import ALT, copy_lines, press, type_text
 
@@ -155,3 +156,20 @@ def test_an_imported_code_refuses_an_implausible_dose_with_the_curated_sentence(
     assert calc.dose_error.isVisible()
     assert "is far above the largest J0001 dose its 2027Q2 MUE allows" in calc.dose_error.text()
     assert copy_lines(qtbot, window)[1].startswith("Nothing copied")
+
+
+def test_an_unconfirmed_single_dose_status_holds_the_checklist_verdict(imported_window, qtbot):
+    """J0001's vial is not yet known to be single-dose, so its line has no JW for the 25 mg discarded: the checklist
+    pane says so as a high risk and no verdict reads ready, until the coder confirms the label."""
+    window = imported_window
+    calc = start_j0001(qtbot, window)
+    pick_package(qtbot, window, 1)
+    assert modifiers(calc) == [""]
+    pane = window.checklist
+    assert "[HIGH] Single-dose status of" in pane.findings.text() and "a JW line" in pane.findings.text()
+    assert VERDICT_TEXT["ready"].upper() not in pane.verdict.text()
+    calc.single_dose_confirmed.setFocus()
+    qtbot.waitUntil(calc.single_dose_confirmed.hasFocus)
+    press(qtbot, window, Qt.Key.Key_Space)  # the label says single-dose: JW applies, and the finding goes
+    assert modifiers(calc) == ["", "JW"]
+    assert "Single-dose status of" not in pane.findings.text()

@@ -240,3 +240,54 @@ def test_shipped_items_for_setting_and_indication(catalog):
     assert "opps-po-pn" in ids(evaluate(catalog, Case("J2357", "medicare", setting="hospital-outpatient")))
     assert "opps-po-pn" not in ids(evaluate(catalog, Case("J2357", "medicare", setting="office")))
     assert "csu-fixed-dose" in ids(evaluate(catalog, Case("J2357", indication="csu")))
+
+
+LENTOCILIN = "84383-0110-01"  # J0561, imported during the shortage: single-dose status not established in the pack
+
+
+def unconfirmed(catalog, dose, *, date="2026-11-02", payer="medicare", confirm=False, profile=None):
+    case = case_from_input(
+        CaseInput(
+            code="J0561",
+            dose=dose,
+            containers=(LENTOCILIN,),
+            date=date,
+            payer=payer,
+            single_dose_ndcs=(LENTOCILIN,) if confirm else (),
+        ),
+        TODAY,
+        catalog.payer_profiles[profile] if profile else None,
+    )
+    return checklist_for(catalog, case, calculate(catalog, case), None)
+
+
+def test_unknown_single_dose_status_holds_the_verdict_with_jz_when_nothing_is_discarded(catalog):
+    evaluation = unconfirmed(catalog, "1200000units")
+    held = [f for f in evaluation.findings if f.id == "single-dose-unknown"]
+    assert [(f.severity, f.origin) for f in held] == [("high", "case")]
+    assert "JZ" in held[0].message and LENTOCILIN in held[0].message
+    assert not any(f.id == "calc:single-dose-only" for f in evaluation.findings)  # said once, not twice
+    every_item = {a.item.id for a in evaluation.items}
+    assert evaluation.verdict(every_item) == "high-risk"  # ticking every item does not make it ready
+
+
+def test_unknown_single_dose_status_with_waste_names_the_jw_line(catalog):
+    held = [f for f in unconfirmed(catalog, "600000units").findings if f.id == "single-dose-unknown"]
+    assert len(held) == 1 and "a JW line for the 600,000 units discarded" in held[0].message
+
+
+def test_a_confirmed_label_clears_the_finding(catalog):
+    evaluation = unconfirmed(catalog, "1200000units", confirm=True)
+    assert not any(f.id == "single-dose-unknown" for f in evaluation.findings)
+
+
+def test_no_finding_where_no_modifier_would_be_required(catalog):
+    # before JZ was required (2023-07-01) a line with nothing discarded needed neither modifier
+    early = unconfirmed(catalog, "1200000units", date="2025-01-01")
+    assert any(f.id == "single-dose-unknown" for f in early.findings)
+    before_jz = unconfirmed(catalog, "1200000units", date="2023-06-30")
+    assert not any(f.id == "single-dose-unknown" for f in before_jz.findings)
+    # Texas Medicaid pays JW only for weight-based drugs and has no JZ: penicillin G benzathine needs neither
+    for dose in ("1200000units", "600000units"):
+        texas = unconfirmed(catalog, dose, payer="medicaid", profile="texas-medicaid")
+        assert not any(f.id == "single-dose-unknown" for f in texas.findings)
