@@ -13,6 +13,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 
+from omaliref.data.store_values import holds_unreadable, unreadable_in_record
 from omaliref.domain.cms import Fields, RowStream, SkippedRow
 from omaliref.domain.errors import ImportCancelled
 from omaliref.domain.records import ImportReport
@@ -147,9 +148,11 @@ class Writer:
         """Inside the open transaction: one file's rows in place of what the store held for its quarter and kind."""
         q = str(stream.quarter)
         existing = self.db.execute(
-            "SELECT id, sha256 FROM imports WHERE quarter=? AND kind=? AND setting=?", (q, stream.kind, stream.setting)
+            "SELECT id, sha256, effective_from, effective_to, rows FROM imports "
+            "WHERE quarter=? AND kind=? AND setting=?",
+            (q, stream.kind, stream.setting),
         ).fetchone()
-        if existing and existing[1] == sha256:
+        if existing and existing[1] == sha256 and not self._unreadable(stream.kind, q, existing):
             for _ in self._windows(stream, told):  # read through (the report counts them), written already
                 pass
             status = "unchanged"
@@ -176,6 +179,11 @@ class Writer:
             sha256,
             _one_line_rows(stream.skipped_rows),
         )
+
+    def _unreadable(self, kind: str, quarter: str, record: Sequence[object]) -> bool:
+        """Whether what the store holds of this very file has a value a read leaves out (an older build, an edit by
+        hand): then importing the same file again stores it again, and so repairs what the notice names."""
+        return bool(unreadable_in_record(*record[2:5])) or holds_unreadable(self.db, TABLE_OF[kind], quarter)
 
     def _windows(self, stream: RowStream, told: Callable[[RowStream], None]) -> Iterable[list[Fields]]:
         """The stream's windows of rows, Cancel heard before each; `told` after each is written."""

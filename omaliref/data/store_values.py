@@ -107,20 +107,38 @@ def left_out(store: CmsStore) -> list[str]:
         return []
 
 
-def _table(store: CmsStore, table: str, columns: tuple[str, ...], what: str) -> list[str]:
-    """One scan: the distinct values of the table's checked columns (a few hundred, however many rows), each judged
-    by its reader; the rows holding a bad one are counted per quarter only when there is one."""
+def _unreadable(
+    db: sqlite3.Connection, table: str, columns: tuple[str, ...], quarter: str | None = None
+) -> dict[str, set[object]]:
+    """One scan: the distinct values of the table's checked columns (a few hundred, however many rows), of one
+    quarter or all, each judged by its reader: the unreadable ones by column."""
     read = _readers()[table]
+    where = ["quarter = ?"] if quarter is not None else []
     if table == "hcpcs":  # date(x, '+0 days') is x only for a real ISO date (2027-02-30 becomes 2027-03-02)
-        suspect = " OR ".join(f"({c} IS NOT NULL AND {c} != '' AND date({c}, '+0 days') IS NOT {c})" for c in columns)
-        distinct = f"SELECT DISTINCT {', '.join(columns)} FROM {table} WHERE {suspect}"
-    else:
-        distinct = f"SELECT DISTINCT {', '.join(columns)} FROM {table}"
+        where.append(
+            "("
+            + " OR ".join(f"({c} IS NOT NULL AND {c} != '' AND date({c}, '+0 days') IS NOT {c})" for c in columns)
+            + ")"
+        )
+    distinct = f"SELECT DISTINCT {', '.join(columns)} FROM {table}" + (f" WHERE {' AND '.join(where)}" if where else "")
     bad: dict[str, set[object]] = {}
-    for values in store.db.execute(distinct):
+    for values in db.execute(distinct, () if quarter is None else (quarter,)):
         for column, value in zip(columns, values, strict=True):
             if not _blank(value) and read(value) is None:
                 bad.setdefault(column, set()).add(value)
+    return bad
+
+
+def holds_unreadable(db: sqlite3.Connection, table: str, quarter: str) -> bool:
+    """Whether a quarter's rows of a table hold a value a read leaves out: the writer then stores a file again even
+    when it is the very file stored (the same SHA-256), so importing it again repairs what the notice names."""
+    columns = next(c for name, c, _ in CHECKED if name == table)
+    return bool(_unreadable(db, table, columns, quarter))
+
+
+def _table(store: CmsStore, table: str, columns: tuple[str, ...], what: str) -> list[str]:
+    """The rows holding an unreadable value, counted per quarter only when there is one."""
+    bad = _unreadable(store.db, table, columns)
     if not bad:
         return []
     where = " OR ".join(f"{c} IN ({', '.join('?' * len(v))})" for c, v in bad.items())
@@ -140,19 +158,18 @@ def _sentence(table: str, quarter: str, count: int, columns: tuple[str, ...], wh
         left = "those values are" if count != 1 else "that value is"
     return (
         f"The import database holds {rows} of the {table} table for {quarter} with a value that cannot be read "
-        f"({', '.join(columns)}): {left} left out of every answer."
+        f"({', '.join(columns)}): {left} left out of every answer. Importing that quarter's {table} file again "
+        "repairs it."
     )
 
 
 def _import_records(store: CmsStore) -> list[str]:
     """The imports table: an unreadable effective date is taken as its quarter's own; with the quarter unreadable
     too, the record is left out (and the quarter's provenance with it)."""
-    from omaliref.data.cms_store import _count, _date
-
     out = []
     for row in store.db.execute("SELECT quarter, kind, effective_from, effective_to, rows FROM imports"):
-        dates = [name for name in ("effective_from", "effective_to") if _date(row[name]) is None]
-        bad = dates + (["rows"] if _count(row["rows"]) is None else [])
+        bad = unreadable_in_record(row["effective_from"], row["effective_to"], row["rows"])
+        dates = [name for name in bad if name != "rows"]
         if not bad:
             continue
         kind = one_line(row["kind"])[:20] if isinstance(row["kind"], str) else "?"
@@ -165,9 +182,17 @@ def _import_records(store: CmsStore) -> list[str]:
         own = ", and the quarter's own dates are used" if dates else ""
         out.append(
             f"The import database's record of the {_quarter_text(row['quarter'])} {kind} import has a value that "
-            f"cannot be read ({', '.join(bad)}): it is left out{own}."
+            f"cannot be read ({', '.join(bad)}): it is left out{own}. Importing that file again repairs it."
         )
     return out
+
+
+def unreadable_in_record(effective_from: object, effective_to: object, rows: object) -> list[str]:
+    """The fields of an imports record a read cannot take (the writer stores the file again when there are any)."""
+    from omaliref.data.cms_store import _count, _date
+
+    dates = {"effective_from": effective_from, "effective_to": effective_to}
+    return [name for name, value in dates.items() if _date(value) is None] + (["rows"] if _count(rows) is None else [])
 
 
 def _is_quarter(value: object) -> bool:

@@ -123,3 +123,27 @@ def test_a_thread_library_does_not_scan(imported, tmp_path, monkeypatch):
     assert other.notices == [] and other.store is not None
     other.close()
     library.close()
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE asp SET payment_limit = 'NaN' WHERE code = 'J0001'",
+        "UPDATE hcpcs SET add_date = '2027-02-30' WHERE code = 'J0001'",
+        "UPDATE mue SET mai = -1 WHERE code = 'J0001'",
+        "UPDATE imports SET rows = 'many' WHERE kind = 'asp'",
+    ],
+)
+def test_importing_the_same_files_again_repairs_what_the_notice_names(imported, tmp_path, sql):
+    """The notice says how to repair; the same file (its SHA-256 unchanged) is stored again when the store's copy
+    of it holds a value a read leaves out — and only then: an intact file stays 'unchanged'."""
+    state = with_sql(imported, tmp_path, sql)
+    (said,) = notices(state)
+    assert "Importing that" in said and "again repairs it" in said
+    library = Library.open(str(state))
+    try:
+        reports = library.import_files(quarter_zips(tmp_path / "again"))
+    finally:
+        library.close()
+    assert "replaced" in {r.status for r in reports} and "unchanged" in {r.status for r in reports}
+    assert notices(state) == []
