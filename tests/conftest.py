@@ -30,8 +30,8 @@ TODAY = dt.date(2026, 11, 27)
 SLOW = {
     # soak and long property runs (the fast set runs their twins)
     "tests/ui/test_soak.py::test_random_typing_soak": "10,000 keystrokes; test_random_typing_briefly types 200",
-    "tests/unit/test_calculator.py::test_invariants": "1,500 generated cases",
-    "tests/unit/test_calculator.py::test_least_waste_matches_brute_force": "300 cases against an enumeration",
+    "tests/unit/test_calculator_properties.py::test_invariants": "1,500 generated cases",
+    "tests/unit/test_calculator_properties.py::test_least_waste_matches_brute_force": "300 cases against an enumeration",
     "tests/unit/test_audit.py::test_any_keyed_lines_get_findings_never_a_crash": "400 generated exports",
     "tests/unit/test_truth_audit.py::test_the_calculator_chooses_only_verified_packages": "600 generated cases",
     "tests/unit/test_search.py::test_search_never_raises_on_arbitrary_unicode": "1,000 generated texts",
