@@ -193,3 +193,12 @@ def test_an_imported_quarter_judges_ndcs_by_its_crosswalk_and_units_by_its_mue(i
     assert "under J0001" in other.findings[0].message and other.findings[0].sources == ("cms-crosswalk-2027Q1",)
     assert "99 units" in mue.findings[0].message and mue.findings[0].sources == ("cms-mue-practitioner-2027Q1",)
     assert j0001.judged
+
+
+def test_texas_medicaids_jw_rule_is_silent_on_jz_so_jz_is_never_an_order_to_remove(library: Library) -> None:
+    """TMHP's JW notice predates JZ: the audit says the rule does not address JZ (info), not 'Remove JZ' as if the
+    payer had said so (truth audit T3-11)."""
+    (result,) = audit(library, line(mods=("JZ",)), profile="texas-medicaid")
+    jz = [f for f in result.findings if f.check == "jw-jz"]
+    assert [f.level for f in jz] == ["info"] and "does not address JZ" in jz[0].message
+    assert not any("Remove JZ" in f.fix for f in result.findings)

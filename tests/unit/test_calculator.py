@@ -183,7 +183,9 @@ def test_commercial_payer_warns_rules_vary(catalog):
 def test_belimumab_sc_gets_jb_and_self_admin_warning(catalog):
     r = calc(catalog, "J0490", "200mg", "49401-0088-01")
     assert "JB" in r.lines[0].modifiers
-    assert any("self-administered" in w.message for w in r.warnings)
+    (sad,) = [w.message for w in r.warnings if "self-administered" in w.message]
+    # only Noridian's list is confirmed: the warning names it and does not speak for every MAC (truth audit #14)
+    assert "Noridian" in sad and "not confirmed" in sad and "Medicare MACs list" not in sad
 
 
 def test_unknown_single_dose_status_means_no_jw_jz(catalog):

@@ -32,7 +32,7 @@ EXPECTED_WRONG = {
     ("b09", "units", "error"),  # 29.5 units
     ("b11", "ndc-quantity", "error"),  # four decimals
     ("b12", "multi-ndc", "error"),  # West Virginia: KP missing
-    ("b13", "multi-ndc", "error"),  # West Virginia: KQ missing
+    ("b13", "multi-ndc", "warning"),  # West Virginia: KQ missing, but KQ is inferred (its notice is cut off)
     ("b15", "multi-ndc", "error"),  # Palmetto: one line with a note, not split lines
     ("b17", "duplicate", "error"),  # the same line twice
     ("b18", "not-judged", "info"),  # a code neither in the pack nor imported: W9999, which no HCPCS code can be

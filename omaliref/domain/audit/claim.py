@@ -75,14 +75,24 @@ def check_multi_ndc(lines: list[ReadLine]) -> None:
                     )
                 )
             elif profile.multi_ndc == "split-lines-kp-kq" and len(ndcs) > 1 and not discarded:
-                wanted = "KP" if r.ndc11 == ndcs[0] else "KQ"
-                if kp_kq != [wanted]:
+                first = r.ndc11 == ndcs[0]
+                wanted = "KP" if first else "KQ"
+                if kp_kq != [wanted] and first:
                     r.findings.append(
                         finding(
                             "error",
-                            f"{profile.name} wants KP on the first NDC's line and KQ on the others; this line "
-                            f"has {'/'.join(kp_kq) or 'neither'}.",
-                            f"Put {wanted} on this line.",
+                            f"{profile.name} wants KP on the first NDC's line; this line has "
+                            f"{'/'.join(kp_kq) or 'neither'}.",
+                            "Put KP on this line.",
+                        )
+                    )
+                elif kp_kq != [wanted]:  # the payer's notice is cut off before the second line: KQ is inferred
+                    r.findings.append(
+                        finding(
+                            "warning",
+                            f"{profile.name}'s notice puts KP on the first NDC's line; KQ on the others is inferred "
+                            f"(the notice is cut off), and this line has {'/'.join(kp_kq) or 'neither'}.",
+                            "Put KQ on this line if the plan confirms it.",
                         )
                     )
             elif kp_kq and (profile.multi_ndc != "split-lines-kp-kq" or len(ndcs) < 2):

@@ -104,8 +104,19 @@ def _payer_policy(r: ReadLine, profile: PayerProfile, code: Code) -> bool:
     if policy == "none" and (r.jw or r.jz):
         r.findings.append(finding(f"{profile.name} wants no JW or JZ.", "Remove JW/JZ; check the payer's waste rule."))
         return True
-    if policy in ("jw-only", "jw-weight-based-only") and r.jz:
+    if policy == "jw-only" and r.jz:
         r.findings.append(finding(f"{profile.name} does not use JZ.", "Remove JZ."))
+    elif policy == "jw-weight-based-only" and r.jz:  # the payer's JW rule predates JZ: its source is silent on it
+        r.findings.append(
+            Finding(
+                "info",
+                "jw-jz",
+                f"{profile.name}'s JW rule does not address JZ: whether it takes JZ is not known.",
+                "Keep or remove JZ as the plan's current billing guidance says.",
+                "payer-jw-jz-policy",
+                sources,
+            )
+        )
     if policy == "jw-weight-based-only" and r.jw:
         vial = r.product is None or r.product.form == "vial"
         if not (code.weight_based and vial):
