@@ -38,3 +38,15 @@ def test_the_whole_copy_message_shows_beside_the_data_label_at_1366_px(small_des
     assert not on_screen(label).intersects(on_screen(window.data_label))
     assert not on_screen(label).intersects(on_screen(window.quarters_label))
     assert window.rect().contains(QRect(label.mapTo(window, QPoint(0, 0)), label.size()))
+
+
+def test_the_payer_hint_shows_beside_the_completers_list(small_desk, qtbot):
+    window, calc = small_desk, small_desk.calculator
+    press(qtbot, window, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(calc.payer_box.hasFocus)
+    type_text(qtbot, window, "medic")  # fits several profiles, names none: the list opens, the hint shows
+    popup, hint = calc.payer_box.completer().popup(), calc.payer_error
+    qtbot.waitUntil(lambda: popup.isVisible() and hint.isVisible())
+    assert "'medic' is not a payer profile yet" in hint.text()
+    qtbot.waitUntil(lambda: not popup.geometry().intersects(on_screen(hint)))
+    assert popup.isVisible() and hint.isVisible()
