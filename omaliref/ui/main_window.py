@@ -36,7 +36,7 @@ from omaliref.ui.checklist_pane import ChecklistPane
 from omaliref.ui.file_dialogs import keep_qt_settings_in
 from omaliref.ui.models import HIT_ROLE, ResultsModel
 from omaliref.ui.reference_view import ReferenceView
-from omaliref.ui.widgets import WindowKeysFirst
+from omaliref.ui.widgets import StatusLine, WindowKeysFirst
 from omaliref.ui.window_audit import AuditSheetMixin
 from omaliref.ui.window_data import DataMixin
 from omaliref.ui.window_menus import SEARCH_KEYS, MenusMixin
@@ -147,6 +147,7 @@ class MainWindow(MenusMixin, AuditSheetMixin, DataMixin, QMainWindow):
         self.setCentralWidget(central)
 
     def _build_status(self) -> None:
+        self.setStatusBar(StatusLine())
         self.data_label = QLabel()
         self.statusBar().addPermanentWidget(self.data_label)
         self.quarters_label = QLabel()

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QDate,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -21,6 +32,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QLineEdit,
+    QSizePolicy,
+    QStatusBar,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QWidget,
@@ -296,3 +309,36 @@ class DateField(QLineEdit):
         except InputError:
             return QDate()
         return QDate(day.year, day.month, day.day)
+
+
+class StatusLine(QStatusBar):
+    """The status bar, its messages in a label that wraps: a copy message names the profile and every default the
+    lines rest on (#24), 2165 px on one line, which QStatusBar's own message (one line, clipped) cut off at any
+    width. The same showMessage/currentMessage/messageChanged as QStatusBar's."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.message_label = QLabel()
+        self.message_label.setAccessibleName("Status message")
+        self.message_label.setWordWrap(True)
+        self.message_label.setTextFormat(Qt.TextFormat.PlainText)
+        # the permanent labels keep their width; the message takes the rest and grows in height instead
+        self.message_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.addWidget(self.message_label, 1)
+        self._expiry = QTimer(self)
+        self._expiry.setSingleShot(True)
+        self._expiry.timeout.connect(self.clearMessage)
+
+    def showMessage(self, text: str, /, timeout: int | None = 0) -> None:
+        self._expiry.stop()
+        if timeout:
+            self._expiry.start(timeout)
+        if text != self.message_label.text():
+            self.message_label.setText(text)
+            self.messageChanged.emit(text)
+
+    def clearMessage(self) -> None:
+        self.showMessage("")
+
+    def currentMessage(self) -> str:
+        return self.message_label.text()
