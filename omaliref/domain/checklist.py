@@ -11,6 +11,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from omaliref.domain.cms_facts import mue_exceeded_text
 from omaliref.domain.supply import supply_not_known, supply_rule_for
 from omaliref.domain.vocab import (
     SEVERITIES,
@@ -49,6 +50,7 @@ ESCALATIONS: dict[str, Severity] = {
     "jw-line": "blocker",
     "larger-container": "high",
     "dose-differs": "high",
+    "mue-exceeded": "high",
 }
 FINDING_IDS = (
     "no-calculation",
@@ -57,6 +59,7 @@ FINDING_IDS = (
     "dose-differs",
     "dose-unchecked",
     "single-dose-unknown",
+    "mue-exceeded",
     "code-ended",
     "supply-not-known",
 )
@@ -122,6 +125,9 @@ def _findings(result: CalcResult | None, answer: DoseAnswer | None, dosed: Colle
                 "items are blockers until confirmed.",
             )
         )
+    exceeded = _mue_exceeded(result)
+    if exceeded:
+        out.append(Finding("mue-exceeded", "high", exceeded))
     if result.larger_container_than_needed:
         out.append(
             Finding(
@@ -137,9 +143,17 @@ def _findings(result: CalcResult | None, answer: DoseAnswer | None, dosed: Colle
         elif answer.status != "dose":
             out.append(Finding("dose-unchecked", "advisory", answer.message))
     for warning in result.warnings:
-        if warning.level == "warning":
+        if warning.level == "warning" and not (exceeded and warning.message == exceeded):
             out.append(Finding(f"calc:{warning.rule or 'note'}", "advisory", warning.message, "calculation"))
     return out
+
+
+def _mue_exceeded(result: CalcResult) -> str:
+    """The sentence for the quarter's MUE the units exceed (every unit on the line is denied), as the calculator
+    says it; '' when none is. A certain denial holds the verdict; a calculator note alone does not."""
+    total = result.total_billed_units
+    over = result.quarter_facts.exceeded(total) if result.quarter_facts is not None else ()
+    return mue_exceeded_text(total, over[0]) if over else ""
 
 
 def _single_dose_unknown(catalog: Catalog, result: CalcResult) -> Finding | None:

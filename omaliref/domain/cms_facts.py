@@ -85,17 +85,20 @@ class QuarterFacts:
             out.append(Warning_("info", self.payment_limit.text(), sources=(self.payment_limit.source_id,)))
         for m in self.mues:
             if total_units > m.value:
-                out.append(
-                    Warning_(
-                        "warning",
-                        f"{total_units} units exceed the {m.text()}: all units on the line "
-                        "are denied" + (" (MAI 3: appeal with documentation)" if m.mai == 3 else ""),
-                        sources=(m.source_id,),
-                    )
-                )
+                out.append(Warning_("warning", mue_exceeded_text(total_units, m), sources=(m.source_id,)))
             else:
                 out.append(Warning_("info", m.text(), sources=(m.source_id,)))
         return tuple(out)
+
+    def exceeded(self, total_units: int) -> tuple[MueLimit, ...]:
+        """The MUEs of the setting that `total_units` exceed: every unit on the line is denied."""
+        return tuple(m for m in self.mues if total_units > m.value)
+
+
+def mue_exceeded_text(total_units: int, mue: MueLimit) -> str:
+    """The one sentence for units above an MUE (the calculator's warning and the checklist's finding)."""
+    appeal = " (MAI 3: appeal with documentation)" if mue.mai == 3 else ""
+    return f"{total_units} units exceed the {mue.text()}: all units on the line are denied{appeal}"
 
 
 def with_shipped_mue(

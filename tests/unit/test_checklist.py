@@ -13,6 +13,7 @@ from omaliref.domain.checklist import checklist_for
 from omaliref.domain.dosing import label_dose
 from omaliref.domain.errors import InputError
 from omaliref.domain.outcome import Outcome
+from omaliref.domain.outcome import evaluate as evaluate_case
 from omaliref.report.as_text import checklist_summary
 from tests.conftest import TODAY
 
@@ -291,3 +292,19 @@ def test_no_finding_where_no_modifier_would_be_required(catalog):
     for dose in ("1200000units", "600000units"):
         texas = unconfirmed(catalog, dose, payer="medicaid", profile="texas-medicaid")
         assert not any(f.id == "single-dose-unknown" for f in texas.findings)
+
+
+def test_units_above_the_mue_are_a_high_finding_that_raises_the_mue_item(catalog):
+    """600 mg from five 150 mg vials: 120 units and a 30-unit JW line, 150 units against J2357's MUE of 120 (MAI 3):
+    every unit is denied, so the checklist says it as a high finding (once) and its MUE item is high too."""
+    case = case_from_input(
+        CaseInput(code="J2357", dose="600mg", containers=("50242-0040-62x5",), date="2026-11-02"), TODAY
+    )
+    outcome = evaluate_case(catalog, case)
+    over = [f for f in outcome.checklist.findings if f.id == "mue-exceeded"]
+    assert [f.severity for f in over] == ["high"] and over[0].message.startswith("150 units exceed the MUE")
+    assert not any(f.message == over[0].message for f in outcome.checklist.findings if f.id != "mue-exceeded")
+    assert ids(outcome.checklist)["mue-check"] == "high"
+    within = evaluate_case(catalog, case_from_input(CaseInput(code="J2357", dose="600mg", date="2026-11-02"), TODAY))
+    assert ids(within.checklist)["mue-check"] == "advisory"
+    assert not any(f.id == "mue-exceeded" for f in within.checklist.findings)
