@@ -68,6 +68,7 @@ AuditCheck = Literal[
     "jw-jz",
     "in-force",
     "340b",
+    "route",
     "multi-ndc",
     "duplicate",
 ]

@@ -202,3 +202,35 @@ def test_texas_medicaids_jw_rule_is_silent_on_jz_so_jz_is_never_an_order_to_remo
     jz = [f for f in result.findings if f.check == "jw-jz"]
     assert [f.level for f in jz] == ["info"] and "does not address JZ" in jz[0].message
     assert not any("Remove JZ" in f.fix for f in result.findings)
+
+
+def belimumab(ref: str, mods: tuple[str, ...], ndc: str = "49401-0088-02", **fields: str) -> AuditLine:
+    """A J0490 line: by default 200 mg from the SC syringe carton (route SC, modifier JB)."""
+    vial = ndc == "49401-0102-01"
+    values = {"ndc": ndc, "ndc_unit": "UN" if vial else "ML", **fields}
+    return line(ref, mods, "40" if vial else "20", code="J0490", **values)
+
+
+def test_the_route_modifier_of_a_keyed_j0490_line_is_checked_against_its_ndcs_route(library: Library) -> None:
+    """Rule route-modifier-j0490, as the calculator applies it: JB for SC, JA for IV on Medicare lines; a modifier
+    that names the other route is wrong for any payer; a line without an NDC cannot say which, so it is a warning."""
+    results = audit(
+        library,
+        belimumab("ja-on-sc", ("JZ", "JA")),
+        belimumab("none", ("JZ",)),
+        belimumab("right", ("JZ", "JB")),
+        belimumab("iv-none", ("JZ",), ndc="49401-0102-01"),
+        belimumab("no-ndc", ("JZ",), ndc="", ndc_qualifier="", ndc_unit="", ndc_quantity=""),
+        profile="medicare-part-b",
+    )
+    route = {(a.line.ref, f.level, f.fix) for a in results for f in a.findings if f.check == "route"}
+    assert route == {
+        ("ja-on-sc", "error", "Replace JA with JB."),
+        ("none", "error", "Add JB."),
+        ("iv-none", "error", "Add JA."),
+        ("no-ndc", "warning", "Add the modifier of the route given (the line names no NDC)."),
+    }
+    (commercial,) = audit(library, belimumab("jb-on-iv", ("JZ", "JB"), ndc="49401-0102-01"), profile="commercial")
+    assert {(f.level, f.fix) for f in commercial.findings if f.check == "route"} == {("error", "Replace JB with JA.")}
+    (plain,) = audit(library, belimumab("commercial-none", ("JZ",)), profile="commercial")
+    assert not [f for f in plain.findings if f.check == "route"]  # plans vary: nothing said without a modifier

@@ -20,7 +20,7 @@ from omaliref.domain.audit.lines import (
     group_key,
     split_modifiers,
 )
-from omaliref.domain.audit.modifiers import check_340b, check_in_force
+from omaliref.domain.audit.modifiers import check_340b, check_in_force, check_route
 from omaliref.domain.audit.ndc import NdcCheck
 from omaliref.domain.audit.quantity import QuantityCheck, check_units
 from omaliref.domain.audit.waste import check_waste
@@ -84,6 +84,7 @@ class Auditor:
         if r.product is not None:
             self._quantity.check(r, code, r.product)
         check_340b(r, self.acquired_340b)
+        check_route(r, catalog, code, r.day)
         return r
 
     def _resolve(self, r: ReadLine, code_text: str, day: dt.date) -> tuple[Catalog, Code] | None:

@@ -148,3 +148,43 @@ def _missing_340b(r: ReadLine, profile: PayerProfile, catalog: Catalog) -> None:
             rule_sources(r, rule_id) + profile.sources,
         )
     )
+
+
+def check_route(r: ReadLine, catalog: Catalog, code: Code, day: dt.date) -> None:
+    """Rule route-modifier-j0490: a multi-route code's line carries the route modifier of its NDC's route (JA for
+    IV, JB for SC) for Medicare from the rule's date; a route modifier that names the other route is wrong for any
+    payer. The calculator puts it on the lines it makes; a keyed line is checked the same way."""
+    if not code.route_modifier_required:
+        return
+    rule = catalog.rule("route-modifier-j0490")
+    sources = rule_sources(r, rule.id)
+    by_modifier = {facts.modifier: route for route, facts in catalog.routes.items() if facts.modifier}
+    keyed = [m for m in r.modifiers if m in by_modifier]
+    route = r.product.route if r.product is not None else ""
+    facts = catalog.routes.get(route)
+    wanted = facts.modifier if facts is not None else ""
+    medicare = r.profile is not None and r.profile.kind == "medicare" and rule.in_force_on(day)
+    if wanted and any(m != wanted for m in keyed):
+        wrong = next(m for m in keyed if m != wanted)
+        r.findings.append(
+            Finding(
+                "error",
+                "route",
+                f"{wrong} says {by_modifier[wrong]}, but NDC {r.ndc11} is given {route}.",
+                f"Replace {wrong} with {wanted}.",
+                rule.id,
+                sources,
+            )
+        )
+    elif medicare and not keyed:
+        what = wanted or " or ".join(f"{m} ({route})" for m, route in by_modifier.items())
+        r.findings.append(
+            Finding(
+                "error" if wanted else "warning",
+                "route",
+                f"A Medicare {code.code} line carries its route modifier (from {rule.effective_from}): {what}.",
+                f"Add {wanted}." if wanted else "Add the modifier of the route given (the line names no NDC).",
+                rule.id,
+                sources,
+            )
+        )
