@@ -140,8 +140,7 @@ class Library(ImportedQuarters, SiteAndFiles):
         library = cls(pack_cache.shipped_catalog(), None, dirs.data / CMS_DB_NAME, dirs.config)
         library.store = library._open_reader()
         library.set_index(library.curated_index())
-        library.load_profiles()
-        library.read_site_settings()
+        library.read_organization()  # the profiles and the site settings, without waiting long on a share
         return library
 
     def load_profiles(self) -> Profiles:
@@ -398,10 +397,15 @@ class Library(ImportedQuarters, SiteAndFiles):
     def profiles(self) -> Profiles:
         """Built-in profiles merged with the organization's files (read once; a broken file is a notice)."""
         if self._profiles is None:
-            built_in = {k: v for k, v in self.catalog.payer_profiles.items() if isinstance(v, PayerProfile)}
-            site, user = organization_tiers(self.config_dir)
-            self._profiles = load_profiles(built_in, [*site, *user], self.state_rows, site=site)
+            self._profiles = self.read_profiles()
         return self._profiles
+
+    def read_profiles(self, organization: bool = True) -> Profiles:
+        """The profiles as read now, not kept: the built-in ones, merged with the organization's files unless
+        `organization` is False (a share that did not answer)."""
+        built_in = {k: v for k, v in self.catalog.payer_profiles.items() if isinstance(v, PayerProfile)}
+        site, user = organization_tiers(self.config_dir) if organization else ([], [])
+        return load_profiles(built_in, [*site, *user], self.state_rows, site=site)
 
     @property
     def state_rows(self) -> tuple[State340B, ...]:

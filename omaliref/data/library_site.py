@@ -4,6 +4,7 @@ IT, keyed lines read for the audit. A mixin of `Library`, in its own module so e
 
 from __future__ import annotations
 
+import threading
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -13,6 +14,8 @@ from omaliref.data.site import Site, SiteSettings, unknown_profile
 from omaliref.data.site import resolve as resolve_site
 from omaliref.data.state import Preferences, StateStore
 from omaliref.domain.errors import InputError
+
+SITE_WAIT_S = 3.0  # a share that has not answered by then is not waited for at start (a local disk answers in ms)
 
 if TYPE_CHECKING:
     from fractions import Fraction
@@ -30,14 +33,48 @@ class SiteAndFiles:
 
     catalog: Catalog
     notices: list[str]
+    _profiles: Profiles | None
 
     if TYPE_CHECKING:  # given by Library
+
+        def read_profiles(self, organization: bool = True) -> Profiles: ...
 
         @property
         def profiles(self) -> Profiles: ...
 
         @property
         def state_rows(self) -> tuple[State340B, ...]: ...
+
+    def read_organization(self, wait: float = SITE_WAIT_S) -> None:
+        """The site settings and the organization's payer files, read on a thread: a network share that hangs (a
+        dropped VPN, a sleeping file server) blocks a read in the kernel, and must not hold the window. Unanswered
+        within `wait` seconds, the app starts with the built-in profiles and no site settings and says so; the
+        thread is left to finish on its own (it keeps nothing)."""
+        found: list[tuple[Site, Profiles] | BaseException] = []
+        answered = threading.Event()
+
+        def read() -> None:
+            try:
+                found.append((resolve_site(), self.read_profiles()))
+            except BaseException as exc:  # raised on the caller's thread, as an unthreaded read would
+                found.append(exc)
+            finally:
+                answered.set()
+
+        threading.Thread(target=read, name="organization-read", daemon=True).start()
+        if answered.wait(wait):
+            if isinstance(found[0], BaseException):
+                raise found[0]
+            site, profiles = found[0]
+        else:
+            site, profiles = Site(None, SiteSettings()), self.read_profiles(organization=False)
+            self.notices.append(
+                f"The site folder or an organization's payer file did not answer within {wait:g} s (a network "
+                "share?): omaliref started with its built-in payer profiles and without the site settings. Restart "
+                "it once the share answers."
+            )
+        self.__dict__["site"] = site  # what the cached `site` would have resolved (read here, never on the thread)
+        self._profiles = profiles
 
     def read_site_settings(self) -> SiteSettings:
         """Read the site settings now (once)."""
