@@ -9,29 +9,10 @@ from fractions import Fraction
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from omaliref.domain.calculator import calculate, check_line
-from omaliref.domain.case import Case, CaseInput, case_from_input
+from omaliref.domain.calculator import calculate
+from omaliref.domain.case import Case
 from omaliref.domain.errors import InputError
 from omaliref.domain.quantities import Quantity
-from tests.conftest import TODAY
-
-
-def calc(catalog, code, dose, *packages, date=None, payer="medicare", separately_payable=True, m340b=""):
-    raw = CaseInput(code, dose, packages, date or "", payer, separately_payable=separately_payable, modifier_340b=m340b)
-    return calculate(catalog, case_from_input(raw, TODAY))
-
-
-def line_check(catalog, code, dose, units, packages=()):
-    case = case_from_input(
-        CaseInput(code=code, dose=dose, containers=tuple(f"{n}x{c}" for n, c in packages), units=str(units)), TODAY
-    )
-    result = check_line(catalog, case)
-    return result.ok, result.correct_units, result.reasons
-
-
-def lines(result):
-    return [(l.code, l.modifiers, l.units) for l in result.lines]
-
 
 # --- invariants over generated cases -----------------------------------------------------------------------
 
