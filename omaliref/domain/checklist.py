@@ -52,6 +52,9 @@ ESCALATIONS: dict[str, Severity] = {
     "dose-differs": "high",
     "mue-exceeded": "high",
 }
+# Calculator warnings (by rule) that predict a denial: the checklist repeats them as its own finding, which holds the
+# verdict, instead of an advisory note pointing at the calculator pane.
+DENIALS: dict[str, Severity] = {"payer-max-units": "high"}
 FINDING_IDS = (
     "no-calculation",
     "jw-line",
@@ -60,6 +63,7 @@ FINDING_IDS = (
     "dose-unchecked",
     "single-dose-unknown",
     "mue-exceeded",
+    "payer-max-units",
     "code-ended",
     "supply-not-known",
 )
@@ -143,7 +147,9 @@ def _findings(result: CalcResult | None, answer: DoseAnswer | None, dosed: Colle
         elif answer.status != "dose":
             out.append(Finding("dose-unchecked", "advisory", answer.message))
     for warning in result.warnings:
-        if warning.level == "warning" and not (exceeded and warning.message == exceeded):
+        if warning.rule in DENIALS:  # a denial the payer's own limit predicts: the checklist's to say, and it holds
+            out.append(Finding(warning.rule, DENIALS[warning.rule], warning.message))
+        elif warning.level == "warning" and not (exceeded and warning.message == exceeded):
             out.append(Finding(f"calc:{warning.rule or 'note'}", "advisory", warning.message, "calculation"))
     return out
 

@@ -308,3 +308,19 @@ def test_units_above_the_mue_are_a_high_finding_that_raises_the_mue_item(catalog
     within = evaluate_case(catalog, case_from_input(CaseInput(code="J2357", dose="600mg", date="2026-11-02"), TODAY))
     assert ids(within.checklist)["mue-check"] == "advisory"
     assert not any(f.id == "mue-exceeded" for f in within.checklist.findings)
+
+
+def test_units_above_a_payers_own_maximum_hold_the_verdict(catalog):
+    """An organization's profile with a maximum per administration (max_units): more units are denied unless the
+    payer granted an exception, so the checklist says so as a high finding of its own, not a calculator note."""
+    from dataclasses import replace
+
+    capped = replace(catalog.payer_profiles["commercial"], id="acme", name="Acme Health", max_units={"J2357": 60})
+    case = case_from_input(CaseInput(code="J2357", dose="375mg", payer="commercial", date="2026-11-02"), TODAY, capped)
+    outcome = evaluate_case(catalog, case)
+    held = [f for f in outcome.checklist.findings if f.id == "payer-max-units"]
+    assert [(f.severity, f.origin) for f in held] == [("high", "case")] and "Acme Health's maximum of 60" in held[
+        0
+    ].message
+    assert not any(f.id == "calc:payer-max-units" for f in outcome.checklist.findings)
+    assert outcome.checklist.verdict({a.item.id for a in outcome.checklist.items}) == "high-risk"
