@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtGui import QFocusEvent, QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -15,7 +15,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QScrollArea,
     QTableView,
+    QWidget,
 )
 
 from omaliref.domain.calculator import CalcResult
@@ -28,6 +30,8 @@ from omaliref.ui.models import ClaimLinesModel
 from omaliref.ui.widgets import WrappingItemDelegate
 
 LINES_MIN_HEIGHT, LINES_MAX_HEIGHT = 70, 190  # the claim-lines table, in pixels
+# the warnings list: its floor, how many rows it makes room for, and its ceiling (a long warning at a narrow width)
+WARNINGS_MIN_HEIGHT, WARNING_ROWS_SHOWN, WARNINGS_MAX_HEIGHT = 120, 4, 340
 STALE_MARK = "STALE — "
 
 
@@ -75,11 +79,43 @@ def _lines_table(model: ClaimLinesModel) -> QTableView:
     return view
 
 
-def _warnings_list() -> QListWidget:
-    warnings = QListWidget()
+class WarningsList(QListWidget):
+    """The warnings, at least as tall as their first WARNING_ROWS_SHOWN rows: on a short screen the pane scrolls
+    instead of squeezing them (at 1366x768 two of a case's five showed whole, read one line at a time)."""
+
+    def fit(self) -> None:
+        """Room for the first rows as wrapped at the current width (up to WARNINGS_MAX_HEIGHT); the floor when empty."""
+        rows = sum(self.sizeHintForRow(row) for row in range(min(self.count(), WARNING_ROWS_SHOWN)))
+        height = rows + 2 * self.frameWidth()
+        self.setMinimumHeight(max(WARNINGS_MIN_HEIGHT, min(height, WARNINGS_MAX_HEIGHT)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():  # the rows wrap anew: a new height never loops back here
+            self.fit()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        """Tabbed to, the whole list comes into view: the pane's scroll area only brings up its current row, so on
+        a short screen the coder read the first warning and the top line of the next."""
+        super().focusInEvent(event)
+        if event.reason() not in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason):
+            return
+        area: QWidget | None = self.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        pane = area.widget() if isinstance(area, QScrollArea) else None
+        if isinstance(area, QScrollArea) and pane is not None:
+            # the pane's height may still wait on a posted layout request (the list just grew): settle it first
+            QCoreApplication.sendEvent(area, QEvent(QEvent.Type.LayoutRequest))
+            centre = self.mapTo(pane, self.rect().center())
+            area.ensureVisible(centre.x(), centre.y(), 0, self.height() // 2 + 4)
+
+
+def _warnings_list() -> WarningsList:
+    warnings = WarningsList()
     warnings.setAccessibleName("Warnings")
     warnings.setWordWrap(True)
-    warnings.setMinimumHeight(120)
+    warnings.setMinimumHeight(WARNINGS_MIN_HEIGHT)
     warnings.setResizeMode(QListWidget.ResizeMode.Adjust)
     warnings.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     warnings.setItemDelegate(WrappingItemDelegate(warnings))
@@ -140,6 +176,7 @@ class ResultsArea:
             item = self.warnings_list.item(i)
             if stale and not item.text().startswith(STALE_MARK):
                 item.setText(STALE_MARK + item.text())
+        self.warnings_list.fit()
         for label in (self.rules_label, self.summary):
             if stale and not label.text().startswith(STALE_MARK):
                 label.setText(STALE_MARK + label.text())
@@ -149,6 +186,7 @@ class ResultsArea:
         self.lines_model.set_lines([])
         self.summary.setText("Type the dose given, e.g. 375mg.")
         self.warnings_list.clear()
+        self.warnings_list.fit()
         self.rules_label.clear()
         self.admin_label.clear()
         self.provenance_label.clear()
@@ -180,6 +218,7 @@ class ResultsArea:
                 font.setBold(True)
                 item.setFont(font)
             self.warnings_list.addItem(item)
+        self.warnings_list.fit()
         self.rules_label.setText(
             "<b>Rules applied:</b> " + ", ".join(f"{rule_title(rid)} <i>({rid})</i>" for rid in r.rules)
         )
